@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages rio-farm needs when they are missing. As root it installs
+# them with apt; otherwise it prints the exact command to run. Safe to run again: it only acts on
+# what is missing.
+#   adb                      the real adb server that drives phones and virtual devices
+#   aapt apksigner zipalign  build and sign the demo APK installed on virtual devices
+#   libopencv-dev g++ make   the C++ post-processing core (Node-API build)
+#   python3-torch python3-onnx  training and ONNX export of the RIO model
+#   chromium                 dashboard page tests (playwright-core drives it; nothing is downloaded)
+#   fonts-noto-cjk fonts-dejavu-core  real Latin and Korean fonts for rendered business cards
+set -euo pipefail
+PACKAGES=(adb aapt apksigner zipalign libopencv-dev g++ make python3-torch python3-onnx chromium fonts-noto-cjk fonts-dejavu-core)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "system packages: installing ${missing[*]}"
+  bash -c "$cmd"
+else
+  echo "system packages missing: ${missing[*]}" >&2
+  echo "run as root:  sudo bash -c '$cmd'" >&2
+  exit 3
+fi
