@@ -43,6 +43,8 @@ export const ErrorKinds = {
   TIMEOUT: { class: 'infrastructure', httpStatus: 504 },
   INVALID_RESULTS: { class: 'infrastructure', httpStatus: 502 },
   STORE_ERROR: { class: 'infrastructure', httpStatus: 500 },
+  /** A bug or an unforeseen failure inside rio-farm itself (the server answers 500). */
+  INTERNAL_ERROR: { class: 'infrastructure', httpStatus: 500 },
   // product
   BELOW_BAR: { class: 'product', httpStatus: 200 },
 } as const satisfies Record<string, ErrorKind>;
