@@ -1,0 +1,19 @@
+/** Types of the Node-API RIO core (src/napi_binding.cpp). */
+export type CorePoint = [number, number];
+export type CoreQuad = [CorePoint, CorePoint, CorePoint, CorePoint];
+export interface CoreError { code: 'BAD_MODEL_OUTPUT' | 'BAD_ARGUMENT' | 'INTERNAL'; message: string }
+export interface CoreParams {
+  score_threshold?: number; nms_iou?: number; mask_threshold?: number; max_detections?: number;
+  input_width?: number; input_height?: number;
+}
+export interface DetectOptions {
+  heat: Float32Array; heatShape: number[];
+  corners: Float32Array; cornersShape: number[];
+  mask: Float32Array; maskShape: number[];
+  frameWidth: number; frameHeight: number;
+  params?: CoreParams;
+}
+export interface CoreDetection { quad: CoreQuad; score: number; fromMask: boolean }
+export function detect(o: DetectOptions): { detections: CoreDetection[]; error?: undefined } | { error: CoreError };
+export interface CropOptions { pixels: Uint8Array; width: number; height: number; channels: number; quad: readonly (readonly [number, number])[]; maxSide?: number }
+export function crop(o: CropOptions): { pixels: Buffer; width: number; height: number; channels: number; error?: undefined } | { error: CoreError };

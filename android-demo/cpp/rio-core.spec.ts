@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detect, crop, type CoreDetection } from './rio-core.ts';
+import { paintOutputs } from './synthetic-outputs.ts';
+import { quadIoU, cornerError, diagonal, isConvex, signedArea, type Quad } from '../../harness/src/metrics/quad.ts';
+
+const W = 1280, H = 720;
+
+function detections(r: ReturnType<typeof detect>): CoreDetection[] {
+  if (r.error) assert.fail(`core returned ${r.error.code}: ${r.error.message}`);
+  return r.detections;
+}
+
+/** One mask pixel is 10×5.6 frame pixels here, so "exact" means within about half a mask pixel. */
+function assertSameQuad(got: Quad, truth: Quad): void {
+  assert.ok(quadIoU(got, truth) > 0.98, `IoU ${quadIoU(got, truth)} for ${JSON.stringify(got)}`);
+  assert.ok(cornerError(got, truth) < 0.01 * diagonal(truth), `corner error ${cornerError(got, truth)}`);
+  assert.ok(signedArea(got) > 0, 'clockwise (y down)');
+}
+
+const axisAligned: Quad = [[300, 200], [900, 200], [900, 560], [300, 560]];
+const rotated: Quad = [[640, 100], [940, 380], [640, 660], [340, 380]];
+const tilted: Quad = [[420, 180], [860, 210], [960, 600], [300, 560]]; // perspective: not a parallelogram
+
+for (const [name, quad] of [['axis-aligned', axisAligned], ['rotated', rotated], ['tilted', tilted]] as const) {
+  test(`recovers the exact quad of one ${name} card from its mask`, () => {
+    const d = detections(detect(paintOutputs(W, H, [{ quad, score: 0.9 }])));
+    assert.equal(d.length, 1);
+    assert.equal(d[0]!.fromMask, true);
+    assertSameQuad(d[0]!.quad, quad);
+    // Same corner order as the card's own, not just any clockwise order.
+    assert.ok(Math.hypot(d[0]!.quad[0][0] - quad[0][0], d[0]!.quad[0][1] - quad[0][1]) < 10);
+  });
+}
+
+test('keeps the card\'s own top-left for a card upside down', () => {
+  const upsideDown: Quad = [tilted[2], tilted[3], tilted[0], tilted[1]];
+  const d = detections(detect(paintOutputs(W, H, [{ quad: upsideDown, score: 0.9 }])));
+  assert.ok(Math.hypot(d[0]!.quad[0][0] - upsideDown[0][0], d[0]!.quad[0][1] - upsideDown[0][1]) < 10);
+});
+
+test('NMS keeps the best of overlapping candidates', () => {
+  const weaker: Quad = [[360, 210], [960, 210], [960, 570], [360, 570]]; // 3 heat cells right: its own peak, IoU 0.8
+  const o = paintOutputs(W, H, [{ quad: weaker, score: 0.6 }, { quad: axisAligned, score: 0.9 }]);
+  o.mask.fill(0); // no mask: the regression quads survive as they are, so we can see which one won
+  const d = detections(detect(o));
+  assert.equal(d.length, 1);
+  assert.ok(d[0]!.score > 0.8, `score ${d[0]!.score}`); // 0.9 painted, sampled off-centre
+  assertSameQuad(d[0]!.quad, axisAligned);
+  assert.equal(detections(detect({ ...o, params: { nms_iou: 1 } })).length, 2, 'both are candidates before NMS');
+});
+
+test('two cards give two quads, best first', () => {
+  const left: Quad = [[60, 100], [500, 120], [480, 400], [80, 380]];
+  const right: Quad = [[760, 300], [1200, 300], [1200, 600], [760, 600]];
+  const d = detections(detect(paintOutputs(W, H, [{ quad: left, score: 0.7 }, { quad: right, score: 0.95 }])));
+  assert.equal(d.length, 2);
+  assertSameQuad(d[0]!.quad, right);
+  assertSameQuad(d[1]!.quad, left);
+});
+
+test('empty outputs give no detections', () => {
+  assert.deepEqual(detections(detect(paintOutputs(W, H, []))), []);
+});
+
+test('a round blob falls back to minAreaRect', () => {
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
+  o.mask.fill(0);
+  const [, mh, mw] = o.maskShape as [number, number, number];
+  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if ((x - 60) ** 2 + (y - 60) ** 2 <= 30 ** 2) o.mask[y * mw + x] = 0.9;
+  const d = detections(detect(o));
+  assert.equal(d.length, 1);
+  assert.ok(d[0]!.fromMask && isConvex(d[0]!.quad));
+  // The disc's bounding square (61 mask px a side) in frame pixels, at whatever angle minAreaRect chose.
+  const want = 61 * (W / 128) * 61 * (H / 128);
+  assert.ok(Math.abs(signedArea(d[0]!.quad) - want) < 0.1 * want, `area ${signedArea(d[0]!.quad)} vs ${want}`);
+});
+
+test('NaN and wrong shapes are returned as errors, not crashes', () => {
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
+  o.mask[77] = NaN;
+  assert.equal(detect(o).error?.code, 'BAD_MODEL_OUTPUT');
+  const p = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
+  p.heat[5] = Infinity;
+  assert.equal(detect(p).error?.code, 'BAD_MODEL_OUTPUT');
+  const q = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
+  assert.match(detect({ ...q, cornersShape: [1, 64, 64, 4] }).error?.message ?? '', /corners/);
+  assert.equal(detect({ ...q, heat: q.heat.subarray(1) }).error?.code, 'BAD_MODEL_OUTPUT');
+  assert.equal(detect({ ...q, mask: undefined as unknown as Float32Array }).error?.code, 'BAD_MODEL_OUTPUT');
+  assert.equal(detect({ ...q, frameWidth: 0 }).error?.code, 'BAD_ARGUMENT');
+});
+
+test('perspective crop rectifies a tilted card to its aspect ratio', () => {
+  // A white card with a black left half on grey, then cropped back.
+  const pixels = new Uint8Array(W * H * 3).fill(128);
+  const card: Quad = [[400, 200], [900, 240], [880, 560], [380, 520]];
+  const bilinear = (u: number, v: number) => {
+    const top = [card[0][0] + (card[1][0] - card[0][0]) * u, card[0][1] + (card[1][1] - card[0][1]) * u];
+    const bot = [card[3][0] + (card[2][0] - card[3][0]) * u, card[3][1] + (card[2][1] - card[3][1]) * u];
+    return [top[0]! + (bot[0]! - top[0]!) * v, top[1]! + (bot[1]! - top[1]!) * v];
+  };
+  for (let u = 0; u <= 1; u += 0.0005) for (let v = 0; v <= 1; v += 0.001) {
+    const [x, y] = bilinear(u, v);
+    pixels.fill(u < 0.5 ? 0 : 255, (Math.round(y!) * W + Math.round(x!)) * 3, (Math.round(y!) * W + Math.round(x!)) * 3 + 3);
+  }
+  const r = crop({ pixels, width: W, height: H, channels: 3, quad: card, maxSide: 400 });
+  if (r.error) assert.fail(r.error.message);
+  assert.equal(r.width, 400);
+  assert.ok(Math.abs(r.width / r.height - 500 / 320) < 0.05, `aspect ${r.width / r.height}`);
+  const at = (x: number, y: number) => r.pixels[(y * r.width + x) * 3]!;
+  assert.ok(at(50, 100) < 40 && at(350, 100) > 215, `left ${at(50, 100)} right ${at(350, 100)}`);
+  assert.equal(crop({ pixels, width: W, height: H, channels: 3, quad: [[1, 1], [1, 1], [1, 1], [1, 1]] }).error?.code, 'BAD_ARGUMENT');
+});

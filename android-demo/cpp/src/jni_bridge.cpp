@@ -1,0 +1,123 @@
+// JNI face of the RIO core for the Kotlin app (dev.riofarm.rio.RioCore). Thin: array copies in,
+// a flat float array out; core errors become a Kotlin-visible RioCoreException("CODE: message").
+#include <jni.h>
+#include <android/bitmap.h>
+
+#include <cstring>
+#include <vector>
+
+#include "rio_core.h"
+
+namespace {
+
+constexpr const char* kExceptionClass = "dev/riofarm/rio/RioCoreException";
+constexpr int kFloatsPerDetection = 10;  // score, fromMask, x0,y0 … x3,y3
+
+void throwStatus(JNIEnv* env, const rio::Status& s) {
+  jclass cls = env->FindClass(kExceptionClass);
+  if (cls) env->ThrowNew(cls, (s.code + ": " + s.message).c_str());
+}
+
+std::vector<int> intArray(JNIEnv* env, jintArray a) {
+  std::vector<int> v;
+  if (!a) return v;
+  v.resize(env->GetArrayLength(a));
+  env->GetIntArrayRegion(a, 0, static_cast<jsize>(v.size()), v.data());
+  return v;
+}
+
+// Holds a pinned float array for the duration of a call.
+struct FloatArray {
+  JNIEnv* env;
+  jfloatArray array;
+  float* data = nullptr;
+  size_t length = 0;
+  FloatArray(JNIEnv* e, jfloatArray a) : env(e), array(a) {
+    if (a) {
+      length = static_cast<size_t>(env->GetArrayLength(a));
+      data = env->GetFloatArrayElements(a, nullptr);
+    }
+  }
+  ~FloatArray() { if (data) env->ReleaseFloatArrayElements(array, data, JNI_ABORT); }
+  rio::TensorView view(std::vector<int> shape) const { return {data, length, std::move(shape)}; }
+};
+
+}  // namespace
+
+extern "C" JNIEXPORT jfloatArray JNICALL
+Java_dev_riofarm_rio_RioCore_nativeDetect(JNIEnv* env, jclass, jfloatArray heat, jintArray heatShape,
+                                          jfloatArray corners, jintArray cornersShape, jfloatArray mask,
+                                          jintArray maskShape, jint frameWidth, jint frameHeight, jfloatArray params) {
+  FloatArray h(env, heat), c(env, corners), m(env, mask), p(env, params);
+  rio::PostprocessParams pp;
+  if (p.data && p.length >= 6) {
+    pp.score_threshold = p.data[0];
+    pp.nms_iou = p.data[1];
+    pp.mask_threshold = p.data[2];
+    pp.max_detections = static_cast<int>(p.data[3]);
+    pp.input_width = static_cast<int>(p.data[4]);
+    pp.input_height = static_cast<int>(p.data[5]);
+  }
+  std::vector<rio::Detection> dets;
+  rio::Status s = rio::detect(h.view(intArray(env, heatShape)), c.view(intArray(env, cornersShape)),
+                              m.view(intArray(env, maskShape)), frameWidth, frameHeight, pp, dets);
+  if (!s.ok()) {
+    throwStatus(env, s);
+    return nullptr;
+  }
+  std::vector<float> flat;
+  for (const auto& d : dets) {
+    flat.push_back(d.score);
+    flat.push_back(d.from_mask ? 1.0f : 0.0f);
+    for (const auto& pt : d.quad) { flat.push_back(pt.x); flat.push_back(pt.y); }
+  }
+  static_assert(kFloatsPerDetection == 10, "keep RioCore.FLOATS_PER_DETECTION in sync");
+  jfloatArray out = env->NewFloatArray(static_cast<jsize>(flat.size()));
+  if (out) env->SetFloatArrayRegion(out, 0, static_cast<jsize>(flat.size()), flat.data());
+  return out;
+}
+
+extern "C" JNIEXPORT jobject JNICALL
+Java_dev_riofarm_rio_RioCore_nativeCrop(JNIEnv* env, jclass, jobject src, jfloatArray quad, jint maxSide) {
+  AndroidBitmapInfo info;
+  if (AndroidBitmap_getInfo(env, src, &info) != ANDROID_BITMAP_RESULT_SUCCESS || info.format != ANDROID_BITMAP_FORMAT_RGBA_8888) {
+    throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "crop needs an ARGB_8888 bitmap"));
+    return nullptr;
+  }
+  FloatArray q(env, quad);
+  if (q.length != 8) {
+    throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "quad must be 8 floats"));
+    return nullptr;
+  }
+  rio::Quad rq;
+  for (int k = 0; k < 4; ++k) rq[k] = cv::Point2f(q.data[2 * k], q.data[2 * k + 1]);
+  void* pixels = nullptr;
+  if (AndroidBitmap_lockPixels(env, src, &pixels) != ANDROID_BITMAP_RESULT_SUCCESS) {
+    throwStatus(env, rio::Status::Error("INTERNAL", "cannot lock bitmap"));
+    return nullptr;
+  }
+  cv::Mat out;
+  rio::Status s = rio::cropQuad(cv::Mat(info.height, info.width, CV_8UC4, pixels, info.stride), rq, maxSide, out);
+  AndroidBitmap_unlockPixels(env, src);
+  if (!s.ok()) {
+    throwStatus(env, s);
+    return nullptr;
+  }
+  // Bitmap.createBitmap(w, h, Bitmap.Config.ARGB_8888), then copy the rows in.
+  jclass bitmapCls = env->FindClass("android/graphics/Bitmap");
+  jclass configCls = env->FindClass("android/graphics/Bitmap$Config");
+  jfieldID argb = env->GetStaticFieldID(configCls, "ARGB_8888", "Landroid/graphics/Bitmap$Config;");
+  jmethodID create = env->GetStaticMethodID(bitmapCls, "createBitmap", "(IILandroid/graphics/Bitmap$Config;)Landroid/graphics/Bitmap;");
+  jobject dst = env->CallStaticObjectMethod(bitmapCls, create, out.cols, out.rows, env->GetStaticObjectField(configCls, argb));
+  if (!dst) return nullptr;
+  AndroidBitmapInfo dinfo;
+  void* dpx = nullptr;
+  if (AndroidBitmap_getInfo(env, dst, &dinfo) != ANDROID_BITMAP_RESULT_SUCCESS || AndroidBitmap_lockPixels(env, dst, &dpx) != ANDROID_BITMAP_RESULT_SUCCESS) {
+    throwStatus(env, rio::Status::Error("INTERNAL", "cannot lock output bitmap"));
+    return nullptr;
+  }
+  for (int y = 0; y < out.rows; ++y)
+    std::memcpy(static_cast<uint8_t*>(dpx) + y * dinfo.stride, out.ptr(y), static_cast<size_t>(out.cols) * 4);
+  AndroidBitmap_unlockPixels(env, dst);
+  return dst;
+}

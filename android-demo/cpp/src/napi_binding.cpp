@@ -1,0 +1,123 @@
+// Node-API face of the RIO core for the host twin. Thin: converts JS typed arrays to views and
+// Status to a returned {error:{code,message}} — it never throws for bad model output.
+#include <napi.h>
+#include <opencv2/imgproc.hpp>
+
+#include "rio_core.h"
+
+namespace {
+
+rio::TensorView tensorArg(const Napi::Object& o, const char* dataKey, const char* shapeKey) {
+  rio::TensorView t;
+  Napi::Value d = o.Get(dataKey);
+  if (d.IsTypedArray() && d.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array) {
+    auto a = d.As<Napi::Float32Array>();
+    t.data = a.Data();
+    t.length = a.ElementLength();
+  }
+  Napi::Value s = o.Get(shapeKey);
+  if (s.IsArray()) {
+    auto arr = s.As<Napi::Array>();
+    for (uint32_t i = 0; i < arr.Length(); ++i) t.shape.push_back(arr.Get(i).ToNumber().Int32Value());
+  }
+  return t;
+}
+
+Napi::Value errorResult(Napi::Env env, const rio::Status& s) {
+  Napi::Object e = Napi::Object::New(env);
+  e.Set("code", s.code);
+  e.Set("message", s.message);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("error", e);
+  return r;
+}
+
+Napi::Array quadToJs(Napi::Env env, const rio::Quad& q) {
+  Napi::Array a = Napi::Array::New(env, 4);
+  for (uint32_t k = 0; k < 4; ++k) {
+    Napi::Array p = Napi::Array::New(env, 2);
+    p.Set(0u, Napi::Number::New(env, q[k].x));
+    p.Set(1u, Napi::Number::New(env, q[k].y));
+    a.Set(k, p);
+  }
+  return a;
+}
+
+float numberOr(const Napi::Object& o, const char* key, float fallback) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().FloatValue() : fallback;
+}
+
+// detect({heat, heatShape, corners, cornersShape, mask, maskShape, frameWidth, frameHeight, params})
+Napi::Value Detect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "detect(options) expects an object"));
+  Napi::Object o = info[0].As<Napi::Object>();
+  rio::PostprocessParams p;
+  if (o.Get("params").IsObject()) {
+    Napi::Object po = o.Get("params").As<Napi::Object>();
+    p.score_threshold = numberOr(po, "score_threshold", p.score_threshold);
+    p.nms_iou = numberOr(po, "nms_iou", p.nms_iou);
+    p.mask_threshold = numberOr(po, "mask_threshold", p.mask_threshold);
+    p.max_detections = static_cast<int>(numberOr(po, "max_detections", static_cast<float>(p.max_detections)));
+    p.input_width = static_cast<int>(numberOr(po, "input_width", static_cast<float>(p.input_width)));
+    p.input_height = static_cast<int>(numberOr(po, "input_height", static_cast<float>(p.input_height)));
+  }
+  std::vector<rio::Detection> dets;
+  rio::Status s = rio::detect(tensorArg(o, "heat", "heatShape"), tensorArg(o, "corners", "cornersShape"), tensorArg(o, "mask", "maskShape"),
+                              static_cast<int>(numberOr(o, "frameWidth", 0)), static_cast<int>(numberOr(o, "frameHeight", 0)), p, dets);
+  if (!s.ok()) return errorResult(env, s);
+  Napi::Array arr = Napi::Array::New(env, dets.size());
+  for (uint32_t i = 0; i < dets.size(); ++i) {
+    Napi::Object d = Napi::Object::New(env);
+    d.Set("quad", quadToJs(env, dets[i].quad));
+    d.Set("score", Napi::Number::New(env, dets[i].score));
+    d.Set("fromMask", Napi::Boolean::New(env, dets[i].from_mask));
+    arr.Set(i, d);
+  }
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("detections", arr);
+  return r;
+}
+
+// crop({pixels: Uint8Array, width, height, channels, quad, maxSide}) -> {pixels, width, height, channels}
+Napi::Value Crop(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop(options) expects an object"));
+  Napi::Object o = info[0].As<Napi::Object>();
+  int w = static_cast<int>(numberOr(o, "width", 0)), h = static_cast<int>(numberOr(o, "height", 0));
+  int c = static_cast<int>(numberOr(o, "channels", 3));
+  Napi::Value px = o.Get("pixels");
+  if (!px.IsTypedArray() || px.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || w < 1 || h < 1 || c < 1 || c > 4)
+    return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: pixels must be a Uint8Array with positive width/height and 1-4 channels"));
+  auto bytes = px.As<Napi::Uint8Array>();
+  if (bytes.ElementLength() != static_cast<size_t>(w) * h * c) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: pixel length does not match width*height*channels"));
+  Napi::Value qv = o.Get("quad");
+  if (!qv.IsArray() || qv.As<Napi::Array>().Length() != 4) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: quad must be four [x,y] points"));
+  rio::Quad q;
+  for (uint32_t k = 0; k < 4; ++k) {
+    Napi::Value pv = qv.As<Napi::Array>().Get(k);
+    if (!pv.IsArray()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: quad must be four [x,y] points"));
+    q[k] = cv::Point2f(pv.As<Napi::Array>().Get(0u).ToNumber().FloatValue(), pv.As<Napi::Array>().Get(1u).ToNumber().FloatValue());
+  }
+  cv::Mat frame(h, w, CV_8UC(c), bytes.Data());
+  cv::Mat out;
+  rio::Status s = rio::cropQuad(frame, q, static_cast<int>(numberOr(o, "maxSide", 0)), out);
+  if (!s.ok()) return errorResult(env, s);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("pixels", Napi::Buffer<uint8_t>::Copy(env, out.data, out.total() * out.elemSize()));
+  r.Set("width", out.cols);
+  r.Set("height", out.rows);
+  r.Set("channels", c);
+  return r;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("detect", Napi::Function::New(env, Detect));
+  exports.Set("crop", Napi::Function::New(env, Crop));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(rio_core, Init)

@@ -1,0 +1,253 @@
+#include "rio_core.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <opencv2/imgproc.hpp>
+
+namespace rio {
+namespace {
+
+// Checks an NHWC tensor [1,h,w,c] with the expected channel count; fills h and w.
+Status checkTensor(const TensorView& t, const char* name, int channels, int& h, int& w) {
+  if (!t.data) return Status::Error("BAD_MODEL_OUTPUT", std::string(name) + ": no data");
+  if (t.shape.size() != 4 || t.shape[0] != 1 || t.shape[1] < 1 || t.shape[2] < 1 || t.shape[3] != channels)
+    return Status::Error("BAD_MODEL_OUTPUT", std::string(name) + ": expected shape [1,H,W," + std::to_string(channels) + "]");
+  h = t.shape[1];
+  w = t.shape[2];
+  if (t.length != static_cast<size_t>(h) * w * channels)
+    return Status::Error("BAD_MODEL_OUTPUT", std::string(name) + ": length " + std::to_string(t.length) + " does not match its shape");
+  for (size_t i = 0; i < t.length; ++i)
+    if (!std::isfinite(t.data[i]))
+      return Status::Error("BAD_MODEL_OUTPUT", std::string(name) + ": non-finite value at " + std::to_string(i));
+  return Status::Ok();
+}
+
+float cross(cv::Point2f a, cv::Point2f b, cv::Point2f c) {
+  return (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
+}
+
+bool isConvexQuad(const Quad& q) {
+  int sign = 0;
+  for (int i = 0; i < 4; ++i) {
+    float c = cross(q[i], q[(i + 1) % 4], q[(i + 2) % 4]);
+    if (c == 0) continue;
+    int s = c > 0 ? 1 : -1;
+    if (sign == 0) sign = s;
+    else if (s != sign) return false;
+  }
+  return sign != 0;
+}
+
+// Rotates a clockwise quad so its corners best match `ref` (the regression quad keeps the card's
+// own top-left, which the mask cannot know).
+Quad alignTo(const Quad& q, const Quad& ref) {
+  int best = 0;
+  float bestD = INFINITY;
+  for (int s = 0; s < 4; ++s) {
+    float d = 0;
+    for (int i = 0; i < 4; ++i) d += cv::norm(q[(i + s) % 4] - ref[i]);
+    if (d < bestD) { bestD = d; best = s; }
+  }
+  Quad r;
+  for (int i = 0; i < 4; ++i) r[i] = q[(i + best) % 4];
+  return r;
+}
+
+// Moves each edge of a clockwise quad outward by d. Contour points are boundary pixel centres,
+// half a pixel inside the true edge; this puts the edge back where the mask's coverage ends.
+Quad offsetOutward(const Quad& q, float d) {
+  std::array<cv::Point2f, 4> p0, dir;
+  for (int i = 0; i < 4; ++i) {
+    cv::Point2f e = q[(i + 1) % 4] - q[i];
+    float len = std::max(1e-6f, static_cast<float>(cv::norm(e)));
+    e *= 1.0f / len;
+    cv::Point2f n(e.y, -e.x);  // outward normal for clockwise order in y-down coordinates
+    p0[i] = q[i] + n * d;
+    dir[i] = e;
+  }
+  Quad r;
+  for (int i = 0; i < 4; ++i) {
+    int j = (i + 3) % 4;  // edge ending at corner i
+    float den = dir[j].x * dir[i].y - dir[j].y * dir[i].x;
+    if (std::fabs(den) < 1e-6f) { r[i] = q[i]; continue; }
+    cv::Point2f w = p0[i] - p0[j];
+    float t = (w.x * dir[i].y - w.y * dir[i].x) / den;
+    r[i] = p0[j] + dir[j] * t;
+  }
+  return r;
+}
+
+// The quad of one mask contour: approxPolyDP with a growing tolerance until it has four convex
+// corners that still cover the blob (a circle also simplifies to 4 points, its inscribed square),
+// else the contour's minAreaRect.
+Quad contourQuad(const std::vector<cv::Point>& contour) {
+  double perimeter = cv::arcLength(contour, true);
+  std::vector<cv::Point> hull;
+  cv::convexHull(contour, hull);
+  const double hullArea = cv::contourArea(hull);
+  for (double f = 0.01; f <= 0.1; f += 0.01) {
+    std::vector<cv::Point> approx;
+    cv::approxPolyDP(hull, approx, f * perimeter, true);
+    if (approx.size() == 4) {
+      std::vector<cv::Point2f> pts(approx.begin(), approx.end());
+      Quad q = orderClockwise(pts);
+      if (isConvexQuad(q) && cv::contourArea(std::vector<cv::Point2f>(q.begin(), q.end())) >= 0.9 * hullArea) return q;
+    }
+    if (approx.size() < 4) break;
+  }
+  cv::Point2f box[4];
+  cv::minAreaRect(contour).points(box);
+  return orderClockwise(std::vector<cv::Point2f>(box, box + 4));
+}
+
+}  // namespace
+
+Quad orderClockwise(const std::vector<cv::Point2f>& pts) {
+  cv::Point2f c(0, 0);
+  for (const auto& p : pts) c += p;
+  c *= 1.0f / static_cast<float>(pts.size());
+  std::vector<cv::Point2f> s(pts.begin(), pts.begin() + 4);
+  // atan2 grows clockwise on screen (y down); sorting by it gives clockwise order.
+  std::sort(s.begin(), s.end(), [&](cv::Point2f a, cv::Point2f b) {
+    return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
+  });
+  int start = 0;
+  for (int i = 1; i < 4; ++i)
+    if (s[i].x + s[i].y < s[start].x + s[start].y) start = i;
+  Quad q;
+  for (int i = 0; i < 4; ++i) q[i] = s[(start + i) % 4];
+  return q;
+}
+
+float quadIoU(const Quad& a, const Quad& b) {
+  std::vector<cv::Point2f> ha, hb, inter;
+  cv::convexHull(std::vector<cv::Point2f>(a.begin(), a.end()), ha);
+  cv::convexHull(std::vector<cv::Point2f>(b.begin(), b.end()), hb);
+  double areaA = cv::contourArea(ha), areaB = cv::contourArea(hb);
+  if (areaA <= 0 || areaB <= 0) return 0.0f;
+  double i = cv::intersectConvexConvex(ha, hb, inter, true);
+  if (i <= 0) return 0.0f;
+  return static_cast<float>(i / (areaA + areaB - i));
+}
+
+Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask,
+              int frame_width, int frame_height, const PostprocessParams& params,
+              std::vector<Detection>& out) {
+  out.clear();
+  if (frame_width < 1 || frame_height < 1 || params.input_width < 1 || params.input_height < 1)
+    return Status::Error("BAD_ARGUMENT", "frame and input sizes must be positive");
+  int hh, hw, ch, cw, mh, mw;
+  Status s = checkTensor(heat, "heat", 1, hh, hw);
+  if (s.ok()) s = checkTensor(corners, "corners", 8, ch, cw);
+  if (s.ok()) s = checkTensor(mask, "mask", 1, mh, mw);
+  if (!s.ok()) return s;
+  if (ch != hh || cw != hw) return Status::Error("BAD_MODEL_OUTPUT", "corners grid differs from heat grid");
+  try {
+    const float sx = static_cast<float>(frame_width) / params.input_width;
+    const float sy = static_cast<float>(frame_height) / params.input_height;
+    const float strideX = static_cast<float>(params.input_width) / hw;
+    const float strideY = static_cast<float>(params.input_height) / hh;
+
+    // 1. Candidates: local 3x3 maxima of the heatmap above the score threshold.
+    std::vector<Detection> candidates;
+    auto H = [&](int y, int x) { return heat.data[y * hw + x]; };
+    for (int y = 0; y < hh; ++y) {
+      for (int x = 0; x < hw; ++x) {
+        float v = H(y, x);
+        if (v < params.score_threshold) continue;
+        bool peak = true;
+        for (int dy = -1; dy <= 1 && peak; ++dy)
+          for (int dx = -1; dx <= 1; ++dx) {
+            int yy = y + dy, xx = x + dx;
+            if ((dy || dx) && yy >= 0 && yy < hh && xx >= 0 && xx < hw) {
+              float n = H(yy, xx);
+              // Ties go to the first cell in scan order so a flat plateau yields one peak.
+              if (n > v || (n == v && (dy < 0 || (dy == 0 && dx < 0)))) { peak = false; break; }
+            }
+          }
+        if (!peak) continue;
+        const float* off = corners.data + (static_cast<size_t>(y) * hw + x) * 8;
+        float cx = (x + 0.5f) * strideX, cy = (y + 0.5f) * strideY;
+        Detection d;
+        for (int k = 0; k < 4; ++k)
+          d.quad[k] = cv::Point2f((cx + off[2 * k] * params.input_width) * sx, (cy + off[2 * k + 1] * params.input_height) * sy);
+        d.score = std::min(1.0f, std::max(0.0f, v));
+        candidates.push_back(d);
+      }
+    }
+    // 2. NMS by quad IoU, best score first.
+    std::stable_sort(candidates.begin(), candidates.end(), [](const Detection& a, const Detection& b) { return a.score > b.score; });
+    std::vector<Detection> kept;
+    for (const auto& c : candidates) {
+      if (static_cast<int>(kept.size()) >= params.max_detections) break;
+      bool suppressed = false;
+      for (const auto& k : kept)
+        if (quadIoU(c.quad, k.quad) > params.nms_iou) { suppressed = true; break; }
+      if (!suppressed) kept.push_back(c);
+    }
+    if (kept.empty()) return Status::Ok();
+
+    // 3. Refine each kept candidate with the mask contour that contains its regression centre.
+    cv::Mat m(mh, mw, CV_32F, const_cast<float*>(mask.data));
+    cv::Mat bin;
+    cv::compare(m, params.mask_threshold, bin, cv::CMP_GE);  // 8-bit 0/255
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(bin, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
+    const float mx = static_cast<float>(params.input_width) / mw * sx;   // mask px -> frame px
+    const float my = static_cast<float>(params.input_height) / mh * sy;
+    std::vector<bool> used(contours.size(), false);
+    for (auto& d : kept) {
+      cv::Point2f centre(0, 0);
+      for (const auto& p : d.quad) centre += p;
+      centre *= 0.25f;
+      cv::Point2f cm(centre.x / mx - 0.5f, centre.y / my - 0.5f);
+      int found = -1;
+      for (size_t i = 0; i < contours.size(); ++i)
+        if (!used[i] && cv::contourArea(contours[i]) >= 4 && cv::pointPolygonTest(contours[i], cm, false) >= 0) { found = static_cast<int>(i); break; }
+      // The regression keeps the card's own corner order when it is a proper clockwise quad.
+      const Quad ref = isConvexQuad(d.quad) && cross(d.quad[0], d.quad[1], d.quad[2]) > 0
+          ? d.quad : orderClockwise(std::vector<cv::Point2f>(d.quad.begin(), d.quad.end()));
+      if (found < 0) {
+        d.quad = ref;
+        continue;
+      }
+      used[found] = true;
+      Quad qm = offsetOutward(contourQuad(contours[found]), 0.5f);
+      Quad qf;
+      for (int k = 0; k < 4; ++k) qf[k] = cv::Point2f((qm[k].x + 0.5f) * mx, (qm[k].y + 0.5f) * my);
+      d.quad = alignTo(qf, ref);
+      d.from_mask = true;
+    }
+    out = std::move(kept);
+    return Status::Ok();
+  } catch (const cv::Exception& e) {
+    out.clear();
+    return Status::Error("INTERNAL", std::string("opencv: ") + e.what());
+  } catch (const std::exception& e) {
+    out.clear();
+    return Status::Error("INTERNAL", e.what());
+  }
+}
+
+Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, cv::Mat& out) {
+  if (frame.empty()) return Status::Error("BAD_ARGUMENT", "empty frame");
+  for (const auto& p : quad)
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) return Status::Error("BAD_ARGUMENT", "non-finite quad");
+  try {
+    double w = (cv::norm(quad[1] - quad[0]) + cv::norm(quad[2] - quad[3])) / 2;
+    double h = (cv::norm(quad[3] - quad[0]) + cv::norm(quad[2] - quad[1])) / 2;
+    if (w < 1 || h < 1) return Status::Error("BAD_ARGUMENT", "degenerate quad");
+    double scale = max_side > 0 ? std::min(1.0, max_side / std::max(w, h)) : 1.0;
+    int ow = std::max(1, static_cast<int>(std::lround(w * scale)));
+    int oh = std::max(1, static_cast<int>(std::lround(h * scale)));
+    cv::Point2f dst[4] = {{0, 0}, {static_cast<float>(ow), 0}, {static_cast<float>(ow), static_cast<float>(oh)}, {0, static_cast<float>(oh)}};
+    cv::Mat t = cv::getPerspectiveTransform(quad.data(), dst);
+    cv::warpPerspective(frame, out, t, cv::Size(ow, oh), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    return Status::Ok();
+  } catch (const cv::Exception& e) {
+    return Status::Error("INTERNAL", std::string("opencv: ") + e.what());
+  }
+}
+
+}  // namespace rio

@@ -1,0 +1,60 @@
+// RIO post-processing core: model outputs -> card quads, and perspective crop.
+// One C++17 source tree, compiled through JNI (jni_bridge.cpp, Android) and Node-API
+// (napi_binding.cpp, host twin). Nothing here throws across the API: errors come back as Status.
+#pragma once
+#include <array>
+#include <string>
+#include <vector>
+#include <opencv2/core.hpp>
+
+namespace rio {
+
+// From contract/model-io.json "postprocess"; the callers read that file and pass the values in.
+struct PostprocessParams {
+  float score_threshold = 0.3f;
+  float nms_iou = 0.5f;
+  float mask_threshold = 0.5f;
+  int max_detections = 4;
+  int input_width = 256;   // model input size; corner offsets are in these units
+  int input_height = 256;
+};
+
+// A borrowed NHWC float tensor.
+struct TensorView {
+  const float* data = nullptr;
+  size_t length = 0;
+  std::vector<int> shape;
+};
+
+using Quad = std::array<cv::Point2f, 4>;  // clockwise (y down) from the card's top-left
+
+struct Detection {
+  Quad quad;          // frame pixels
+  float score = 0;    // heatmap peak
+  bool from_mask = false;  // refined by the mask contour (else the corner regression)
+};
+
+struct Status {
+  std::string code;  // empty = ok; else BAD_MODEL_OUTPUT / BAD_ARGUMENT / INTERNAL
+  std::string message;
+  bool ok() const { return code.empty(); }
+  static Status Ok() { return {}; }
+  static Status Error(std::string c, std::string m) { return {std::move(c), std::move(m)}; }
+};
+
+// heat [1,H,W,1], corners [1,H,W,8], mask [1,Hm,Wm,1] -> detections in frame pixels, best first.
+Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask,
+              int frame_width, int frame_height, const PostprocessParams& params,
+              std::vector<Detection>& out);
+
+// Any 4 points -> clockwise (y down) starting at the top-left-most (min x+y).
+Quad orderClockwise(const std::vector<cv::Point2f>& pts);
+
+// Polygon IoU of two quads (convex hulls); used by NMS.
+float quadIoU(const Quad& a, const Quad& b);
+
+// Perspective crop of `quad` from `frame` (any 8-bit type) to a rectangle with the quad's mean side
+// lengths, longer side at most max_side.
+Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, cv::Mat& out);
+
+}  // namespace rio
