@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeAggregates } from './aggregate.ts';
+import { DEFAULT_BARS, parseBars } from './quality-bars.ts';
+import type { MeasurementRow } from '../store/rows.ts';
+
+const row = (i: number, over: Partial<MeasurementRow> = {}): MeasurementRow => ({
+  attempt_id: 'a', run_id: 'r', serial: 's', scenario_id: 'sc', repeat_index: 0, frame_index: i, lighting: 'plain',
+  negative: 0, t_decode: 1, t_pre: 1, t_infer: 8, t_post: 1, t_total: 10 + i, dropped: 0, thermal_flag: 0,
+  detections: 1, matched: 1, cards: 1, iou: 0.9, corner_err_px: 2, corner_err_pct: 1, false_detections: 0,
+  detections_json: null, error: null, ...over,
+});
+
+test('percentiles, thermal exclusion and drop rate per lighting plus a whole-scenario row', () => {
+  const rows = [
+    ...Array.from({ length: 10 }, (_, i) => row(i)),                                   // t_total 10..19
+    row(10, { thermal_flag: 1, t_total: 500 }), row(11, { dropped: 1, t_total: 0 }),
+    row(12, { lighting: 'dim', negative: 1, cards: 0, matched: 0, iou: null, detections: 1, false_detections: 1 }),
+  ];
+  const aggs = computeAggregates(rows, { bars: DEFAULT_BARS });
+  assert.deepEqual(aggs.map((a) => a.lighting), ['*', 'dim', 'plain']);
+  const plain = aggs.find((a) => a.lighting === 'plain')!;
+  assert.equal(plain.frames, 12);
+  assert.equal(plain.latency_n, 10);
+  assert.equal(plain.thermal_excluded, 1);
+  assert.equal(plain.p50, 14.5);
+  assert.ok(Math.abs(plain.p90! - 18.1) < 1e-9);
+  assert.ok(plain.p50_lo! <= plain.p50! && plain.p50! <= plain.p50_hi!);
+  assert.ok(Math.abs(plain.drop_rate! - 1 / 12) < 1e-12);
+  assert.equal(plain.verdict, 'pass');
+  const all = aggs.find((a) => a.lighting === '*')!;
+  assert.equal(all.false_detection_rate, 1);
+  assert.equal(all.verdict, 'fail');
+  assert.match(all.verdict_reason!, /false detection rate/);
+  const withThermal = computeAggregates(rows, { bars: DEFAULT_BARS, includeThermal: true }).find((a) => a.lighting === 'plain')!;
+  assert.equal(withThermal.latency_n, 11);
+});
+
+test('median IoU below the bar fails the cell; paced replay reports sustained fps from drops', () => {
+  const rows = Array.from({ length: 8 }, (_, i) => row(i, { iou: 0.5, dropped: i < 2 ? 1 : 0 }));
+  const a = computeAggregates(rows, { bars: parseBars(['iou_median=0.8']), replayFps: new Map([['sc', 20]]) })[0]!;
+  assert.equal(a.verdict, 'fail');
+  assert.match(a.verdict_reason!, /median IoU 0\.500 < 0\.8/);
+  assert.equal(a.sustained_fps, 15);
+  assert.equal(computeAggregates(rows, { bars: parseBars(['iou_median=0.4']) })[0]!.verdict, 'pass');
+  assert.throws(() => parseBars(['speed=3']), /unknown quality bar/);
+});

@@ -1,0 +1,58 @@
+/**
+ * Percentile bootstrap confidence intervals. Seeded, so the same samples always give the same
+ * interval — aggregates recomputed on another store (or machine) are identical.
+ */
+import { quantileSorted } from './descriptive.ts';
+
+export const BOOTSTRAP_ITERATIONS = 1000;
+
+/** mulberry32: small, fast, good enough for resampling indices. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A stable 32-bit seed from a string (FNV-1a), e.g. the aggregate cell's key. */
+export function seedFrom(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export type Statistic = (sample: readonly number[]) => number;
+
+function resample(xs: readonly number[], rnd: () => number, out: number[]): number[] {
+  for (let i = 0; i < xs.length; i++) out[i] = xs[Math.floor(rnd() * xs.length)]!;
+  return out;
+}
+
+/** 95% (by default) percentile-bootstrap CI of stat(xs); [NaN, NaN] below two samples. */
+export function bootstrapCI(xs: readonly number[], stat: Statistic, seed: number,
+  { iterations = BOOTSTRAP_ITERATIONS, level = 0.95 } = {}): [number, number] {
+  if (xs.length < 2) return [NaN, NaN];
+  const rnd = seededRandom(seed);
+  const buf: number[] = new Array(xs.length);
+  const stats = new Array<number>(iterations);
+  for (let i = 0; i < iterations; i++) stats[i] = stat(resample(xs, rnd, buf));
+  stats.sort((a, b) => a - b);
+  return [quantileSorted(stats, (1 - level) / 2), quantileSorted(stats, 1 - (1 - level) / 2)];
+}
+
+/** CI of stat(b) − stat(a), resampling both groups independently. */
+export function bootstrapDiffCI(a: readonly number[], b: readonly number[], stat: Statistic, seed: number,
+  { iterations = BOOTSTRAP_ITERATIONS, level = 0.95 } = {}): [number, number] {
+  if (a.length < 2 || b.length < 2) return [NaN, NaN];
+  const rnd = seededRandom(seed);
+  const ba: number[] = new Array(a.length);
+  const bb: number[] = new Array(b.length);
+  const d = new Array<number>(iterations);
+  for (let i = 0; i < iterations; i++) d[i] = stat(resample(b, rnd, bb)) - stat(resample(a, rnd, ba));
+  d.sort((x, y) => x - y);
+  return [quantileSorted(d, (1 - level) / 2), quantileSorted(d, 1 - (1 - level) / 2)];
+}

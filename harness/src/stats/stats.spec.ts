@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mean, std, quantile } from './descriptive.ts';
+import { bootstrapCI, bootstrapDiffCI, seededRandom } from './bootstrap.ts';
+import { mannWhitney, normalCdf } from './mann-whitney.ts';
+
+const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) < eps, `${a} ≉ ${b}`);
+
+test('quantiles interpolate linearly like numpy', () => {
+  const xs = [1, 2, 3, 4, 10];
+  close(quantile(xs, 0.5), 3);
+  close(quantile(xs, 0.9), 7.6); // numpy.percentile([1,2,3,4,10], 90)
+  close(quantile([5], 0.99), 5);
+  assert.ok(Number.isNaN(quantile([], 0.5)));
+});
+
+test('mean and sample standard deviation', () => {
+  close(mean([2, 4, 4, 4, 5, 5, 7, 9]), 5);
+  close(std([2, 4, 4, 4, 5, 5, 7, 9]), Math.sqrt(32 / 7));
+  assert.ok(Number.isNaN(std([1])));
+});
+
+test('bootstrap CI of the mean brackets the mean, narrows with n, and is reproducible', () => {
+  const rnd = seededRandom(7);
+  const small = Array.from({ length: 20 }, () => 10 + rnd() * 4);
+  const large = Array.from({ length: 2000 }, () => 10 + rnd() * 4);
+  const [lo, hi] = bootstrapCI(small, mean, 1);
+  assert.ok(lo < mean(small) && mean(small) < hi);
+  const [lo2, hi2] = bootstrapCI(large, mean, 1);
+  assert.ok(hi2 - lo2 < (hi - lo) / 4, 'CI shrinks roughly with sqrt(n)');
+  assert.deepEqual(bootstrapCI(small, mean, 1), [lo, hi]);
+  // uniform(10,14): std = 4/sqrt(12); 95% CI half-width for n=2000 ≈ 1.96·1.155/44.7 ≈ 0.05
+  close(hi2 - lo2, 0.101, 0.03);
+});
+
+test('bootstrap CI of a difference excludes 0 only for a real shift', () => {
+  const rnd = seededRandom(3);
+  const a = Array.from({ length: 200 }, () => 20 + rnd());
+  const same = Array.from({ length: 200 }, () => 20 + rnd());
+  const slower = Array.from({ length: 200 }, () => 22 + rnd());
+  const [l1, h1] = bootstrapDiffCI(a, same, mean, 5);
+  assert.ok(l1 < 0 && h1 > 0);
+  const [l2] = bootstrapDiffCI(a, slower, mean, 5);
+  assert.ok(l2 > 1.8);
+});
+
+test('Mann-Whitney U matches a hand-computed case and detects shifts', () => {
+  // a=[1,2,3], b=[4,5,6]: U_a = 0, mu = 4.5, sigma = sqrt(9*7/12) = 2.2913; z = (4.5-0.5)/2.2913 = 1.7457
+  const r = mannWhitney([1, 2, 3], [4, 5, 6]);
+  assert.equal(r.u, 0);
+  close(r.p, 2 * (1 - normalCdf(4 / Math.sqrt(63 / 12))), 1e-12);
+  close(normalCdf(1.959964), 0.975, 1e-6);
+  assert.equal(mannWhitney([1, 1, 1], [1, 1, 1]).p, 1);
+  const rnd = seededRandom(9);
+  const a = Array.from({ length: 100 }, () => rnd());
+  assert.ok(mannWhitney(a, a.map((x) => x + 0.5)).p < 1e-6);
+  assert.ok(mannWhitney(a, Array.from({ length: 100 }, () => rnd())).p > 0.01);
+});
