@@ -1,1 +1,2 @@
-export {};
+/** Entry point Appium loads (package.json `appium.mainClass` names the export). */
+export { RioVdeviceDriver, RioVdeviceDriver as default } from './lib/driver.js';

@@ -1,0 +1,67 @@
+/** `mobile:` extensions for apps and the shell, named and shaped like UiAutomator2's. */
+import { errors } from '@appium/base-driver';
+
+/** The insecure feature guarding `mobile: shell` (enable with `--allow-insecure riovdevice:adb_shell`). */
+export const ADB_SHELL_FEATURE = 'adb_shell';
+
+/** Quotes one argument for the device's sh. */
+function shq(arg) {
+  return `'${String(arg).replace(/'/g, `'\\''`)}'`;
+}
+
+export const appCommands = {
+  /** `mobile: shell` — any adb shell command; off unless the server allows the insecure feature. */
+  async mobileShell(command, args = [], timeout = 20000, includeStderr = false) {
+    if (!this.isFeatureEnabled(ADB_SHELL_FEATURE)) {
+      throw new errors.UnsupportedOperationError(
+        `rio: 'mobile: shell' needs the insecure feature '${ADB_SHELL_FEATURE}'; start Appium with ` +
+        `--allow-insecure riovdevice:${ADB_SHELL_FEATURE} (or *:${ADB_SHELL_FEATURE})`);
+    }
+    const line = [command, ...(Array.isArray(args) ? args : [args])].map(String).join(' ');
+    let timer;
+    const timedOut = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new errors.TimeoutError(`rio: 'adb shell ${line}' took over ${timeout} ms`)), timeout);
+    });
+    try {
+      const stdout = await Promise.race([this.adb.shell(line), timedOut]);
+      // adb's legacy shell merges stderr into stdout, so stderr is always empty here.
+      return includeStderr ? { stdout, stderr: '' } : stdout;
+    } finally {
+      clearTimeout(timer);
+    }
+  },
+
+  /** `mobile: activateApp` — brings the app's launcher activity to the front. */
+  async activateApp(appId) {
+    const resolved = await this.adb.shell(`cmd package resolve-activity --brief -c android.intent.category.LAUNCHER ${shq(appId)}`);
+    const component = resolved.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`${appId}/`));
+    const activity = component ?? (this.opts.appPackage === appId && this.opts.appActivity ? `${appId}/${this.opts.appActivity}` : null);
+    if (!activity) throw new errors.InvalidArgumentError(`rio: ${appId} has no launcher activity on ${this.adb.serial}`);
+    await this.startActivity(activity, true);
+  },
+
+  /** `mobile: terminateApp` — `am force-stop`; true when the app was running before. */
+  async terminateApp(appId) {
+    const running = /^\d+/.test((await this.adb.shell(`pidof ${shq(appId)}`)).trim());
+    await this.adb.shell(`am force-stop ${shq(appId)}`);
+    return running;
+  },
+
+  /**
+   * `mobile: startActivity` — `am start [-W] [-S] -n COMPONENT [-a ACTION] [extras]`.
+   * extras: [[type, key, value]] with type s|i|z|f|l like `am start --es/--ei/--ez/--ef/--el`.
+   */
+  async startActivity(intent, wait = true, stop = false, action, extras = []) {
+    if (!intent) throw new errors.InvalidArgumentError("rio: 'mobile: startActivity' needs an intent (package/.Activity)");
+    const parts = ['am start', wait ? '-W' : '', stop ? '-S' : '', '-n', shq(intent), action ? `-a ${shq(action)}` : ''];
+    for (const [type, key, value] of extras) parts.push(`--e${type}`, shq(key), shq(value));
+    const out = await this.adb.shell(parts.filter(Boolean).join(' '));
+    if (/^Error|Exception/m.test(out)) throw new errors.UnknownError(`rio: am start ${intent} failed on ${this.adb.serial}: ${out.trim()}`);
+    return out;
+  },
+
+  /** `mobile: installApp` — `adb install -r APK`. */
+  async installApp(appPath) {
+    await this.adb.install(appPath);
+  },
+};

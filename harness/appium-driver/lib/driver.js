@@ -1,0 +1,97 @@
+/**
+ * RioVdeviceDriver: an Appium 3 driver (automationName `RioVdevice`, driverName `rio`) that drives
+ * an Android device purely over adb — `uiautomator dump` for the page source, `input` for touches,
+ * `screencap -p` for screenshots. It needs no on-device server, so it runs against rio vdevices
+ * (whose app twins render their screens to those commands) and equally against a phone.
+ */
+import { BaseDriver, errors } from '@appium/base-driver';
+import { AdbDevice } from './adb-device.js';
+import { findCommands } from './commands/find.js';
+import { elementCommands } from './commands/element.js';
+import { actionCommands } from './commands/actions.js';
+import { appCommands } from './commands/app.js';
+
+/** Used when neither `appium:adbPort` nor ANDROID_ADB_SERVER_PORT names the adb server. */
+const DEFAULT_ADB_PORT = 5037;
+
+const CAP_CONSTRAINTS = {
+  platformName: { presence: true, isString: true, inclusionCaseInsensitive: ['Android'] },
+  automationName: { presence: true, isString: true, inclusionCaseInsensitive: ['RioVdevice'] },
+  udid: { isString: true },
+  adbPort: { isNumber: true },
+  app: { isString: true },
+  appPackage: { isString: true },
+  appActivity: { isString: true },
+  appWaitActivity: { isString: true },
+};
+
+export class RioVdeviceDriver extends BaseDriver {
+  /** `driver.execute('mobile: …', {…})` → these methods (Appium routes them through executeMethod). */
+  static executeMethodMap = {
+    'mobile: shell': { command: 'mobileShell', params: { required: ['command'], optional: ['args', 'timeout', 'includeStderr'] } },
+    'mobile: activateApp': { command: 'activateApp', params: { required: ['appId'] } },
+    'mobile: terminateApp': { command: 'terminateApp', params: { required: ['appId'] } },
+    'mobile: startActivity': { command: 'startActivity', params: { optional: ['intent', 'wait', 'stop', 'action', 'extras'] } },
+    'mobile: installApp': { command: 'installApp', params: { required: ['appPath'] } },
+  };
+
+  constructor(opts = {}, shouldValidateCaps = true) {
+    super(opts, shouldValidateCaps);
+    this.desiredCapConstraints = CAP_CONSTRAINTS;
+    this.locatorStrategies = ['xpath', 'id', 'accessibility id', 'class name'];
+    /** element id → where the element was found (see resolveElement) */
+    this.elements = new Map();
+    this.elementCounter = 0;
+    this.adb = null;
+  }
+
+  /** Attaches to the device (`appium:udid`, or the only one online), installs and starts the app if asked. */
+  async createSession(w3cCaps1, w3cCaps2, w3cCaps3, driverData) {
+    const [sessionId, caps] = await super.createSession(w3cCaps1, w3cCaps2, w3cCaps3, driverData);
+    try {
+      const adbPort = this.opts.adbPort ?? (Number(process.env.ANDROID_ADB_SERVER_PORT) || DEFAULT_ADB_PORT);
+      const serial = this.opts.udid ?? (await this.onlyDevice(adbPort));
+      this.adb = new AdbDevice(serial, adbPort);
+      await this.adb.assertOnline();
+      if (this.opts.app) await this.adb.install(this.opts.app);
+      if (this.opts.appPackage && this.opts.appActivity) {
+        const { appPackage, appActivity } = this.opts;
+        const component = appActivity.includes('/') ? appActivity : `${appPackage}/${appActivity}`;
+        await this.startActivity(component, true, !this.opts.noReset);
+      }
+      return [sessionId, { ...caps, udid: serial, adbPort }];
+    } catch (err) {
+      await super.deleteSession();
+      if (err instanceof errors.SessionNotCreatedError) throw err;
+      throw new errors.SessionNotCreatedError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** With no udid: the single online device of that adb server; several or none is an error. */
+  async onlyDevice(adbPort) {
+    const probe = new AdbDevice('', adbPort);
+    const online = (await probe.guard('adb devices', () => probe.client.listDevices())).filter((d) => d.type === 'device');
+    if (online.length !== 1) {
+      throw new errors.SessionNotCreatedError(
+        `rio: set appium:udid — the adb server at port ${adbPort} has ${online.length} online devices`);
+    }
+    return online[0].id;
+  }
+
+  async deleteSession(sessionId) {
+    this.elements.clear();
+    this.adb = null;
+    await super.deleteSession(sessionId);
+  }
+
+  /** W3C execute: only `mobile:` extensions exist (there is no JavaScript context on a device). */
+  async execute(script, args) {
+    if (!script.trim().startsWith('mobile:')) {
+      throw new errors.NotImplementedError(`rio: only 'mobile:' scripts can be executed, got '${script.slice(0, 40)}'`);
+    }
+    return await this.executeMethod(script.trim(), args ?? []);
+  }
+}
+
+Object.assign(RioVdeviceDriver.prototype, findCommands, elementCommands, actionCommands, appCommands);
+export default RioVdeviceDriver;
