@@ -1,0 +1,59 @@
+/**
+ * The rio-farm server: Fastify with typebox schemas on every route, pino logs, the one error
+ * catalogue, strict security headers, the JSON API and the server-rendered dashboards.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Store } from '../../harness/src/store/index.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { addSecurityHeaders } from './security-headers.ts';
+import { registerStaticAssets } from './static-assets.ts';
+import { SummaryRefresher } from './queries/run-summary.ts';
+import { registerApiRoutes } from './routes/api.ts';
+import { registerIngestRoute } from './routes/ingest.ts';
+import { registerEvidenceRoutes } from './routes/evidence.ts';
+import { registerPageRoutes } from './routes/pages.ts';
+
+/** Runs with 10 devices × 2,000 frames export to ~10 MB of JSON; anything far above is refused. */
+export const DEFAULT_INGEST_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Every other route takes small bodies or none. */
+const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface ServerOptions {
+  store: Store;
+  /** Bearer token for POST /api/runs; without one, ingest is refused (401) for everyone. */
+  ingestToken?: string;
+  ingestLimitBytes?: number;
+  /** Where scenario frames live (`<cacheDir>/frames/<sha256>.jpg`), for the worst-frame images. */
+  scenarioCacheDir: string;
+  /** Base folder for runs' relative out_dir paths (the harness's working directory). */
+  projectDir: string;
+  logger?: boolean | { level: string };
+}
+
+/** What route modules share. */
+export interface ServerContext extends ServerOptions {
+  summaries: SummaryRefresher;
+}
+
+/** The Fastify instance with typebox inference of params, query strings and bodies. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export async function buildServer(opts: ServerOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: 'info' },
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    // Several farm hosts post runs; a slow one must not hold a socket for ever.
+    requestTimeout: 120_000,
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const ctx: ServerContext = { ...opts, summaries: new SummaryRefresher(opts.store.db) };
+  installErrorHandler(app);
+  addSecurityHeaders(app);
+  await registerStaticAssets(app);
+  registerApiRoutes(app, ctx);
+  registerIngestRoute(app, ctx);
+  registerEvidenceRoutes(app, ctx);
+  registerPageRoutes(app, ctx);
+  return app;
+}

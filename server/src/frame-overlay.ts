@@ -1,0 +1,48 @@
+/**
+ * Draws a measured frame with its true quads (green) and detected quads (red, dashed) using sharp,
+ * for the run page's worst frames. When the frame image is not on this host (a run uploaded from
+ * another farm host), the quads are drawn on a grey canvas of the frame's size and say so.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { FrameTruth } from './queries/frames.ts';
+
+type Point = [number, number];
+const OUTPUT_WIDTH = 640;
+sharp.concurrency(2);
+
+function polygon(quad: Point[], color: string, width: number, dashed: boolean): string {
+  const pts = quad.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  return `<polygon points="${pts}" fill="none" stroke="${color}" stroke-width="${width}"${dashed ? ` stroke-dasharray="${width * 3},${width * 2}"` : ''}/>`;
+}
+
+function detectedQuads(json: string | null): Point[][] {
+  if (!json) return [];
+  try {
+    const dets = JSON.parse(json) as { quad?: unknown }[];
+    return dets.map((d) => d.quad).filter((q): q is Point[] => Array.isArray(q) && q.length === 4
+      && q.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v))));
+  } catch {
+    return [];
+  }
+}
+
+/** JPEG bytes of the frame with truth and detections drawn, scaled to 640 px wide. */
+export async function renderFrameOverlay(truth: FrameTruth, scenarioCacheDir: string): Promise<Buffer> {
+  const { width, height } = truth;
+  const file = truth.sha256 && /^[0-9a-f]{64}$/.test(truth.sha256) ? join(scenarioCacheDir, 'frames', `${truth.sha256}.jpg`) : null;
+  const haveImage = file !== null && existsSync(file);
+  const stroke = Math.max(2, Math.round(width / 320));
+  const shapes = [
+    ...truth.cards.map((c) => polygon(c.quad, '#22c55e', stroke, false)),
+    ...detectedQuads(truth.measurement.detections_json).map((q) => polygon(q, '#ef4444', stroke, true)),
+    haveImage ? '' : `<text x="${stroke * 6}" y="${stroke * 16}" font-family="DejaVu Sans" font-size="${stroke * 10}" fill="#ddd">frame image not on this host</text>`,
+  ].join('');
+  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes}</svg>`);
+  const base = haveImage
+    ? sharp(file!).resize(width, height, { fit: 'fill' })
+    : sharp({ create: { width, height, channels: 3, background: '#3a3a3a' } });
+  const composed = await base.composite([{ input: svg, top: 0, left: 0 }]).png().toBuffer();
+  return sharp(composed).resize({ width: Math.min(OUTPUT_WIDTH, width) }).jpeg({ quality: 82 }).toBuffer();
+}

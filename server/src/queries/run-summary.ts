@@ -1,0 +1,132 @@
+/**
+ * Fills the dashboard pre-aggregates (dash_run_device, migration 050) from a finished run's
+ * measurements, so every dashboard read is an indexed lookup instead of a scan of frame rows.
+ */
+import type { Db } from '../../../harness/src/store/db.ts';
+import { latencyHistogram, meanWithCi, quantileWithCi, type Histogram } from './summary-stats.ts';
+
+/** Lowest-IoU frames kept per run device for the run page (drawn with sharp on request). */
+const WORST_FRAMES_PER_DEVICE = 4;
+
+interface FrameSample {
+  serial: string; lighting: string; scenario_id: string; attempt_id: string; frame_index: number;
+  t_total: number | null; dropped: number; thermal_flag: number; iou: number | null; matched: number; cards: number;
+  error: string | null;
+}
+
+export interface WorstFrame { attempt_id: string; frame_index: number; scenario_id: string; iou: number }
+
+interface Bucket { frames: number; dropped: number; thermal: number; latencies: number[]; ious: number[];
+  matched: number; cards: number; worst: WorstFrame[] }
+
+function newBucket(): Bucket {
+  return { frames: 0, dropped: 0, thermal: 0, latencies: [], ious: [], matched: 0, cards: 0, worst: [] };
+}
+
+function addSample(b: Bucket, f: FrameSample): void {
+  // Same sample rules as the harness's aggregates (harness/src/metrics/aggregate.ts): latency over
+  // frames that ran, were not dropped and not thermal-flagged; IoU over card frames, a miss counting 0.
+  b.frames++;
+  if (f.dropped) b.dropped++;
+  else if (!f.error && f.t_total !== null) {
+    if (f.thermal_flag) b.thermal++;
+    else b.latencies.push(f.t_total);
+  }
+  if (f.cards > 0) b.ious.push(f.iou ?? 0);
+  b.matched += f.matched;
+  b.cards += f.cards;
+}
+
+/** Keeps the k lowest-IoU frames seen so far (k is tiny, so a sorted array is enough). */
+function keepWorst(b: Bucket, f: FrameSample): void {
+  if (f.cards === 0) return;
+  const iou = f.iou ?? 0;
+  if (b.worst.length === WORST_FRAMES_PER_DEVICE && iou >= b.worst[b.worst.length - 1]!.iou) return;
+  b.worst.push({ attempt_id: f.attempt_id, frame_index: f.frame_index, scenario_id: f.scenario_id, iou });
+  b.worst.sort((x, y) => x.iou - y.iou);
+  if (b.worst.length > WORST_FRAMES_PER_DEVICE) b.worst.pop();
+}
+
+/** Recomputes one run's dashboard rows (replacing any earlier ones) in one transaction. */
+export async function summarizeRun(db: Db, runId: string): Promise<number> {
+  const run = await db.get<{ suite: string; started_at: number; finished_at: number | null }>(
+    'SELECT suite, started_at, finished_at FROM runs WHERE id = ?', [runId]);
+  if (!run) return 0;
+  const devices = await db.all<{ serial: string; fingerprint_id: string | null; virtual: number | null }>(
+    `SELECT rd.serial, rd.fingerprint_id, COALESCE(f.virtual, d.virtual) AS virtual
+       FROM run_devices rd LEFT JOIN device_fingerprints f ON f.id = rd.fingerprint_id
+       LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [runId]);
+  const frames = await db.all<FrameSample>(
+    `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
+       FROM measurements WHERE run_id = ?`, [runId]);
+  const buckets = new Map<string, Bucket>();
+  const bucket = (serial: string, lighting: string) => {
+    const k = `${serial}\u0000${lighting}`;
+    let b = buckets.get(k);
+    if (!b) { b = newBucket(); buckets.set(k, b); }
+    return b;
+  };
+  for (const f of frames) {
+    const all = bucket(f.serial, '*');
+    addSample(all, f);
+    keepWorst(all, f);
+    addSample(bucket(f.serial, f.lighting), f);
+  }
+  const deviceBySerial = new Map(devices.map((d) => [d.serial, d]));
+  await db.tx(async (t) => {
+    await t.run('DELETE FROM dash_run_device WHERE run_id = ?', [runId]);
+    for (const [key, b] of buckets) {
+      const [serial, lighting] = key.split('\u0000') as [string, string];
+      const dev = deviceBySerial.get(serial);
+      b.latencies.sort((x, y) => x - y);
+      const p50 = quantileWithCi(b.latencies, 0.5);
+      const p90 = quantileWithCi(b.latencies, 0.9);
+      const iou = meanWithCi(b.ious);
+      const hist: Histogram | null = lighting === '*' ? latencyHistogram(b.latencies) : null;
+      await t.run(
+        `INSERT INTO dash_run_device (run_id, serial, lighting, suite, started_at, virtual, fingerprint_id, frames, latency_n,
+           thermal_excluded, dropped, p50, p50_lo, p50_hi, p90, p90_lo, p90_hi, iou_n, iou_mean, iou_lo, iou_hi,
+           detection_rate, histogram_json, worst_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [runId, serial, lighting, run.suite, run.started_at, dev?.virtual ?? 0, dev?.fingerprint_id ?? null, b.frames,
+          b.latencies.length, b.thermal, b.dropped, p50.value, p50.lo, p50.hi, p90.value, p90.lo, p90.hi,
+          b.ious.length, iou.value, iou.lo, iou.hi, b.cards > 0 ? b.matched / b.cards : null,
+          hist ? JSON.stringify(hist) : null, lighting === '*' ? JSON.stringify(b.worst) : null]);
+    }
+    await t.run('DELETE FROM dash_runs_done WHERE run_id = ?', [runId]);
+    await t.run('INSERT INTO dash_runs_done (run_id, finished_at, summarized_at) VALUES (?, ?, ?)', [runId, run.finished_at, Date.now()]);
+  });
+  return buckets.size;
+}
+
+/** Finished runs that have no dashboard rows yet, or finished again since (a resumed run). */
+export async function runsNeedingSummary(db: Db): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    `SELECT r.id FROM runs r LEFT JOIN dash_runs_done d ON d.run_id = r.id
+      WHERE r.status <> 'running' AND (d.run_id IS NULL OR COALESCE(d.finished_at, -1) <> COALESCE(r.finished_at, -1))
+      ORDER BY r.started_at`);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Summarises what is missing, at most once per interval: runs written straight into the store by a
+ * local `rio-farm run` appear on the dashboards without going through the ingest API.
+ */
+export class SummaryRefresher {
+  private last = 0;
+  private pending: Promise<void> | null = null;
+  constructor(private readonly db: Db, private readonly intervalMs = 2000) {}
+  async refresh(force = false): Promise<void> {
+    if (this.pending) return this.pending;
+    if (!force && Date.now() - this.last < this.intervalMs) return;
+    this.pending = (async () => {
+      try {
+        for (const id of await runsNeedingSummary(this.db)) await summarizeRun(this.db, id);
+      } finally {
+        this.last = Date.now();
+        this.pending = null;
+      }
+    })();
+    return this.pending;
+  }
+}

@@ -1,0 +1,41 @@
+/** Evidence behind the numbers: a run's files (logcat, results.json, crops) and worst-frame images. */
+import { createReadStream } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { Type } from '@fastify/type-provider-typebox';
+import { RioError } from '../../../harness/src/errors.ts';
+import type { App, ServerContext } from '../app.ts';
+import { resolveInside } from '../evidence-files.ts';
+import { frameTruth } from '../queries/frames.ts';
+import { renderFrameOverlay } from '../frame-overlay.ts';
+
+/** Evidence is shown, never executed: anything not in this list is sent as a download. */
+const INLINE_TYPES: Record<string, string> = {
+  '.txt': 'text/plain; charset=utf-8', '.log': 'text/plain; charset=utf-8', '.json': 'application/json; charset=utf-8',
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.xml': 'text/plain; charset=utf-8',
+};
+
+export function registerEvidenceRoutes(app: App, ctx: ServerContext): void {
+  const db = ctx.store.db;
+
+  app.get('/evidence/:runId/*', {
+    schema: { params: Type.Object({ runId: Type.String({ minLength: 1, maxLength: 300 }), '*': Type.String({ minLength: 1, maxLength: 1000 }) }) },
+  }, async (req, reply) => {
+    const run = await db.get<{ out_dir: string | null }>('SELECT out_dir FROM runs WHERE id = ?', [req.params.runId]);
+    if (!run) throw new RioError('NOT_FOUND', 'no such run', { run: req.params.runId });
+    if (!run.out_dir) throw new RioError('NOT_FOUND', 'this run kept no evidence folder', { run: req.params.runId });
+    const root = isAbsolute(run.out_dir) ? run.out_dir : resolve(ctx.projectDir, run.out_dir);
+    const file = await resolveInside(root, req.params['*']);
+    const type = INLINE_TYPES[extname(file).toLowerCase()];
+    reply.type(type ?? 'application/octet-stream');
+    if (!type) reply.header('content-disposition', 'attachment');
+    return reply.send(createReadStream(file));
+  });
+
+  app.get('/api/frame-image', {
+    schema: { querystring: Type.Object({ attempt: Type.String({ minLength: 1, maxLength: 400 }), frame: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) },
+  }, async (req, reply) => {
+    const truth = await frameTruth(db, req.query.attempt, req.query.frame);
+    const jpeg = await renderFrameOverlay(truth, ctx.scenarioCacheDir);
+    return reply.type('image/jpeg').header('cache-control', 'private, max-age=300').send(jpeg);
+  });
+}
