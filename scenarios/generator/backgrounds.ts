@@ -1,0 +1,176 @@
+/**
+ * Desk backgrounds, drawn procedurally onto the plane in millimetres: wood, white paper, dark cloth,
+ * patterned cloth, and clutter (other papers, a pen, a phone, a mug, sticky notes).
+ */
+import sharp from 'sharp';
+import { Rng } from './rng.ts';
+import { hexToLinear, SRGB_TO_LINEAR } from './colour.ts';
+import type { PlaneTexture } from './scene-render.ts';
+
+export const BACKGROUNDS = ['wood', 'white_paper', 'dark_cloth', 'patterned_cloth', 'clutter'] as const;
+export type Background = (typeof BACKGROUNDS)[number] | 'black';
+
+export interface PlaneExtent {
+  originMm: [number, number];
+  widthPx: number;
+  heightPx: number;
+  pxPerMm: number;
+}
+
+/** Smooth value noise in [0, 1) with `cellPx` grid spacing. */
+function valueNoise(w: number, h: number, cellPx: number, rng: Rng): Float32Array {
+  const gw = Math.ceil(w / cellPx) + 2, gh = Math.ceil(h / cellPx) + 2;
+  const grid = new Float32Array(gw * gh);
+  for (let i = 0; i < grid.length; i++) grid[i] = rng.next();
+  const out = new Float32Array(w * h);
+  const inv = 1 / cellPx;
+  for (let y = 0; y < h; y++) {
+    const gy = y * inv, y0 = Math.floor(gy);
+    let ty = gy - y0; ty = ty * ty * (3 - 2 * ty);
+    const r0 = y0 * gw, r1 = r0 + gw;
+    for (let x = 0; x < w; x++) {
+      const gx = x * inv, x0 = Math.floor(gx);
+      let tx = gx - x0; tx = tx * tx * (3 - 2 * tx);
+      const a = grid[r0 + x0]! + (grid[r0 + x0 + 1]! - grid[r0 + x0]!) * tx;
+      const b = grid[r1 + x0]! + (grid[r1 + x0 + 1]! - grid[r1 + x0]!) * tx;
+      out[y * w + x] = a + (b - a) * ty;
+    }
+  }
+  return out;
+}
+
+function fbm(w: number, h: number, cellPx: number, octaves: number, rng: Rng): Float32Array {
+  const out = new Float32Array(w * h);
+  let amp = 0.5, total = 0;
+  for (let o = 0; o < octaves; o++, amp *= 0.5, cellPx = Math.max(1, cellPx / 2)) {
+    const n = valueNoise(w, h, cellPx, rng);
+    for (let i = 0; i < n.length; i++) out[i]! += n[i]! * amp;
+    total += amp;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= total;
+  return out;
+}
+
+type RGB = [number, number, number];
+const mix = (a: RGB, b: RGB, t: number): RGB => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+
+function fill(w: number, h: number, colourAt: (x: number, y: number, i: number) => RGB): Float32Array {
+  const data = new Float32Array(w * h * 3);
+  for (let y = 0, i = 0; y < h; y++) for (let x = 0; x < w; x++, i++) {
+    const c = colourAt(x, y, i);
+    data[i * 3] = c[0]; data[i * 3 + 1] = c[1]; data[i * 3 + 2] = c[2];
+  }
+  return data;
+}
+
+function wood(e: PlaneExtent, rng: Rng): Float32Array {
+  const { widthPx: w, heightPx: h, pxPerMm: s } = e;
+  const light = hexToLinear(rng.pick(['#c8955c', '#b07845', '#d9b27c', '#8a5a36', '#a0683c']));
+  const dark = light.map((v) => v * rng.range(0.35, 0.55)) as RGB;
+  const warp = fbm(w, h, 60 * s, 3, rng);
+  const fine = valueNoise(w, h, Math.max(1, 0.6 * s), rng);
+  const plank = rng.range(90, 160) * s, freq = rng.range(0.5, 0.9) / s;
+  return fill(w, h, (x, y, i) => {
+    const grain = 0.5 + 0.5 * Math.sin((y + warp[i]! * 40 * s) * freq + Math.floor(y / plank) * 7.3);
+    const gap = (y % plank) < 0.6 * s ? 0.35 : 1;
+    const c = mix(light, dark, Math.pow(grain, 3) * 0.8 + fine[i]! * 0.2);
+    return [c[0] * gap, c[1] * gap, c[2] * gap];
+  });
+}
+
+function whitePaper(e: PlaneExtent, rng: Rng): Float32Array {
+  const { widthPx: w, heightPx: h, pxPerMm: s } = e;
+  const base = rng.range(0.72, 0.86);
+  const tint: RGB = [1, rng.range(0.98, 1.0), rng.range(0.94, 1.0)];
+  const shade = fbm(w, h, 120 * s, 2, rng), fibre = valueNoise(w, h, Math.max(1, 0.4 * s), rng);
+  // A second sheet overlaps the first: its edge is a faint line, as on a real desk of papers.
+  const ex = rng.range(0.2, 0.8) * w, ang = rng.range(-0.3, 0.3);
+  return fill(w, h, (x, y, i) => {
+    const d = (x - ex) - (y - h / 2) * ang;
+    const edge = Math.abs(d) < 0.5 * s ? 0.82 : d > 0 ? 1.02 : 1;
+    const v = base * (0.93 + 0.07 * shade[i]!) * (0.985 + 0.03 * fibre[i]!) * edge;
+    return [v * tint[0], v * tint[1], v * tint[2]];
+  });
+}
+
+function darkCloth(e: PlaneExtent, rng: Rng): Float32Array {
+  const { widthPx: w, heightPx: h, pxPerMm: s } = e;
+  const base = hexToLinear(rng.pick(['#22252b', '#1b2233', '#2a1f1f', '#1f2a22', '#303030']));
+  const folds = fbm(w, h, 80 * s, 3, rng), fuzz = valueNoise(w, h, Math.max(1, 0.5 * s), rng);
+  const weave = (2 * Math.PI) / Math.max(2, 1.2 * s);
+  return fill(w, h, (x, y, i) => {
+    const wv = 0.85 + 0.15 * Math.sin(x * weave) * Math.sin(y * weave);
+    const f = (0.55 + 0.9 * folds[i]!) * wv * (0.9 + 0.2 * fuzz[i]!);
+    return [base[0] * f, base[1] * f, base[2] * f];
+  });
+}
+
+function patternedCloth(e: PlaneExtent, rng: Rng): Float32Array {
+  const { widthPx: w, heightPx: h, pxPerMm: s } = e;
+  const a = hexToLinear(rng.pick(['#c0392b', '#2e86c1', '#27ae60', '#8e44ad', '#d35400', '#34495e']));
+  const b = hexToLinear(rng.pick(['#f4f1e8', '#fdebd0', '#e8f6f3', '#f5eef8']));
+  const kind = rng.int(0, 2), period = rng.range(8, 22) * s;
+  const folds = fbm(w, h, 90 * s, 2, rng);
+  return fill(w, h, (x, y, i) => {
+    let t: number;
+    if (kind === 0) t = ((Math.floor(x / period) + Math.floor(y / period)) & 1) ? 0.85 : ((Math.floor(x / period) & 1) ? 0.45 : 0.1); // gingham
+    else if (kind === 1) { const dx = (x % period) - period / 2, dy = (y % period) - period / 2; t = dx * dx + dy * dy < (period * 0.25) ** 2 ? 1 : 0; } // dots
+    else t = (Math.floor((x + y) / (period * 0.7)) & 1) ? 1 : 0; // diagonal stripes
+    const c = mix(b, a, t), f = 0.7 + 0.5 * folds[i]!;
+    return [c[0] * f, c[1] * f, c[2] * f];
+  });
+}
+
+/** Objects on a desk, as SVG in millimetres over the plane extent. */
+function clutterSvg(e: PlaneExtent, rng: Rng): string {
+  const Wmm = e.widthPx / e.pxPerMm, Hmm = e.heightPx / e.pxPerMm;
+  const [ox, oy] = e.originMm;
+  const items: string[] = [];
+  const count = Math.round((Wmm * Hmm) / 9000) + 4;
+  for (let k = 0; k < count; k++) {
+    const x = rng.range(0, Wmm), y = rng.range(0, Hmm), rot = rng.range(-40, 40);
+    const kind = rng.pick(['sheet', 'sheet', 'note', 'receipt', 'pen', 'phone', 'mug', 'keys'] as const);
+    const g = (inner: string) => items.push(`<g transform="translate(${x.toFixed(1)} ${y.toFixed(1)}) rotate(${rot.toFixed(1)})">${inner}</g>`);
+    const lines = (w: number, h: number, step: number, ink: string) => {
+      let out = '';
+      for (let ly = 8; ly < h - 6; ly += step) out += `<rect x="6" y="${ly}" width="${(w - 12) * rng.range(0.4, 1)}" height="${step * 0.3}" fill="${ink}" opacity="0.55"/>`;
+      return out;
+    };
+    switch (kind) {
+      case 'sheet': g(`<rect width="210" height="297" fill="${rng.pick(['#f4f4f0', '#eef2f7', '#fbf7ea'])}"/>${lines(210, 297, 7, '#555')}`); break;
+      case 'note': g(`<rect width="76" height="76" fill="${rng.pick(['#fff176', '#f8bbd0', '#b2ebf2', '#c5e1a5'])}"/>${lines(76, 76, 9, '#333')}`); break;
+      case 'receipt': g(`<rect width="70" height="160" fill="#f7f7f2"/>${lines(70, 160, 5, '#444')}`); break;
+      case 'pen': g(`<rect width="140" height="9" rx="4" fill="${rng.pick(['#1e3a8a', '#111', '#b91c1c', '#e5e7eb'])}"/><rect x="120" width="20" height="9" rx="3" fill="#9ca3af"/>`); break;
+      case 'phone': g(`<rect width="72" height="150" rx="9" fill="#111318"/><rect x="4" y="8" width="64" height="134" rx="4" fill="#1f2937"/>`); break;
+      case 'mug': g(`<circle r="42" fill="${rng.pick(['#f5f5f5', '#2563eb', '#dc2626', '#374151'])}"/><circle r="35" fill="#3b2416"/>`); break;
+      case 'keys': g(`<circle r="14" fill="none" stroke="#a8a29e" stroke-width="3"/><rect x="10" y="-4" width="55" height="8" rx="2" fill="#d6d3d1"/>`); break;
+    }
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${e.widthPx}" height="${e.heightPx}" viewBox="${ox} ${oy} ${Wmm} ${Hmm}">` +
+    `<g transform="translate(${ox} ${oy})">${items.join('')}</g></svg>`;
+}
+
+/** The desk texture for a background kind, deterministic in `seed`. */
+export async function planeTexture(kind: Background, seed: number, e: PlaneExtent): Promise<PlaneTexture | null> {
+  if (kind === 'black') return null;
+  const rng = new Rng(seed);
+  const w = e.widthPx, h = e.heightPx;
+  let data: Float32Array;
+  switch (kind) {
+    case 'wood': data = wood(e, rng); break;
+    case 'white_paper': data = whitePaper(e, rng); break;
+    case 'dark_cloth': data = darkCloth(e, rng); break;
+    case 'patterned_cloth': data = patternedCloth(e, rng); break;
+    case 'clutter': {
+      data = rng.chance(0.5) ? wood(e, rng) : darkCloth(e, rng);
+      const over = await sharp(Buffer.from(clutterSvg(e, rng))).ensureAlpha().raw().toBuffer();
+      for (let i = 0; i < w * h; i++) {
+        const a = over[i * 4 + 3]! / 255;
+        if (a === 0) continue;
+        for (let c = 0; c < 3; c++) data[i * 3 + c] = data[i * 3 + c]! * (1 - a) + SRGB_TO_LINEAR[over[i * 4 + c]!]! * a;
+      }
+      break;
+    }
+  }
+  return { width: w, height: h, data, originMm: e.originMm, pxPerMm: e.pxPerMm };
+}

@@ -1,0 +1,60 @@
+/**
+ * The train generator: as many random scenarios as the model needs. Seeds start at TRAIN_SEED_BASE,
+ * which suite scripts may not use, so no training frame is ever an evaluation frame.
+ */
+import { Rng } from './rng.ts';
+import { BACKGROUNDS } from './backgrounds.ts';
+import { CONDITION_NAMES } from './conditions.ts';
+import { randomDesign } from './card-design.ts';
+import { TRAIN_SEED_BASE, type LightingSegment, type ScenarioSpec } from './scenario-spec.ts';
+
+export interface TrainOptions {
+  /** Total frames wanted (rounded up to whole scenarios). */
+  frames?: number;
+  /** Fixed frame size; by default a mix of 640×360 landscape and 360×640 portrait. */
+  resolution?: [number, number];
+  framesPerScenario?: number;
+  /** First train scenario, to build a range in pieces. */
+  offset?: number;
+}
+
+export const DEFAULT_TRAIN_FRAMES = 2000;
+
+export function trainSpecs(opts: TrainOptions = {}): ScenarioSpec[] {
+  const per = opts.framesPerScenario ?? 8;
+  const count = Math.ceil((opts.frames ?? DEFAULT_TRAIN_FRAMES) / per);
+  const specs: ScenarioSpec[] = [];
+  for (let k = 0; k < count; k++) specs.push(trainScenario((opts.offset ?? 0) + k, per, opts.resolution));
+  return specs;
+}
+
+function trainScenario(n: number, frames: number, resolution?: [number, number]): ScenarioSpec {
+  const seed = TRAIN_SEED_BASE + n;
+  const rng = Rng.of(seed, 'train');
+  const res: [number, number] = resolution ?? (rng.chance(0.3) ? [360, 640] : [640, 360]);
+  const cardCount = rng.chance(0.04) ? 0 : rng.chance(0.12) ? 2 : 1;
+  const cards = Array.from({ length: cardCount }, (_, k) => ({
+    design: randomDesign(rng),
+    offsetMm: (k === 0 ? [0, 0] : [rng.pick([-1, 1]) * rng.range(60, 80), rng.range(-40, 40)]) as [number, number],
+    rotationDeg: k === 0 ? 0 : rng.range(-30, 30),
+  }));
+  const outOfFrame = rng.chance(0.15);
+  const pos = () => (outOfFrame ? rng.range(-0.05, 1.05) : rng.range(0.32, 0.68));
+  const t0 = rng.range(0, 40), t1 = Math.min(45, Math.max(0, t0 + rng.range(-10, 10)));
+  const r0 = rng.range(-180, 180);
+  const lighting: LightingSegment[] = [{ at: 0, condition: rng.pick(CONDITION_NAMES), params: {} }];
+  if (rng.chance(0.2)) lighting.push({ at: rng.int(1, frames - 1), condition: rng.pick(CONDITION_NAMES), params: {} });
+  const negativeFrames = rng.chance(0.1) ? [rng.int(0, frames - 1)] : [];
+  return {
+    suite: 'train', id: `train-${String(n).padStart(6, '0')}`, seed, frames, fps: 30, resolution: res,
+    background: rng.pick(BACKGROUNDS), cards,
+    camera: {
+      fill: [rng.range(0.3, 0.95), rng.range(0.3, 0.95)], tilt: [t0, t1], tiltAxis: rng.range(0, 360),
+      roll: [r0, r0 + rng.range(-20, 20)], jitter: rng.range(0, 8), position: [[pos(), pos()], [pos(), pos()]],
+      enter: rng.chance(0.08) ? { from: rng.pick(['left', 'right', 'top', 'bottom'] as const), frames: rng.int(2, frames - 2) } : undefined,
+    },
+    finger: cardCount > 0 && rng.chance(0.2) ? [0, frames - 1] : null,
+    negativeFrames,
+    lighting,
+  };
+}
