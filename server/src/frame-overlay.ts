@@ -33,7 +33,8 @@ export async function renderFrameOverlay(truth: FrameTruth, scenarioCacheDir: st
   const { width, height } = truth;
   const file = truth.sha256 && /^[0-9a-f]{64}$/.test(truth.sha256) ? join(scenarioCacheDir, 'frames', `${truth.sha256}.jpg`) : null;
   const haveImage = file !== null && existsSync(file);
-  const stroke = Math.max(2, Math.round(width / 320));
+  // Thick enough to survive the halving to 640 px wide.
+  const stroke = Math.max(3, Math.round(width / 210));
   const shapes = [
     ...truth.cards.map((c) => polygon(c.quad, '#22c55e', stroke, false)),
     ...detectedQuads(truth.measurement.detections_json).map((q) => polygon(q, '#ef4444', stroke, true)),
@@ -44,5 +45,5 @@ export async function renderFrameOverlay(truth: FrameTruth, scenarioCacheDir: st
     ? sharp(file!).resize(width, height, { fit: 'fill' })
     : sharp({ create: { width, height, channels: 3, background: '#3a3a3a' } });
   const composed = await base.composite([{ input: svg, top: 0, left: 0 }]).png().toBuffer();
-  return sharp(composed).resize({ width: Math.min(OUTPUT_WIDTH, width) }).jpeg({ quality: 82 }).toBuffer();
+  return sharp(composed).resize({ width: Math.min(OUTPUT_WIDTH, width) }).jpeg({ quality: 85, chromaSubsampling: '4:4:4' }).toBuffer();
 }

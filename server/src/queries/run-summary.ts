@@ -58,7 +58,7 @@ export async function summarizeRun(db: Db, runId: string): Promise<number> {
        LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [runId]);
   const frames = await db.all<FrameSample>(
     `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
-       FROM measurements WHERE run_id = ?`, [runId]);
+       FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index`, [runId]); // fixed order: same sums on both databases
   const buckets = new Map<string, Bucket>();
   const bucket = (serial: string, lighting: string) => {
     const k = `${serial}\u0000${lighting}`;
