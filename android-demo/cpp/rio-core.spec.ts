@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detect, crop, type CoreDetection } from './rio-core.ts';
+import { detect, crop, preprocess, type CoreDetection } from './rio-core.ts';
 import { paintOutputs } from './synthetic-outputs.ts';
 import { quadIoU, cornerError, diagonal, isConvex, signedArea, type Quad } from '../../harness/src/metrics/quad.ts';
 
@@ -110,4 +110,26 @@ test('perspective crop rectifies a tilted card to its aspect ratio', () => {
   const at = (x: number, y: number) => r.pixels[(y * r.width + x) * 3]!;
   assert.ok(at(50, 100) < 40 && at(350, 100) > 215, `left ${at(50, 100)} right ${at(350, 100)}`);
   assert.equal(crop({ pixels, width: W, height: H, channels: 3, quad: [[1, 1], [1, 1], [1, 1], [1, 1]] }).error?.code, 'BAD_ARGUMENT');
+});
+
+test('preprocess stretches to the model input, RGB over 255', () => {
+  // 4×2 RGBA frame: left half red, right half blue; stretched to 256×256 the left columns are red.
+  const px = new Uint8Array(4 * 2 * 4);
+  for (let i = 0; i < 8; i++) px.set(i % 4 < 2 ? [255, 0, 0, 7] : [0, 0, 255, 7], i * 4);
+  const r = preprocess(px, 4, 2, 4);
+  if (r.error) assert.fail(r.error.message);
+  assert.equal(r.input.length, 256 * 256 * 3);
+  assert.deepEqual([...r.input.subarray(0, 3)], [1, 0, 0]);
+  assert.deepEqual([...r.input.subarray(255 * 3, 256 * 3)], [0, 0, 1]);
+  assert.equal(preprocess(px, 5, 2, 4).error?.code, 'BAD_ARGUMENT');
+});
+
+test('several heat peaks inside one mask blob are one card', () => {
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
+  o.corners.fill(0); // degenerate regression quads: NMS alone cannot separate them
+  o.heat.fill(0);
+  for (const [x, y] of [[20, 20], [26, 22], [32, 25]]) o.heat[y! * 64 + x!] = 0.8;
+  const d = detections(detect(o));
+  assert.equal(d.length, 1);
+  assertSameQuad(d[0]!.quad, axisAligned);
 });

@@ -4,11 +4,11 @@
  */
 import { createRequire } from 'node:module';
 import modelIo from '../contract/model-io.json' with { type: 'json' };
-import type * as Core from './index.d.ts';
+import type * as Core from './index.cjs';
 
 const core = createRequire(import.meta.url)('./index.cjs') as typeof Core;
 
-export type { CoreDetection, CoreError, DetectOptions, CropOptions } from './index.d.ts';
+export type { CoreDetection, CoreError, CoreQuad, DetectOptions, CropOptions } from './index.cjs';
 
 /** Postprocess parameters from the model contract, in the core's names. */
 export const contractParams: Core.CoreParams = {
@@ -20,6 +20,11 @@ export const contractParams: Core.CoreParams = {
 /** Model outputs -> detections (or an error for bad outputs: NaN, wrong shape). */
 export function detect(o: Omit<Core.DetectOptions, 'params'> & { params?: Core.CoreParams }): ReturnType<typeof Core.detect> {
   return core.detect({ ...o, params: { ...contractParams, ...o.params } });
+}
+
+/** Frame pixels -> the model input of contract/model-io.json (stretch, bilinear, RGB /255). */
+export function preprocess(pixels: Uint8Array, width: number, height: number, channels: 3 | 4): ReturnType<typeof Core.preprocess> {
+  return core.preprocess({ pixels, width, height, channels, outWidth: modelIo.input.shape[2]!, outHeight: modelIo.input.shape[1]! });
 }
 
 /** Perspective crop of a quad from raw pixels. */

@@ -112,9 +112,31 @@ Napi::Value Crop(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// preprocess({pixels: Uint8Array, width, height, channels, outWidth, outHeight}) -> {input: Float32Array}
+Napi::Value Preprocess(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "preprocess(options) expects an object"));
+  Napi::Object o = info[0].As<Napi::Object>();
+  int w = static_cast<int>(numberOr(o, "width", 0)), h = static_cast<int>(numberOr(o, "height", 0));
+  int c = static_cast<int>(numberOr(o, "channels", 3));
+  int ow = static_cast<int>(numberOr(o, "outWidth", 0)), oh = static_cast<int>(numberOr(o, "outHeight", 0));
+  Napi::Value px = o.Get("pixels");
+  if (!px.IsTypedArray() || px.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || w < 1 || h < 1 || (c != 3 && c != 4) || ow < 1 || oh < 1)
+    return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "preprocess: pixels must be a Uint8Array, 3 or 4 channels, positive sizes"));
+  auto bytes = px.As<Napi::Uint8Array>();
+  if (bytes.ElementLength() != static_cast<size_t>(w) * h * c) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "preprocess: pixel length does not match width*height*channels"));
+  Napi::Float32Array input = Napi::Float32Array::New(env, static_cast<size_t>(ow) * oh * 3);
+  rio::Status s = rio::preprocess(cv::Mat(h, w, CV_8UC(c), bytes.Data()), ow, oh, input.Data());
+  if (!s.ok()) return errorResult(env, s);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("input", input);
+  return r;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("detect", Napi::Function::New(env, Detect));
   exports.Set("crop", Napi::Function::New(env, Crop));
+  exports.Set("preprocess", Napi::Function::New(env, Preprocess));
   return exports;
 }
 

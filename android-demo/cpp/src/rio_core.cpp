@@ -196,7 +196,11 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
     cv::findContours(bin, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
     const float mx = static_cast<float>(params.input_width) / mw * sx;   // mask px -> frame px
     const float my = static_cast<float>(params.input_height) / mh * sy;
-    std::vector<bool> used(contours.size(), false);
+    // A mask blob is one card: a weaker candidate landing in a blob already taken is the same card
+    // (a plateau in the heatmap), and a candidate with no blob keeps its regression quad only if
+    // that quad has an area.
+    std::vector<int> owner(contours.size(), -1);
+    std::vector<Detection> refined;
     for (auto& d : kept) {
       cv::Point2f centre(0, 0);
       for (const auto& p : d.quad) centre += p;
@@ -204,21 +208,27 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
       cv::Point2f cm(centre.x / mx - 0.5f, centre.y / my - 0.5f);
       int found = -1;
       for (size_t i = 0; i < contours.size(); ++i)
-        if (!used[i] && cv::contourArea(contours[i]) >= 4 && cv::pointPolygonTest(contours[i], cm, false) >= 0) { found = static_cast<int>(i); break; }
+        if (cv::contourArea(contours[i]) >= 4 && cv::pointPolygonTest(contours[i], cm, false) >= 0) { found = static_cast<int>(i); break; }
       // The regression keeps the card's own corner order when it is a proper clockwise quad.
-      const Quad ref = isConvexQuad(d.quad) && cross(d.quad[0], d.quad[1], d.quad[2]) > 0
-          ? d.quad : orderClockwise(std::vector<cv::Point2f>(d.quad.begin(), d.quad.end()));
+      const bool regressionOrdered = isConvexQuad(d.quad) && cross(d.quad[0], d.quad[1], d.quad[2]) > 0;
+      const Quad ref = regressionOrdered ? d.quad : orderClockwise(std::vector<cv::Point2f>(d.quad.begin(), d.quad.end()));
       if (found < 0) {
+        if (cv::contourArea(std::vector<cv::Point2f>(ref.begin(), ref.end())) < 1.0) continue;
         d.quad = ref;
+        refined.push_back(d);
         continue;
       }
-      used[found] = true;
+      if (owner[found] >= 0) continue;
+      owner[found] = static_cast<int>(refined.size());
       Quad qm = offsetOutward(contourQuad(contours[found]), 0.5f);
       Quad qf;
       for (int k = 0; k < 4; ++k) qf[k] = cv::Point2f((qm[k].x + 0.5f) * mx, (qm[k].y + 0.5f) * my);
-      d.quad = alignTo(qf, ref);
+      // Without a usable regression quad the mask quad keeps the top-left-most-first order.
+      d.quad = regressionOrdered ? alignTo(qf, ref) : qf;
       d.from_mask = true;
+      refined.push_back(d);
     }
+    kept = std::move(refined);
     out = std::move(kept);
     return Status::Ok();
   } catch (const cv::Exception& e) {
@@ -227,6 +237,23 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
   } catch (const std::exception& e) {
     out.clear();
     return Status::Error("INTERNAL", e.what());
+  }
+}
+
+Status preprocess(const cv::Mat& frame, int out_w, int out_h, float* out) {
+  if (frame.empty() || frame.depth() != CV_8U || (frame.channels() != 3 && frame.channels() != 4))
+    return Status::Error("BAD_ARGUMENT", "preprocess needs an 8-bit RGB or RGBA frame");
+  if (out_w < 1 || out_h < 1 || !out) return Status::Error("BAD_ARGUMENT", "preprocess needs a positive output size");
+  try {
+    cv::Mat small, rgb;
+    cv::resize(frame, small, cv::Size(out_w, out_h), 0, 0, cv::INTER_LINEAR);
+    if (small.channels() == 4) cv::cvtColor(small, rgb, cv::COLOR_RGBA2RGB);
+    else rgb = small;
+    cv::Mat dst(out_h, out_w, CV_32FC3, out);
+    rgb.convertTo(dst, CV_32FC3, 1.0 / 255.0);
+    return Status::Ok();
+  } catch (const cv::Exception& e) {
+    return Status::Error("INTERNAL", std::string("opencv: ") + e.what());
   }
 }
 

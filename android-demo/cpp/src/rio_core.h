@@ -42,6 +42,11 @@ struct Status {
   static Status Error(std::string c, std::string m) { return {std::move(c), std::move(m)}; }
 };
 
+// The model input, written once for both apps (contract/model-io.json): stretch the whole RGB or RGBA
+// 8-bit frame to out_w x out_h (cv::resize INTER_LINEAR, no letterbox), then RGB float32 NHWC,
+// value = pixel / 255. `out` holds out_w * out_h * 3 floats.
+Status preprocess(const cv::Mat& frame, int out_w, int out_h, float* out);
+
 // heat [1,H,W,1], corners [1,H,W,8], mask [1,Hm,Wm,1] -> detections in frame pixels, best first.
 Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask,
               int frame_width, int frame_height, const PostprocessParams& params,

@@ -1,0 +1,56 @@
+/**
+ * `ensureDemoApk()`: the demo APK for vdevices, rebuilt only when its inputs changed (app identity,
+ * model, keystore, builder sources), cached under .rio-farm/apk/. Called by `rio-farm run`, the UI
+ * farm and tests, so a fresh clone needs no manual build step.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApk, KEYSTORE } from './build-apk.ts';
+import { VERSION_PROPERTIES } from './app-version.ts';
+import { placeholderModel } from './placeholder-model.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = join(HERE, '..', '..');
+/** The model engineer's released model; the placeholder stands in until it exists. */
+export const RELEASE_MODEL = join(REPO_ROOT, 'android-demo', 'model', 'release', 'rio.tflite');
+export const APK_DIR = process.env.RIO_FARM_APK_DIR ?? join(REPO_ROOT, '.rio-farm', 'apk');
+const BUILDER_SOURCES = ['build-apk.ts', 'binary-xml.ts', 'app-version.ts', 'placeholder-model.ts'].map((f) => join(HERE, f));
+
+export interface DemoApk {
+  path: string;
+  sha256: string;
+  modelSha256: string;
+  modelSource: 'release' | 'placeholder';
+}
+
+/** The model that goes into the APK, and where it came from. */
+export function demoModel(): { bytes: Uint8Array; source: DemoApk['modelSource'] } {
+  return existsSync(RELEASE_MODEL) ? { bytes: readFileSync(RELEASE_MODEL), source: 'release' } : { bytes: placeholderModel(), source: 'placeholder' };
+}
+
+/** Returns the demo APK, building it when any input changed (or `force`). */
+export async function ensureDemoApk(opts: { force?: boolean } = {}): Promise<DemoApk> {
+  const model = demoModel();
+  const h = createHash('sha256');
+  for (const f of [VERSION_PROPERTIES, KEYSTORE, ...BUILDER_SOURCES]) h.update(readFileSync(f));
+  h.update(model.bytes);
+  const inputs = h.digest('hex');
+  const modelSha256 = createHash('sha256').update(model.bytes).digest('hex');
+  const path = join(APK_DIR, 'rio-demo.apk');
+  const stampPath = join(APK_DIR, 'rio-demo.apk.json');
+  if (!opts.force && existsSync(path) && existsSync(stampPath)) {
+    const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as DemoApk & { inputs: string };
+    if (stamp.inputs === inputs) return { path, sha256: stamp.sha256, modelSha256: stamp.modelSha256, modelSource: stamp.modelSource };
+  }
+  mkdirSync(APK_DIR, { recursive: true });
+  // Build beside the target and rename: concurrent callers (parallel tests) never see half an APK.
+  const tmp = join(APK_DIR, `rio-demo.${process.pid}.${Date.now()}.apk`);
+  const { sha256 } = await buildApk(model.bytes, tmp);
+  renameSync(tmp, path);
+  const result: DemoApk = { path, sha256, modelSha256, modelSource: model.source };
+  writeFileSync(`${stampPath}.${process.pid}`, JSON.stringify({ ...result, inputs }, null, 1));
+  renameSync(`${stampPath}.${process.pid}`, stampPath);
+  return result;
+}

@@ -1,0 +1,90 @@
+/**
+ * The twin runs the APK's own model: assets/rio.tflite read out of the installed APK, compiled once
+ * per model hash with LiteRT.js (the model engineer's shared loader) and kept for later runs,
+ * like a phone keeping the app process warm between `am start`s.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import JSZip from 'jszip';
+import modelIo from '../contract/model-io.json' with { type: 'json' };
+import { loadTflite, type TfliteModel, type FloatTensor } from '../model/runtime/litert.ts';
+import { RioError } from '../../harness/src/errors.ts';
+import { readApkIdentity, type ApkIdentity } from '../apk/apk-manifest.ts';
+
+export const MODEL_ASSET = 'assets/rio.tflite';
+
+export interface ApkModel {
+  readonly sha256: string;
+  readonly apkSha256: string;
+  /** the installed app's identity, from its binary manifest */
+  readonly app: ApkIdentity;
+  readonly inputShape: number[];
+  /** Runs the model; outputs keyed by the contract's names (heat, corners, mask). */
+  run(input: Float32Array): Promise<Record<string, FloatTensor>>;
+}
+
+const byApk = new Map<string, { key: string; model: Promise<ApkModel> }>();
+const compiledBySha = new Map<string, Promise<TfliteModel>>();
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Loads (or reuses) the model inside the APK at `apkPath`. Throws RioError('BAD_APK' | 'BAD_MODEL'). */
+export async function loadApkModel(apkPath: string): Promise<ApkModel> {
+  const st = await stat(apkPath);
+  const key = `${st.size}:${st.mtimeMs}`;
+  const cached = byApk.get(apkPath);
+  if (cached?.key === key) return cached.model;
+  const model = readApkModel(apkPath);
+  byApk.set(apkPath, { key, model });
+  model.catch(() => byApk.delete(apkPath));
+  return model;
+}
+
+async function readApkModel(apkPath: string): Promise<ApkModel> {
+  const apk = await readFile(apkPath);
+  const zip = await JSZip.loadAsync(apk).catch((e: unknown) => {
+    throw new RioError('BAD_APK', `cannot read APK zip: ${String(e)}`, { file: apkPath }, { cause: e });
+  });
+  const entry = zip.file(MODEL_ASSET);
+  if (!entry) throw new RioError('BAD_APK', `${MODEL_ASSET} missing from the APK`, { file: apkPath });
+  const bytes = await entry.async('uint8array');
+  const sha = sha256(bytes);
+  let compiled = compiledBySha.get(sha);
+  if (!compiled) {
+    compiled = loadTflite(bytes);
+    compiledBySha.set(sha, compiled);
+    compiled.catch(() => compiledBySha.delete(sha));
+  }
+  const tflite = await compiled.catch((e: unknown) => {
+    throw new RioError('BAD_MODEL', `LiteRT.js cannot load ${MODEL_ASSET}: ${String(e)}`, { file: apkPath }, { cause: e });
+  });
+  const names = outputNames(tflite);
+  return {
+    sha256: sha,
+    apkSha256: sha256(apk),
+    app: await readApkIdentity(apk),
+    inputShape: tflite.inputs[0]!.shape,
+    async run(input) {
+      const raw = await tflite.run([input]);
+      const out: Record<string, FloatTensor> = {};
+      for (const [contractName, tensorName] of names) out[contractName] = raw[tensorName]!;
+      return out;
+    },
+  };
+}
+
+/**
+ * Maps contract output names to the model's tensor names: by name when the converter kept them,
+ * else by the unique shape each output has in model-io.json.
+ */
+function outputNames(m: TfliteModel): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const o of modelIo.outputs) {
+    const byName = m.outputs.find((t) => t.name === o.name);
+    const byShape = m.outputs.filter((t) => t.shape.join(',') === o.shape.join(','));
+    const chosen = byName ?? (byShape.length === 1 ? byShape[0] : undefined);
+    if (!chosen) throw new RioError('BAD_MODEL', `model has no output matching ${o.name} ${JSON.stringify(o.shape)}; outputs: ${m.outputs.map((t) => `${t.name}${JSON.stringify(t.shape)}`).join(' ')}`);
+    map.set(o.name, chosen.name);
+  }
+  return map;
+}

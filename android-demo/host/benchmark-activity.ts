@@ -1,0 +1,165 @@
+/**
+ * .BenchmarkActivity of the host twin: the headless benchmark of CONTRACT.md — manifest in,
+ * results.json, crops and RIO logcat markers out — on the APK's own model and the shared C++ core.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, posix } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
+import type { AppTwinContext, RunningApp } from '../../harness/vdevice/apps/app-twin.ts';
+import { validateManifest, RESULTS_SCHEMA_ID, type AppError, type FrameResult, type Manifest, type Results } from '../contract/results-schema.ts';
+import { loadApkModel, type ApkModel } from './apk-model.ts';
+import { parseBenchmarkExtras, type BenchmarkExtras } from './benchmark-extras.ts';
+import { processFrame, type FrameOutcome } from './frame-pipeline.ts';
+import { crop } from '../cpp/rio-core.ts';
+
+const TAG = 'RIO';
+/** Longer crop side; a phone screen shows no more than this. */
+export const CROP_MAX_SIDE = 640;
+
+/** Starts the benchmark; resolves once "displayed" (extras checked), the run goes on in `done`. */
+export async function startBenchmark(ctx: AppTwinContext): Promise<RunningApp> {
+  const extras = parseBenchmarkExtras(ctx.extras);
+  if ('code' in extras) {
+    ctx.log('E', TAG, `RIO_ERROR run=${extras.runId ?? '-'} code=${extras.code} message=${extras.message}`);
+    if (!extras.runId) return { done: Promise.resolve() };
+    const runId = extras.runId;
+    return { done: writeFailure(ctx, runId, [extras], undefined, undefined) };
+  }
+  return { done: runBenchmark(ctx, extras) };
+}
+
+async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<void> {
+  const runDir = posix.join(ctx.externalFilesDir, 'runs', x.runId);
+  const startState = sample(ctx);
+  const startedAt = new Date().toISOString();
+  let manifest: Manifest;
+  try {
+    manifest = validateManifest(JSON.parse(await readFile(ctx.hostPath(x.manifest), 'utf8')), x.manifest);
+  } catch (e) {
+    return writeFailure(ctx, x.runId, [{ code: 'BAD_MANIFEST', message: e instanceof Error ? e.message : String(e) }], x, undefined);
+  }
+  let model: ApkModel;
+  try {
+    model = await loadApkModel(ctx.apkHostPath);
+  } catch (e) {
+    return writeFailure(ctx, x.runId, [{ code: 'MODEL_LOAD_FAILED', message: e instanceof Error ? e.message : String(e) }], x, manifest);
+  }
+  if (x.delegate !== 'cpu') ctx.log('W', TAG, `delegate ${x.delegate} unavailable in the host twin (LiteRT.js WASM); using cpu`);
+  const n = manifest.frames.length;
+  ctx.log('I', TAG, `RIO_START run=${x.runId} frames=${n}`);
+  const framePath = (file: string) => ctx.hostPath(posix.join(ctx.externalFilesDir, file));
+
+  // Warm-up: the first frame, all stages, not reported (JIT, caches, like the Kotlin side).
+  for (let i = 0; i < x.warmup && n > 0 && !ctx.signal.aborted; i++) await processFrame(model, framePath(manifest.frames[0]!.file));
+
+  const wallStart = performance.now();
+  const frames: FrameResult[] = [];
+  const errors: AppError[] = [];
+  const period = x.fps > 0 ? 1000 / x.fps : 0;
+  let i = 0;
+  while (i < n) {
+    if (ctx.signal.aborted) return; // force-stopped: a killed app writes nothing
+    const f = manifest.frames[i]!;
+    if (period > 0) {
+      const wait = wallStart + i * period - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    await ctx.beforeWork(f.index); // device load model and injected faults (crash rejects here)
+    const out = await processFrame(model, framePath(f.file));
+    const result = toFrameResult(f, out);
+    frames.push(result);
+    if (result.error) {
+      errors.push({ ...result.error, frame: f.index });
+      ctx.log('E', TAG, `RIO_ERROR run=${x.runId} code=${result.error.code} message=frame ${f.index}: ${result.error.message}`);
+    }
+    if (x.saveCrops && out.frame && out.detections[0]) await saveCrop(ctx, runDir, f.index, out);
+    // Keep-only-latest camera: frames that arrived while busy, except the newest, are never seen.
+    let next = i + 1;
+    if (period > 0) {
+      const latest = Math.min(n - 1, Math.floor((performance.now() - wallStart) / period));
+      for (; next < latest; next++) {
+        const d = manifest.frames[next]!;
+        frames.push({ index: d.index, file: d.file, t_decode: 0, t_pre: 0, t_infer: 0, t_post: 0, t_total: 0, dropped: true, detections: [] });
+      }
+    }
+    i = next;
+    ctx.log('I', TAG, `RIO_PROGRESS run=${x.runId} done=${frames.length} total=${n}`);
+  }
+  const results: Results = {
+    ...header(ctx, x, manifest, model),
+    device_state: { start: startState, end: sample(ctx) },
+    started_at: startedAt,
+    wall_ms: Math.round((performance.now() - wallStart) * 1000) / 1000,
+    status: errors.length ? 'error' : 'ok',
+    errors,
+    frames,
+  };
+  await writeResults(ctx, runDir, results);
+  ctx.log('I', TAG, `RIO_DONE run=${x.runId} status=${results.status}`);
+}
+
+function toFrameResult(f: { index: number; file: string }, o: FrameOutcome): FrameResult {
+  const r: FrameResult = {
+    index: f.index, file: f.file,
+    t_decode: o.t_decode, t_pre: o.t_pre, t_infer: o.t_infer, t_post: o.t_post, t_total: o.t_total,
+    dropped: false, detections: o.detections,
+  };
+  if (o.frame) { r.width = o.frame.width; r.height = o.frame.height; }
+  if (o.error) r.error = o.error;
+  return r;
+}
+
+function sample(ctx: AppTwinContext) {
+  return { thermal_status: ctx.thermalStatus(), battery_temp_c: ctx.batteryTempC() };
+}
+
+function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | undefined, model: ApkModel | undefined) {
+  return {
+    schema: RESULTS_SCHEMA_ID as typeof RESULTS_SCHEMA_ID,
+    run_id: x.runId,
+    ...(manifest ? { scenario: manifest.scenario } : {}),
+    app: {
+      package: model?.app.packageName ?? ctx.packageName,
+      version_name: model?.app.versionName ?? 'unknown',
+      version_code: model?.app.versionCode ?? 1,
+      ...(model ? { apk_sha256: model.apkSha256 } : {}),
+      runtime: 'litert.js host-twin',
+    },
+    model: { sha256: model?.sha256 ?? '0'.repeat(64), input_shape: model?.inputShape ?? [1, 256, 256, 3] },
+    delegate: { requested: x.delegate, used: 'cpu' as const },
+    threads: x.threads,
+    threads_used: 1,
+    warmup: x.warmup,
+    fps: x.fps,
+    save_crops: x.saveCrops,
+  };
+}
+
+/** A run that could not start still answers with a results.json saying why (status error). */
+async function writeFailure(ctx: AppTwinContext, runId: string, errors: AppError[], x: BenchmarkExtras | undefined, manifest: Manifest | undefined): Promise<void> {
+  const extras: BenchmarkExtras = x ?? { runId, manifest: '', warmup: 0, threads: 1, delegate: 'cpu', fps: 0, saveCrops: false };
+  for (const e of errors) ctx.log('E', TAG, `RIO_ERROR run=${runId} code=${e.code} message=${e.message}`);
+  const state = sample(ctx);
+  const results: Results = { ...header(ctx, extras, manifest, undefined), device_state: { start: state, end: state }, status: 'error', errors, frames: [] };
+  await writeResults(ctx, posix.join(ctx.externalFilesDir, 'runs', runId), results);
+  ctx.log('I', TAG, `RIO_DONE run=${runId} status=error`);
+}
+
+/** tmp + rename, so the harness never pulls half a file. */
+async function writeResults(ctx: AppTwinContext, runDir: string, results: Results): Promise<void> {
+  const target = ctx.hostPath(posix.join(runDir, 'results.json'));
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(`${target}.tmp`, JSON.stringify(results, null, 1));
+  await rename(`${target}.tmp`, target);
+}
+
+async function saveCrop(ctx: AppTwinContext, runDir: string, index: number, o: FrameOutcome): Promise<void> {
+  const f = o.frame!;
+  const c = crop({ pixels: f.rgb, width: f.width, height: f.height, channels: 3, quad: o.detections[0]!.quad, maxSide: CROP_MAX_SIDE });
+  if (c.error) return;
+  const target = ctx.hostPath(posix.join(runDir, 'crops', `${index}.jpg`));
+  await mkdir(dirname(target), { recursive: true });
+  await sharp(c.pixels, { raw: { width: c.width, height: c.height, channels: 3 } }).jpeg({ quality: 90 }).toFile(target);
+}

@@ -1,0 +1,77 @@
+/**
+ * One frame through the app's pipeline, stage by stage as CONTRACT.md times it:
+ * decode (sharp → RGB8), pre (C++ core: stretch + /255), infer (LiteRT.js), post (C++ core).
+ */
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { detect, preprocess } from '../cpp/rio-core.ts';
+import type { ApkModel } from './apk-model.ts';
+import type { AppError, Detection } from '../contract/results-schema.ts';
+
+// libvips defaults to one thread on glibc; a phone's decoder uses more than one core too.
+sharp.concurrency(2);
+
+export interface DecodedFrame { readonly rgb: Buffer; readonly width: number; readonly height: number }
+
+export interface FrameOutcome {
+  t_decode: number; t_pre: number; t_infer: number; t_post: number; t_total: number;
+  detections: Detection[];
+  frame?: DecodedFrame;
+  error?: AppError;
+}
+
+const ms = (a: number, b: number) => Math.round((b - a) * 1000) / 1000;
+
+/** Decodes a JPEG (any colour type) to 8-bit sRGB, EXIF orientation ignored as the contract says. */
+export async function decodeFrame(path: string): Promise<DecodedFrame> {
+  const { data, info } = await sharp(path).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { rgb: data, width: info.width, height: info.height };
+}
+
+/** Runs every stage on the frame at `path`; failures land in `error`, never thrown. */
+export async function processFrame(model: ApkModel, path: string): Promise<FrameOutcome> {
+  const o: FrameOutcome = { t_decode: 0, t_pre: 0, t_infer: 0, t_post: 0, t_total: 0, detections: [] };
+  const t0 = performance.now();
+  let frame: DecodedFrame;
+  try {
+    frame = await decodeFrame(path);
+  } catch (e) {
+    o.t_decode = o.t_total = ms(t0, performance.now());
+    o.error = { code: 'FRAME_DECODE_FAILED', message: e instanceof Error ? e.message : String(e) };
+    return o;
+  }
+  o.frame = frame;
+  const t1 = performance.now();
+  o.t_decode = ms(t0, t1);
+  const pre = preprocess(frame.rgb, frame.width, frame.height, 3);
+  const t2 = performance.now();
+  o.t_pre = ms(t1, t2);
+  if (pre.error) return fail(o, t0, { code: 'FRAME_DECODE_FAILED', message: pre.error.message });
+  let out;
+  try {
+    out = await model.run(pre.input);
+  } catch (e) {
+    o.t_infer = ms(t2, performance.now());
+    return fail(o, t0, { code: 'INFERENCE_FAILED', message: e instanceof Error ? e.message : String(e) });
+  }
+  const t3 = performance.now();
+  o.t_infer = ms(t2, t3);
+  const r = detect({
+    heat: out.heat!.data, heatShape: [...out.heat!.shape],
+    corners: out.corners!.data, cornersShape: [...out.corners!.shape],
+    mask: out.mask!.data, maskShape: [...out.mask!.shape],
+    frameWidth: frame.width, frameHeight: frame.height,
+  });
+  const t4 = performance.now();
+  o.t_post = ms(t3, t4);
+  o.t_total = ms(t0, t4);
+  if (r.error) return fail(o, t0, { code: 'BAD_MODEL_OUTPUT', message: `${r.error.code}: ${r.error.message}` });
+  o.detections = r.detections.map((d) => ({ quad: d.quad, score: Math.round(d.score * 1e4) / 1e4 }));
+  return o;
+}
+
+function fail(o: FrameOutcome, t0: number, error: AppError): FrameOutcome {
+  o.t_total = ms(t0, performance.now());
+  o.error = error;
+  return o;
+}
