@@ -1,0 +1,46 @@
+/** Starting, probing and stopping an adb server on a given port. */
+import { connect } from 'node:net';
+import { runAdb, freePort } from './adb-cli.ts';
+import { RioError } from '../errors.ts';
+
+export const DEFAULT_ADB_PORT = 5037;
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * `adb start-server` on `port` (no-op when one is up). Port 0 starts a new server on a free port,
+ * which is how tests and `rio-farm run` get a server of their own. Returns the port.
+ */
+export async function ensureAdbServer(port: number = DEFAULT_ADB_PORT): Promise<number> {
+  const p = port === 0 ? await freePort() : port;
+  if (port !== 0 && (await isListening(p))) return p;
+  const r = await runAdb(['start-server'], p);
+  if (r.code !== 0 || !(await isListening(p))) {
+    throw new RioError('ADB_ERROR', `adb server did not start on port ${p}: ${(r.stderr || r.stdout).trim()}`, { port: p });
+  }
+  return p;
+}
+
+/** `adb kill-server` for that port only. */
+export async function killAdbServer(port: number): Promise<void> {
+  if (await isListening(port)) await runAdb(['kill-server'], port);
+}
+
+/** `adb version` → { version: '1.0.41', build: '29.0.6-debian' }, or undefined when adb is missing. */
+export async function adbVersion(): Promise<{ version: string; build: string; path: string } | undefined> {
+  try {
+    const r = await runAdb(['version'], DEFAULT_ADB_PORT, 10_000);
+    const version = /Android Debug Bridge version (\S+)/.exec(r.stdout)?.[1];
+    if (!version) return undefined;
+    return { version, build: /Version (\S+)/.exec(r.stdout)?.[1] ?? '', path: /Installed as (\S+)/.exec(r.stdout)?.[1] ?? '' };
+  } catch {
+    return undefined;
+  }
+}

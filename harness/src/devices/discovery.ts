@@ -1,0 +1,82 @@
+/**
+ * Device discovery for `rio-farm devices`, `rio-farm run` and wdio: every device the adb server
+ * knows, with identity and health read over adb like any phone (getprop, dumpsys battery,
+ * dumpsys thermalservice). A device is labelled virtual from its own `ro.rio.virtual=1` property.
+ */
+import adbkit from '@devicefarmer/adbkit';
+import type { Client } from '@devicefarmer/adbkit';
+
+// adbkit is CommonJS: its named exports exist only on the default export under Node's ESM loader
+const { Adb } = adbkit;
+
+export interface DeviceSummary {
+  serial: string;
+  /** adb state: device, offline, unauthorized, … */
+  state: string;
+  model?: string;
+  manufacturer?: string;
+  sdk?: number;
+  release?: string;
+  abi?: string;
+  soc?: string;
+  fingerprint?: string;
+  virtual?: boolean;
+  batteryLevel?: number;
+  batteryTempC?: number;
+  /** 0 NONE … 6 SHUTDOWN */
+  thermalStatus?: number;
+}
+
+export function adbClient(adbPort: number): Client {
+  return Adb.createClient({ port: adbPort, host: '127.0.0.1' });
+}
+
+async function shellText(client: Client, serial: string, command: string): Promise<string> {
+  const stream = await client.getDevice(serial).shell(command);
+  return (await Adb.util.readAll(stream)).toString('utf8');
+}
+
+/** Parses `dumpsys battery`. */
+export function parseBattery(text: string): { level?: number; tempC?: number } {
+  const level = /^\s*level:\s*(\d+)/m.exec(text)?.[1];
+  const temp = /^\s*temperature:\s*(-?\d+)/m.exec(text)?.[1];
+  return { level: level ? Number(level) : undefined, tempC: temp ? Number(temp) / 10 : undefined };
+}
+
+/** Parses `dumpsys thermalservice`. */
+export function parseThermalStatus(text: string): number | undefined {
+  const s = /^Thermal Status:\s*(\d+)/m.exec(text)?.[1];
+  return s === undefined ? undefined : Number(s);
+}
+
+/** Identity and health of one online device. */
+export async function describeDevice(client: Client, serial: string, state = 'device'): Promise<DeviceSummary> {
+  if (state !== 'device') return { serial, state };
+  const props = await client.getDevice(serial).getProperties();
+  const [battery, thermal] = await Promise.all([
+    shellText(client, serial, 'dumpsys battery').catch(() => ''),
+    shellText(client, serial, 'dumpsys thermalservice').catch(() => ''),
+  ]);
+  const b = parseBattery(battery);
+  return {
+    serial, state,
+    model: props['ro.product.model'],
+    manufacturer: props['ro.product.manufacturer'],
+    sdk: props['ro.build.version.sdk'] ? Number(props['ro.build.version.sdk']) : undefined,
+    release: props['ro.build.version.release'],
+    abi: props['ro.product.cpu.abi'],
+    soc: props['ro.soc.model'] || props['ro.board.platform'] || props['ro.hardware'],
+    fingerprint: props['ro.build.fingerprint'],
+    virtual: props['ro.rio.virtual'] === '1' || props['ro.kernel.qemu'] === '1',
+    batteryLevel: b.level,
+    batteryTempC: b.tempC,
+    thermalStatus: parseThermalStatus(thermal),
+  };
+}
+
+/** Every device on the adb server at `adbPort`, online ones described. */
+export async function listDevices(adbPort: number): Promise<DeviceSummary[]> {
+  const client = adbClient(adbPort);
+  const devices = await client.listDevices();
+  return Promise.all(devices.map((d: { id: string; type: string }) => describeDevice(client, d.id, d.type).catch(() => ({ serial: d.id, state: d.type }))));
+}

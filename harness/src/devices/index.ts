@@ -1,0 +1,5 @@
+/** Device access through the adb server: server control, connect/disconnect, discovery. */
+export { runAdb, freePort, type AdbResult } from './adb-cli.ts';
+export { ensureAdbServer, killAdbServer, isListening, adbVersion, DEFAULT_ADB_PORT } from './adb-server.ts';
+export { adbConnect, adbDisconnect, deviceState } from './connect.ts';
+export { listDevices, describeDevice, adbClient, parseBattery, parseThermalStatus, type DeviceSummary } from './discovery.ts';

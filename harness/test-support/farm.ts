@@ -1,0 +1,78 @@
+/**
+ * The test farm: an adb server of the test's own (free port, never 5037) with N vdevices
+ * connected and online, and an adbkit Client bound to that server. stop() leaves nothing behind:
+ * devices disconnected and stopped, that server killed, temp dirs removed.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@devicefarmer/adbkit';
+import { startVirtualDevice, type VirtualDevice, type Fault } from '../vdevice/index.ts';
+import { ensureAdbServer, killAdbServer, runAdb, adbConnect, adbDisconnect, adbClient, type AdbResult } from '../src/devices/index.ts';
+
+export interface TestFarmOptions {
+  count?: number;
+  /** one profile for every device */
+  profile?: string;
+  /** a profile per device (cycled) */
+  profiles?: string[];
+  /** faults for every device */
+  faults?: Fault[];
+  /** turn AUTH on: devices trust only this machine's ~/.android/adbkey.pub */
+  auth?: boolean;
+  /** adb features the vdevices advertise (to exercise older install paths) */
+  adbFeatures?: string[];
+}
+
+export interface TestFarm {
+  adbPort: number;
+  /** process.env plus ANDROID_ADB_SERVER_PORT for this farm's server */
+  env: NodeJS.ProcessEnv;
+  client: Client;
+  serials: string[];
+  vdevices: VirtualDevice[];
+  /** runs the adb CLI against this farm's server */
+  adb(args: string[]): Promise<AdbResult>;
+  stop(): Promise<void>;
+}
+
+/** The host key the adb server signs AUTH tokens with (created by the server on first start). */
+export function hostPublicKey(): string {
+  const base = process.env.ANDROID_USER_HOME ?? process.env.ANDROID_SDK_HOME ?? join(homedir(), '.android');
+  const file = join(base, 'adbkey.pub');
+  if (!existsSync(file)) throw new Error(`${file} is missing; start an adb server once to create it`);
+  return readFileSync(file, 'utf8');
+}
+
+export async function startTestFarm(opts: TestFarmOptions = {}): Promise<TestFarm> {
+  const count = opts.count ?? 1;
+  const adbPort = await ensureAdbServer(0);
+  const vdevices: VirtualDevice[] = [];
+  const client = adbClient(adbPort);
+  const adb = (args: string[]) => runAdb(args, adbPort);
+  const stop = async () => {
+    await Promise.allSettled(vdevices.map((v) => adbDisconnect(v.serial, adbPort)));
+    await Promise.allSettled(vdevices.map((v) => v.stop()));
+    await killAdbServer(adbPort);
+  };
+  try {
+    const authorizedKeys = opts.auth ? [hostPublicKey()] : undefined;
+    for (let i = 0; i < count; i++) {
+      const profile = opts.profiles?.length ? opts.profiles[i % opts.profiles.length] : opts.profile;
+      vdevices.push(await startVirtualDevice({ profile, faults: opts.faults, authorizedKeys, adbFeatures: opts.adbFeatures }));
+    }
+    await Promise.all(vdevices.map((v) => adbConnect(v.serial, adbPort)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    adbPort,
+    env: { ...process.env, ANDROID_ADB_SERVER_PORT: String(adbPort) },
+    client,
+    serials: vdevices.map((v) => v.serial),
+    vdevices,
+    adb,
+    stop,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * A tiny app twin that proves the runtime hook: `am start -n dev.riofarm.hello/.MainActivity
+ * --es message TEXT --ei frames N` writes hello.txt into its external files dir, logs one line per
+ * frame under tag HELLO (going through beforeWork, so device faults apply), and exposes a
+ * one-button UI whose tap count shows in `uiautomator dump`.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PNG } from 'pngjs';
+import type { AppTwin, AppTwinContext, AppTwinUi, RunningApp } from './app-twin.ts';
+
+class HelloUi implements AppTwinUi {
+  taps = 0;
+  async screencap(): Promise<Buffer> {
+    const png = new PNG({ width: 64, height: 64 });
+    png.data.fill(0xff);
+    for (let i = 0; i < png.data.length; i += 4) png.data[i] = this.taps % 2 ? 0 : 0xff;
+    return PNG.sync.write(png);
+  }
+  dumpHierarchy(): string {
+    return `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation="0">` +
+      `<node index="0" text="" resource-id="" class="android.widget.FrameLayout" package="dev.riofarm.hello" content-desc="" checkable="false" checked="false" clickable="false" enabled="true" focusable="false" focused="false" scrollable="false" long-clickable="false" password="false" selected="false" bounds="[0,0][1080,2400]">` +
+      `<node index="0" text="Tapped ${this.taps}" resource-id="dev.riofarm.hello:id/button" class="android.widget.Button" package="dev.riofarm.hello" content-desc="" checkable="false" checked="false" clickable="true" enabled="true" focusable="true" focused="false" scrollable="false" long-clickable="false" password="false" selected="false" bounds="[100,100][500,300]" />` +
+      `</node></hierarchy>`;
+  }
+  tap(x: number, y: number): void {
+    if (x >= 100 && x <= 500 && y >= 100 && y <= 300) this.taps++;
+  }
+}
+
+async function run(ctx: AppTwinContext): Promise<void> {
+  const frames = Number(ctx.extras.frames ?? 0);
+  for (let i = 0; i < frames; i++) {
+    await ctx.beforeWork(i);
+    const until = Date.now() + Number(ctx.extras.work_ms ?? 1);
+    while (Date.now() < until) { /* a frame's worth of CPU work */ }
+    ctx.log('I', 'HELLO', `frame ${i} thermal=${ctx.thermalStatus()}`);
+  }
+  const out = ctx.hostPath(`${ctx.externalFilesDir}/hello.txt`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${String(ctx.extras.message ?? 'hello')}\n`);
+  ctx.log('I', 'HELLO', `done frames=${frames}`);
+}
+
+export const twin: AppTwin = {
+  async start(ctx: AppTwinContext): Promise<RunningApp> {
+    ctx.log('I', 'HELLO', `started ${ctx.activity} apk=${ctx.apkHostPath.endsWith('base.apk')}`);
+    const ui = new HelloUi();
+    // with frames=0 the activity stays open (a UI app) until force-stopped
+    const done = Number(ctx.extras.frames ?? 0) > 0 || ctx.extras.message !== undefined
+      ? run(ctx)
+      : new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+    return { done, ui };
+  },
+};

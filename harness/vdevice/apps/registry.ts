@@ -1,0 +1,26 @@
+/**
+ * Which installed packages have a host twin, and where its module is. A phone runs the APK's
+ * code; a vdevice runs the twin named here (module exporting `twin: AppTwin`). Packages without a
+ * twin still install and start, but only show an empty window.
+ */
+import type { AppTwin } from './app-twin.ts';
+
+type TwinModule = { twin: AppTwin };
+
+/** The RIO demo app's twin is written by the app engineer; resolved at run time so a checkout
+ *  without it still type-checks and the vdevice reports the missing twin instead of failing. */
+const RIO_TWIN = new URL('../../../android-demo/host/twin.ts', import.meta.url).href;
+
+export const APP_TWINS: Readonly<Record<string, () => Promise<TwinModule>>> = {
+  'dev.riofarm.rio': () => import(RIO_TWIN) as Promise<TwinModule>,
+  'dev.riofarm.hello': () => import('./hello-twin.ts'),
+};
+
+/** The twin for a package: undefined when the package has none; throws when its module fails to load. */
+export async function loadTwin(packageName: string): Promise<AppTwin | undefined> {
+  const load = Object.hasOwn(APP_TWINS, packageName) ? APP_TWINS[packageName] : undefined;
+  if (!load) return undefined;
+  const mod = await load();
+  if (!mod?.twin || typeof mod.twin.start !== 'function') throw new Error(`twin module for ${packageName} exports no twin`);
+  return mod.twin;
+}
