@@ -45,7 +45,7 @@ export const PARAM_DEFAULTS = {
   /** Defocus blur radius, pixels. */
   defocus_px: 0,
   /** Exposure the camera chose (shutter × aperture), relative. */
-  exposure: 1,
+  exposure: 0.8,
   /** Sensor analog gain (ISO / 100): amplifies signal and noise alike. */
   gain: 1,
   /** Electrons a pixel holds at base gain (fewer = more shot noise). */
@@ -68,7 +68,7 @@ export interface Condition {
 
 export const CONDITIONS: Record<string, Condition> = {
   daylight: { description: 'Reference: soft daylight, well exposed', params: {} },
-  dim_indoor: { description: 'Dim room: little light, the camera raises gain', params: { light: 0.16, cct: 3800, gain: 3.2, exposure: 1.3, awb: 0.85 } },
+  dim_indoor: { description: 'Dim room: little light, the camera raises gain', params: { light: 0.16, cct: 3800, gain: 2.4, exposure: 1.2, awb: 0.85 } },
   night: { description: 'Night / low light: high gain, shot and read noise, slow shutter', params: { light: 0.025, cct: 3200, gain: 14, exposure: 1.4, read_noise: 5, awb: 0.75, motion_px: 2, motion_angle: { uniform: [0, 180] } } },
   backlit: { description: 'Bright window behind the scene: subject underexposed, flare haze', params: { light: 0.4, backlight: 6, flare: 0.04, backlight_angle: { uniform: [200, 340] } } },
   glare: { description: 'Specular highlight on the card (glossy cards saturate)', params: { glare: 1.6, glare_x: { uniform: [0.2, 0.8] }, glare_y: { uniform: [0.2, 0.8] }, glare_radius: { uniform: [0.07, 0.16] } } },
