@@ -7,12 +7,10 @@ import type { AppTwin } from './app-twin.ts';
 
 type TwinModule = { twin: AppTwin };
 
-/** The RIO demo app's twin is written by the app engineer; resolved at run time so a checkout
- *  without it still type-checks and the vdevice reports the missing twin instead of failing. */
-const RIO_TWIN = new URL('../../../android-demo/host/twin.ts', import.meta.url).href;
-
 export const APP_TWINS: Readonly<Record<string, () => Promise<TwinModule>>> = {
-  'dev.riofarm.rio': () => import(RIO_TWIN) as Promise<TwinModule>,
+  // the RIO demo app (android-demo/host); if its module fails to load, `am start` reports a
+  // crash with the reason in logcat instead of taking the device down
+  'dev.riofarm.rio': () => import('../../../android-demo/host/twin.ts'),
   'dev.riofarm.hello': () => import('./hello-twin.ts'),
 };
 
