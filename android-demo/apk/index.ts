@@ -49,6 +49,8 @@ export async function ensureDemoApk(opts: { force?: boolean } = {}): Promise<Dem
   const tmp = join(APK_DIR, `rio-demo.${process.pid}.${Date.now()}.apk`);
   const { sha256 } = await buildApk(model.bytes, tmp);
   renameSync(tmp, path);
+  // The Gradle build packs this same model when no released one exists (app/build.gradle.kts).
+  writeFileSync(join(APK_DIR, 'rio.tflite'), model.bytes);
   const result: DemoApk = { path, sha256, modelSha256, modelSource: model.source };
   writeFileSync(`${stampPath}.${process.pid}`, JSON.stringify({ ...result, inputs }, null, 1));
   renameSync(`${stampPath}.${process.pid}`, stampPath);

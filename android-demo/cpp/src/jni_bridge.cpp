@@ -77,6 +77,29 @@ Java_dev_riofarm_rio_RioCore_nativeDetect(JNIEnv* env, jclass, jfloatArray heat,
   return out;
 }
 
+extern "C" JNIEXPORT void JNICALL
+Java_dev_riofarm_rio_RioCore_nativePreprocess(JNIEnv* env, jclass, jobject bitmap, jobject out, jint outWidth, jint outHeight) {
+  AndroidBitmapInfo info;
+  if (AndroidBitmap_getInfo(env, bitmap, &info) != ANDROID_BITMAP_RESULT_SUCCESS || info.format != ANDROID_BITMAP_FORMAT_RGBA_8888) {
+    throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "preprocess needs an ARGB_8888 bitmap"));
+    return;
+  }
+  auto* dst = static_cast<float*>(env->GetDirectBufferAddress(out));
+  if (!dst || env->GetDirectBufferCapacity(out) < static_cast<jlong>(outWidth) * outHeight * 3 * 4) {
+    throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "input buffer must be a direct buffer of outWidth*outHeight*3 floats"));
+    return;
+  }
+  void* pixels = nullptr;
+  if (AndroidBitmap_lockPixels(env, bitmap, &pixels) != ANDROID_BITMAP_RESULT_SUCCESS) {
+    throwStatus(env, rio::Status::Error("INTERNAL", "cannot lock bitmap"));
+    return;
+  }
+  // ARGB_8888 is R,G,B,A bytes in memory: the core's RGBA input.
+  rio::Status s = rio::preprocess(cv::Mat(info.height, info.width, CV_8UC4, pixels, info.stride), outWidth, outHeight, dst);
+  AndroidBitmap_unlockPixels(env, bitmap);
+  if (!s.ok()) throwStatus(env, s);
+}
+
 extern "C" JNIEXPORT jobject JNICALL
 Java_dev_riofarm_rio_RioCore_nativeCrop(JNIEnv* env, jclass, jobject src, jfloatArray quad, jint maxSide) {
   AndroidBitmapInfo info;

@@ -1,0 +1,171 @@
+package dev.riofarm.rio
+
+import android.app.Activity
+import android.content.Intent
+import android.content.IntentFilter
+import android.graphics.Bitmap
+import android.os.BatteryManager
+import android.os.Build
+import android.os.Bundle
+import android.os.PowerManager
+import android.os.SystemClock
+import android.util.Log
+import org.json.JSONArray
+import org.json.JSONObject
+import java.io.File
+import java.time.Instant
+
+/**
+ * Headless benchmark per android-demo/CONTRACT.md: extras in; results.json, crops and RIO logcat
+ * markers out. The host twin (android-demo/host/benchmark-activity.ts) does the same on vdevices.
+ */
+class BenchmarkActivity : Activity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        val runId = intent.getStringExtra("run_id")
+        val manifest = intent.getStringExtra("manifest")
+        if (runId == null || !Regex("^[A-Za-z0-9._-]+$").matches(runId) || manifest == null) {
+            Log.e(TAG, "RIO_ERROR run=${runId ?: "-"} code=BAD_EXTRAS message=run_id and manifest (--es) are required")
+            finish(); return
+        }
+        val args = Args(
+            runId, manifest,
+            warmup = intent.getIntExtra("warmup", 3), threads = intent.getIntExtra("threads", 4),
+            delegate = intent.getStringExtra("delegate") ?: "cpu", fps = intent.getIntExtra("fps", 0),
+            saveCrops = intent.getBooleanExtra("save_crops", false),
+        )
+        Thread({ run(args); runOnUiThread { finish() } }, "rio-benchmark").start()
+    }
+
+    data class Args(val runId: String, val manifest: String, val warmup: Int, val threads: Int, val delegate: String, val fps: Int, val saveCrops: Boolean)
+
+    private fun run(a: Args) {
+        val filesDir = getExternalFilesDir(null)!!
+        val runDir = File(filesDir, "runs/${a.runId}")
+        val start = deviceState()
+        val startedAt = Instant.now().toString()
+        val errors = JSONArray()
+        val frames = JSONArray()
+        val manifest = try { JSONObject(File(a.manifest).readText()) } catch (e: Exception) {
+            return writeFailure(a, runDir, start, "BAD_MANIFEST", e.message ?: e.toString())
+        }
+        val list = manifest.getJSONArray("frames")
+        val pipeline = try { RioPipeline(this, a.delegate, a.threads) } catch (e: Exception) {
+            return writeFailure(a, runDir, start, "MODEL_LOAD_FAILED", e.message ?: e.toString())
+        }
+        pipeline.use { p ->
+            val n = list.length()
+            Log.i(TAG, "RIO_START run=${a.runId} frames=$n")
+            val frameFile = { i: Int -> File(filesDir, list.getJSONObject(i).getString("file")) }
+            if (n > 0) repeat(a.warmup) { p.process(frameFile(0)) }
+            val period = if (a.fps > 0) 1000.0 / a.fps else 0.0
+            val wallStart = SystemClock.elapsedRealtimeNanos()
+            val elapsedMs = { (SystemClock.elapsedRealtimeNanos() - wallStart) / 1e6 }
+            var i = 0
+            while (i < n) {
+                val f = list.getJSONObject(i)
+                if (period > 0) { val wait = i * period - elapsedMs(); if (wait > 0) Thread.sleep(wait.toLong()) }
+                val o = p.process(frameFile(i))
+                frames.put(frameJson(f, o))
+                if (o.errorCode != null) {
+                    errors.put(JSONObject().put("code", o.errorCode).put("message", o.errorMessage).put("frame", f.getInt("index")))
+                    Log.e(TAG, "RIO_ERROR run=${a.runId} code=${o.errorCode} message=frame ${f.getInt("index")}: ${o.errorMessage}")
+                }
+                val best = o.detections.firstOrNull()
+                val bmp = o.bitmap
+                if (a.saveCrops && best != null && bmp != null) saveCrop(runDir, f.getInt("index"), bmp, best)
+                bmp?.recycle()
+                // Keep-only-latest camera: frames that arrived while busy, except the newest, are dropped.
+                var next = i + 1
+                if (period > 0) {
+                    val latest = minOf(n - 1, (elapsedMs() / period).toInt())
+                    while (next < latest) {
+                        val d = list.getJSONObject(next)
+                        frames.put(JSONObject().put("index", d.getInt("index")).put("file", d.getString("file"))
+                            .put("t_decode", 0).put("t_pre", 0).put("t_infer", 0).put("t_post", 0).put("t_total", 0)
+                            .put("dropped", true).put("detections", JSONArray()))
+                        next++
+                    }
+                }
+                i = next
+                Log.i(TAG, "RIO_PROGRESS run=${a.runId} done=${frames.length()} total=$n")
+            }
+            val status = if (errors.length() == 0) "ok" else "error"
+            val results = header(a, p.modelSha256, p.delegateUsed)
+                .put("scenario", manifest.optString("scenario"))
+                .put("device_state", JSONObject().put("start", start).put("end", deviceState()))
+                .put("started_at", startedAt).put("wall_ms", elapsedMs())
+                .put("status", status).put("errors", errors).put("frames", frames)
+            writeResults(runDir, results)
+            Log.i(TAG, "RIO_DONE run=${a.runId} status=$status")
+        }
+    }
+
+    private fun frameJson(f: JSONObject, o: FrameOutcome): JSONObject {
+        val dets = JSONArray()
+        for (d in o.detections) {
+            val quad = JSONArray()
+            for (k in 0 until 4) quad.put(JSONArray().put(d.quad[2 * k].toDouble()).put(d.quad[2 * k + 1].toDouble()))
+            dets.put(JSONObject().put("quad", quad).put("score", d.score.toDouble()))
+        }
+        val j = JSONObject().put("index", f.getInt("index")).put("file", f.getString("file"))
+            .put("t_decode", o.tDecode).put("t_pre", o.tPre).put("t_infer", o.tInfer).put("t_post", o.tPost).put("t_total", o.tTotal)
+            .put("dropped", false).put("detections", dets)
+        o.bitmap?.let { j.put("width", it.width).put("height", it.height) }
+        if (o.errorCode != null) j.put("error", JSONObject().put("code", o.errorCode).put("message", o.errorMessage))
+        return j
+    }
+
+    private fun header(a: Args, modelSha: String, delegateUsed: String): JSONObject {
+        val pkg = packageManager.getPackageInfo(packageName, 0)
+        @Suppress("DEPRECATION") val versionCode = if (Build.VERSION.SDK_INT >= 28) pkg.longVersionCode.toInt() else pkg.versionCode
+        return JSONObject().put("schema", "rio-results/1").put("run_id", a.runId)
+            .put("app", JSONObject().put("package", packageName).put("version_name", pkg.versionName).put("version_code", versionCode)
+                .put("runtime", "tflite-java jni"))
+            .put("model", JSONObject().put("sha256", modelSha).put("input_shape", JSONArray(listOf(1, 256, 256, 3))))
+            .put("delegate", JSONObject().put("requested", a.delegate).put("used", delegateUsed))
+            .put("threads", a.threads).put("threads_used", a.threads)
+            .put("warmup", a.warmup).put("fps", a.fps).put("save_crops", a.saveCrops)
+    }
+
+    private fun writeFailure(a: Args, runDir: File, start: JSONObject, code: String, message: String) {
+        Log.e(TAG, "RIO_ERROR run=${a.runId} code=$code message=$message")
+        val results = header(a, "0".repeat(64), "cpu")
+            .put("device_state", JSONObject().put("start", start).put("end", deviceState()))
+            .put("status", "error").put("errors", JSONArray().put(JSONObject().put("code", code).put("message", message)))
+            .put("frames", JSONArray())
+        writeResults(runDir, results)
+        Log.i(TAG, "RIO_DONE run=${a.runId} status=error")
+    }
+
+    /** tmp + rename, so the harness never pulls half a file. */
+    private fun writeResults(runDir: File, results: JSONObject) {
+        runDir.mkdirs()
+        val tmp = File(runDir, "results.json.tmp")
+        tmp.writeText(results.toString(1))
+        tmp.renameTo(File(runDir, "results.json"))
+    }
+
+    private fun saveCrop(runDir: File, index: Int, frame: Bitmap, d: Detection) {
+        try {
+            val crop = RioCore.nativeCrop(frame, d.quad, CROP_MAX_SIDE)
+            File(runDir, "crops").mkdirs()
+            File(runDir, "crops/$index.jpg").outputStream().use { crop.compress(Bitmap.CompressFormat.JPEG, 90, it) }
+            crop.recycle()
+        } catch (e: RioCoreException) {
+            Log.w(TAG, "crop of frame $index failed: ${e.message}")
+        }
+    }
+
+    private fun deviceState(): JSONObject {
+        val thermal = if (Build.VERSION.SDK_INT >= 29) (getSystemService(POWER_SERVICE) as PowerManager).currentThermalStatus else 0
+        val battery: Intent? = registerReceiver(null, IntentFilter(Intent.ACTION_BATTERY_CHANGED))
+        val tempC = (battery?.getIntExtra(BatteryManager.EXTRA_TEMPERATURE, 0) ?: 0) / 10.0
+        return JSONObject().put("thermal_status", thermal).put("battery_temp_c", tempC)
+    }
+
+    companion object {
+        const val TAG = "RIO"
+        const val CROP_MAX_SIDE = 640
+    }
+}

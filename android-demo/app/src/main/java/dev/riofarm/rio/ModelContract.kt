@@ -1,0 +1,36 @@
+package dev.riofarm.rio
+
+import android.content.Context
+import org.json.JSONObject
+
+/** contract/model-io.json, shipped in assets: tensor shapes and postprocess parameters. */
+class ModelContract(json: JSONObject) {
+    val inputHeight: Int
+    val inputWidth: Int
+    val outputShapes: Map<String, IntArray>
+    /** In RioCore.nativeDetect order. */
+    val postprocessParams: FloatArray
+
+    init {
+        val shape = json.getJSONObject("input").getJSONArray("shape")
+        inputHeight = shape.getInt(1)
+        inputWidth = shape.getInt(2)
+        val outs = json.getJSONArray("outputs")
+        outputShapes = (0 until outs.length()).associate { i ->
+            val o = outs.getJSONObject(i)
+            val s = o.getJSONArray("shape")
+            o.getString("name") to IntArray(s.length()) { s.getInt(it) }
+        }
+        val p = json.getJSONObject("postprocess")
+        postprocessParams = floatArrayOf(
+            p.getDouble("score_threshold").toFloat(), p.getDouble("nms_iou").toFloat(),
+            p.getDouble("mask_threshold").toFloat(), p.getInt("max_detections").toFloat(),
+            inputWidth.toFloat(), inputHeight.toFloat(),
+        )
+    }
+
+    companion object {
+        fun load(context: Context): ModelContract =
+            ModelContract(JSONObject(context.assets.open("model-io.json").bufferedReader().use { it.readText() }))
+    }
+}

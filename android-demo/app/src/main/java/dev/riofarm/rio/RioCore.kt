@@ -1,0 +1,32 @@
+package dev.riofarm.rio
+
+import android.graphics.Bitmap
+import java.nio.ByteBuffer
+
+/** A C++ core error ("CODE: message"), e.g. BAD_MODEL_OUTPUT for NaN or wrongly shaped outputs. */
+class RioCoreException(message: String) : RuntimeException(message) {
+    val code: String get() = message?.substringBefore(':') ?: "INTERNAL"
+}
+
+/** JNI face of the shared C++ core (android-demo/cpp/src/jni_bridge.cpp). */
+object RioCore {
+    const val FLOATS_PER_DETECTION = 10 // score, fromMask, x0,y0 … x3,y3
+
+    init {
+        System.loadLibrary("rio_core")
+    }
+
+    /** Stretches the ARGB_8888 frame into the model input (direct buffer, NHWC RGB /255). */
+    @JvmStatic external fun nativePreprocess(bitmap: Bitmap, out: ByteBuffer, outWidth: Int, outHeight: Int)
+
+    /** Model outputs → flat detections; params = score, nms, mask thresholds, max detections, input w, h. */
+    @JvmStatic external fun nativeDetect(
+        heat: FloatArray, heatShape: IntArray,
+        corners: FloatArray, cornersShape: IntArray,
+        mask: FloatArray, maskShape: IntArray,
+        frameWidth: Int, frameHeight: Int, params: FloatArray,
+    ): FloatArray
+
+    /** Perspective crop of `quad` (8 floats, frame pixels) from an ARGB_8888 bitmap. */
+    @JvmStatic external fun nativeCrop(src: Bitmap, quad: FloatArray, maxSide: Int): Bitmap
+}
