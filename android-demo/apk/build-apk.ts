@@ -75,7 +75,7 @@ export async function buildApk(model: Uint8Array, outPath: string, version = rea
     ]));
     tool('zipalign', ['-p', '-f', '4', unaligned, aligned]);
     tool('apksigner', ['sign', '--ks', KEYSTORE, '--ks-pass', `pass:${KEYSTORE_PASS}`, '--key-pass', `pass:${KEYSTORE_PASS}`,
-      '--ks-key-alias', KEY_ALIAS, '--min-sdk-version', String(version.minSdk), '--out', outPath, aligned]);
+      '--ks-key-alias', KEY_ALIAS, '--min-sdk-version', String(version.minSdk), '--v4-signing-enabled', 'false', '--out', outPath, aligned]);
     tool('apksigner', ['verify', '--min-sdk-version', String(version.minSdk), outPath]);
     const id = await readApkIdentity(outPath);
     if (id.packageName !== version.applicationId || id.versionCode !== version.versionCode || id.versionName !== version.versionName) {

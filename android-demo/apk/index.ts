@@ -40,7 +40,7 @@ export async function ensureDemoApk(opts: { force?: boolean } = {}): Promise<Dem
   const modelSha256 = createHash('sha256').update(model.bytes).digest('hex');
   const path = join(APK_DIR, 'rio-demo.apk');
   const stampPath = join(APK_DIR, 'rio-demo.apk.json');
-  if (!opts.force && existsSync(path) && existsSync(stampPath)) {
+  if (!opts.force && existsSync(path) && existsSync(stampPath) && existsSync(join(APK_DIR, 'rio.tflite'))) {
     const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as DemoApk & { inputs: string };
     if (stamp.inputs === inputs) return { path, sha256: stamp.sha256, modelSha256: stamp.modelSha256, modelSource: stamp.modelSource };
   }
