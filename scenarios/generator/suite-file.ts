@@ -55,6 +55,7 @@ export function loadSuiteFile(file: string): SuiteFile {
     const errs = [...validateSuite.errors!].sort((a, b) => b.instancePath.length - a.instancePath.length);
     const e = errs.find((x) => x.keyword !== 'oneOf') ?? errs[0]!;
     const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+    if (e.keyword === 'additionalProperties') path.push((e.params as Json).additionalProperty);
     const extra = e.keyword === 'additionalProperties' ? `: unknown field '${(e.params as Json).additionalProperty}'`
       : e.keyword === 'enum' ? `: expected one of ${((e.params as Json).allowedValues as unknown[]).join(', ')}`
       : e.keyword === 'required' ? `: missing '${(e.params as Json).missingProperty}'` : '';
