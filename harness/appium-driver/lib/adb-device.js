@@ -10,15 +10,19 @@ const Adb = AdbModule.default ?? AdbModule;
 
 /** Where `uiautomator dump` writes; /data/local/tmp is writable by the shell user on every Android. */
 const DUMP_PATH = '/data/local/tmp/rio-window-dump.xml';
+/** Deadline of one adb call: long enough for a busy USB hub, short enough that a stalled device surfaces. */
+const ADB_CALL_TIMEOUT_MS = 20_000;
 
 export class AdbDevice {
   /**
    * @param {string} serial  e.g. '127.0.0.1:40123' or a USB serial
    * @param {number} adbPort the adb server's port (each farm/test runs its own server)
+   * @param {{debug(msg: string): void}} [log] the driver's logger: every adb command is logged as typed
    */
-  constructor(serial, adbPort) {
+  constructor(serial, adbPort, log) {
     this.serial = serial;
     this.adbPort = adbPort;
+    this.log = log;
     this.client = Adb.createClient({ port: adbPort });
     this.device = this.client.getDevice(serial);
   }
@@ -35,6 +39,7 @@ export class AdbDevice {
 
   /** `adb shell CMD` → stdout+stderr as text (legacy shell: no exit code). */
   async shell(command) {
+    this.log?.debug(`adb -s ${this.serial} shell ${command}`);
     return this.guard(`adb shell ${command}`, async () => {
       const stream = await this.device.shell(command);
       return (await Adb.util.readAll(stream)).toString('utf8');
@@ -88,15 +93,24 @@ export class AdbDevice {
   }
 
   /**
-   * Runs one adb call and turns transport failures (device gone, offline, server down) into an
-   * error that names the device, so a spec report says "device gone" rather than "ECONNRESET".
+   * Runs one adb call with a deadline and turns transport failures into errors that name the
+   * device and the failure class the specs retry on: DEVICE_GONE (not attached, offline, link
+   * closed), ADB_ERROR (adb refused), TIMEOUT (a stalled device must not hang the session).
    */
-  async guard(what, fn) {
+  async guard(what, fn, timeoutMs = ADB_CALL_TIMEOUT_MS) {
+    let timer;
+    const deadline = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`TIMEOUT after ${timeoutMs} ms`)), timeoutMs);
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), deadline]);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      throw new errors.UnknownError(`rio: DEVICE_GONE ${this.serial}: '${what}' failed on the adb server at port ${this.adbPort}: ${msg}`);
+      const kind = /^TIMEOUT/.test(msg) ? 'TIMEOUT'
+        : /not found|offline|no devices|closed|ECONNRESET|ECONNREFUSED|EPIPE|not connected|unauthorized/i.test(msg) ? 'DEVICE_GONE' : 'ADB_ERROR';
+      throw new errors.UnknownError(`rio: ${kind} ${this.serial}: '${what}' failed on the adb server at port ${this.adbPort}: ${msg}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -11,6 +11,8 @@ import { elementCommands } from './commands/element.js';
 import { actionCommands } from './commands/actions.js';
 import { appCommands } from './commands/app.js';
 
+/** package.json `appium.driverName` */
+const DRIVER_NAME = 'rio';
 /** Used when neither `appium:adbPort` nor ANDROID_ADB_SERVER_PORT names the adb server. */
 const DEFAULT_ADB_PORT = 5037;
 
@@ -51,7 +53,7 @@ export class RioVdeviceDriver extends BaseDriver {
     try {
       const adbPort = this.opts.adbPort ?? (Number(process.env.ANDROID_ADB_SERVER_PORT) || DEFAULT_ADB_PORT);
       const serial = this.opts.udid ?? (await this.onlyDevice(adbPort));
-      this.adb = new AdbDevice(serial, adbPort);
+      this.adb = new AdbDevice(serial, adbPort, this.log);
       await this.adb.assertOnline();
       if (this.opts.app) await this.adb.install(this.opts.app);
       if (this.opts.appPackage && this.opts.appActivity) {
@@ -82,6 +84,16 @@ export class RioVdeviceDriver extends BaseDriver {
     this.elements.clear();
     this.adb = null;
     await super.deleteSession(sessionId);
+  }
+
+  /**
+   * Appium 3 matches an insecure feature's prefix against the automation name (`riovdevice:adb_shell`);
+   * the driver name (`rio:adb_shell`, what `appium driver list` shows) is accepted too. A deny wins.
+   */
+  isFeatureEnabled(name) {
+    const listed = (list) => (list ?? []).some((f) => [`${DRIVER_NAME}:${name}`, `riovdevice:${name}`, `*:${name}`].includes(f));
+    if (listed(this.denyInsecure)) return false;
+    return super.isFeatureEnabled(name) || listed(this.allowInsecure);
   }
 
   /** W3C execute: only `mobile:` extensions exist (there is no JavaScript context on a device). */

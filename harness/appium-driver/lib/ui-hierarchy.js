@@ -22,6 +22,9 @@ const ATTRIBUTE_ALIASES = {
   selected: 'selected', bounds: 'bounds', displayed: 'displayed', package: 'package', index: 'index', hint: 'hint',
 };
 
+const BOOLEAN_ATTRIBUTES = new Set(['checkable', 'checked', 'clickable', 'enabled', 'focusable', 'focused',
+  'long-clickable', 'password', 'scrollable', 'selected']);
+
 const XML_NAME = /^[A-Za-z_][\w.-]*$/;
 
 /** Parses "[x1,y1][x2,y2]" into a W3C rect. */
@@ -60,6 +63,7 @@ export class UiHierarchy {
       if (name === 'index') value = node.hasAttribute('index') ? value : String(index);
       if (name === 'displayed' && !node.hasAttribute('displayed')) value = displayedOf(node);
       if (name === 'hint' && !node.hasAttribute('hint')) continue;
+      if (BOOLEAN_ATTRIBUTES.has(name) && !node.hasAttribute(name)) value = name === 'enabled' ? 'true' : 'false';
       el.setAttribute(name, value ?? '');
     }
     childNodesNamed(node, 'node').forEach((c, i) => el.appendChild(this.convert(c, i)));

@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts Appium; `extraArgs` e.g. ['--allow-insecure', 'riovdevice:adb_shell']. */
+/** Starts Appium; `extraArgs` e.g. ['--allow-insecure', 'rio:adb_shell']. */
 export async function startAppium(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<AppiumServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath,

@@ -1,7 +1,7 @@
 /** `mobile:` extensions for apps and the shell, named and shaped like UiAutomator2's. */
 import { errors } from '@appium/base-driver';
 
-/** The insecure feature guarding `mobile: shell` (enable with `--allow-insecure riovdevice:adb_shell`). */
+/** The insecure feature guarding `mobile: shell` (enable with `--allow-insecure rio:adb_shell`). */
 export const ADB_SHELL_FEATURE = 'adb_shell';
 
 /** Quotes one argument for the device's sh. */
@@ -15,7 +15,7 @@ export const appCommands = {
     if (!this.isFeatureEnabled(ADB_SHELL_FEATURE)) {
       throw new errors.UnsupportedOperationError(
         `rio: 'mobile: shell' needs the insecure feature '${ADB_SHELL_FEATURE}'; start Appium with ` +
-        `--allow-insecure riovdevice:${ADB_SHELL_FEATURE} (or *:${ADB_SHELL_FEATURE})`);
+        `--allow-insecure rio:${ADB_SHELL_FEATURE} (or riovdevice:… / *:…)`);
     }
     const line = [command, ...(Array.isArray(args) ? args : [args])].map(String).join(' ');
     let timer;
