@@ -1,0 +1,140 @@
+/**
+ * `npm run bench:server`: the dashboards' API on a generated store of R runs × D devices × F frames
+ * (default 1,000 × 10 × 2,000 = 20 M frame rows, SQLite). Prints p50/p95 per dashboard call, the
+ * ingest rate of POST /api/runs, and /api/home throughput at concurrency 16. The server runs as
+ * `rio-farm serve` in its own process, so the load generator does not share its event loop.
+ * Shape: RIO_BENCH_RUNS, RIO_BENCH_DEVICES, RIO_BENCH_FRAMES; RIO_BENCH_REQUESTS calls per row.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { openStore } from '../../harness/src/store/index.ts';
+import { exportRun } from '../../harness/src/store/run-export.ts';
+import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
+import { benchDevices, benchStoreExists, generateBenchStore, type BenchShape } from './generate-store.ts';
+
+const shape: BenchShape = {
+  runs: Number(process.env.RIO_BENCH_RUNS ?? 1000),
+  devices: Number(process.env.RIO_BENCH_DEVICES ?? 10),
+  frames: Number(process.env.RIO_BENCH_FRAMES ?? 2000),
+};
+const REQUESTS = Number(process.env.RIO_BENCH_REQUESTS ?? 200);
+const INGESTS = 5;
+const TOKEN = 'bench-token';
+const STORE = join('.rio-farm', 'bench', `server-${shape.runs}x${shape.devices}x${shape.frames}.db`);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Starts `rio-farm serve --port 0` and resolves with its base URL once it prints it. */
+function startServe(): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['harness/bin/rio-farm.mjs', 'serve', '--port', '0', '--db', `sqlite:${STORE}`],
+    { env: { ...process.env, RIO_FARM_TOKEN: TOKEN, RIO_FARM_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /dashboard at (http:\/\/\S+?)\/\s/.exec(out);
+      if (m) resolve({ base: m[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`rio-farm serve exited with ${code}`)));
+  });
+}
+
+const pick = <T>(xs: readonly T[], i: number) => xs[(i * 7919) % xs.length]!;
+
+async function timeCalls(base: string, urlFor: (i: number) => string): Promise<{ p50: number; p95: number; bytes: number }> {
+  for (let i = 0; i < 5; i++) await (await fetch(base + urlFor(i))).arrayBuffer(); // warm-up
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    const t = performance.now();
+    const res = await fetch(base + urlFor(i));
+    const body = await res.arrayBuffer();
+    ms.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`${urlFor(i)} → ${res.status}`);
+    bytes += body.byteLength;
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: quantileSorted(ms, 0.5), p95: quantileSorted(ms, 0.95), bytes: bytes / REQUESTS };
+}
+
+async function main(): Promise<void> {
+  log(`bench:server — store ${STORE} (${shape.runs} runs × ${shape.devices} devices × ${shape.frames} frames)`);
+  if (!benchStoreExists(STORE)) {
+    const g = await generateBenchStore(STORE, shape, log);
+    log(`generated ${g.rows.toLocaleString('en')} frame rows in ${g.insertSeconds.toFixed(0)} s (${Math.round(g.rows / g.insertSeconds).toLocaleString('en')} rows/s), ` +
+      `dashboard pre-aggregates in ${g.summarySeconds.toFixed(0)} s, ${(g.bytes / 1e9).toFixed(1)} GB`);
+  } else log('reusing the generated store (delete it to regenerate)');
+
+  const store = await openStore(`sqlite:${STORE}`);
+  const runIds = (await store.db.all<{ id: string }>("SELECT id FROM runs WHERE id NOT LIKE 'ingest-%' ORDER BY started_at")).map((r) => r.id);
+  const serials = benchDevices(shape.devices).map((d) => d.serial);
+  const exported = JSON.stringify(await exportRun(store, runIds.at(-1)!));
+  await store.close();
+
+  const { base, child } = await startServe();
+  try {
+    const enc = encodeURIComponent;
+    const calls: [string, (i: number) => string][] = [
+      ['GET /api/home (latest nightly per device)', () => '/api/home'],
+      ['GET /api/runs?limit=50', () => '/api/runs?limit=50'],
+      ['GET /api/runs?device&app_version', (i) => `/api/runs?device=${enc(pick(serials, i))}&app_version=1.5.0&limit=50`],
+      ['GET /api/runs/:id (run detail)', (i) => `/api/runs/${pick(runIds, i)}`],
+      ['GET /api/runs/:id/frames?sort=iou&limit=100', (i) => `/api/runs/${pick(runIds, i)}/frames?sort=iou&limit=100`],
+      ['GET /api/runs/:id/frames?device&lighting', (i) => `/api/runs/${pick(runIds, i)}/frames?device=${enc(pick(serials, i))}&lighting=dim&limit=100`],
+      ['GET /api/devices', () => '/api/devices'],
+      ['GET /api/series (100 runs)', (i) => `/api/series?device=${enc(pick(serials, i))}&metric=${i % 2 ? 'latency_p50' : 'iou_mean'}&limit=100`],
+      ['GET /api/compare?a&b', (i) => `/api/compare?a=${pick(runIds, i)}&b=${pick(runIds, i + 1)}`],
+      ['GET / (home page HTML)', () => '/'],
+      ['GET /runs/:id (run page HTML)', (i) => `/runs/${pick(runIds, i)}`],
+      ['GET /devices/:serial (device page HTML)', (i) => `/devices/${enc(pick(serials, i))}`],
+    ];
+    const rows: string[] = [];
+    for (const [name, urlFor] of calls) {
+      const r = await timeCalls(base, urlFor);
+      rows.push(`| ${name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p95 <= 50 ? 'yes' : 'NO'} | ${(r.bytes / 1024).toFixed(1)} |`);
+      log(rows.at(-1)!);
+    }
+
+    // Ingest: the latest run's export re-posted under new ids (another farm host's run).
+    const frameRows = JSON.parse(exported).measurements.length as number;
+    const ingestMs: number[] = [];
+    for (let i = 0; i < INGESTS; i++) {
+      const id = `ingest-${Date.now()}-${i}`;
+      const body = exported.replaceAll(runIds.at(-1)!, id);
+      const t = performance.now();
+      const res = await fetch(`${base}/api/runs`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` } });
+      await res.arrayBuffer();
+      if (res.status !== 201) throw new Error(`ingest → ${res.status}`);
+      ingestMs.push(performance.now() - t);
+    }
+    ingestMs.sort((a, b) => a - b);
+    const ingestP50 = quantileSorted(ingestMs, 0.5);
+
+    const ac = await autocannon({ url: `${base}/api/home`, connections: 16, duration: 10 });
+
+    console.log(`\n## bench:server — ${shape.runs} runs × ${shape.devices} devices × ${shape.frames} frames (${(shape.runs * shape.devices * shape.frames).toLocaleString('en')} frame rows, SQLite), ${REQUESTS} sequential calls per row\n`);
+    console.log('| dashboard call | p50 ms | p95 ms | p95 ≤ 50 ms | KiB |');
+    console.log('|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+    console.log(`\n| ingest (POST /api/runs, ${frameRows.toLocaleString('en')} frame rows, ${(exported.length / 1e6).toFixed(1)} MB JSON, validate + store + pre-aggregate) | value | goal |`);
+    console.log('|---|---|---|');
+    console.log(`| p50 time per run | ${ingestP50.toFixed(0)} ms | |`);
+    console.log(`| frame rows/s (p50) | ${Math.round(frameRows / (ingestP50 / 1000)).toLocaleString('en')} | ≥ 50,000 |`);
+    console.log(`\n| /api/home at concurrency 16, 10 s (autocannon) | value |`);
+    console.log('|---|---|');
+    console.log(`| requests/s (mean) | ${ac.requests.average.toFixed(0)} |`);
+    console.log(`| latency p50 / p97.5 / p99 ms | ${ac.latency.p50} / ${ac.latency.p97_5} / ${ac.latency.p99} |`);
+    console.log(`| errors / non-2xx | ${ac.errors} / ${ac.non2xx} |`);
+  } finally {
+    child.kill('SIGTERM');
+    const cleanup = await openStore(`sqlite:${STORE}`);
+    // Leave the generated store as generated: drop the ingested runs again.
+    for (const table of ['measurements', 'attempts', 'work_items', 'run_devices', 'aggregates', 'device_samples', 'device_events', 'run_labels', 'dash_run_device', 'dash_runs_done']) {
+      await cleanup.db.run(`DELETE FROM ${table} WHERE run_id LIKE 'ingest-%'`);
+    }
+    await cleanup.db.run("DELETE FROM runs WHERE id LIKE 'ingest-%'");
+    await cleanup.close();
+  }
+}
+
+await main();
