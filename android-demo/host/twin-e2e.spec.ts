@@ -1,0 +1,165 @@
+/**
+ * The host twin end to end on a vdevice through the real adb server: install the built APK, push
+ * frames + manifest, `am start`, pull results.json — as the harness does (CONTRACT.md).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { startTestFarm, type TestFarm } from '../../harness/test-support/farm.ts';
+import { ensureDemoApk, type DemoApk } from '../apk/index.ts';
+import { validateResults } from '../contract/results-schema.ts';
+import { quadIoU } from '../../harness/src/metrics/quad.ts';
+import { writeSyntheticFrames, type SyntheticFrame } from './test-support/synthetic-frames.ts';
+import { installApk, pullCrop, runBenchmark } from './test-support/device-run.ts';
+
+let dir: string;
+let apk: DemoApk;
+let frames: SyntheticFrame[];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rio-twin-e2e-'));
+  apk = await ensureDemoApk();
+  frames = await writeSyntheticFrames(dir, 9);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('benchmark run: schema-valid results, quads on card frames, none on negatives, crops', async () => {
+  const farm = await startTestFarm({ count: 1 });
+  try {
+    const serial = farm.serials[0]!;
+    await installApk(farm, serial, apk.path);
+    const out = await runBenchmark(farm, serial, { runId: 'e2e-1', frames, delegate: 'gpu', threads: 2, warmup: 1, saveCrops: true });
+    assert.equal(out.crashed, false);
+    const r = validateResults(out.results, 'e2e-1/results.json');
+    assert.equal(r.status, 'ok');
+    assert.deepEqual(r.delegate, { requested: 'gpu', used: 'cpu' });
+    assert.equal(r.app.apk_sha256, apk.sha256, 'the APK that was installed');
+    assert.equal(r.model.sha256, apk.modelSha256, 'the model inside that APK');
+    assert.equal(r.app.package, 'dev.riofarm.rio');
+    assert.equal(r.frames.length, frames.length);
+    for (const f of frames) {
+      const got = r.frames.find((x) => x.index === f.index)!;
+      assert.equal(got.dropped, false);
+      assert.ok(got.t_infer > 0 && got.t_total >= got.t_decode + got.t_pre + got.t_infer + got.t_post - 0.01);
+      if (!f.quad) {
+        assert.deepEqual(got.detections, [], `negative frame ${f.index}`);
+        continue;
+      }
+      assert.equal(got.detections.length, 1, `frame ${f.index}`);
+      const iou = quadIoU(got.detections[0]!.quad, f.quad);
+      assert.ok(iou > 0.9, `frame ${f.index} IoU ${iou.toFixed(3)}`);
+      const crop = await pullCrop(farm, serial, 'e2e-1', f.index);
+      assert.ok(crop, `crop of frame ${f.index}`);
+      const meta = await sharp(crop).metadata();
+      assert.ok(meta.width! > meta.height!, 'the card is landscape');
+    }
+    assert.match(out.logcat, /RIO_START run=e2e-1 frames=9/);
+    assert.match(out.logcat, /RIO_PROGRESS run=e2e-1 done=9 total=9/);
+    assert.match(out.logcat, /RIO_DONE run=e2e-1 status=ok/);
+  } finally {
+    await farm.stop();
+  }
+});
+
+test('a crash fault at frame K shows as an app crash in logcat and leaves no results', async () => {
+  const farm = await startTestFarm({ count: 1, faults: [{ kind: 'crash', frame: 3, package: 'dev.riofarm.rio' }] });
+  try {
+    const serial = farm.serials[0]!;
+    await installApk(farm, serial, apk.path);
+    const out = await runBenchmark(farm, serial, { runId: 'e2e-crash', frames, warmup: 0 });
+    assert.equal(out.crashed, true);
+    assert.match(out.logcat, /FATAL EXCEPTION: main/);
+    assert.match(out.logcat, /RIO_PROGRESS run=e2e-crash done=3 total=9/);
+    assert.doesNotMatch(out.logcat, /RIO_PROGRESS run=e2e-crash done=4 /);
+    assert.doesNotMatch(out.logcat, /RIO_DONE run=e2e-crash/);
+    assert.equal(out.resultsMissing, true);
+  } finally {
+    await farm.stop();
+  }
+});
+
+test('a bad manifest gives status error with BAD_MANIFEST, not a crash', async () => {
+  const farm = await startTestFarm({ count: 1 });
+  try {
+    const serial = farm.serials[0]!;
+    await installApk(farm, serial, apk.path);
+    // A frame path that escapes frames/ is refused by the manifest schema.
+    const out = await runBenchmark(farm, serial, { runId: 'e2e-bad', frames: frames.slice(0, 1),
+      editManifest: (m) => { m.frames[0]!.file = '../../../../data/x.jpg'; } });
+    const r = validateResults(out.results, 'e2e-bad/results.json');
+    assert.equal(r.status, 'error');
+    assert.equal(r.errors[0]!.code, 'BAD_MANIFEST');
+    assert.match(out.logcat, /RIO_ERROR run=e2e-bad code=BAD_MANIFEST/);
+  } finally {
+    await farm.stop();
+  }
+});
+
+test('replay fps: frames arriving while busy are dropped and flagged; a slow replay drops none', async () => {
+  const farm = await startTestFarm({ count: 1 });
+  try {
+    const serial = farm.serials[0]!;
+    await installApk(farm, serial, apk.path);
+    const fast = validateResults((await runBenchmark(farm, serial, { runId: 'e2e-fps-fast', frames, fps: 1000 })).results, 'fast');
+    assert.equal(fast.frames.length, frames.length);
+    const dropped = fast.frames.filter((f) => f.dropped);
+    assert.ok(dropped.length > 0, 'a 1 ms period is shorter than any frame: some must drop');
+    for (const f of dropped) assert.deepEqual([f.t_total, f.detections.length], [0, 0]);
+    assert.equal(fast.frames.at(-1)!.dropped, false, 'the newest frame is always taken');
+    assert.deepEqual(fast.frames.map((f) => f.index), frames.map((f) => f.index));
+    const slow = validateResults((await runBenchmark(farm, serial, { runId: 'e2e-fps-slow', frames, fps: 10 })).results, 'slow');
+    assert.equal(slow.frames.filter((f) => f.dropped).length, 0);
+    assert.ok(slow.wall_ms! >= (frames.length - 1) * 100, `paced at 10 fps: wall ${slow.wall_ms} ms`);
+  } finally {
+    await farm.stop();
+  }
+});
+
+test('MainActivity: preview outline, Capture → crop screen, Back — via uiautomator, input and screencap', async () => {
+  const farm = await startTestFarm({ count: 1 });
+  try {
+    const serial = farm.serials[0]!;
+    const adb = async (...args: string[]) => {
+      const r = await farm.adb(['-s', serial, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    await installApk(farm, serial, apk.path);
+    const cards = frames.filter((f) => f.quad);
+    // Reuse the benchmark helper to push frames + manifest, then show them in the preview.
+    await runBenchmark(farm, serial, { runId: 'ui-frames', frames: cards, warmup: 0 });
+    await adb('shell', 'am', 'start', '-W', '-n', 'dev.riofarm.rio/.MainActivity',
+      '--es', 'manifest', '/sdcard/Android/data/dev.riofarm.rio/files/runs/ui-frames/manifest.json', '--ei', 'fps', '10');
+    const dump = () => adb('exec-out', 'uiautomator', 'dump', '/dev/tty');
+    let xml = '';
+    for (let i = 0; i < 40 && !xml.includes('id/overlay'); i++) xml = await dump();
+    assert.match(xml, /resource-id="dev\.riofarm\.rio:id\/overlay"[^>]*bounds|content-desc="Card outline"/);
+    assert.match(xml, /text="Card detected"/);
+    const png = await readStream(await farm.client.getDevice(serial).screencap());
+    const meta = await sharp(png).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['png', 1080, 1920]);
+    await adb('shell', 'input', 'tap', '540', '1760');
+    xml = await dump();
+    assert.match(xml, /resource-id="dev\.riofarm\.rio:id\/crop"/);
+    assert.match(xml, /resource-id="dev\.riofarm\.rio:id\/timings"[^>]*/);
+    assert.match(xml, /text="decode [\d.]+ ms · pre [\d.]+ ms · infer [\d.]+ ms · post [\d.]+ ms · crop [\d.]+ ms"/);
+    const bounds = /resource-id="dev\.riofarm\.rio:id\/crop"[^>]*bounds="\[(\d+),(\d+)\]\[(\d+),(\d+)\]"/.exec(xml)!;
+    const aspect = (Number(bounds[3]) - Number(bounds[1])) / (Number(bounds[4]) - Number(bounds[2]));
+    assert.ok(aspect > 1.3 && aspect < 2.2, `crop aspect ${aspect}`);
+    await adb('shell', 'input', 'keyevent', 'KEYCODE_BACK');
+    assert.match(await dump(), /resource-id="dev\.riofarm\.rio:id\/capture"/);
+    await adb('shell', 'am', 'force-stop', 'dev.riofarm.rio');
+  } finally {
+    await farm.stop();
+  }
+});
+
+function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+  });
+}
