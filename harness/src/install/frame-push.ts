@@ -1,0 +1,32 @@
+/**
+ * Pushes a suite's frames to the app's content-addressed frame folder, skipping every file the
+ * device already holds (same sha256 name and size) — frames stay on the device across runs.
+ */
+import { statSync } from 'node:fs';
+import type { AdbDevice } from '../run/adb-device.ts';
+
+export const APP_FILES_DIR = '/sdcard/Android/data/dev.riofarm.rio/files';
+export const FRAMES_DIR = `${APP_FILES_DIR}/frames`;
+/** Pushes in flight per device: overlaps adb round trips without starving the other devices. */
+const PUSH_CONCURRENCY = 4;
+
+export interface FrameFile { sha256: string; path: string }
+export interface PushOutcome { files: number; skipped: number; bytes: number; ms: number }
+
+export async function pushFrames(adb: AdbDevice, frames: readonly FrameFile[], onFile?: (done: number, total: number) => void): Promise<PushOutcome> {
+  const t0 = performance.now();
+  const unique = [...new Map(frames.map((f) => [f.sha256, f])).values()];
+  const have = await adb.list(FRAMES_DIR);
+  const todo = unique.map((f) => ({ ...f, size: statSync(f.path).size })).filter((f) => have.get(`${f.sha256}.jpg`) !== f.size);
+  let next = 0, done = 0, bytes = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const f = todo[next++]!;
+      await adb.push(f.path, `${FRAMES_DIR}/${f.sha256}.jpg`);
+      bytes += f.size;
+      onFile?.(++done, todo.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, todo.length) }, worker));
+  return { files: todo.length, skipped: unique.length - todo.length, bytes, ms: performance.now() - t0 };
+}

@@ -1,0 +1,126 @@
+/**
+ * Replays one scenario on one device per android-demo/CONTRACT.md: push the manifest, `am start -W`
+ * the benchmark, follow logcat, pull results.json (+ crops), keep the evidence, clean up. Failures
+ * come out as RioErrors of the infrastructure kinds; the evidence is written before it throws.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RioError } from '../errors.ts';
+import { validateResults, type Results } from '../../../android-demo/contract/results-schema.ts';
+import type { AdbDevice, LogEntry } from '../run/adb-device.ts';
+import { APP_FILES_DIR } from '../install/frame-push.ts';
+import { formatLogEntry, type LogcatFeed } from './logcat-feed.ts';
+import { isCrashOf, parseMarker } from './app-markers.ts';
+
+export const APP_PACKAGE = 'dev.riofarm.rio';
+export const BENCHMARK_ACTIVITY = `${APP_PACKAGE}/.BenchmarkActivity`;
+
+export interface ReplayRequest {
+  appRunId: string;
+  scenarioId: string;
+  frames: readonly { index: number; sha256: string }[];
+  warmup: number;
+  threads: number;
+  delegate: string;
+  fps: number;
+  saveCrops: boolean;
+  /** whole-scenario deadline (like Marathon's testBatchTimeoutMillis) */
+  timeoutMs: number;
+  /** longest silence between progress markers (like testOutputTimeoutMillis): catches hangs early */
+  stallMs: number;
+  /** absolute evidence folder of this attempt */
+  evidenceDir: string;
+}
+
+export interface Evidence { logcat?: string; results?: string; crops?: string }
+
+export interface ReplayOutcome { results: Results; wallMs: number }
+
+export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: ReplayRequest, evidence: Evidence,
+  onProgress: (done: number, total: number) => void): Promise<ReplayOutcome> {
+  mkdirSync(req.evidenceDir, { recursive: true });
+  const runDir = `${APP_FILES_DIR}/runs/${req.appRunId}`;
+  const mark = logcat.mark();
+  const t0 = performance.now();
+  const saveLogcat = () => {
+    const lines = logcat.from(mark).filter((e) => relevant(e, req.appRunId)).map(formatLogEntry);
+    evidence.logcat = join(req.evidenceDir, 'logcat.txt');
+    writeFileSync(evidence.logcat, lines.join('\n') + '\n');
+  };
+  try {
+    const manifest = {
+      schema: 'rio-manifest/1', run_id: req.appRunId, scenario: req.scenarioId,
+      frames: req.frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })),
+    };
+    await adb.push(Buffer.from(JSON.stringify(manifest)), `${runDir}/manifest.json`);
+    if (!logcat.isOpen) await logcat.start(adb);
+    const finished = waitForDone(logcat, req, onProgress);
+    finished.catch(() => undefined); // observed below; avoid an unhandled rejection while am start runs
+    const am = await adb.shell(`am start -W -n ${BENCHMARK_ACTIVITY} --es run_id ${req.appRunId} --es manifest ${runDir}/manifest.json ` +
+      `--ei warmup ${req.warmup} --ei threads ${req.threads} --es delegate ${req.delegate} --ei fps ${req.fps} --ez save_crops ${req.saveCrops}`,
+    req.timeoutMs);
+    if (/^Error:|Exception/m.test(am)) throw new RioError('APP_CRASH', `am start failed: ${am.trim().split('\n').slice(-2).join(' ')}`, { device: adb.serial });
+    await finished;
+    const bytes = await adb.pull(`${runDir}/results.json`).catch((err: RioError) => {
+      throw new RioError('INVALID_RESULTS', `results.json missing after RIO_DONE: ${err.message}`, { device: adb.serial, file: `${runDir}/results.json` });
+    });
+    evidence.results = join(req.evidenceDir, 'results.json');
+    writeFileSync(evidence.results, bytes);
+    let json: unknown;
+    try { json = JSON.parse(bytes.toString('utf8')); } catch (err) {
+      throw new RioError('INVALID_RESULTS', `results.json is not JSON: ${(err as Error).message}`, { file: evidence.results });
+    }
+    const results = validateResults(json, evidence.results);
+    if (results.run_id !== req.appRunId) throw new RioError('INVALID_RESULTS', `results.json is for run ${results.run_id}`, { file: evidence.results, field: 'run_id' });
+    if (results.status !== 'ok') {
+      throw new RioError('APP_CRASH', `app reported status error: ${results.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`, { device: adb.serial });
+    }
+    if (req.saveCrops) await pullCrops(adb, `${runDir}/crops`, join(req.evidenceDir, 'crops'), evidence);
+    const wallMs = performance.now() - t0;
+    await adb.shell(`rm -rf ${runDir}`).catch(() => undefined);
+    return { results, wallMs };
+  } catch (err) {
+    // A hung or half-finished app must not run into the next attempt.
+    await adb.shell(`am force-stop ${APP_PACKAGE}`, 5_000).catch(() => undefined);
+    throw err;
+  } finally {
+    saveLogcat();
+  }
+}
+
+function relevant(e: LogEntry, runId: string): boolean {
+  return e.tag === 'RIO' || e.tag === 'AndroidRuntime' || e.tag === 'ActivityManager' || e.priority >= 5 || e.message.includes(runId);
+}
+
+/** Resolves on RIO_DONE; rejects on a crash, on silence longer than stallMs, past timeoutMs, or when logcat ends. */
+function waitForDone(logcat: LogcatFeed, req: ReplayRequest, onProgress: (done: number, total: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stallTimer: NodeJS.Timeout;
+    const deadline = setTimeout(() => finish(new RioError('TIMEOUT', `scenario ${req.scenarioId} did not finish within ${req.timeoutMs} ms`)), req.timeoutMs);
+    const armStall = () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => finish(new RioError('TIMEOUT', `no progress from the app for ${req.stallMs} ms (stalled)`)), req.stallMs);
+    };
+    const finish = (err?: Error) => {
+      clearTimeout(deadline); clearTimeout(stallTimer); unsubscribe();
+      if (err) reject(err); else resolve();
+    };
+    const unsubscribe = logcat.subscribe((e) => {
+      if (isCrashOf(APP_PACKAGE, e.tag, e.message)) return finish(new RioError('APP_CRASH', `app crashed: ${e.message}`));
+      const m = parseMarker(e.tag, e.message);
+      if (!m || m.run !== req.appRunId) return;
+      armStall();
+      if (m.kind === 'progress') onProgress(m.done, m.total);
+      else if (m.kind === 'done') finish();
+    }, (err) => finish(new RioError('DEVICE_GONE', `logcat ended: ${err?.message ?? 'device disconnected'}`)));
+    armStall();
+  });
+}
+
+async function pullCrops(adb: AdbDevice, deviceDir: string, hostDir: string, evidence: Evidence): Promise<void> {
+  const files = await adb.list(deviceDir);
+  if (files.size === 0) return;
+  mkdirSync(hostDir, { recursive: true });
+  for (const name of files.keys()) writeFileSync(join(hostDir, name), await adb.pull(`${deviceDir}/${name}`));
+  evidence.crops = hostDir;
+}

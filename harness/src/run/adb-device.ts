@@ -1,0 +1,112 @@
+/**
+ * The device operations the runner uses, each one an adb command a user could type, with a
+ * deadline: a stalled device must surface as a TIMEOUT, never as a harness that hangs forever.
+ */
+import { Readable } from 'node:stream';
+import type { Client, DeviceClient } from '@devicefarmer/adbkit';
+import { RioError } from '../errors.ts';
+
+/** Default deadline of one adb call: generous for a phone on a busy USB hub, short enough to notice a hang. */
+export const ADB_CALL_TIMEOUT_MS = 20_000;
+
+export interface LogEntry { date: Date; priority: number; tag: string; message: string; pid: number }
+
+export async function withDeadline<T>(p: PromiseLike<T>, ms: number, what: string, serial: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RioError('TIMEOUT', `${what} took longer than ${ms} ms`, { device: serial })), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve(p), deadline]);
+  } catch (err) {
+    throw asAdbError(err, what, serial);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** adbkit's errors become ADB_ERROR, or DEVICE_GONE when adb says the device is not there. */
+export function asAdbError(err: unknown, what: string, serial: string): RioError {
+  if (err instanceof RioError) return err;
+  const msg = (err as Error)?.message ?? String(err);
+  const gone = /device '.*' not found|device offline|device not found|no devices|closed|ECONNRESET|EPIPE|not connected/i.test(msg);
+  return new RioError(gone ? 'DEVICE_GONE' : 'ADB_ERROR', `${what}: ${msg}`, { device: serial }, { cause: err });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+  return Buffer.concat(chunks);
+}
+
+export class AdbDevice {
+  readonly device: DeviceClient;
+  constructor(readonly client: Client, readonly serial: string) {
+    this.device = client.getDevice(serial);
+  }
+
+  /** `adb -s SERIAL shell CMD` → stdout+stderr as text (adbkit's legacy shell has no exit code). */
+  async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS): Promise<string> {
+    return withDeadline((async () => (await readAll(await this.device.shell(cmd))).toString('utf8'))(), timeoutMs, `shell ${cmd.slice(0, 60)}`, this.serial);
+  }
+
+  /** `adb -s SERIAL shell getprop` */
+  async getprops(): Promise<Record<string, string>> {
+    return withDeadline(this.device.getProperties(), ADB_CALL_TIMEOUT_MS, 'getprop', this.serial) as Promise<Record<string, string>>;
+  }
+
+  /** `adb -s SERIAL get-state` */
+  async state(): Promise<string> {
+    return withDeadline(this.device.getState(), 5_000, 'get-state', this.serial);
+  }
+
+  /** `adb -s SERIAL install -r APK` */
+  async install(apkPath: string, timeoutMs = 120_000): Promise<void> {
+    await withDeadline(this.device.install(apkPath), timeoutMs, 'install', this.serial).catch((err: RioError) => {
+      if (err.code === 'ADB_ERROR') throw new RioError('INSTALL_FAILED', err.message, { device: this.serial }, { cause: err });
+      throw err;
+    });
+  }
+
+  /** `adb -s SERIAL push` of a host file or in-memory bytes. */
+  async push(from: string | Buffer, devicePath: string, timeoutMs = 120_000): Promise<void> {
+    const contents = typeof from === 'string' ? from : Readable.from([from]);
+    const transfer = new Promise<void>((resolve, reject) => {
+      this.device.push(contents, devicePath).then((t: NodeJS.EventEmitter) => {
+        t.on('end', () => resolve());
+        t.on('error', reject);
+      }, reject);
+    });
+    await withDeadline(transfer, timeoutMs, `push ${devicePath}`, this.serial);
+  }
+
+  /** `adb -s SERIAL pull PATH` into memory; NOT_FOUND-like failures surface as ADB_ERROR. */
+  async pull(devicePath: string, timeoutMs = 60_000): Promise<Buffer> {
+    return withDeadline((async () => readAll(await this.device.pull(devicePath)))(), timeoutMs, `pull ${devicePath}`, this.serial);
+  }
+
+  /** `adb -s SERIAL shell ls -l DIR` via the sync service: name → size. Missing dir → empty. */
+  async list(dir: string): Promise<Map<string, number>> {
+    try {
+      const entries = await withDeadline<{ name: string; size: number | bigint; isFile(): boolean }[]>(this.device.readdir(dir), ADB_CALL_TIMEOUT_MS, `ls ${dir}`, this.serial);
+      return new Map(entries.filter((e) => e.isFile()).map((e) => [e.name, Number(e.size)]));
+    } catch (err) {
+      if (err instanceof RioError && err.code !== 'ADB_ERROR') throw err;
+      return new Map();
+    }
+  }
+
+  /** `adb -s SERIAL logcat -B *:I`, parsed; the caller ends it with reader.end(). */
+  async logcat(onEntry: (e: LogEntry) => void, onEnd: (err?: Error) => void): Promise<{ end(): void }> {
+    const reader = await withDeadline<NodeJS.EventEmitter & { end(): void }>(this.device.openLogcat(), ADB_CALL_TIMEOUT_MS, 'logcat', this.serial);
+    let ended = false;
+    const finish = (err?: Error) => { if (!ended) { ended = true; onEnd(err); } };
+    reader.on('entry', (e: LogEntry) => onEntry(e));
+    reader.on('error', (err: Error) => finish(err));
+    reader.on('end', () => finish());
+    return { end: () => { ended = true; try { reader.end(); } catch { /* already closed */ } } };
+  }
+}
+
+/** An adbkit client for the adb server on a port (re-exported: one implementation, in harness/src/devices). */
+export { adbClient } from '../devices/index.ts';

@@ -1,0 +1,66 @@
+/**
+ * One attempt at one work item on one device: replay, measure, store — results are stored the
+ * moment they are pulled, atomically with marking the item done. Every attempt is a row with its
+ * evidence (paths relative to the run's out dir), whatever its outcome.
+ */
+import { join, relative } from 'node:path';
+import { RioError } from '../errors.ts';
+import type { WorkItemRow } from '../store/rows.ts';
+import { measureFrames, attemptThermal } from '../metrics/frame-measurements.ts';
+import { replayScenario, type Evidence } from '../replay/scenario-replay.ts';
+import type { LogcatFeed } from '../replay/logcat-feed.ts';
+import { PER_FRAME_MS, SCENARIO_BASE_MS } from './run-options.ts';
+import type { AdbDevice } from './adb-device.ts';
+import type { RunContext } from './run-context.ts';
+import { appRunId, safeName } from './run-id.ts';
+
+export interface AttemptResult { ok: boolean; error?: RioError; frames: number }
+
+export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: LogcatFeed, item: WorkItemRow,
+  thermalBefore: number): Promise<AttemptResult> {
+  const n = (ctx.attemptsUsed.get(item.id) ?? 0) + 1;
+  ctx.attemptsUsed.set(item.id, n);
+  const scenario = ctx.scenarios.get(item.scenario_id)!;
+  const id = `${item.id}/a${n}`;
+  const evidenceDir = join(ctx.outDir, 'attempts', safeName(adb.serial), `${safeName(item.scenario_id)}-r${item.repeat_index}-a${n}`);
+  const rel = (p?: string) => (p ? relative(ctx.outDir, p) : null);
+  await ctx.store.startAttempt({ id, run_id: ctx.runId, item_id: item.id, attempt: n, serial: adb.serial, scenario_id: item.scenario_id,
+    evidence_dir: relative(ctx.outDir, evidenceDir) });
+  const evidence: Evidence = {};
+  const frames = scenario.frames;
+  try {
+    const { results, wallMs } = await replayScenario(adb, logcat, {
+      appRunId: appRunId(id), scenarioId: scenario.id, frames: frames.map((f) => ({ index: f.index, sha256: f.sha256 })),
+      warmup: ctx.opts.warmup, threads: ctx.opts.threads, delegate: ctx.opts.delegate, fps: ctx.opts.fps ?? scenario.fps,
+      saveCrops: ctx.opts.saveCrops, stallMs: ctx.opts.stallMs,
+      timeoutMs: ctx.opts.scenarioTimeoutMs ?? SCENARIO_BASE_MS + frames.length * PER_FRAME_MS,
+      evidenceDir,
+    }, evidence, (done, total) => ctx.progress.update(adb.serial, { framesDone: done, framesTotal: total }));
+    const truth = ctx.truth.get(item.scenario_id)!;
+    const missing = frames.filter((f) => !results.frames.some((r) => r.index === f.index));
+    if (missing.length) {
+      throw new RioError('INVALID_RESULTS', `results.json lacks ${missing.length} of ${frames.length} frames (first: ${missing[0]!.index})`,
+        { file: evidence.results ?? 'results.json', field: 'frames' });
+    }
+    const rows = measureFrames(results, truth, { attempt_id: id, run_id: ctx.runId, serial: adb.serial, scenario_id: item.scenario_id,
+      repeat_index: item.repeat_index, harnessThermal: thermalBefore });
+    await ctx.store.completeAttempt(id, item.id, {
+      logcat_path: rel(evidence.logcat), results_path: rel(evidence.results), crops_dir: rel(evidence.crops),
+      thermal_start: results.device_state.start.thermal_status, thermal_end: results.device_state.end.thermal_status,
+      battery_temp_start: results.device_state.start.battery_temp_c, battery_temp_end: results.device_state.end.battery_temp_c,
+      delegate_used: results.delegate.used, wall_ms: wallMs,
+    }, rows);
+    if (attemptThermal(results, thermalBefore) > 0) {
+      await ctx.store.addEvent({ run_id: ctx.runId, serial: adb.serial, at: Date.now(), kind: 'thermal-flagged',
+        detail: `${item.scenario_id}: thermal ${results.device_state.start.thermal_status}→${results.device_state.end.thermal_status}, ${rows.length} frames flagged` });
+    }
+    return { ok: true, frames: rows.length };
+  } catch (err) {
+    const e = err instanceof RioError ? err : new RioError('INTERNAL_ERROR', (err as Error)?.stack ?? String(err), { device: adb.serial }, { cause: err });
+    await ctx.store.failAttempt(id, {
+      error_code: e.code, error_message: e.message,
+      logcat_path: rel(evidence.logcat), results_path: rel(evidence.results), crops_dir: rel(evidence.crops),
+    });
+    return { ok: false, error: e, frames: 0 };
+  }
+}

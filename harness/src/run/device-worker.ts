@@ -1,0 +1,154 @@
+/**
+ * Everything one device does in a run, start to end: lease, fingerprint, health pre-flight,
+ * install (when the sha256 differs), frame push (what is missing), then its work items with a
+ * health/thermal check before each and retries of infrastructure failures only.
+ */
+import { RioError } from '../errors.ts';
+import type { WorkItemRow } from '../store/rows.ts';
+import { DeviceLease } from '../lease/device-lease.ts';
+import { readFingerprint, modelLabel } from '../fingerprint/device-fingerprint.ts';
+import { preflight } from '../health/preflight.ts';
+import { readDeviceState, type DeviceState } from '../health/device-state.ts';
+import { ensureInstalled } from '../install/apk-install.ts';
+import { pushFrames, type FrameFile } from '../install/frame-push.ts';
+import { LogcatFeed } from '../replay/logcat-feed.ts';
+import { APP_PACKAGE } from '../replay/scenario-replay.ts';
+import { AdbDevice } from './adb-device.ts';
+import { runAttempt } from './attempt.ts';
+import { recover } from './device-session.ts';
+import type { RunContext } from './run-context.ts';
+
+/** Health failures in one run after which a device is quarantined (taken out of runs for a while). */
+export const QUARANTINE_AFTER = 2;
+export const QUARANTINE_MS = 60 * 60_000;
+
+export async function runDevice(ctx: RunContext, serial: string): Promise<void> {
+  const adb = new AdbDevice(ctx.client, serial);
+  const logcat = new LogcatFeed();
+  const { store, runId } = ctx;
+  const event = (kind: string, detail: string | null) => store.addEvent({ run_id: runId, serial, at: Date.now(), kind, detail });
+  const sample = (phase: string) => async (s: DeviceState) => {
+    await store.addSample({ run_id: runId, serial, at: Date.now(), phase, thermal_status: s.thermalStatus, battery_temp_c: s.batteryTempC, battery_level: s.batteryLevel });
+  };
+  let healthFailures = 0;
+  let current: WorkItemRow | undefined;
+  let lease: DeviceLease | undefined;
+  const present = new Set<string>();
+
+  /** Pre-flight with cool-down; a second failure in this run quarantines the device. */
+  const healthGate = async (phase: string): Promise<DeviceState> => {
+    for (;;) {
+      try {
+        ctx.progress.update(serial, { phase: phase === 'preflight' ? 'health' : 'cool-down check' });
+        const report = await preflight(adb, ctx.opts.health, (s, p) => sample(p)(s), phase, ctx.signal);
+        if (report.cooledMs > 0) await event('cooldown', `${phase}: waited ${Math.round(report.cooledMs / 1000)} s to cool (${report.samples.length} samples)`);
+        return report.state;
+      } catch (err) {
+        if (!(err instanceof RioError) || err.failureClass !== 'infrastructure') throw err;
+        healthFailures++;
+        await store.upsertRunDevice({ run_id: runId, serial, health_failures: healthFailures });
+        await event('health-failed', `${err.code}: ${err.message}`);
+        if (healthFailures >= QUARANTINE_AFTER) {
+          await store.quarantine(serial, Date.now() + QUARANTINE_MS, err.message);
+          await event('quarantined', err.message);
+          throw new RioError('DEVICE_UNHEALTHY', `quarantined after ${healthFailures} failed health checks: ${err.message}`, { device: serial });
+        }
+        if (!await recover(ctx.client, adb, logcat)) throw err;
+      }
+    }
+  };
+
+  /** Pushes the frames of `scenarioIds` the device lacks. */
+  const ensureFrames = async (scenarioIds: Iterable<string>) => {
+    const files: FrameFile[] = [];
+    for (const id of scenarioIds) for (const f of ctx.scenarios.get(id)!.frames) if (!present.has(f.sha256)) files.push({ sha256: f.sha256, path: f.path });
+    if (files.length === 0) return null;
+    ctx.progress.update(serial, { phase: 'push' });
+    const r = await pushFrames(adb, files, (done, total) => ctx.progress.update(serial, { framesDone: done, framesTotal: total }));
+    for (const f of files) present.add(f.sha256);
+    return r;
+  };
+
+  try {
+    ctx.progress.update(serial, { phase: 'lease' });
+    lease = await DeviceLease.acquire(store, serial, runId);
+    await store.upsertRunDevice({ run_id: runId, serial, status: 'running' });
+    ctx.progress.update(serial, { phase: 'fingerprint' });
+    const fp = await readFingerprint(adb);
+    const fingerprintId = await store.recordDevice(fp);
+    ctx.progress.update(serial, { label: `${serial} ${modelLabel(fp)}` });
+    await store.upsertRunDevice({ run_id: runId, serial, fingerprint_id: fingerprintId });
+    await healthGate('preflight');
+
+    ctx.progress.update(serial, { phase: 'install' });
+    const install = await ensureInstalled(adb, ctx.apk).catch(async (err: RioError) => {
+      await event('install-failed', err.message);
+      if (!await recover(ctx.client, adb, logcat)) throw err;
+      return ensureInstalled(adb, ctx.apk); // one more try; a second failure fails the device
+    });
+    await store.upsertRunDevice({ run_id: runId, serial, install_action: install.action, install_ms: install.ms });
+    const myScenarios = new Set(ctx.queue.ownScenarios(serial));
+    const push = await ensureFrames(myScenarios);
+    await store.upsertRunDevice({ run_id: runId, serial, push_files: push?.files ?? 0, push_skipped: push?.skipped ?? 0,
+      push_bytes: push?.bytes ?? 0, push_ms: push?.ms ?? 0 });
+    await logcat.start(adb);
+
+    let done = 0;
+    for (;;) {
+      if (ctx.signal.aborted) break;
+      const item = await ctx.queue.take(serial);
+      if (!item) break;
+      current = item;
+      ctx.progress.update(serial, { scenario: item.scenario_id, itemsTotal: Math.max(done + 1 + ctx.queue.ownCount(serial), 1), itemsDone: done, framesDone: 0, framesTotal: 0 });
+      await ensureFrames([item.scenario_id]);
+      const before = await healthGate(`before:${item.scenario_id}`);
+      ctx.progress.update(serial, { phase: 'replay' });
+      const r = await runAttempt(ctx, adb, logcat, item, before.thermalStatus ?? 0);
+      if (r.ok) {
+        current = undefined;
+        done++;
+        ctx.progress.update(serial, { itemsDone: done });
+        await readDeviceState(adb).then(sample(`after:${item.scenario_id}`)).catch(() => undefined);
+        continue;
+      }
+      const err = r.error!;
+      ctx.progress.update(serial, { failures: (ctx.attemptsUsed.get(item.id) ?? 1) });
+      await event('attempt-failed', `${item.scenario_id}: ${err.code}: ${err.message}`);
+      if (err.failureClass !== 'infrastructure' || err.code === 'INTERNAL_ERROR') {
+        await store.failItem(item.id);
+        current = undefined;
+        continue;
+      }
+      const exhausted = (ctx.attemptsUsed.get(item.id) ?? 0) >= 1 + ctx.opts.retries;
+      ctx.progress.update(serial, { phase: 'reconnect' });
+      const back = await recover(ctx.client, adb, logcat);
+      if (exhausted) {
+        await store.failItem(item.id);
+        await event('item-failed', `${item.scenario_id}: retries exhausted`);
+        current = undefined;
+        if (!back) throw err;
+        continue;
+      }
+      if (!back) {
+        await event('device-lost', `${err.code}: work moves to other devices`);
+        throw err;
+      }
+      ctx.queue.retryHere(serial, item);
+      current = undefined;
+    }
+    await store.upsertRunDevice({ run_id: runId, serial, status: 'done' });
+    ctx.progress.update(serial, { phase: 'done', scenario: '' });
+    ctx.queue.leave(serial);
+  } catch (err) {
+    const e = err instanceof RioError ? err : new RioError('INTERNAL_ERROR', (err as Error)?.stack ?? String(err), { device: serial });
+    await store.upsertRunDevice({ run_id: runId, serial, status: healthFailures >= QUARANTINE_AFTER ? 'quarantined' : 'failed', error_code: e.code, error_message: e.message }).catch(() => undefined);
+    await event('device-failed', `${e.code}: ${e.message}`).catch(() => undefined);
+    ctx.progress.update(serial, { phase: `failed: ${e.code}` });
+    ctx.progress.note(`${serial}: ${e.code}: ${e.message} — its remaining work goes to other devices`);
+    ctx.queue.abandonDevice(serial, current);
+  } finally {
+    logcat.stop();
+    await adb.shell(`am force-stop ${APP_PACKAGE}`, 5_000).catch(() => undefined);
+    await lease?.release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * `rio-farm run`: one suite on every device in parallel, from device discovery to reports. Also
+ * `--resume RUN_ID`: the same run continued after its harness died, doing only unfinished work.
+ */
+import { hostname } from 'node:os';
+import { createHash } from 'node:crypto';
+import { resolve, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { RioError, ExitCode } from '../errors.ts';
+import { openStore, type Store } from '../store/index.ts';
+import type { RunStatus, ScenarioFrameRow } from '../store/rows.ts';
+import { buildSuite, type BuiltScenario, type BuiltSuite } from '../../../scenarios/generator/index.ts';
+import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
+import { apkInfo } from '../install/apk-install.ts';
+import { computeAggregates } from '../metrics/aggregate.ts';
+import { lightingKey } from '../metrics/lighting.ts';
+import type { FrameTruth } from '../metrics/frame-measurements.ts';
+import { readFingerprint, modelLabel } from '../fingerprint/device-fingerprint.ts';
+import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT } from '../devices/index.ts';
+import { writeReports } from '../report/write-reports.ts';
+import { uploadRun } from '../report/upload.ts';
+import { AdbDevice } from './adb-device.ts';
+import { runDevice } from './device-worker.ts';
+import { planWork } from './work-plan.ts';
+import { WorkQueue } from './work-queue.ts';
+import { RunProgress } from './progress.ts';
+import { startLocalVdevices, type LocalVdevices } from './local-vdevices.ts';
+import { newRunId } from './run-id.ts';
+import { validateRunOptions, type RunOptions } from './run-options.ts';
+import { APP_PACKAGE } from '../replay/scenario-replay.ts';
+
+export interface RunSummary { runId: string; status: RunStatus; exitCode: number; outDir: string; store: string }
+
+export interface RunHooks {
+  progress?: RunProgress;
+  /** faults for self-started vdevices, one list per vdevice (tests) */
+  vdeviceFaults?: string[][];
+  /** called once the run is planned (tests use it to kill the harness mid-run) */
+  onPlanned?: (runId: string) => void;
+}
+
+export async function runSuite(input: RunOptions & { resume?: string }, hooks: RunHooks = {}): Promise<RunSummary> {
+  const progress = hooks.progress ?? new RunProgress();
+  const store = await openStore(input.db);
+  let local: LocalVdevices | undefined;
+  const abort = new AbortController();
+  const onSigint = () => { progress.note('interrupted: finishing the current attempts, then reporting'); abort.abort(); };
+  process.once('SIGINT', onSigint);
+  try {
+    const { runId, opts, resumed } = await startOrResume(store, input);
+    const outDir = resolve(opts.out ?? join('reports', runId));
+    mkdirSync(outDir, { recursive: true });
+    progress.note(`${resumed ? 'resuming' : 'run'} ${runId}: suite ${opts.suite}, store ${opts.db}, reports ${outDir}`);
+
+    const suite = await buildSuite(opts.suite);
+    if (suite.scenarios.length === 0) throw new RioError('BAD_SCENARIO', `suite ${opts.suite} has no scenarios`, { suite: opts.suite });
+    const apkPath = opts.apk ?? (await ensureDemoApk()).path;
+    const apk = apkInfo(apkPath, APP_PACKAGE);
+
+    const adbPort = await ensureAdbServer(Number(process.env.ANDROID_ADB_SERVER_PORT ?? DEFAULT_ADB_PORT));
+    const client = adbClient(adbPort);
+    let serials = await onlineDevices(client);
+    if (opts.devices !== 'all') {
+      const missing = opts.devices.filter((s) => !serials.includes(s));
+      if (missing.length && !resumed) throw new RioError('BAD_ARGUMENT', `device(s) not attached: ${missing.join(', ')}`, { option: '--devices' });
+      serials = serials.filter((s) => (opts.devices as string[]).includes(s));
+    }
+    if (serials.length === 0) {
+      progress.note(`no device attached: starting ${opts.vdevices} virtual device(s) (embedded default; results are labelled virtual)`);
+      local = await startLocalVdevices(opts.vdevices, adbPort, opts.vdeviceProfile, hooks.vdeviceFaults);
+      serials = local.serials;
+      progress.note(`started vdevices ${serials.join(', ')}`);
+    }
+    serials = await withoutQuarantined(store, serials, opts, progress);
+    if (serials.length === 0) throw new RioError('DEVICE_UNHEALTHY', 'every attached device is quarantined');
+
+    // Models first: --shard splits work within a model, and labels need them.
+    const groups = new Map<string, string>();
+    await Promise.all(serials.map(async (s) => {
+      try { groups.set(s, modelLabel(await readFingerprint(new AdbDevice(client, s)))); } catch { groups.set(s, ''); }
+    }));
+
+    const scenarios = new Map(suite.scenarios.map((s) => [s.id, s]));
+    if (!resumed) {
+      await recordRunStart(store, runId, opts, apk.sha256, outDir, serials, groups, suite);
+    }
+    const items = (await store.workItems(runId)).filter((i) => i.status === 'pending');
+    const attemptsUsed = new Map<string, number>();
+    for (const a of await store.attempts(runId)) attemptsUsed.set(a.item_id, Math.max(attemptsUsed.get(a.item_id) ?? 0, a.attempt));
+    for (const i of items) if (!scenarios.has(i.scenario_id)) throw new RioError('BAD_SCENARIO', `resumed run needs scenario ${i.scenario_id}, no longer in suite ${opts.suite}`);
+    if (resumed) progress.note(`${items.length} work item(s) left to do`);
+    hooks.onPlanned?.(runId);
+
+    const queue = new WorkQueue(items, (s) => groups.get(s) ?? '', opts.shard, serials);
+    const ctx = {
+      runId, opts, store, client, outDir, apk, scenarios, truth: truthMaps(suite.scenarios), queue, progress, attemptsUsed, groups,
+      signal: abort.signal,
+    };
+    progress.start();
+    await Promise.all(serials.map((s) => runDevice(ctx, s)));
+    progress.stop();
+    for (const it of queue.stranded()) await store.failItem(it.id);
+
+    return await finishRun(store, runId, opts, outDir, suite, progress, abort.signal.aborted);
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+    if (local) { progress.note('stopping the vdevices this run started'); await local.stop(); }
+    await store.close();
+  }
+}
+
+async function startOrResume(store: Store, input: RunOptions & { resume?: string }) {
+  if (!input.resume) return { runId: newRunId(), opts: validateRunOptions(input), resumed: false };
+  const run = await store.getRun(input.resume);
+  if (!run) throw new RioError('NOT_FOUND', `no run ${input.resume} in ${input.db}`, { run: input.resume });
+  const opts = { ...(JSON.parse(run.options_json) as RunOptions), db: input.db };
+  const abandoned = await store.abandonRunningAttempts(run.id);
+  await store.updateRun(run.id, { status: 'running', finished_at: null, exit_code: null });
+  void abandoned;
+  return { runId: run.id, opts, resumed: true };
+}
+
+async function onlineDevices(client: ReturnType<typeof adbClient>): Promise<string[]> {
+  const list: { id: string; type: string }[] = await client.listDevices();
+  return list.filter((d) => d.type === 'device').map((d) => d.id).sort();
+}
+
+async function withoutQuarantined(store: Store, serials: string[], opts: RunOptions, progress: RunProgress): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of serials) {
+    const d = await store.getDevice(s);
+    const named = opts.devices !== 'all' && opts.devices.includes(s); // naming a device explicitly overrides quarantine
+    if (d?.quarantined_until && d.quarantined_until > Date.now() && !named) {
+      progress.note(`${s}: quarantined until ${new Date(d.quarantined_until).toISOString()} (${d.quarantine_reason}); skipped`);
+    } else out.push(s);
+  }
+  return out;
+}
+
+async function recordRunStart(store: Store, runId: string, opts: RunOptions, apkSha: string, outDir: string,
+  serials: string[], groups: Map<string, string>, suite: BuiltSuite): Promise<void> {
+  const virtualOnly = serials.every((s) => /\(virtual\)|virtual/i.test(groups.get(s) ?? ''));
+  await store.createRun({
+    id: runId, suite: suite.name, status: 'running', exit_code: null, started_at: Date.now(), finished_at: null,
+    host: hostname(), out_dir: outDir, apk_sha256: apkSha, app_version: null, model_sha256: null,
+    options_json: JSON.stringify({ ...opts, devices: opts.devices }), virtual_only: virtualOnly ? 1 : 0,
+  }, opts.labels);
+  for (const s of suite.scenarios) await store.recordScenario(scenarioRow(s), frameRows(s));
+  const plan = planWork(runId, suite.scenarios.map((s) => ({ id: s.id, truthSha256: truthSha(s), frames: s.frames.length })),
+    serials.map((s) => ({ serial: s, group: groups.get(s) ?? '' })), opts.repeat, opts.shard);
+  await store.planItems(plan);
+  for (const s of serials) await store.upsertRunDevice({ run_id: runId, serial: s, status: 'pending' });
+}
+
+/** The truth's identity: its frames' content hashes and quads (a regenerated scenario gets a new one). */
+function truthSha(s: BuiltScenario): string {
+  return createHashHex(JSON.stringify(s.frames.map((f) => [f.index, f.sha256, f.cards, f.negative, f.lighting])));
+}
+
+const createHashHex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function scenarioRow(s: BuiltScenario) {
+  return { suite: s.suite, id: s.id, truth_sha256: truthSha(s), conditions_json: JSON.stringify(s.conditions), background: s.background,
+    fps: s.fps, width: s.resolution[0], height: s.resolution[1], frame_count: s.frames.length };
+}
+
+function frameRows(s: BuiltScenario): ScenarioFrameRow[] {
+  const sha = truthSha(s);
+  return s.frames.map((f) => ({ suite: s.suite, scenario_id: s.id, truth_sha256: sha, frame_index: f.index, sha256: f.sha256,
+    width: f.width, height: f.height, negative: f.negative ? 1 : 0, lighting: lightingKey(f.lighting.tags),
+    lighting_params_json: JSON.stringify(f.lighting.params), cards_json: JSON.stringify(f.cards) }));
+}
+
+function truthMaps(scenarios: readonly BuiltScenario[]): Map<string, Map<number, FrameTruth>> {
+  return new Map(scenarios.map((s) => [s.id, new Map(s.frames.map((f) => [f.index, f]))]));
+}
+
+/** Aggregates, verdict, exit code, reports, upload. */
+async function finishRun(store: Store, runId: string, opts: RunOptions, outDir: string, suite: BuiltSuite,
+  progress: RunProgress, aborted: boolean): Promise<RunSummary> {
+  const replayFps = new Map(suite.scenarios.map((s) => [s.id, opts.fps ?? s.fps]));
+  const aggs = computeAggregates(await store.measurements(runId), { bars: opts.bars, replayFps, includeThermal: opts.includeThermal });
+  await store.replaceAggregates(runId, aggs);
+  const items = await store.workItems(runId);
+  const infra = aborted || items.some((i) => i.status !== 'done');
+  const product = aggs.some((a) => a.lighting === '*' && a.verdict === 'fail');
+  // Infrastructure first: a run with missing results cannot vouch for the product either way.
+  const status: RunStatus = aborted ? 'aborted' : infra ? 'infra_failure' : product ? 'product_failure' : 'passed';
+  const exitCode = infra ? ExitCode.Infrastructure : product ? ExitCode.ProductFailure : ExitCode.Ok;
+  await store.finishRun(runId, status, exitCode);
+  const files = await writeReports(store, runId, outDir);
+  progress.note(files.table);
+  progress.note(`reports: ${files.html}\n         ${files.junit}\n         ${files.json}`);
+  if (opts.upload) {
+    await uploadRun(opts.upload, files.json);
+    progress.note(`uploaded to ${opts.upload}`);
+  }
+  return { runId, status, exitCode, outDir, store: opts.db };
+}
