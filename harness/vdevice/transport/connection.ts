@@ -164,6 +164,7 @@ export class AdbConnection implements StreamTransport {
       return;
     }
     this.send(encodePacket(Cmd.OKAY, localId, remoteId));
+    stream.markAccepted();
   }
 
   private onWrite(p: Packet): void {

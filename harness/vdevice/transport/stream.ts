@@ -26,6 +26,8 @@ export class AdbStream {
   private dataHandler: DataHandler | undefined;
   private pendingData: Buffer[] = [];
   private readonly abort = new AbortController();
+  /** nothing may be sent before the OKAY that accepts the stream */
+  private accepted = false;
 
   constructor(
     private readonly transport: StreamTransport,
@@ -84,6 +86,12 @@ export class AdbStream {
     return p;
   }
 
+  /** The connection has sent the OKAY accepting this stream; queued output may go now. */
+  markAccepted(): void {
+    this.accepted = true;
+    this.flush();
+  }
+
   /** The host acked our last WRTE. */
   acked(): void {
     this.inFlight = false;
@@ -101,7 +109,7 @@ export class AdbStream {
   }
 
   private flush(): void {
-    if (this.closed || this.inFlight) return;
+    if (this.closed || this.inFlight || !this.accepted) return;
     if (this.queued === 0) {
       if (this.closing) {
         this.closed = true;

@@ -10,11 +10,12 @@ import { dumpsys } from './dumpsys.ts';
 import { logcat } from './logcat.ts';
 import { input, uiautomator, screencap, wm } from './ui.ts';
 import { settings } from './settings.ts';
+import { testCommand } from './test.ts';
 
 const base: Record<string, ShellCommand> = {
   echo, sleep: sleepCommand, true: trueCommand, false: falseCommand, sh, id, whoami, pwd, uname, date, pidof, ps,
   grep, head, tail, wc, cat, ls, rm, mkdir, mv, cp, touch, chmod, stat, df, md5sum, sha1sum, sha256sum,
-  getprop, setprop, pm, am, dumpsys, logcat, input, uiautomator, screencap, wm, settings,
+  getprop, setprop, pm, am, test: testCommand, '[': testCommand, dumpsys, logcat, input, uiautomator, screencap, wm, settings,
 };
 
 export const COMMANDS: ReadonlyMap<string, ShellCommand> = new Map(Object.entries({
