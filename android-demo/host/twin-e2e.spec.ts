@@ -26,11 +26,19 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('benchmark run: schema-valid results, quads on card frames, none on negatives, crops', async () => {
-  const farm = await startTestFarm({ count: 1 });
+/** A one-vdevice farm with the demo APK installed, stopped afterwards whatever happens. */
+async function withInstalledApp(opts: Parameters<typeof startTestFarm>[0], body: (farm: TestFarm, serial: string) => Promise<void>): Promise<void> {
+  const farm = await startTestFarm({ count: 1, ...opts });
   try {
-    const serial = farm.serials[0]!;
-    await installApk(farm, serial, apk.path);
+    await installApk(farm, farm.serials[0]!, apk.path);
+    await body(farm, farm.serials[0]!);
+  } finally {
+    await farm.stop();
+  }
+}
+
+test('benchmark run: schema-valid results, quads on card frames, none on negatives, crops', async () => {
+  await withInstalledApp({}, async (farm, serial) => {
     const out = await runBenchmark(farm, serial, { runId: 'e2e-1', frames, delegate: 'gpu', threads: 2, warmup: 1, saveCrops: true });
     assert.equal(out.crashed, false);
     const r = validateResults(out.results, 'e2e-1/results.json');
@@ -59,16 +67,11 @@ test('benchmark run: schema-valid results, quads on card frames, none on negativ
     assert.match(out.logcat, /RIO_START run=e2e-1 frames=9/);
     assert.match(out.logcat, /RIO_PROGRESS run=e2e-1 done=9 total=9/);
     assert.match(out.logcat, /RIO_DONE run=e2e-1 status=ok/);
-  } finally {
-    await farm.stop();
-  }
+  });
 });
 
 test('a crash fault at frame K shows as an app crash in logcat and leaves no results', async () => {
-  const farm = await startTestFarm({ count: 1, faults: [{ kind: 'crash', frame: 3, package: 'dev.riofarm.rio' }] });
-  try {
-    const serial = farm.serials[0]!;
-    await installApk(farm, serial, apk.path);
+  await withInstalledApp({ faults: [{ kind: 'crash', frame: 3, package: 'dev.riofarm.rio' }] }, async (farm, serial) => {
     const out = await runBenchmark(farm, serial, { runId: 'e2e-crash', frames, warmup: 0 });
     assert.equal(out.crashed, true);
     assert.match(out.logcat, /FATAL EXCEPTION: main/);
@@ -76,16 +79,11 @@ test('a crash fault at frame K shows as an app crash in logcat and leaves no res
     assert.doesNotMatch(out.logcat, /RIO_PROGRESS run=e2e-crash done=4 /);
     assert.doesNotMatch(out.logcat, /RIO_DONE run=e2e-crash/);
     assert.equal(out.resultsMissing, true);
-  } finally {
-    await farm.stop();
-  }
+  });
 });
 
 test('a bad manifest gives status error with BAD_MANIFEST, not a crash', async () => {
-  const farm = await startTestFarm({ count: 1 });
-  try {
-    const serial = farm.serials[0]!;
-    await installApk(farm, serial, apk.path);
+  await withInstalledApp({}, async (farm, serial) => {
     // A frame path that escapes frames/ is refused by the manifest schema.
     const out = await runBenchmark(farm, serial, { runId: 'e2e-bad', frames: frames.slice(0, 1),
       editManifest: (m) => { m.frames[0]!.file = '../../../../data/x.jpg'; } });
@@ -93,16 +91,11 @@ test('a bad manifest gives status error with BAD_MANIFEST, not a crash', async (
     assert.equal(r.status, 'error');
     assert.equal(r.errors[0]!.code, 'BAD_MANIFEST');
     assert.match(out.logcat, /RIO_ERROR run=e2e-bad code=BAD_MANIFEST/);
-  } finally {
-    await farm.stop();
-  }
+  });
 });
 
 test('replay fps: frames arriving while busy are dropped and flagged; a slow replay drops none', async () => {
-  const farm = await startTestFarm({ count: 1 });
-  try {
-    const serial = farm.serials[0]!;
-    await installApk(farm, serial, apk.path);
+  await withInstalledApp({}, async (farm, serial) => {
     const fast = validateResults((await runBenchmark(farm, serial, { runId: 'e2e-fps-fast', frames, fps: 1000 })).results, 'fast');
     assert.equal(fast.frames.length, frames.length);
     const dropped = fast.frames.filter((f) => f.dropped);
@@ -113,21 +106,16 @@ test('replay fps: frames arriving while busy are dropped and flagged; a slow rep
     const slow = validateResults((await runBenchmark(farm, serial, { runId: 'e2e-fps-slow', frames, fps: 10 })).results, 'slow');
     assert.equal(slow.frames.filter((f) => f.dropped).length, 0);
     assert.ok(slow.wall_ms! >= (frames.length - 1) * 100, `paced at 10 fps: wall ${slow.wall_ms} ms`);
-  } finally {
-    await farm.stop();
-  }
+  });
 });
 
 test('MainActivity: preview outline, Capture → crop screen, Back — via uiautomator, input and screencap', async () => {
-  const farm = await startTestFarm({ count: 1 });
-  try {
-    const serial = farm.serials[0]!;
+  await withInstalledApp({}, async (farm, serial) => {
     const adb = async (...args: string[]) => {
       const r = await farm.adb(['-s', serial, ...args]);
       assert.equal(r.code, 0, r.stderr);
       return r.stdout;
     };
-    await installApk(farm, serial, apk.path);
     const cards = frames.filter((f) => f.quad);
     // Reuse the benchmark helper to push frames + manifest, then show them in the preview.
     await runBenchmark(farm, serial, { runId: 'ui-frames', frames: cards, warmup: 0 });
@@ -152,9 +140,7 @@ test('MainActivity: preview outline, Capture → crop screen, Back — via uiaut
     await adb('shell', 'input', 'keyevent', 'KEYCODE_BACK');
     assert.match(await dump(), /resource-id="dev\.riofarm\.rio:id\/capture"/);
     await adb('shell', 'am', 'force-stop', 'dev.riofarm.rio');
-  } finally {
-    await farm.stop();
-  }
+  });
 });
 
 function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
