@@ -56,6 +56,14 @@ export class DeviceCore {
     this.logcat.append(this.systemPid, 'I', 'SystemServer', `Entered the Android system server! (${profile.product.model})`);
   }
 
+  /** The last services hosts opened (newest last), for diagnostics and tests. */
+  readonly openedServices: string[] = [];
+
+  recordService(name: string): void {
+    this.openedServices.push(name.length > 200 ? name.slice(0, 200) : name);
+    if (this.openedServices.length > 100) this.openedServices.shift();
+  }
+
   nextPid(): number {
     return ++this.pid;
   }

@@ -7,6 +7,7 @@ import { startAbbExec } from './abb-service.ts';
 import { startTcp } from './tcp-service.ts';
 
 export function openService(device: DeviceCore, service: string, stream: AdbStream): boolean {
+  device.recordService(service);
   const colon = service.indexOf(':');
   const head = colon >= 0 ? service.slice(0, colon) : service;
   const rest = colon >= 0 ? service.slice(colon + 1) : '';

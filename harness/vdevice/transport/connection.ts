@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import { Cmd, PacketDecoder, ProtocolError, encodePacket, type Packet } from './packet.ts';
+import { Cmd, PacketDecoder, encodePacket, type Packet } from './packet.ts';
 import { AdbStream, type StreamTransport } from './stream.ts';
 import { newToken, verifyTokenSignature } from './auth.ts';
 
@@ -72,13 +72,7 @@ export class AdbConnection implements StreamTransport {
 
   private onBytes(chunk: Buffer): void {
     if (this.ended) return;
-    let packets: Packet[];
-    try {
-      packets = this.decoder.push(chunk);
-    } catch (err) {
-      if (err instanceof ProtocolError) return this.close();
-      throw err;
-    }
+    const packets: Packet[] = this.decoder.push(chunk);
     for (const p of packets) {
       this.work = this.work.then(async () => {
         const gate = this.opts.stallGate();
@@ -86,6 +80,8 @@ export class AdbConnection implements StreamTransport {
         if (!this.ended) this.handle(p);
       }).catch(() => this.close());
     }
+    // a malformed stream ends this connection once the packets before the bad one are handled
+    if (this.decoder.error) this.work = this.work.then(() => this.close());
   }
 
   private handle(p: Packet): void {

@@ -60,10 +60,27 @@ export class PacketDecoder {
 
   constructor(private readonly maxPayload: number) {}
 
+  /** Set once the stream turned out malformed; nothing after it is parsed. */
+  error: ProtocolError | undefined;
+
+  /** Packets completed by this chunk; on malformed input, those before it (and `error` is set). */
   push(chunk: Buffer): Packet[] {
+    const out: Packet[] = [];
+    if (this.error) return out;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const out: Packet[] = [];
+    try {
+      this.parse(out);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.error = err;
+      this.chunks = [];
+      this.buffered = 0;
+    }
+    return out;
+  }
+
+  private parse(out: Packet[]): void {
     for (;;) {
       if (!this.header) {
         if (this.buffered < HEADER) break;
@@ -80,7 +97,6 @@ export class PacketDecoder {
       out.push({ command: this.header.command, arg0: this.header.arg0, arg1: this.header.arg1, payload });
       this.header = undefined;
     }
-    return out;
   }
 
   private take(n: number): Buffer {
