@@ -38,10 +38,14 @@ function badness(m: MeasurementRow): number {
 }
 
 async function drawQuads(path: string, width: number, height: number, truth: number[][][], detected: number[][][]): Promise<string> {
+  // Resize first, then draw in frame-pixel coordinates through the SVG viewBox, so lines stay crisp.
+  const base = await sharp(path).resize({ width: THUMB_WIDTH }).toBuffer({ resolveWithObject: true });
+  const { width: w, height: h } = base.info;
+  const stroke = (2 * width) / w;
   const poly = (q: number[][], colour: string, dash: string) =>
-    `<polygon points="${q.map(([x, y]) => `${x},${y}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="${Math.max(2, width / 240)}" ${dash}/>`;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-    truth.map((q) => poly(q, '#00d000', '')).join('') + detected.map((q) => poly(q, '#ff2020', `stroke-dasharray="${width / 80}"`)).join('') + '</svg>';
-  const jpeg = await sharp(path).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).resize({ width: THUMB_WIDTH }).jpeg({ quality: 70 }).toBuffer();
+    `<polygon points="${q.map(([x, y]) => `${x},${y}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="${stroke}" ${dash}/>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${width} ${height}">` +
+    truth.map((q) => poly(q, '#00d000', '')).join('') + detected.map((q) => poly(q, '#ff2020', `stroke-dasharray="${stroke * 4}"`)).join('') + '</svg>';
+  const jpeg = await sharp(base.data).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).jpeg({ quality: 70 }).toBuffer();
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }

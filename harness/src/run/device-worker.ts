@@ -53,7 +53,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
           await event('quarantined', err.message);
           throw new RioError('DEVICE_UNHEALTHY', `quarantined after ${healthFailures} failed health checks: ${err.message}`, { device: serial });
         }
-        if (!await recover(ctx.client, adb, logcat)) throw err;
+        if (!await recover(ctx.client, adb, logcat, ctx.opts.reconnectWaitMs)) throw err;
       }
     }
   };
@@ -83,7 +83,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
     ctx.progress.update(serial, { phase: 'install' });
     const install = await ensureInstalled(adb, ctx.apk).catch(async (err: RioError) => {
       await event('install-failed', err.message);
-      if (!await recover(ctx.client, adb, logcat)) throw err;
+      if (!await recover(ctx.client, adb, logcat, ctx.opts.reconnectWaitMs)) throw err;
       return ensureInstalled(adb, ctx.apk); // one more try; a second failure fails the device
     });
     await store.upsertRunDevice({ run_id: runId, serial, install_action: install.action, install_ms: install.ms });
@@ -121,7 +121,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
       }
       const exhausted = (ctx.attemptsUsed.get(item.id) ?? 0) >= 1 + ctx.opts.retries;
       ctx.progress.update(serial, { phase: 'reconnect' });
-      const back = await recover(ctx.client, adb, logcat);
+      const back = await recover(ctx.client, adb, logcat, ctx.opts.reconnectWaitMs);
       if (exhausted) {
         await store.failItem(item.id);
         await event('item-failed', `${item.scenario_id}: retries exhausted`);

@@ -6,6 +6,7 @@ import { RioError } from '../errors.ts';
 import { DEFAULT_BARS, type QualityBars } from '../metrics/quality-bars.ts';
 import { DEFAULT_HEALTH, type HealthThresholds } from '../health/preflight.ts';
 import { DEFAULT_DB_URL } from '../store/index.ts';
+import { RECONNECT_WAIT_MS } from './device-session.ts';
 
 export const DELEGATES = ['cpu', 'xnnpack', 'gpu', 'nnapi'] as const;
 
@@ -39,6 +40,10 @@ export interface RunOptions {
   /** vdevice profile for self-started vdevices */
   vdeviceProfile?: string;
   upload?: string;
+  /** only these scenario ids of the suite (default: all) */
+  scenarios?: string[];
+  /** how long a dropped device gets to come back before its work moves elsewhere */
+  reconnectWaitMs: number;
 }
 
 /** A scenario's deadline: start-up (model load, warm-up) plus a generous per-frame budget for slow phones. */
@@ -50,7 +55,7 @@ export const DEFAULT_STALL_MS = 30_000;
 export const DEFAULT_RUN_OPTIONS: Omit<RunOptions, 'suite'> = {
   devices: 'all', repeat: 1, threads: 4, delegate: 'cpu', warmup: 3, shard: false, db: DEFAULT_DB_URL, labels: {},
   retries: 2, stallMs: DEFAULT_STALL_MS, saveCrops: true, includeThermal: false, bars: DEFAULT_BARS, health: DEFAULT_HEALTH,
-  vdevices: 3,
+  vdevices: 3, reconnectWaitMs: RECONNECT_WAIT_MS,
 };
 
 export function validateRunOptions(o: RunOptions): RunOptions {

@@ -52,7 +52,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     mkdirSync(outDir, { recursive: true });
     progress.note(`${resumed ? 'resuming' : 'run'} ${runId}: suite ${opts.suite}, store ${opts.db}, reports ${outDir}`);
 
-    const suite = await buildSuite(opts.suite);
+    const suite = selectScenarios(await buildSuite(opts.suite), opts.scenarios);
     if (suite.scenarios.length === 0) throw new RioError('BAD_SCENARIO', `suite ${opts.suite} has no scenarios`, { suite: opts.suite });
     const apkPath = opts.apk ?? (await ensureDemoApk()).path;
     const apk = apkInfo(apkPath, APP_PACKAGE);
@@ -108,6 +108,13 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     if (local) { progress.note('stopping the vdevices this run started'); await local.stop(); }
     await store.close();
   }
+}
+
+function selectScenarios(suite: BuiltSuite, ids?: string[]): BuiltSuite {
+  if (!ids?.length) return suite;
+  const unknown = ids.filter((id) => !suite.scenarios.some((s) => s.id === id));
+  if (unknown.length) throw new RioError('BAD_ARGUMENT', `suite ${suite.name} has no scenario ${unknown.join(', ')}`, { option: '--scenario' });
+  return { ...suite, scenarios: suite.scenarios.filter((s) => ids.includes(s.id)) };
 }
 
 async function startOrResume(store: Store, input: RunOptions & { resume?: string }) {

@@ -14,6 +14,7 @@ export function registerRun(program: Command): void {
   program.command('run')
     .description('Install the demo app, replay a suite on every device in parallel, store and report (exit 0 pass, 1 product failure, 2 infrastructure, 3 bad input)')
     .option('--suite <name>', 'scenario suite (smoke, nightly, signoff, a real-photo folder…)')
+    .option('--scenario <id>', 'only this scenario of the suite (repeatable)', collect, [])
     .option('--devices <list>', '"all" or comma-separated serials', 'all')
     .option('--apk <path>', 'demo APK (default: the built-in vdevice APK, built when missing)')
     .option('--model <path>', 'not supported: the model is the one inside the APK; build an APK with it')
@@ -58,6 +59,7 @@ export function registerRun(program: Command): void {
         saveCrops: o.crops !== false, includeThermal: Boolean(o.includeThermal),
         vdevices: o.vdevices as number, vdeviceProfile: o.vdeviceProfile as string | undefined,
         upload: o.upload as string | undefined, resume: o.resume as string | undefined,
+        scenarios: (o.scenario as string[]).length ? o.scenario as string[] : undefined,
       });
       process.exitCode = summary.exitCode;
     });

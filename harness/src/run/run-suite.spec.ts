@@ -1,0 +1,102 @@
+/**
+ * `rio-farm run` end to end on vdevices through the real adb server: the smoke suite on three
+ * devices, a second run that skips install and pushes, and the same run's aggregates on SQLite and
+ * PostgreSQL.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
+import { openStore } from '../store/index.ts';
+import { exportRun, importRun } from '../store/run-export.ts';
+import { computeAggregates } from '../metrics/aggregate.ts';
+import { buildSuite } from '../../../scenarios/generator/index.ts';
+import { PG_URL, postgresTestStore, warnIfNoPostgres } from '../store/test-stores.ts';
+import { runSuite } from './run-suite.ts';
+import { quietProgress, tempRun } from './run-test-support.ts';
+
+let farm: TestFarm;
+const tmp = tempRun();
+let firstRunId = '';
+
+before(async () => {
+  farm = await startTestFarm({ count: 3 });
+  process.env.ANDROID_ADB_SERVER_PORT = String(farm.adbPort);
+});
+after(async () => { await farm?.stop(); tmp.cleanup(); });
+
+test('runs the smoke suite on three vdevices end to end and leaves store rows and three reports', async () => {
+  const suite = await buildSuite('smoke');
+  const frames = suite.scenarios.reduce((n, s) => n + s.frames.length, 0);
+  const opts = tmp.options({ labels: { branch: 'test' } });
+  const r = await runSuite(opts, { progress: quietProgress() });
+  firstRunId = r.runId;
+  const store = await openStore(tmp.db);
+  try {
+    const items = await store.workItems(r.runId);
+    assert.equal(items.length, 3 * suite.scenarios.length);
+    assert.ok(items.every((i) => i.status === 'done'), 'every scenario finished on every device');
+    const m = await store.measurements(r.runId);
+    assert.equal(m.length, 3 * frames, 'one measurement row per frame per device');
+    const aggs = await store.aggregates(r.runId);
+    const whole = aggs.filter((a) => a.lighting === '*');
+    assert.equal(whole.length, 3 * suite.scenarios.length);
+    const product = whole.some((a) => a.verdict === 'fail');
+    assert.equal(r.exitCode, product ? 1 : 0, 'exit code follows the product verdicts');
+    const devices = await store.runDevices(r.runId);
+    assert.deepEqual(devices.map((d) => d.serial).sort(), [...farm.serials].sort());
+    assert.ok(devices.every((d) => d.virtual === 1 && d.model && d.build_fingerprint && d.install_action === 'installed'));
+    assert.ok(devices.every((d) => d.push_files! > 0), 'first run pushes frames');
+    assert.equal((await store.listLeases()).length, 0, 'leases released');
+    const samples = await store.samples(r.runId);
+    assert.ok(samples.some((s) => s.phase.startsWith('after:')) && samples.every((s) => s.thermal_status !== null));
+    for (const f of ['report.html', 'junit.xml', 'run.json']) assert.ok(existsSync(join(r.outDir, f)), f);
+    const junit = readFileSync(join(r.outDir, 'junit.xml'), 'utf8');
+    assert.equal((junit.match(/<testcase /g) ?? []).length, 3 * suite.scenarios.length);
+    const html = readFileSync(join(r.outDir, 'report.html'), 'utf8');
+    assert.ok(!/(src|href)="https?:/.test(html), 'the HTML report loads nothing from outside');
+    assert.ok(html.includes('data:image/jpeg;base64,'), 'worst frames are embedded');
+    const attempts = await store.attempts(r.runId);
+    assert.ok(attempts.every((a) => a.outcome === 'ok' && a.results_path && existsSync(join(r.outDir, a.results_path))), 'evidence kept');
+  } finally { await store.close(); }
+});
+
+test('a second run skips install and frame pushes on devices that already have them', async () => {
+  const r = await runSuite(tmp.options({ scenarios: ['daylight-wood'] }), { progress: quietProgress() });
+  const store = await openStore(tmp.db);
+  try {
+    const devices = await store.runDevices(r.runId);
+    assert.equal(devices.length, 3);
+    for (const d of devices) {
+      assert.equal(d.install_action, 'skipped', `${d.serial} install`);
+      assert.equal(d.push_files, 0, `${d.serial} pushed nothing`);
+      assert.ok(d.push_skipped! > 0);
+    }
+  } finally { await store.close(); }
+});
+
+test('the same run on SQLite and PostgreSQL gives identical aggregates', async (t) => {
+  warnIfNoPostgres();
+  if (!PG_URL) { t.skip('RIO_TEST_PG not set'); return; }
+  const sqlite = await openStore(tmp.db);
+  const pg = await postgresTestStore();
+  try {
+    const exp = await exportRun(sqlite, firstRunId);
+    await importRun(pg.store, exp);
+    const opts = JSON.parse(exp.run.options_json);
+    const fromPg = computeAggregates(await pg.store.measurements(firstRunId), { bars: opts.bars });
+    const fromSqlite = computeAggregates(await sqlite.measurements(firstRunId), { bars: opts.bars });
+    assert.deepEqual(fromPg, fromSqlite, 'recomputed from each database');
+    assert.deepEqual(await pg.store.aggregates(firstRunId), await sqlite.aggregates(firstRunId), 'stored aggregates');
+    const q = 'SELECT serial, COUNT(*) AS n, SUM(t_total) AS total, AVG(iou) AS iou FROM measurements WHERE run_id = ? GROUP BY serial ORDER BY serial';
+    const a = await sqlite.db.all<{ serial: string; n: number; total: number; iou: number }>(q, [firstRunId]);
+    const b = await pg.store.db.all<{ serial: string; n: number; total: number; iou: number }>(q, [firstRunId]);
+    assert.equal(a.length, 3);
+    a.forEach((row, i) => {
+      assert.equal(b[i]!.serial, row.serial);
+      assert.equal(b[i]!.n, row.n);
+      assert.ok(Math.abs(b[i]!.total - row.total) < 1e-9 && Math.abs(b[i]!.iou - row.iou) < 1e-12, 'SQL aggregates agree');
+    });
+  } finally { await sqlite.close(); await pg.drop(); }
+});
