@@ -55,8 +55,9 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
             }
             if (created != null) break
         }
-        interpreter = created!!.first
-        delegateUsed = created.second
+        val (chosen, used) = created ?: throw IllegalStateException("no TFLite interpreter could be created for rio.tflite")
+        interpreter = chosen
+        delegateUsed = used
         outputs = contract.outputShapes.mapValues { (name, shape) ->
             val index = try { interpreter.getOutputIndex(name) } catch (e: IllegalArgumentException) {
                 (0 until interpreter.outputTensorCount).single { interpreter.getOutputTensor(it).shape().contentEquals(shape) }
