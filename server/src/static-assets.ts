@@ -17,4 +17,6 @@ export async function registerStaticAssets(app: FastifyInstance): Promise<void> 
   const chart = await readFile(CHART_JS_PATH);
   app.get('/vendor/chart.umd.js', { schema: {} }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(chart));
+  // Browsers ask for it on every non-HTML document (evidence files); answer without a 404.
+  app.get('/favicon.ico', { schema: {} }, async (_req, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());
 }

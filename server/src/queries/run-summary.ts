@@ -8,8 +8,9 @@ import { latencyHistogram, meanWithCi, quantileWithCi, type Histogram } from './
 /** Lowest-IoU frames kept per run device for the run page (drawn with sharp on request). */
 const WORST_FRAMES_PER_DEVICE = 4;
 
-interface FrameSample {
-  serial: string; lighting: string; scenario_id: string; attempt_id: string; frame_index: number;
+/** The measurement columns a summary reads. */
+export interface FrameSample {
+  serial: string; lighting: string; scenario_id: string; attempt_id: string; repeat_index: number; frame_index: number;
   t_total: number | null; dropped: number; thermal_flag: number; iou: number | null; matched: number; cards: number;
   error: string | null;
 }
@@ -47,8 +48,17 @@ function keepWorst(b: Bucket, f: FrameSample): void {
   if (b.worst.length > WORST_FRAMES_PER_DEVICE) b.worst.pop();
 }
 
-/** Recomputes one run's dashboard rows (replacing any earlier ones) in one transaction. */
-export async function summarizeRun(db: Db, runId: string): Promise<number> {
+/** One fixed order, so sums (and so the stored means) are the same on SQLite, PostgreSQL and ingest. */
+function byFrame(a: FrameSample, b: FrameSample): number {
+  return a.serial < b.serial ? -1 : a.serial > b.serial ? 1 : a.scenario_id < b.scenario_id ? -1 : a.scenario_id > b.scenario_id ? 1
+    : a.repeat_index - b.repeat_index || a.frame_index - b.frame_index;
+}
+
+/**
+ * Recomputes one run's dashboard rows (replacing any earlier ones) in one transaction. Ingest passes
+ * the uploaded frames it has just stored, which saves reading them back.
+ */
+export async function summarizeRun(db: Db, runId: string, measured?: readonly FrameSample[]): Promise<number> {
   const run = await db.get<{ suite: string; started_at: number; finished_at: number | null }>(
     'SELECT suite, started_at, finished_at FROM runs WHERE id = ?', [runId]);
   if (!run) return 0;
@@ -56,9 +66,10 @@ export async function summarizeRun(db: Db, runId: string): Promise<number> {
     `SELECT rd.serial, rd.fingerprint_id, COALESCE(f.virtual, d.virtual) AS virtual
        FROM run_devices rd LEFT JOIN device_fingerprints f ON f.id = rd.fingerprint_id
        LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [runId]);
-  const frames = await db.all<FrameSample>(
-    `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
-       FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index`, [runId]); // fixed order: same sums on both databases
+  const frames = measured ? [...measured] : await db.all<FrameSample>(
+    `SELECT serial, lighting, scenario_id, attempt_id, repeat_index, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
+       FROM measurements WHERE run_id = ?`, [runId]);
+  frames.sort(byFrame);
   const buckets = new Map<string, Bucket>();
   const bucket = (serial: string, lighting: string) => {
     const k = `${serial}\u0000${lighting}`;

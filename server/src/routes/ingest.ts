@@ -37,7 +37,8 @@ export function registerIngestRoute(app: App, ctx: ServerContext): void {
     const exp = req.body as unknown as RunExport;
     const existed = await ctx.store.db.get('SELECT 1 AS x FROM runs WHERE id = ?', [exp.run.id]);
     await importRun(ctx.store, exp);
-    await summarizeRun(ctx.store.db, exp.run.id);
+    // A new run's stored frames are exactly the uploaded ones; a repeat keeps the rows stored first.
+    await summarizeRun(ctx.store.db, exp.run.id, existed ? undefined : exp.measurements);
     req.log.info({ run: exp.run.id, measurements: exp.measurements.length, created: !existed }, 'run ingested');
     return reply.status(existed ? 200 : 201).send({ run_id: exp.run.id, created: !existed, measurements: exp.measurements.length });
   });

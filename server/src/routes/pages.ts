@@ -26,7 +26,8 @@ export function registerPageRoutes(app: App, ctx: ServerContext): void {
 
   app.get('/', { schema: { querystring: Type.Object({ suite: Type.Optional(Name) }) } }, async (req, reply) => {
     const suite = req.query.suite ?? 'nightly';
-    return reply.type(HTML).send(homePage(suite, await homeDevices(db, suite)));
+    const suites = (await db.all<{ suite: string }>('SELECT DISTINCT suite FROM runs ORDER BY suite')).map((r) => r.suite);
+    return reply.type(HTML).send(homePage(suite, suites, await homeDevices(db, suite)));
   });
 
   app.get('/runs', { schema: { querystring: RunsQuery } }, async (req, reply) => {

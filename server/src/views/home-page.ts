@@ -3,7 +3,7 @@ import type { HomeDevice } from '../queries/home.ts';
 import { deltaPct, kindBadge, layout, num, statusBadge, when } from './layout.ts';
 
 /** Latest run of a suite per device: status, latency vs the run before, IoU by lighting. */
-export function homePage(suite: string, devices: HomeDevice[]): string {
+export function homePage(suite: string, suites: string[], devices: HomeDevice[]): string {
   const rows = devices.map((d) => html`<tr>
     <td><a href="/devices/${encodeURIComponent(d.serial)}">${d.model ?? d.serial}</a><div class="sub">${d.manufacturer ?? ''} · ${d.serial}</div></td>
     <td>${kindBadge(d.virtual)}</td>
@@ -14,7 +14,8 @@ export function homePage(suite: string, devices: HomeDevice[]): string {
     <td class="n">${num(d.latest.iou_mean, 3)}</td>
     <td class="n">${d.latest.thermal_excluded}</td>
   </tr>`);
-  const body = devices.length === 0
+  const suiteLinks = html`<p class="filters">suite: ${suites.map((s, i) => html`${i ? ' · ' : ''}${s === suite ? html`<b>${s}</b>` : html`<a href="/?suite=${encodeURIComponent(s)}">${s}</a>`}`)}</p>`;
+  const body = html`${suites.length > 1 ? suiteLinks : ''}${devices.length === 0
     ? html`<p class="empty">No finished <b>${suite}</b> run in the store yet. Run <code>rio-farm run --suite ${suite}</code>, or pick another suite on the <a href="/runs">runs</a> page.</p>`
     : html`<table class="grid" id="home-table">
   <thead><tr><th>device</th><th>kind</th><th>latest ${suite}</th><th>status</th><th>p50 ms (vs previous)</th><th>p90 ms (vs previous)</th><th>IoU mean</th><th>thermal-excluded frames</th></tr></thead>
@@ -22,6 +23,6 @@ export function homePage(suite: string, devices: HomeDevice[]): string {
 <section class="charts two">
   <figure><figcaption>Latency p50 (ms): latest vs previous run — click a bar for its run</figcaption><canvas id="latency-chart"></canvas></figure>
   <figure><figcaption>IoU by lighting, latest run — click a bar for those frames</figcaption><canvas id="iou-chart"></canvas></figure>
-</section>`;
+</section>`}`;
   return layout({ title: `Latest ${suite} per device`, body, script: devices.length ? 'home.js' : undefined, data: { suite, devices } });
 }
