@@ -133,3 +133,12 @@ test('several heat peaks inside one mask blob are one card', () => {
   assert.equal(d.length, 1);
   assertSameQuad(d[0]!.quad, axisAligned);
 });
+
+test('touching cards whose masks merge keep their own regression quads', () => {
+  const left: Quad = [[200, 200], [600, 200], [600, 440], [200, 440]];
+  const right: Quad = [[600, 260], [1000, 260], [1000, 500], [600, 500]];
+  const d = detections(detect(paintOutputs(W, H, [{ quad: left, score: 0.9 }, { quad: right, score: 0.8 }])));
+  assert.equal(d.length, 2);
+  assertSameQuad(d[0]!.quad, left);
+  assertSameQuad(d[1]!.quad, right);
+});

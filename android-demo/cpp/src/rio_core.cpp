@@ -218,11 +218,18 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
         refined.push_back(d);
         continue;
       }
-      if (owner[found] >= 0) continue;
-      owner[found] = static_cast<int>(refined.size());
       Quad qm = offsetOutward(contourQuad(contours[found]), 0.5f);
       Quad qf;
       for (int k = 0; k < 4; ++k) qf[k] = cv::Point2f((qm[k].x + 0.5f) * mx, (qm[k].y + 0.5f) * my);
+      // A blob that disagrees with a proper regression quad is not this card alone (touching cards
+      // merge into one blob): trust the regression for it.
+      if (regressionOrdered && quadIoU(qf, ref) < 0.5f) {
+        d.quad = ref;
+        refined.push_back(d);
+        continue;
+      }
+      if (owner[found] >= 0) continue;
+      owner[found] = static_cast<int>(refined.size());
       // Without a usable regression quad the mask quad keeps the top-left-most-first order.
       d.quad = regressionOrdered ? alignTo(qf, ref) : qf;
       d.from_mask = true;
