@@ -10,7 +10,13 @@ function readModelFile(path: string): Uint8Array {
   }
 }
 
-/** Registers `rio-farm model`: convert (ONNX → TFLite). The logic lives in android-demo/model/. */
+// Model code is imported lazily: onnxruntime, LiteRT.js and the C++ core are heavy for other commands.
+/** The committed release model, used when no path is given. */
+const RELEASE = { onnx: 'android-demo/model/release/rio.onnx', tflite: 'android-demo/model/release/rio.tflite', stateDict: 'android-demo/model/release/rio.pt' };
+/** The committed fp32 model must match ONNX to this (issue 4). */
+const PARITY_MAX_ABS = 1e-4;
+
+/** Registers `rio-farm model`: convert, parity, eval, table. The logic lives in android-demo/model/. */
 export function registerModel(program: Command): void {
   const model = program.command('model').description('RIO model tools: ONNX → TFLite conversion, parity, size/quantisation table');
 
@@ -26,5 +32,69 @@ export function registerModel(program: Command): void {
       writeFileSync(output, result.tflite);
       const ops = Object.entries(result.onnxOps).map(([k, v]) => `${k}×${v}`).join(' ');
       process.stdout.write(`${output}: ${result.tflite.length} bytes, ${result.tfliteOperators} TFLite operators (from ONNX ${ops})\n`);
+    });
+
+  model.command('parity')
+    .description('run ONNX (onnxruntime-node) and TFLite (LiteRT.js) on the same frames; exit 1 above --max-abs')
+    .argument('[in.onnx]', 'ONNX model', RELEASE.onnx)
+    .argument('[model.tflite]', 'converted model', RELEASE.tflite)
+    .option('--suite <name>', 'scenario suite whose frames to use', 'smoke')
+    .option('--limit <n>', 'first N frames only', (v) => Number(v))
+    .option('--max-abs <x>', 'fail above this max abs error', (v) => Number(v), PARITY_MAX_ABS)
+    .option('--json', 'print the report as JSON')
+    .action(async (onnxPath: string, tflitePath: string, opts: { suite: string; limit?: number; maxAbs: number; json?: boolean }) => {
+      const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
+      const { loadRunner } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
+      const { measureParity } = await import('../../../../android-demo/model/evaluation/parity.ts');
+      const frames = await loadEvalFrames(opts.suite, opts.limit);
+      const onnx = await loadRunner(onnxPath), tflite = await loadRunner(tflitePath);
+      const r = await measureParity(onnx, tflite, frames);
+      tflite.close();
+      if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      else {
+        process.stdout.write(`parity ${onnxPath} vs ${tflitePath} on ${r.frames} ${opts.suite} frames\n`);
+        for (const o of r.outputs) process.stdout.write(`  ${o.output.padEnd(8)} max abs ${o.maxAbs.toExponential(2)}  mean abs ${o.meanAbs.toExponential(2)}  (worst ${o.worstFrame})\n`);
+        process.stdout.write(`  quad IoU ONNX vs TFLite: mean ${r.quadIoUMean?.toFixed(6) ?? '-'} min ${r.quadIoUMin?.toFixed(6) ?? '-'}; detection-count mismatches ${r.countMismatches}\n`);
+      }
+      if (!(r.maxAbs <= opts.maxAbs)) throw new RioError('BELOW_BAR', `max abs error ${r.maxAbs.toExponential(2)} > ${opts.maxAbs}`);
+    });
+
+  model.command('eval')
+    .description('median crop IoU per lighting condition, detection and false-detection rates of one model')
+    .argument('[model]', '.onnx or .tflite', RELEASE.tflite)
+    .option('--suite <name>', 'evaluation suite (never train)', 'nightly')
+    .option('--limit <n>', 'first N frames only', (v) => Number(v))
+    .option('--json', 'print the report as JSON')
+    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean }) => {
+      if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
+      const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
+      const { loadRunner } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
+      const { measureQuality, qualityBarMisses } = await import('../../../../android-demo/model/evaluation/quality.ts');
+      const { formatQuality } = await import('../../../../android-demo/model/evaluation/size-table.ts');
+      const frames = await loadEvalFrames(opts.suite, opts.limit);
+      const runner = await loadRunner(path);
+      const q = await measureQuality(runner, frames);
+      runner.close();
+      const misses = qualityBarMisses(q);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ...q, misses }, null, 2)}\n`);
+      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames\n${formatQuality(q)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
+    });
+
+  model.command('table')
+    .description('sizes (state dict, ONNX, TFLite fp32/fp16/int8) with crop IoU per condition and latency per variant')
+    .option('--onnx <path>', 'ONNX model', RELEASE.onnx)
+    .option('--tflite <path>', 'fp32 TFLite model', RELEASE.tflite)
+    .option('--state-dict <path>', 'PyTorch state dict', RELEASE.stateDict)
+    .option('--suite <name>', 'evaluation suite', 'nightly')
+    .option('--limit <n>', 'first N frames only', (v) => Number(v))
+    .option('--json', 'print the table as JSON')
+    .action(async (opts: { onnx: string; tflite: string; stateDict: string; suite: string; limit?: number; json?: boolean }) => {
+      if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
+      const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
+      const { buildSizeTable, formatSizeTable } = await import('../../../../android-demo/model/evaluation/size-table.ts');
+      const frames = await loadEvalFrames(opts.suite, opts.limit);
+      const table = await buildSizeTable({ onnx: opts.onnx, tflite: opts.tflite, stateDict: opts.stateDict }, frames);
+      if (opts.json) process.stdout.write(`${JSON.stringify(table, null, 2)}\n`);
+      else process.stdout.write(`median crop IoU per lighting condition on ${table.frames} ${opts.suite} frames; latency = LiteRT.js/onnxruntime on this host, single thread\n${formatSizeTable(table)}\n`);
     });
 }

@@ -1,0 +1,80 @@
+/**
+ * One interface over the two runtimes the model tools compare: onnxruntime-node for .onnx and
+ * LiteRT.js for .tflite, both fed the contract's NHWC input and returning outputs by name.
+ * Post-processing is the app's C++ core (android-demo/cpp), never a re-implementation.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import modelIo from '../../contract/model-io.json' with { type: 'json' };
+import { detect } from '../../cpp/rio-core.ts';
+import { RioError } from '../../../harness/src/errors.ts';
+import type { Quad } from '../../../harness/src/metrics/quad.ts';
+import { loadTflite, type FloatTensor } from '../runtime/litert.ts';
+import { loadOnnx } from '../runtime/onnx.ts';
+
+export const INPUT_SHAPE = modelIo.input.shape;
+export const OUTPUT_NAMES = modelIo.outputs.map((o) => o.name);
+
+export interface ModelRunner {
+  readonly kind: 'onnx' | 'tflite';
+  readonly bytes: number;
+  /** Runs one frame; `ms` is the inference time alone. */
+  run(input: Float32Array): Promise<{ outputs: Record<string, FloatTensor>; ms: number }>;
+  close(): void;
+}
+
+export interface Detection { quad: Quad; score: number }
+
+/** Loads a model file by extension and checks it speaks the contract's tensor names. */
+export async function loadRunner(path: string): Promise<ModelRunner> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new RioError('NOT_FOUND', `cannot read ${path}: ${(err as Error).message}`, { file: path });
+  }
+  if (path.endsWith('.onnx')) {
+    const model = await loadOnnx(bytes);
+    checkOutputs(path, model.outputs);
+    return {
+      kind: 'onnx', bytes: bytes.length,
+      async run(input) {
+        const t = performance.now();
+        const outputs = await model.run([{ shape: INPUT_SHAPE, data: input }]);
+        return { outputs, ms: performance.now() - t };
+      },
+      close() {},
+    };
+  }
+  if (path.endsWith('.tflite')) {
+    const model = await loadTflite(bytes);
+    checkOutputs(path, model.outputs.map((o) => o.name));
+    return {
+      kind: 'tflite', bytes: bytes.length,
+      async run(input) {
+        const t = performance.now();
+        const outputs = await model.run([input]);
+        return { outputs, ms: performance.now() - t };
+      },
+      close: () => model.delete(),
+    };
+  }
+  throw new RioError('BAD_ARGUMENT', `${path}: expected a .onnx or .tflite file`, { file: path });
+}
+
+function checkOutputs(path: string, names: readonly string[]): void {
+  const missing = OUTPUT_NAMES.filter((n) => !names.includes(n));
+  if (missing.length) throw new RioError('BAD_MODEL', `${path} lacks output(s) ${missing.join(', ')} of model-io.json (has ${names.join(', ')})`, { file: path });
+}
+
+/** The app's post-processing (C++ core: peaks, NMS, mask refinement) on one frame's outputs. */
+export function postprocess(outputs: Record<string, FloatTensor>, frameWidth: number, frameHeight: number): Detection[] {
+  const r = detect({
+    heat: outputs.heat!.data, heatShape: [...outputs.heat!.shape],
+    corners: outputs.corners!.data, cornersShape: [...outputs.corners!.shape],
+    mask: outputs.mask!.data, maskShape: [...outputs.mask!.shape],
+    frameWidth, frameHeight,
+  });
+  if (r.error) throw new RioError('BAD_MODEL', `post-processing rejected the outputs: ${r.error.code}: ${r.error.message}`);
+  return r.detections.map((d) => ({ quad: d.quad as unknown as Quad, score: d.score }));
+}

@@ -1,0 +1,79 @@
+/**
+ * Crop quality of one model on evaluation frames, per lighting condition: median crop IoU over
+ * card frames, detection rate over required cards, false-detection rate over negative frames,
+ * and mean inference latency. Matching and IoU are the harness's (crop-match.ts / quad.ts).
+ */
+import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
+import { inputOf, type EvalFrame } from './eval-frames.ts';
+import { postprocess, type ModelRunner } from './model-runner.ts';
+
+export interface ConditionQuality {
+  condition: string;
+  cardFrames: number;
+  negativeFrames: number;
+  iouMedian: number | null;
+  detectionRate: number | null;
+  falseDetectionRate: number | null;
+}
+
+export interface QualityReport {
+  rows: ConditionQuality[];
+  all: ConditionQuality;
+  meanInferMs: number;
+}
+
+export const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Acc { ious: number[]; cards: number; matched: number; negatives: number; negativesWithDetection: number }
+
+export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[]): Promise<QualityReport> {
+  const byCondition = new Map<string, Acc>();
+  const all: Acc = { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
+  let ms = 0;
+  for (const f of frames) {
+    const r = await runner.run(inputOf(f));
+    ms += r.ms;
+    const detections = postprocess(r.outputs, f.width, f.height);
+    const acc = byCondition.get(f.condition) ?? { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
+    byCondition.set(f.condition, acc);
+    for (const a of [acc, all]) {
+      if (f.negative) {
+        a.negatives++;
+        if (detections.length > 0) a.negativesWithDetection++;
+        continue;
+      }
+      const m = matchCrops(detections, f.cards);
+      if (m.iou === null) continue; // no card required (mostly out of frame)
+      a.ious.push(m.iou);
+      a.cards += m.cards;
+      a.matched += m.matched;
+    }
+  }
+  const row = (condition: string, a: Acc): ConditionQuality => ({
+    condition, cardFrames: a.ious.length, negativeFrames: a.negatives, iouMedian: median(a.ious),
+    detectionRate: a.cards ? a.matched / a.cards : null,
+    falseDetectionRate: a.negatives ? a.negativesWithDetection / a.negatives : null,
+  });
+  return {
+    rows: [...byCondition.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, a]) => row(c, a)),
+    all: row('all', all),
+    meanInferMs: ms / Math.max(1, frames.length),
+  };
+}
+
+/** The issue's quality bar: daylight ≥ 0.90, every other condition ≥ 0.80, detection ≥ 95%, false ≤ 5%. */
+export function qualityBarMisses(q: QualityReport): string[] {
+  const misses: string[] = [];
+  for (const r of q.rows) {
+    const bar = r.condition === 'daylight' ? 0.9 : 0.8;
+    if (r.iouMedian !== null && r.iouMedian < bar) misses.push(`${r.condition}: median IoU ${r.iouMedian.toFixed(3)} < ${bar}`);
+  }
+  if (q.all.detectionRate !== null && q.all.detectionRate < 0.95) misses.push(`detection rate ${(100 * q.all.detectionRate).toFixed(1)}% < 95%`);
+  if (q.all.falseDetectionRate !== null && q.all.falseDetectionRate > 0.05) misses.push(`false detections ${(100 * q.all.falseDetectionRate).toFixed(1)}% > 5%`);
+  return misses;
+}

@@ -1,0 +1,85 @@
+/**
+ * The size / quantisation table: bytes per representation (PyTorch state dict, ONNX, TFLite
+ * fp32 / fp16 / int8 dynamic-range) and, per runnable variant, crop quality per lighting condition
+ * and mean inference latency on the same evaluation frames — so the price of quantisation shows.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertOnnxToTflite } from '../converter/convert.ts';
+import type { EvalFrame } from './eval-frames.ts';
+import { loadRunner } from './model-runner.ts';
+import { measureQuality, type QualityReport } from './quality.ts';
+
+export interface VariantRow {
+  variant: string;
+  bytes: number;
+  quality: QualityReport | null;
+}
+
+export interface SizeTable {
+  rows: VariantRow[];
+  conditions: string[];
+  frames: number;
+}
+
+export interface SizeTableInputs {
+  stateDict?: string;
+  onnx: string;
+  /** The committed fp32 .tflite; fp16 and int8 variants are converted from `onnx`. */
+  tflite: string;
+}
+
+export async function buildSizeTable(inputs: SizeTableInputs, frames: readonly EvalFrame[]): Promise<SizeTable> {
+  const dir = mkdtempSync(join(tmpdir(), 'rio-table-'));
+  try {
+    const onnxBytes = readFileSync(inputs.onnx);
+    const variants: [string, string][] = [['ONNX (onnxruntime, reference)', inputs.onnx], ['TFLite fp32', inputs.tflite]];
+    for (const [name, opts] of [['TFLite fp16', { fp16: true }], ['TFLite int8 dynamic-range', { int8Weights: true }]] as const) {
+      const path = join(dir, `${name.replace(/\W+/g, '_')}.tflite`);
+      writeFileSync(path, convertOnnxToTflite(onnxBytes, opts).tflite);
+      variants.push([name, path]);
+    }
+    const rows: VariantRow[] = [];
+    if (inputs.stateDict) rows.push({ variant: 'PyTorch state dict', bytes: statSync(inputs.stateDict).size, quality: null });
+    for (const [variant, path] of variants) {
+      const runner = await loadRunner(path);
+      try {
+        rows.push({ variant, bytes: runner.bytes, quality: frames.length ? await measureQuality(runner, frames) : null });
+      } finally {
+        runner.close();
+      }
+    }
+    const conditions = [...new Set(rows.flatMap((r) => r.quality?.rows.map((c) => c.condition) ?? []))].sort();
+    return { rows, conditions, frames: frames.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
+const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
+
+/** Plain-text table: sizes, then median crop IoU per condition, then rates and latency. */
+export function formatSizeTable(t: SizeTable): string {
+  const header = ['representation', 'bytes', ...t.conditions, 'all', 'detect', 'false', 'ms/frame'];
+  const lines = t.rows.map((r) => {
+    const q = r.quality;
+    const byCond = new Map(q?.rows.map((c) => [c.condition, c]) ?? []);
+    return [r.variant, String(r.bytes), ...t.conditions.map((c) => num(byCond.get(c)?.iouMedian ?? null)),
+      num(q?.all.iouMedian ?? null), pct(q?.all.detectionRate ?? null), pct(q?.all.falseDetectionRate ?? null),
+      q ? q.meanInferMs.toFixed(1) : '-'];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [fmt(header), ...lines.map(fmt)].join('\n');
+}
+
+/** Per-condition quality table of one model (median IoU, detection, false detections, frames). */
+export function formatQuality(q: QualityReport): string {
+  const header = ['condition', 'card frames', 'median IoU', 'detected', 'neg frames', 'false det'];
+  const lines = [...q.rows, q.all].map((r) => [r.condition, String(r.cardFrames), num(r.iouMedian), pct(r.detectionRate), String(r.negativeFrames), pct(r.falseDetectionRate)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [fmt(header), ...lines.map(fmt), `mean inference ${q.meanInferMs.toFixed(1)} ms/frame`].join('\n');
+}
