@@ -52,13 +52,17 @@ function fbm(w: number, h: number, cellPx: number, octaves: number, rng: Rng): F
 }
 
 type RGB = [number, number, number];
-const mix = (a: RGB, b: RGB, t: number): RGB => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 
-function fill(w: number, h: number, colourAt: (x: number, y: number, i: number) => RGB): Float32Array {
+/** Fills a texture; `colourAt` returns a blend t between colours a and b and a brightness factor f. */
+function fill(w: number, h: number, a: RGB, b: RGB, colourAt: (x: number, y: number, i: number, out: Float64Array) => void): Float32Array {
   const data = new Float32Array(w * h * 3);
+  const tf = new Float64Array(2);
   for (let y = 0, i = 0; y < h; y++) for (let x = 0; x < w; x++, i++) {
-    const c = colourAt(x, y, i);
-    data[i * 3] = c[0]; data[i * 3 + 1] = c[1]; data[i * 3 + 2] = c[2];
+    colourAt(x, y, i, tf);
+    const t = tf[0]!, f = tf[1]!;
+    data[i * 3] = (a[0] + (b[0] - a[0]) * t) * f;
+    data[i * 3 + 1] = (a[1] + (b[1] - a[1]) * t) * f;
+    data[i * 3 + 2] = (a[2] + (b[2] - a[2]) * t) * f;
   }
   return data;
 }
@@ -66,15 +70,17 @@ function fill(w: number, h: number, colourAt: (x: number, y: number, i: number) 
 function wood(e: PlaneExtent, rng: Rng): Float32Array {
   const { widthPx: w, heightPx: h, pxPerMm: s } = e;
   const light = hexToLinear(rng.pick(['#c8955c', '#b07845', '#d9b27c', '#8a5a36', '#a0683c']));
-  const dark = light.map((v) => v * rng.range(0.35, 0.55)) as RGB;
-  const warp = fbm(w, h, 60 * s, 3, rng);
-  const fine = valueNoise(w, h, Math.max(1, 0.6 * s), rng);
-  const plank = rng.range(90, 160) * s, freq = rng.range(0.5, 0.9) / s;
-  return fill(w, h, (x, y, i) => {
-    const grain = 0.5 + 0.5 * Math.sin((y + warp[i]! * 40 * s) * freq + Math.floor(y / plank) * 7.3);
-    const gap = (y % plank) < 0.6 * s ? 0.35 : 1;
-    const c = mix(light, dark, Math.pow(grain, 3) * 0.8 + fine[i]! * 0.2);
-    return [c[0] * gap, c[1] * gap, c[2] * gap];
+  const dark = light.map((v) => v * rng.range(0.45, 0.65)) as RGB;
+  // Grain runs along x: a gentle large-scale waviness, fine streaks, and planks of slightly different tone.
+  const warp = fbm(w, h, 80 * s, 2, rng);
+  const streak = valueNoise(w, h, Math.max(1, 0.8 * s), rng);
+  const plank = rng.range(90, 160) * s, freq = rng.range(0.6, 1.2) / s;
+  const tones = Array.from({ length: 64 }, () => rng.range(0.85, 1.12));
+  return fill(w, h, light, dark, (x, y, i, out) => {
+    const p = Math.floor(y / plank);
+    const grain = 0.5 + 0.5 * Math.sin((y + warp[i]! * 6 * s + x * 0.015) * freq + p * 7.3);
+    out[0] = grain * grain * 0.55 + streak[((i / w) | 0) * w + ((x * 0.05) | 0)]! * 0.45;
+    out[1] = ((y % plank) < 0.6 * s ? 0.35 : 1) * tones[p & 63]!; // plank gap and tone
   });
 }
 
@@ -85,11 +91,11 @@ function whitePaper(e: PlaneExtent, rng: Rng): Float32Array {
   const shade = fbm(w, h, 120 * s, 2, rng), fibre = valueNoise(w, h, Math.max(1, 0.4 * s), rng);
   // A second sheet overlaps the first: its edge is a faint line, as on a real desk of papers.
   const ex = rng.range(0.2, 0.8) * w, ang = rng.range(-0.3, 0.3);
-  return fill(w, h, (x, y, i) => {
+  return fill(w, h, tint, tint, (x, y, i, out) => {
     const d = (x - ex) - (y - h / 2) * ang;
     const edge = Math.abs(d) < 0.5 * s ? 0.82 : d > 0 ? 1.02 : 1;
-    const v = base * (0.93 + 0.07 * shade[i]!) * (0.985 + 0.03 * fibre[i]!) * edge;
-    return [v * tint[0], v * tint[1], v * tint[2]];
+    out[0] = 0;
+    out[1] = base * (0.93 + 0.07 * shade[i]!) * (0.985 + 0.03 * fibre[i]!) * edge;
   });
 }
 
@@ -98,10 +104,10 @@ function darkCloth(e: PlaneExtent, rng: Rng): Float32Array {
   const base = hexToLinear(rng.pick(['#22252b', '#1b2233', '#2a1f1f', '#1f2a22', '#303030']));
   const folds = fbm(w, h, 80 * s, 3, rng), fuzz = valueNoise(w, h, Math.max(1, 0.5 * s), rng);
   const weave = (2 * Math.PI) / Math.max(2, 1.2 * s);
-  return fill(w, h, (x, y, i) => {
+  return fill(w, h, base, base, (x, y, i, out) => {
     const wv = 0.85 + 0.15 * Math.sin(x * weave) * Math.sin(y * weave);
-    const f = (0.55 + 0.9 * folds[i]!) * wv * (0.9 + 0.2 * fuzz[i]!);
-    return [base[0] * f, base[1] * f, base[2] * f];
+    out[0] = 0;
+    out[1] = (0.55 + 0.9 * folds[i]!) * wv * (0.9 + 0.2 * fuzz[i]!);
   });
 }
 
@@ -111,13 +117,13 @@ function patternedCloth(e: PlaneExtent, rng: Rng): Float32Array {
   const b = hexToLinear(rng.pick(['#f4f1e8', '#fdebd0', '#e8f6f3', '#f5eef8']));
   const kind = rng.int(0, 2), period = rng.range(8, 22) * s;
   const folds = fbm(w, h, 90 * s, 2, rng);
-  return fill(w, h, (x, y, i) => {
+  return fill(w, h, b, a, (x, y, i, out) => {
     let t: number;
     if (kind === 0) t = ((Math.floor(x / period) + Math.floor(y / period)) & 1) ? 0.85 : ((Math.floor(x / period) & 1) ? 0.45 : 0.1); // gingham
     else if (kind === 1) { const dx = (x % period) - period / 2, dy = (y % period) - period / 2; t = dx * dx + dy * dy < (period * 0.25) ** 2 ? 1 : 0; } // dots
     else t = (Math.floor((x + y) / (period * 0.7)) & 1) ? 1 : 0; // diagonal stripes
-    const c = mix(b, a, t), f = 0.7 + 0.5 * folds[i]!;
-    return [c[0] * f, c[1] * f, c[2] * f];
+    out[0] = t;
+    out[1] = 0.7 + 0.5 * folds[i]!;
   });
 }
 

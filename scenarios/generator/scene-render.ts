@@ -69,6 +69,7 @@ export function renderScene(width: number, height: number, planeToFrame: Mat3, p
   // plane → texture texel
   const s = plane?.pxPerMm ?? 1, ox = plane?.originMm[0] ?? 0, oy = plane?.originMm[1] ?? 0;
   const px = new Float32Array(3);
+  const pd = plane && plane.width > 1 && plane.height > 1 ? plane.data : null, pw = plane?.width ?? 0, ph = plane?.height ?? 0;
   for (let y = 0; y < height; y++) {
     const fy = y + 0.5;
     let nx = M[0] * 0.5 + M[1] * fy + M[2];
@@ -77,9 +78,22 @@ export function renderScene(width: number, height: number, planeToFrame: Mat3, p
     for (let x = 0; x < width; x++, nx += M[0], ny += M[3], nw += M[6]) {
       const i = y * width + x;
       const X = nx / nw, Y = ny / nw;
-      if (plane) sampleMirror(plane, (X - ox) * s - 0.5, (Y - oy) * s - 0.5, px);
-      else px[0] = px[1] = px[2] = 0;
-      let r = px[0]!, g = px[1]!, b = px[2]!;
+      let r = 0, g = 0, b = 0;
+      if (pd) {
+        // Bilinear desk sample, mirrored beyond the texture (inlined: this is the hottest loop).
+        let tx = (X - ox) * s - 0.5, ty = (Y - oy) * s - 0.5;
+        if (tx < 0 || tx > pw - 1) tx = mirror(tx, pw);
+        if (ty < 0 || ty > ph - 1) ty = mirror(ty, ph);
+        let x0 = tx | 0, y0 = ty | 0;
+        if (x0 > pw - 2) x0 = pw - 2;
+        if (y0 > ph - 2) y0 = ph - 2;
+        const ax = tx - x0, ay = ty - y0;
+        const i00 = (y0 * pw + x0) * 3, i01 = i00 + pw * 3;
+        const w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
+        r = pd[i00]! * w00 + pd[i00 + 3]! * w10 + pd[i01]! * w01 + pd[i01 + 3]! * w11;
+        g = pd[i00 + 1]! * w00 + pd[i00 + 4]! * w10 + pd[i01 + 1]! * w01 + pd[i01 + 4]! * w11;
+        b = pd[i00 + 2]! * w00 + pd[i00 + 5]! * w10 + pd[i01 + 2]! * w01 + pd[i01 + 5]! * w11;
+      }
       for (let k = 0; k < cards.length; k++) {
         const box = cardBoxes[k]!;
         if (x < box[0] || x > box[2] || y < box[1] || y > box[3]) continue;

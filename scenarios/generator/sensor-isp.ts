@@ -8,7 +8,10 @@ import { meanIlluminant } from './scene-light.ts';
 import { normalTable } from './rng.ts';
 import type { LightingParams } from './conditions.ts';
 
-const NORMALS = normalTable(0x5eed);
+/** 2^20 standard normals; a frame reads them from two seeded offsets (cheaper than a PRNG per value). */
+const NORMAL_BITS = 20;
+const NORMALS = normalTable(0x5eed, 1 << NORMAL_BITS);
+const MASK = (1 << NORMAL_BITS) - 1;
 const TONE_STEPS = 4096;
 
 /** Linear [0,1] → sRGB byte with the S-curve, as a lookup table. */
@@ -30,15 +33,18 @@ export function sensorAndIsp(rgb: Float32Array, p: LightingParams, noiseSeed: nu
   const est = e.map((v) => 1 + (v - 1) * p.awb);
   const wb = [est[1]! / est[0]!, 1, est[1]! / est[2]!];
   const tone = toneTable(p.contrast);
-  let st = noiseSeed | 1;
-  for (let i = 0; i < rgb.length; i++) {
-    const n = Math.max(0, rgb[i]! * expo * fw); // electrons
-    st ^= st << 13; st ^= st >>> 17; st ^= st << 5;
-    const z1 = NORMALS[st & 0xffff]!, z2 = NORMALS[(st >>> 16) & 0xffff]!;
-    let v = (n + Math.sqrt(n) * z1 + read * z2) * scale;
-    v = v < 0 ? 0 : v > 1 ? 1 : v; // the ADC clips at full scale
-    v *= wb[i % 3]!;
-    out[i] = tone[v >= 1 ? TONE_STEPS : (v * TONE_STEPS + 0.5) | 0]!;
+  const wbR = wb[0]!, wbB = wb[2]!;
+  // Two independent offsets into the table: shot noise and read noise must not be correlated.
+  let o1 = noiseSeed & MASK, o2 = ((noiseSeed >>> 7) * 2654435761) & MASK;
+  for (let i = 0; i < rgb.length; i += 3) {
+    for (let c = 0; c < 3; c++) {
+      const n = rgb[i + c]! * expo * fw; // electrons
+      o1 = (o1 + 1) & MASK; o2 = (o2 + 3) & MASK;
+      let v = ((n > 0 ? n + Math.sqrt(n) * NORMALS[o1]! : 0) + read * NORMALS[o2]!) * scale;
+      v = v < 0 ? 0 : v > 1 ? 1 : v; // the ADC clips at full scale
+      if (c === 0) v *= wbR; else if (c === 2) v *= wbB;
+      out[i + c] = tone[v >= 1 ? TONE_STEPS : (v * TONE_STEPS + 0.5) | 0]!;
+    }
   }
   return out;
 }
