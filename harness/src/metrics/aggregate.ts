@@ -4,7 +4,7 @@
  * flagged ones are counted): throttled numbers must not silently slow a series.
  */
 import type { AggregateRow, MeasurementRow } from '../store/rows.ts';
-import { mean, quantileSorted, std } from '../stats/descriptive.ts';
+import { mean, quantile, quantileSorted, std } from '../stats/descriptive.ts';
 import { bootstrapCI, seedFrom } from '../stats/bootstrap.ts';
 import { ALL_LIGHTING } from './lighting.ts';
 import { judge, type QualityBars } from './quality-bars.ts';
@@ -17,7 +17,7 @@ export interface AggregateOptions {
   includeThermal?: boolean;
 }
 
-const q = (p: number) => (xs: readonly number[]) => quantileSorted([...xs].sort((a, b) => a - b), p);
+const q = (p: number) => (xs: readonly number[]) => quantile(xs, p);
 const orNull = (v: number) => (Number.isFinite(v) ? v : null);
 
 export function computeAggregates(rows: readonly MeasurementRow[], opts: AggregateOptions): AggregateRow[] {

@@ -17,7 +17,7 @@ export function std(xs: readonly number[]): number {
 }
 
 /** Quantile of sorted values with linear interpolation (R type 7, numpy's default). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
@@ -25,8 +25,9 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-export function quantile(xs: readonly number[], q: number): number {
-  return quantileSorted([...xs].sort((a, b) => a - b), q);
+export function quantile(xs: ArrayLike<number>, q: number): number {
+  // A typed array sorts numerically and far faster than Array#sort with a comparator (bootstraps call this a lot).
+  return quantileSorted(Float64Array.from(xs).sort(), q);
 }
 
-export const median = (xs: readonly number[]) => quantile(xs, 0.5);
+export const median = (xs: ArrayLike<number>) => quantile(xs, 0.5);
