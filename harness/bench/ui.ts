@@ -68,10 +68,12 @@ function suiteWallTime(devices: number): { ms: number; exit: number } {
   const outDir = mkdtempSync(join(tmpdir(), 'rio-bench-ui-suite-'));
   const t = performance.now();
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/@wdio/cli/bin/wdio.js'), 'run', 'wdio.conf.ts'], {
-    cwd: ROOT, stdio: 'ignore',
+    cwd: ROOT, encoding: 'utf8',
     env: { ...process.env, RIO_UI_VDEVICES: String(devices), RIO_UI_OUT: outDir, RIO_FARM_DB: `sqlite:${join(outDir, 'bench.db')}` },
   });
   const ms = performance.now() - t;
+  // a failed run's reason matters more than its time: show the failing lines
+  if (r.status !== 0) console.error(`${devices} vdevice(s): exit ${r.status}\n${`${r.stdout}${r.stderr}`.split('\n').filter((l) => /✖|Error|failing/.test(l)).join('\n')}`);
   rmSync(outDir, { recursive: true, force: true });
   return { ms, exit: r.status ?? -1 };
 }

@@ -19,8 +19,12 @@ import { pickUiScenarios, UI_LIGHTINGS } from './ui-scenarios.ts';
 import { PLAN_ENV, writePlan, type UiPlan, type UiScenario } from './ui-plan.ts';
 import { capabilitiesFor } from './capabilities.ts';
 
-/** Frames per UI manifest: the preview loops over them; a few seconds at the twin's 5 fps. */
-const FRAMES_PER_SCENARIO = 12;
+/**
+ * Frames per UI manifest. The vdevice preview loops over them, so with several frames which one
+ * gets captured depends on timing and a spec's verdict would too; one frame keeps the UI specs
+ * deterministic. Frame-by-frame accuracy is what `rio-farm run` measures.
+ */
+const FRAMES_PER_SCENARIO = Number(process.env.RIO_UI_FRAMES ?? 1);
 const APP_PACKAGE = 'dev.riofarm.rio';
 
 export interface UiFarmOptions {

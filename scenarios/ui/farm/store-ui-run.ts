@@ -64,9 +64,9 @@ async function storeScenarioAttempts(store: Store, plan: UiPlan, serial: string,
         error_code: 'BELOW_BAR', error_message: r.error ?? null }, rows);
     }
     if (r.frameIndex !== undefined) {
-      await store.db.run(`INSERT INTO ui_measurements (attempt_id, run_id, serial, scenario_id, lighting, frame_index,
-        time_to_outline_ms, capture_to_crop_ms, crop_iou, crop_aspect, screenshot_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, plan.runId, serial, s.scenarioId, s.lighting, r.frameIndex, r.timeToOutlineMs ?? null, r.captureToCropMs ?? null,
+      await store.db.run(`INSERT INTO ui_measurements (attempt_id, run_id, serial, scenario_id, lighting, frame_index, launch_ms,
+        time_to_outline_ms, capture_to_crop_ms, crop_iou, crop_aspect, screenshot_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, plan.runId, serial, s.scenarioId, s.lighting, r.frameIndex, r.launchMs ?? null, r.timeToOutlineMs ?? null, r.captureToCropMs ?? null,
         r.cropIoU ?? null, r.cropAspect ?? null, r.screenshot ?? null]);
     }
   }

@@ -42,6 +42,9 @@ export interface UiAttemptRecord {
   outcome: 'ok' | 'product_failure' | 'infra_error';
   error?: string;
   frameIndex?: number;
+  /** `am start -W` until the preview is displayed (cold start) */
+  launchMs?: number;
+  /** `am start` issued → the card outline in the hierarchy */
   timeToOutlineMs?: number;
   captureToCropMs?: number;
   /** the captured quad (frame pixels) as the crop screen shows it */

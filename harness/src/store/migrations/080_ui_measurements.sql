@@ -8,6 +8,7 @@ CREATE TABLE ui_measurements (
   scenario_id TEXT NOT NULL,
   lighting TEXT NOT NULL,            -- the spec parameter: daylight | dim | backlit | glare
   frame_index INTEGER,
+  launch_ms DOUBLE PRECISION,        -- am start -W until the preview is displayed (cold start)
   time_to_outline_ms DOUBLE PRECISION, -- am start issued → card outline in the hierarchy
   capture_to_crop_ms DOUBLE PRECISION, -- Capture tapped → crop screen in the hierarchy
   crop_iou DOUBLE PRECISION,
