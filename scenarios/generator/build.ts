@@ -2,7 +2,9 @@
  * Building scenarios: reuse what the cache already holds (same spec hash, frames present), render
  * the rest (in a worker pool when there is enough work), store frames by content hash, write truth.
  */
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { planFrames, scenarioSetup, type FramePlan } from './frame-plan.ts';
@@ -13,8 +15,19 @@ import { cachedScenario, writeTruth } from './truth-file.ts';
 import type { ScenarioSpec } from './scenario-spec.ts';
 import type { BuiltScenario, TruthFrame } from './types.ts';
 
-/** Bump when rendering changes: every cached scenario is then rebuilt. */
+/** Bump when rendering changes in a way the source digest below cannot see (e.g. a new sharp). */
 export const GENERATOR_VERSION = 'rio-scenarios/1';
+
+/**
+ * Digest of the generator's own sources: any change to how frames are drawn invalidates the cache,
+ * so a stale frame can never be served for a current script.
+ */
+const SOURCE_DIGEST = (() => {
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.spec.ts')).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  return h.digest('hex');
+})();
 /** Frames per worker job: large enough to reuse a scenario's textures, small enough to balance. */
 const CHUNK_FRAMES = 24;
 /** Below this many frames to render, starting workers costs more than it saves. */
@@ -26,7 +39,7 @@ export interface BuildOptions {
 }
 
 export function specHash(spec: ScenarioSpec): string {
-  return createHash('sha256').update(GENERATOR_VERSION).update(JSON.stringify(spec)).digest('hex');
+  return createHash('sha256').update(GENERATOR_VERSION).update(SOURCE_DIGEST).update(JSON.stringify(spec)).digest('hex');
 }
 
 export async function buildScenarios(cache: string, specs: ScenarioSpec[], opts: BuildOptions = {}): Promise<BuiltScenario[]> {

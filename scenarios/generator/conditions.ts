@@ -71,7 +71,7 @@ export const CONDITIONS: Record<string, Condition> = {
   dim_indoor: { description: 'Dim room: little light, the camera raises gain', params: { light: 0.16, cct: 3800, gain: 2.4, exposure: 1.2, awb: 0.85 } },
   night: { description: 'Night / low light: high gain, shot and read noise, slow shutter', params: { light: 0.025, cct: 3200, gain: 14, exposure: 1.4, read_noise: 5, awb: 0.75, motion_px: 2, motion_angle: { uniform: [0, 180] } } },
   backlit: { description: 'Bright window behind the scene: subject underexposed, flare haze', params: { light: 0.4, backlight: 6, flare: 0.04, backlight_angle: { uniform: [200, 340] } } },
-  glare: { description: 'Specular highlight on the card (glossy cards saturate)', params: { glare: 1.6, glare_x: { uniform: [0.2, 0.8] }, glare_y: { uniform: [0.2, 0.8] }, glare_radius: { uniform: [0.07, 0.16] } } },
+  glare: { description: 'Specular highlight on the card (glossy cards saturate)', params: { glare: 2.2, glare_x: { uniform: [0.2, 0.8] }, glare_y: { uniform: [0.2, 0.8] }, glare_radius: { uniform: [0.08, 0.2] } } },
   hard_shadow: { description: 'Hard shadow (the phone\'s own) across the card', params: { shadow: 0.75, shadow_angle: { uniform: [0, 180] }, shadow_offset: { uniform: [-0.3, 0.3] }, shadow_soft: 3 } },
   tungsten: { description: 'Warm tungsten bulb ~2700 K, white balance only partly corrects', params: { light: 0.35, cct: 2700, gain: 2, awb: 0.55 } },
   fluorescent: { description: 'Cool fluorescent ~6500 K with a green tint', params: { light: 0.6, cct: 6500, tint: 0.12, awb: 0.5, gain: 1.4 } },

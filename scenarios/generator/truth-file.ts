@@ -50,14 +50,9 @@ const TRUTH_JSON_SCHEMA = {
 };
 const validateTruth = new Ajv({ allErrors: false, strict: false }).compile(TRUTH_JSON_SCHEMA);
 
-export interface TruthDoc {
+/** On disk a scenario is its BuiltScenario with frame files relative to the truth.json folder. */
+export interface TruthDoc extends Omit<BuiltScenario, 'truthPath' | 'frames'> {
   schema: typeof TRUTH_SCHEMA;
-  id: string;
-  suite: string;
-  conditions: string[];
-  background: string;
-  fps: number;
-  resolution: [number, number];
   spec_hash?: string;
   frames: (Omit<TruthFrame, 'path'> & { file: string })[];
 }
