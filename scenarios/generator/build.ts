@@ -22,10 +22,11 @@ export const GENERATOR_VERSION = 'rio-scenarios/1';
  * Digest of the generator's own sources: any change to how frames are drawn invalidates the cache,
  * so a stale frame can never be served for a current script.
  */
+const NOT_RENDERING = /\.spec\.ts$|^test-fixtures\.ts$|^contact-sheet\.ts$/;
 const SOURCE_DIGEST = (() => {
   const dir = dirname(fileURLToPath(import.meta.url));
   const h = createHash('sha256');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.spec.ts')).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && !NOT_RENDERING.test(n)).sort()) h.update(f).update(readFileSync(join(dir, f)));
   return h.digest('hex');
 })();
 /** Frames per worker job: large enough to reuse a scenario's textures, small enough to balance. */
