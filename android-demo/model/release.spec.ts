@@ -1,0 +1,54 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEvalFrames } from './evaluation/eval-frames.ts';
+import { loadRunner } from './evaluation/model-runner.ts';
+import { measureParity } from './evaluation/parity.ts';
+import { measureQuality } from './evaluation/quality.ts';
+
+const release = join(import.meta.dirname, 'release');
+const MAX_RELEASE_BYTES = 5 * 1024 * 1024;
+
+describe('the committed release model', () => {
+  it('keeps rio.onnx and rio.tflite under 5 MB with the sha256 the README states', () => {
+    const readme = readFileSync(join(import.meta.dirname, 'README.md'), 'utf8');
+    for (const file of ['rio.onnx', 'rio.tflite']) {
+      const path = join(release, file);
+      assert.ok(statSync(path).size <= MAX_RELEASE_BYTES, `${file} is ${statSync(path).size} bytes`);
+      const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
+      assert.ok(readme.includes(sha), `README.md does not state ${file}'s sha256 ${sha}`);
+    }
+  });
+
+  it('agrees between ONNX and TFLite to 1e-4 on every smoke frame, with identical post-processed quads', async () => {
+    const onnx = await loadRunner(join(release, 'rio.onnx'));
+    const tflite = await loadRunner(join(release, 'rio.tflite'));
+    try {
+      const frames = await loadEvalFrames('smoke');
+      const report = await measureParity(onnx, tflite, frames);
+      assert.equal(report.frames, frames.length);
+      for (const o of report.outputs) assert.ok(o.maxAbs <= 1e-4, `${o.output}: max abs ${o.maxAbs} on ${o.worstFrame}`);
+      assert.equal(report.countMismatches, 0);
+      if (report.quadIoUMin !== null) assert.ok(report.quadIoUMin > 0.99, `min quad IoU ${report.quadIoUMin}`);
+    } finally {
+      tflite.close();
+    }
+  });
+
+  it('reports crop quality per lighting condition on smoke frames through the shared post-processing', async () => {
+    const tflite = await loadRunner(join(release, 'rio.tflite'));
+    try {
+      const frames = await loadEvalFrames('smoke');
+      const q = await measureQuality(tflite, frames);
+      const conditions = new Set(frames.map((f) => f.condition));
+      assert.deepEqual(q.rows.map((r) => r.condition), [...conditions].sort());
+      assert.equal(q.all.cardFrames + q.all.negativeFrames <= frames.length, true);
+      assert.ok(q.all.negativeFrames > 0 && q.all.cardFrames > 0);
+      assert.ok(q.meanInferMs > 0);
+    } finally {
+      tflite.close();
+    }
+  });
+});
