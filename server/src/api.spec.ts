@@ -279,6 +279,7 @@ for (const kind of storeKinds()) {
       });
 
       test('stores a valid run once: 201, then 200 with no duplicate rows', async () => {
+        assert.equal((await ingest.inject({ url: '/api/home' })).json().devices.length, 0);
         const r = await post(payload, `Bearer ${TOKEN}`);
         assert.equal(r.statusCode, 201);
         assert.deepEqual(r.json(), { run_id: runs[5]!.id, created: true, measurements: 240 });
@@ -290,6 +291,7 @@ for (const kind of storeKinds()) {
         const detail = (await ingest.inject({ url: `/api/runs/${runs[5]!.id}` })).json();
         const original = (await app.inject({ url: `/api/runs/${runs[5]!.id}` })).json();
         assert.deepEqual(detail.summaries, original.summaries, 'the ingested run reads the same as on its own host');
+        assert.equal((await ingest.inject({ url: '/api/home' })).json().devices.length, 3, 'home is not served stale after an upload');
       });
     });
   });

@@ -9,6 +9,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { registerStaticAssets } from './static-assets.ts';
 import { SummaryRefresher } from './queries/run-summary.ts';
+import { HomeCache } from './queries/home-cache.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerIngestRoute } from './routes/ingest.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
@@ -34,6 +35,7 @@ export interface ServerOptions {
 /** What route modules share. */
 export interface ServerContext extends ServerOptions {
   summaries: SummaryRefresher;
+  home: HomeCache;
 }
 
 /** The Fastify instance with typebox inference of params, query strings and bodies. */
@@ -47,7 +49,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     requestTimeout: 120_000,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  const ctx: ServerContext = { ...opts, summaries: new SummaryRefresher(opts.store.db) };
+  const summaries = new SummaryRefresher(opts.store.db);
+  const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries) };
   installErrorHandler(app);
   addSecurityHeaders(app);
   await registerStaticAssets(app);

@@ -38,20 +38,20 @@ function addSample(b: Bucket, f: FrameSample): void {
   b.cards += f.cards;
 }
 
+/** Worst first; ties (many missed cards score 0) broken by frame identity, so any row order gives the same list. */
+function worse(a: WorstFrame, b: WorstFrame): number {
+  return a.iou - b.iou || (a.attempt_id < b.attempt_id ? -1 : a.attempt_id > b.attempt_id ? 1 : a.frame_index - b.frame_index);
+}
+
 /** Keeps the k lowest-IoU frames seen so far (k is tiny, so a sorted array is enough). */
 function keepWorst(b: Bucket, f: FrameSample): void {
   if (f.cards === 0) return;
   const iou = f.iou ?? 0;
-  if (b.worst.length === WORST_FRAMES_PER_DEVICE && iou >= b.worst[b.worst.length - 1]!.iou) return;
-  b.worst.push({ attempt_id: f.attempt_id, frame_index: f.frame_index, scenario_id: f.scenario_id, iou });
-  b.worst.sort((x, y) => x.iou - y.iou);
+  const w = { attempt_id: f.attempt_id, frame_index: f.frame_index, scenario_id: f.scenario_id, iou };
+  if (b.worst.length === WORST_FRAMES_PER_DEVICE && worse(w, b.worst[b.worst.length - 1]!) >= 0) return;
+  b.worst.push(w);
+  b.worst.sort(worse);
   if (b.worst.length > WORST_FRAMES_PER_DEVICE) b.worst.pop();
-}
-
-/** One fixed order, so sums (and so the stored means) are the same on SQLite, PostgreSQL and ingest. */
-function byFrame(a: FrameSample, b: FrameSample): number {
-  return a.serial < b.serial ? -1 : a.serial > b.serial ? 1 : a.scenario_id < b.scenario_id ? -1 : a.scenario_id > b.scenario_id ? 1
-    : a.repeat_index - b.repeat_index || a.frame_index - b.frame_index;
 }
 
 /**
@@ -66,10 +66,9 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
     `SELECT rd.serial, rd.fingerprint_id, COALESCE(f.virtual, d.virtual) AS virtual
        FROM run_devices rd LEFT JOIN device_fingerprints f ON f.id = rd.fingerprint_id
        LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [runId]);
-  const frames = measured ? [...measured] : await db.all<FrameSample>(
+  const frames = measured ?? await db.all<FrameSample>(
     `SELECT serial, lighting, scenario_id, attempt_id, repeat_index, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
        FROM measurements WHERE run_id = ?`, [runId]);
-  frames.sort(byFrame);
   const buckets = new Map<string, Bucket>();
   const bucket = (serial: string, lighting: string) => {
     const k = `${serial}\u0000${lighting}`;
@@ -89,7 +88,10 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
     for (const [key, b] of buckets) {
       const [serial, lighting] = key.split('\u0000') as [string, string];
       const dev = deviceBySerial.get(serial);
+      // Sorted before summing too: the means then do not depend on the order rows arrived in
+      // (SQLite, PostgreSQL and an upload give the same stored numbers).
       b.latencies.sort((x, y) => x - y);
+      b.ious.sort((x, y) => x - y);
       const p50 = quantileWithCi(b.latencies, 0.5);
       const p90 = quantileWithCi(b.latencies, 0.9);
       const iou = meanWithCi(b.ious);
@@ -126,13 +128,20 @@ export async function runsNeedingSummary(db: Db): Promise<string[]> {
 export class SummaryRefresher {
   private last = 0;
   private pending: Promise<void> | null = null;
+  /** Bumped whenever dashboard rows change: caches of dashboard answers key on it. */
+  generation = 0;
   constructor(private readonly db: Db, private readonly intervalMs = 2000) {}
+  /** Summarises one run now (ingest) and invalidates what was derived from the old rows. */
+  async summarize(runId: string, measured?: readonly FrameSample[]): Promise<void> {
+    await summarizeRun(this.db, runId, measured);
+    this.generation++;
+  }
   async refresh(force = false): Promise<void> {
     if (this.pending) return this.pending;
     if (!force && Date.now() - this.last < this.intervalMs) return;
     this.pending = (async () => {
       try {
-        for (const id of await runsNeedingSummary(this.db)) await summarizeRun(this.db, id);
+        for (const id of await runsNeedingSummary(this.db)) await this.summarize(id);
       } finally {
         this.last = Date.now();
         this.pending = null;

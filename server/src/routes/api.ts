@@ -6,7 +6,6 @@ import { listFrames } from '../queries/frames.ts';
 import { getDevice, listDevices } from '../queries/devices.ts';
 import { deviceSeries, METRICS, type MetricName } from '../queries/series.ts';
 import { compareRuns } from '../queries/compare.ts';
-import { homeDevices } from '../queries/home.ts';
 import { parseTime } from './time-param.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 300 });
@@ -35,7 +34,7 @@ export function registerApiRoutes(app: App, ctx: ServerContext): void {
   });
 
   app.get('/api/home', { schema: { querystring: Type.Object({ suite: Type.String({ minLength: 1, maxLength: 100, default: 'nightly' }) }, { additionalProperties: false }) } },
-    async (req) => ({ suite: req.query.suite, devices: await homeDevices(db, req.query.suite) }));
+    async (req) => ({ suite: req.query.suite, devices: await ctx.home.devices(req.query.suite) }));
 
   app.get('/api/runs', { schema: { querystring: RunsQuery } }, async (req) => {
     const q = req.query;

@@ -7,7 +7,6 @@ import { Ajv } from 'ajv';
 import { Type } from '@fastify/type-provider-typebox';
 import { RunExportSchema, importRun, type RunExport } from '../../../harness/src/store/run-export.ts';
 import { RioError } from '../../../harness/src/errors.ts';
-import { summarizeRun } from '../queries/run-summary.ts';
 import { DEFAULT_INGEST_LIMIT_BYTES, type App, type ServerContext } from '../app.ts';
 
 // Uploaded rows are stored as sent: no type coercion or default filling, unlike query strings.
@@ -38,7 +37,7 @@ export function registerIngestRoute(app: App, ctx: ServerContext): void {
     const existed = await ctx.store.db.get('SELECT 1 AS x FROM runs WHERE id = ?', [exp.run.id]);
     await importRun(ctx.store, exp);
     // A new run's stored frames are exactly the uploaded ones; a repeat keeps the rows stored first.
-    await summarizeRun(ctx.store.db, exp.run.id, existed ? undefined : exp.measurements);
+    await ctx.summaries.summarize(exp.run.id, existed ? undefined : exp.measurements);
     req.log.info({ run: exp.run.id, measurements: exp.measurements.length, created: !existed }, 'run ingested');
     return reply.status(existed ? 200 : 201).send({ run_id: exp.run.id, created: !existed, measurements: exp.measurements.length });
   });

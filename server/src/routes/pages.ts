@@ -1,7 +1,6 @@
 /** The server-rendered dashboards. Data reaches the page scripts in a JSON block, never inline code. */
 import { Type } from '@fastify/type-provider-typebox';
 import type { App, ServerContext } from '../app.ts';
-import { homeDevices } from '../queries/home.ts';
 import { listRuns, runDetail } from '../queries/runs.ts';
 import { listFrames } from '../queries/frames.ts';
 import { getDevice, listDevices } from '../queries/devices.ts';
@@ -27,7 +26,7 @@ export function registerPageRoutes(app: App, ctx: ServerContext): void {
   app.get('/', { schema: { querystring: Type.Object({ suite: Type.Optional(Name) }) } }, async (req, reply) => {
     const suite = req.query.suite ?? 'nightly';
     const suites = (await db.all<{ suite: string }>('SELECT DISTINCT suite FROM runs ORDER BY suite')).map((r) => r.suite);
-    return reply.type(HTML).send(homePage(suite, suites, await homeDevices(db, suite)));
+    return reply.type(HTML).send(homePage(suite, suites, await ctx.home.devices(suite)));
   });
 
   app.get('/runs', { schema: { querystring: RunsQuery } }, async (req, reply) => {

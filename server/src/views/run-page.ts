@@ -48,7 +48,7 @@ ${d.summaries.length === 0 ? html`<p class="empty">No measurements summarised fo
 <table class="grid"><thead><tr><th>device</th><th>status</th><th>install</th><th>build fingerprint</th><th>error</th></tr></thead><tbody>
 ${d.devices.map((dev) => html`<tr><td><a href="/devices/${encodeURIComponent(dev.serial)}">${dev.model ?? dev.serial}</a> ${kindBadge(dev.virtual)}</td><td>${statusBadge(dev.status)}</td><td>${dev.install_action ?? '—'}</td><td><code>${dev.build_fingerprint ?? '—'}</code></td><td>${dev.error_code ?? ''} ${dev.error_message ?? ''}</td></tr>`)}
 </tbody></table>
-${d.failing_aggregates.length ? html`<h2>Cells below the bar</h2><ul>${d.failing_aggregates.map((f) => html`<li>${f.serial} · ${f.scenario_id} · ${f.lighting}: ${f.verdict_reason ?? ''}</li>`)}</ul>` : ''}
+${d.failing_aggregates.length ? html`<h2>Cells below the bar</h2><details><summary>${d.failing_aggregates.length} device × scenario × lighting cells missed a quality bar</summary><ul>${d.failing_aggregates.map((f) => html`<li>${f.serial} · ${f.scenario_id} · ${f.lighting}: ${f.verdict_reason ?? ''}</li>`)}</ul></details>` : ''}
 <h2>Attempts and evidence</h2>
 <table class="grid" id="attempts"><thead><tr><th>attempt</th><th>device</th><th>scenario</th><th>outcome</th><th>thermal</th><th>evidence</th></tr></thead><tbody>
 ${d.attempts.map((a) => html`<tr><td><code>${a.id}</code></td><td>${a.serial}</td><td>${a.scenario_id}</td><td>${statusBadge(a.outcome)} ${a.error_code ?? ''} ${a.error_message ?? ''}</td>
