@@ -1,6 +1,8 @@
 /**
- * The host twin end to end on a vdevice through the real adb server: install the built APK, push
+ * The host twin end to end on a vdevice through the real adb server: install a built APK, push
  * frames + manifest, `am start`, pull results.json — as the harness does (CONTRACT.md).
+ * The APK here carries the placeholder model (a light-blob detector with known behaviour), so these
+ * tests judge the app's pipeline, not the model's training; twin-release-model.spec.ts judges that.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,19 +11,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { startTestFarm, type TestFarm } from '../../harness/test-support/farm.ts';
-import { ensureDemoApk, type DemoApk } from '../apk/index.ts';
+import { createHash } from 'node:crypto';
+import { buildApk } from '../apk/build-apk.ts';
+import { placeholderModel } from '../apk/placeholder-model.ts';
 import { validateResults } from '../contract/results-schema.ts';
 import { quadIoU } from '../../harness/src/metrics/quad.ts';
 import { writeSyntheticFrames, type SyntheticFrame } from './test-support/synthetic-frames.ts';
 import { installApk, pullCrop, runBenchmark } from './test-support/device-run.ts';
 
 let dir: string;
-let apk: DemoApk;
+let apk: { path: string; sha256: string; modelSha256: string };
 let frames: SyntheticFrame[];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rio-twin-e2e-'));
-  apk = await ensureDemoApk();
+  const model = placeholderModel();
+  const path = join(dir, 'rio-placeholder.apk');
+  apk = { path, sha256: (await buildApk(model, path)).sha256, modelSha256: createHash('sha256').update(model).digest('hex') };
   frames = await writeSyntheticFrames(dir, 9);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
