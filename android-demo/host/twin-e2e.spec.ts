@@ -155,3 +155,13 @@ function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
     stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
   });
 }
+
+test('a device heating under load: thermal status and battery temperature recorded at start and end', async () => {
+  await withInstalledApp({ faults: [{ kind: 'thermal', heatPerBusySecond: 400, startC: 36 }] }, async (farm, serial) => {
+    const r = validateResults((await runBenchmark(farm, serial, { runId: 'e2e-hot', frames, warmup: 0 })).results, 'hot');
+    assert.equal(r.device_state.start.thermal_status, 0);
+    assert.ok(r.device_state.end.battery_temp_c > r.device_state.start.battery_temp_c,
+      `${r.device_state.start.battery_temp_c} → ${r.device_state.end.battery_temp_c} °C`);
+    assert.ok(r.device_state.end.thermal_status > 0, `end status ${r.device_state.end.thermal_status}`);
+  });
+});
