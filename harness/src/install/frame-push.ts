@@ -7,8 +7,8 @@ import type { AdbDevice } from '../run/adb-device.ts';
 
 export const APP_FILES_DIR = '/sdcard/Android/data/dev.riofarm.rio/files';
 export const FRAMES_DIR = `${APP_FILES_DIR}/frames`;
-/** Pushes in flight per device: overlaps adb round trips without starving the other devices. */
-const PUSH_CONCURRENCY = 4;
+/** Sync connections per device: two overlap round trips without starving the other devices. */
+const PUSH_LANES = 2;
 
 export interface FrameFile { sha256: string; path: string }
 export interface PushOutcome { files: number; skipped: number; bytes: number; ms: number }
@@ -18,15 +18,8 @@ export async function pushFrames(adb: AdbDevice, frames: readonly FrameFile[], o
   const unique = [...new Map(frames.map((f) => [f.sha256, f])).values()];
   const have = await adb.list(FRAMES_DIR);
   const todo = unique.map((f) => ({ ...f, size: statSync(f.path).size })).filter((f) => have.get(`${f.sha256}.jpg`) !== f.size);
-  let next = 0, done = 0, bytes = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const f = todo[next++]!;
-      await adb.push(f.path, `${FRAMES_DIR}/${f.sha256}.jpg`);
-      bytes += f.size;
-      onFile?.(++done, todo.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, todo.length) }, worker));
+  let done = 0;
+  await adb.pushMany(todo.map((f) => ({ from: f.path, to: `${FRAMES_DIR}/${f.sha256}.jpg` })), PUSH_LANES, () => onFile?.(++done, todo.length));
+  const bytes = todo.reduce((s, f) => s + f.size, 0);
   return { files: todo.length, skipped: unique.length - todo.length, bytes, ms: performance.now() - t0 };
 }

@@ -34,7 +34,10 @@ export interface ReplayRequest {
 
 export interface Evidence { logcat?: string; results?: string; crops?: string }
 
-export interface ReplayOutcome { results: Results; wallMs: number }
+/** Where an attempt's wall time went (ms), kept as timings.json beside the evidence. */
+export interface ReplayTimings { manifest: number; amStart: number; appRun: number; pullResults: number; pullCrops: number; cleanup: number }
+
+export interface ReplayOutcome { results: Results; wallMs: number; timings: ReplayTimings }
 
 export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: ReplayRequest, evidence: Evidence,
   onProgress: (done: number, total: number) => void): Promise<ReplayOutcome> {
@@ -42,6 +45,9 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
   const runDir = `${APP_FILES_DIR}/runs/${req.appRunId}`;
   const mark = logcat.mark();
   const t0 = performance.now();
+  const timings: ReplayTimings = { manifest: 0, amStart: 0, appRun: 0, pullResults: 0, pullCrops: 0, cleanup: 0 };
+  let lap = t0;
+  const tick = (k: keyof ReplayTimings) => { const now = performance.now(); timings[k] = now - lap; lap = now; };
   const saveLogcat = () => {
     const lines = logcat.from(mark).filter((e) => relevant(e, req.appRunId)).map(formatLogEntry);
     evidence.logcat = join(req.evidenceDir, 'logcat.txt');
@@ -54,31 +60,33 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     };
     await adb.push(Buffer.from(JSON.stringify(manifest)), `${runDir}/manifest.json`);
     if (!logcat.isOpen) await logcat.start(adb);
+    tick('manifest');
     const finished = waitForDone(logcat, req, onProgress);
     finished.catch(() => undefined); // observed below; avoid an unhandled rejection while am start runs
     const am = await adb.shell(`am start -W -n ${BENCHMARK_ACTIVITY} --es run_id ${req.appRunId} --es manifest ${runDir}/manifest.json ` +
       `--ei warmup ${req.warmup} --ei threads ${req.threads} --es delegate ${req.delegate} --ei fps ${req.fps} --ez save_crops ${req.saveCrops}`,
     req.timeoutMs);
     if (/^Error:|Exception/m.test(am)) throw new RioError('APP_CRASH', `am start failed: ${am.trim().split('\n').slice(-2).join(' ')}`, { device: adb.serial });
+    tick('amStart');
     await finished;
-    const bytes = await adb.pull(`${runDir}/results.json`).catch((err: RioError) => {
-      throw new RioError('INVALID_RESULTS', `results.json missing after RIO_DONE: ${err.message}`, { device: adb.serial, file: `${runDir}/results.json` });
-    });
+    tick('appRun');
+    const { bytes, json } = await readResults(adb, `${runDir}/results.json`);
     evidence.results = join(req.evidenceDir, 'results.json');
     writeFileSync(evidence.results, bytes);
-    let json: unknown;
-    try { json = JSON.parse(bytes.toString('utf8')); } catch (err) {
-      throw new RioError('INVALID_RESULTS', `results.json is not JSON: ${(err as Error).message}`, { file: evidence.results });
-    }
+    if (json === undefined) throw new RioError('INVALID_RESULTS', 'results.json is not JSON', { file: evidence.results });
     const results = validateResults(json, evidence.results);
+    tick('pullResults');
     if (results.run_id !== req.appRunId) throw new RioError('INVALID_RESULTS', `results.json is for run ${results.run_id}`, { file: evidence.results, field: 'run_id' });
     if (results.status !== 'ok') {
       throw new RioError('APP_CRASH', `app reported status error: ${results.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`, { device: adb.serial });
     }
     if (req.saveCrops) await pullCrops(adb, `${runDir}/crops`, join(req.evidenceDir, 'crops'), evidence);
+    tick('pullCrops');
     const wallMs = performance.now() - t0;
     await adb.shell(`rm -rf ${runDir}`).catch(() => undefined);
-    return { results, wallMs };
+    tick('cleanup');
+    writeFileSync(join(req.evidenceDir, 'timings.json'), JSON.stringify(timings));
+    return { results, wallMs, timings };
   } catch (err) {
     // A hung or half-finished app must not run into the next attempt.
     await adb.shell(`am force-stop ${APP_PACKAGE}`, 5_000).catch(() => undefined);
@@ -117,10 +125,35 @@ function waitForDone(logcat: LogcatFeed, req: ReplayRequest, onProgress: (done: 
   });
 }
 
+/**
+ * results.json is small text: `cat` over the shell is one round trip, where a sync pull costs
+ * ~50 ms on some devices. A missing file or unparsable output falls back to the pull (binary-safe).
+ */
+async function readResults(adb: AdbDevice, path: string): Promise<{ bytes: Buffer; json: unknown }> {
+  const parse = (b: Buffer) => { try { return JSON.parse(b.toString('utf8')) as unknown; } catch { return undefined; } };
+  const text = Buffer.from(await adb.shell(`cat ${path}`), 'utf8');
+  const viaShell = parse(text);
+  if (viaShell !== undefined) return { bytes: text, json: viaShell };
+  const bytes = await adb.pull(path).catch((err: RioError) => {
+    throw new RioError('INVALID_RESULTS', `results.json missing after RIO_DONE: ${err.message}`, { device: adb.serial, file: path });
+  });
+  return { bytes, json: parse(bytes) };
+}
+
+/** Pulls in flight per attempt: overlaps per-file round trips. */
+const CROP_PULLS = 4;
+
 async function pullCrops(adb: AdbDevice, deviceDir: string, hostDir: string, evidence: Evidence): Promise<void> {
   const files = await adb.list(deviceDir);
   if (files.size === 0) return;
   mkdirSync(hostDir, { recursive: true });
-  for (const name of files.keys()) writeFileSync(join(hostDir, name), await adb.pull(`${deviceDir}/${name}`));
+  const names = [...files.keys()];
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(CROP_PULLS, names.length) }, async () => {
+    while (next < names.length) {
+      const name = names[next++]!;
+      writeFileSync(join(hostDir, name), await adb.pull(`${deviceDir}/${name}`));
+    }
+  }));
   evidence.crops = hostDir;
 }

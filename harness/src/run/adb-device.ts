@@ -9,6 +9,8 @@ import { RioError } from '../errors.ts';
 /** Default deadline of one adb call: generous for a phone on a busy USB hub, short enough to notice a hang. */
 export const ADB_CALL_TIMEOUT_MS = 20_000;
 
+interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; end(): void }
+
 export interface LogEntry { date: Date; priority: number; tag: string; message: string; pid: number }
 
 export async function withDeadline<T>(p: PromiseLike<T>, ms: number, what: string, serial: string): Promise<T> {
@@ -78,6 +80,29 @@ export class AdbDevice {
       }, reject);
     });
     await withDeadline(transfer, timeoutMs, `push ${devicePath}`, this.serial);
+  }
+
+  /**
+   * `adb -s SERIAL push FILE… DIR` semantics: many files over one sync connection per lane, like the
+   * adb CLI does — a new connection per file costs a round trip or two each.
+   */
+  async pushMany(files: readonly { from: string; to: string }[], lanes = 2, onFile?: () => void, timeoutMs = 600_000): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      const sync = await withDeadline<SyncLike>(this.device.syncService(), ADB_CALL_TIMEOUT_MS, 'sync', this.serial);
+      try {
+        while (next < files.length) {
+          const f = files[next++]!;
+          await new Promise<void>((resolve, reject) => {
+            const t = sync.pushFile(f.from, f.to);
+            t.on('end', () => resolve());
+            t.on('error', reject);
+          });
+          onFile?.();
+        }
+      } finally { sync.end(); }
+    };
+    await withDeadline(Promise.all(Array.from({ length: Math.min(lanes, files.length) }, lane)), timeoutMs, `push ${files.length} files`, this.serial);
   }
 
   /** `adb -s SERIAL pull PATH` into memory; NOT_FOUND-like failures surface as ADB_ERROR. */
