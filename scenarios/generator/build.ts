@@ -2,7 +2,7 @@
  * Building scenarios: reuse what the cache already holds (same spec hash, frames present), render
  * the rest (in a worker pool when there is enough work), store frames by content hash, write truth.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -19,16 +19,20 @@ import type { BuiltScenario, TruthFrame } from './types.ts';
 export const GENERATOR_VERSION = 'rio-scenarios/1';
 
 /**
- * Digest of the generator's own sources: any change to how frames are drawn invalidates the cache,
- * so a stale frame can never be served for a current script.
+ * The files that decide a frame's pixels and truth. Their digest is part of the cache key, so a
+ * change to how frames are drawn invalidates the cache and a stale frame is never served; changes to
+ * the pool, CLI or tests do not.
  */
-const NOT_RENDERING = /\.spec\.ts$|^test-fixtures\.ts$|^contact-sheet\.ts$/;
+const DRAWING_SOURCES = ['backgrounds.ts', 'camera.ts', 'card-content.ts', 'card-design.ts', 'colour.ts', 'conditions.ts',
+  'frame-plan.ts', 'homography.ts', 'optics.ts', 'render-frame.ts', 'rng.ts', 'scene-light.ts', 'scene-render.ts',
+  'sensor-isp.ts', 'truth-file.ts', 'build.ts'];
 const SOURCE_DIGEST = (() => {
   const dir = dirname(fileURLToPath(import.meta.url));
   const h = createHash('sha256');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && !NOT_RENDERING.test(n)).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of DRAWING_SOURCES) h.update(f).update(readFileSync(join(dir, f)));
   return h.digest('hex');
 })();
+
 /** Frames per worker job: large enough to reuse a scenario's textures, small enough to balance. */
 const CHUNK_FRAMES = 24;
 /** Below this many frames to render, starting workers costs more than it saves. */

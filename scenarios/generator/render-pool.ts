@@ -36,14 +36,22 @@ export class RenderPool {
       worker.on('message', (m: { id: number; frames?: RenderedPlan[]; error?: string }) => {
         const job = slot.busy!;
         slot.busy = null;
-        if (m.error) job.reject(new RioError('BAD_SCENARIO', `frame render failed: ${m.error}`, { scenario: job.setup.key.slice(0, 12) }));
+        if (m.error) job.reject(new RioError('INTERNAL_ERROR', `frame render failed: ${m.error}`, { scenario: job.setup.key.slice(0, 12) }));
         else job.resolve(m.frames!.map((f) => ({ ...f, jpeg: Buffer.from(f.jpeg.buffer, f.jpeg.byteOffset, f.jpeg.byteLength) })));
         this.pump();
       });
-      worker.on('error', (err) => {
+      // A worker that dies (out of memory, a native crash) fails its job and leaves the pool;
+      // when none is left, everything still queued fails instead of waiting forever.
+      const retire = (err: Error) => {
+        if (!this.slots.includes(slot)) return;
+        this.slots = this.slots.filter((s) => s !== slot);
         slot.busy?.reject(err);
         slot.busy = null;
-      });
+        if (this.slots.length === 0) for (const job of this.queue.splice(0)) job.reject(err);
+        else this.pump();
+      };
+      worker.on('error', (err) => retire(err));
+      worker.on('exit', (code) => retire(new RioError('INTERNAL_ERROR', `render worker exited (code ${code})`)));
       this.slots.push(slot);
     }
   }
@@ -69,6 +77,8 @@ export class RenderPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
