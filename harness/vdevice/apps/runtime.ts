@@ -52,6 +52,7 @@ export class ActivityManager {
   }
 
   async start(req: StartRequest): Promise<StartOutcome> {
+    this.core.emit('am-start', { component: req.component });
     const slash = req.component.indexOf('/');
     const intentLine = `Starting: Intent { cmp=${req.component}${Object.keys(req.extras).length ? ' (has extras)' : ''} }`;
     if (slash <= 0) return { lines: [`Error: Bad component name: ${req.component}`], status: 1 };
@@ -64,7 +65,6 @@ export class ActivityManager {
     }
     if (req.stopFirst) this.forceStop(pkgName, 'start -S');
     const t0 = Date.now();
-    this.core.emit('am-start', { package: pkgName });
     if (this.processes.has(pkgName)) {
       this.foregroundPkg = pkgName;
       return { lines: [intentLine, 'Warning: Activity not started, its current task has been brought to the front'], status: 0 };
