@@ -173,6 +173,7 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
         for (int k = 0; k < 4; ++k)
           d.quad[k] = cv::Point2f((cx + off[2 * k] * params.input_width) * sx, (cy + off[2 * k + 1] * params.input_height) * sy);
         d.score = std::min(1.0f, std::max(0.0f, v));
+        d.anchor = cv::Point2f(cx * sx, cy * sy);
         candidates.push_back(d);
       }
     }
@@ -202,10 +203,7 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
     std::vector<int> owner(contours.size(), -1);
     std::vector<Detection> refined;
     for (auto& d : kept) {
-      cv::Point2f centre(0, 0);
-      for (const auto& p : d.quad) centre += p;
-      centre *= 0.25f;
-      cv::Point2f cm(centre.x / mx - 0.5f, centre.y / my - 0.5f);
+      cv::Point2f cm(d.anchor.x / mx - 0.5f, d.anchor.y / my - 0.5f);
       int found = -1;
       for (size_t i = 0; i < contours.size(); ++i)
         if (cv::contourArea(contours[i]) >= 4 && cv::pointPolygonTest(contours[i], cm, false) >= 0) { found = static_cast<int>(i); break; }
@@ -221,9 +219,12 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
       Quad qm = offsetOutward(contourQuad(contours[found]), 0.5f);
       Quad qf;
       for (int k = 0; k < 4; ++k) qf[k] = cv::Point2f((qm[k].x + 0.5f) * mx, (qm[k].y + 0.5f) * my);
-      // A blob that disagrees with a proper regression quad is not this card alone (touching cards
-      // merge into one blob): trust the regression for it.
-      if (regressionOrdered && quadIoU(qf, ref) < 0.5f) {
+      // A blob much larger than a proper regression quad it disagrees with is more than this card
+      // (touching cards merge into one blob): trust the regression for it. Otherwise the mask wins —
+      // it is the sharper signal, and a weak corner regression must not spoil a clean blob.
+      const double blobArea = cv::contourArea(std::vector<cv::Point2f>(qf.begin(), qf.end()));
+      const double regArea = cv::contourArea(std::vector<cv::Point2f>(ref.begin(), ref.end()));
+      if (regressionOrdered && quadIoU(qf, ref) < 0.5f && blobArea > 1.6 * regArea) {
         d.quad = ref;
         refined.push_back(d);
         continue;

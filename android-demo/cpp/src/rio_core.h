@@ -32,6 +32,7 @@ struct Detection {
   Quad quad;          // frame pixels
   float score = 0;    // heatmap peak
   bool from_mask = false;  // refined by the mask contour (else the corner regression)
+  cv::Point2f anchor;      // the heat peak's cell centre, frame pixels: where the model puts the card centre
 };
 
 struct Status {
