@@ -50,6 +50,9 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
       battery_temp_start: results.device_state.start.battery_temp_c, battery_temp_end: results.device_state.end.battery_temp_c,
       delegate_used: results.delegate.used, wall_ms: wallMs,
     }, rows);
+    // The app and model identity come from the app itself (what actually ran), first attempt wins.
+    await ctx.store.db.run('UPDATE runs SET app_version = ?, model_sha256 = ? WHERE id = ? AND app_version IS NULL',
+      [`${results.app.version_name} (${results.app.version_code})`, results.model.sha256, ctx.runId]);
     if (attemptThermal(results, thermalBefore) > 0) {
       await ctx.store.addEvent({ run_id: ctx.runId, serial: adb.serial, at: Date.now(), kind: 'thermal-flagged',
         detail: `${item.scenario_id}: thermal ${results.device_state.start.thermal_status}→${results.device_state.end.thermal_status}, ${rows.length} frames flagged` });

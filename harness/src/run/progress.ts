@@ -35,7 +35,9 @@ export class RunProgress {
     const prev = this.devices.get(serial) ?? { serial, label: serial, phase: 'waiting', itemsDone: 0, itemsTotal: 0, framesDone: 0, framesTotal: 0, startedAt: Date.now(), failures: 0 };
     const next = { ...prev, ...patch };
     this.devices.set(serial, next);
-    if (!this.live && (patch.phase !== undefined && patch.phase !== prev.phase || patch.scenario !== undefined && patch.scenario !== prev.scenario)) {
+    // Logs get one line per scenario start and per notable phase, not every health check in between.
+    const notable = patch.phase !== undefined && patch.phase !== prev.phase && !['replay', 'cool-down check'].includes(patch.phase);
+    if (!this.live && (notable || (patch.scenario && patch.scenario !== prev.scenario))) {
       this.out.write(`${serial}: ${this.describe(next)}\n`);
     }
   }

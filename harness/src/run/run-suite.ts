@@ -76,13 +76,18 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
 
     // Models first: --shard splits work within a model, and labels need them.
     const groups = new Map<string, string>();
+    const virtual = new Map<string, boolean>();
     await Promise.all(serials.map(async (s) => {
-      try { groups.set(s, modelLabel(await readFingerprint(new AdbDevice(client, s)))); } catch { groups.set(s, ''); }
+      try {
+        const fp = await readFingerprint(new AdbDevice(client, s));
+        groups.set(s, modelLabel(fp));
+        virtual.set(s, fp.virtual);
+      } catch { groups.set(s, ''); }
     }));
 
     const scenarios = new Map(suite.scenarios.map((s) => [s.id, s]));
     if (!resumed) {
-      await recordRunStart(store, runId, opts, apk.sha256, outDir, serials, groups, suite);
+      await recordRunStart(store, runId, opts, apk.sha256, outDir, serials, groups, suite, serials.every((s) => virtual.get(s)));
     }
     const items = (await store.workItems(runId)).filter((i) => i.status === 'pending');
     const attemptsUsed = new Map<string, number>();
@@ -146,8 +151,7 @@ async function withoutQuarantined(store: Store, serials: string[], opts: RunOpti
 }
 
 async function recordRunStart(store: Store, runId: string, opts: RunOptions, apkSha: string, outDir: string,
-  serials: string[], groups: Map<string, string>, suite: BuiltSuite): Promise<void> {
-  const virtualOnly = serials.every((s) => /\(virtual\)|virtual/i.test(groups.get(s) ?? ''));
+  serials: string[], groups: Map<string, string>, suite: BuiltSuite, virtualOnly: boolean): Promise<void> {
   await store.createRun({
     id: runId, suite: suite.name, status: 'running', exit_code: null, started_at: Date.now(), finished_at: null,
     host: hostname(), out_dir: outDir, apk_sha256: apkSha, app_version: null, model_sha256: null,
