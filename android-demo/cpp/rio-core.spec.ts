@@ -142,3 +142,12 @@ test('touching cards whose masks merge keep their own regression quads', () => {
   assertSameQuad(d[0]!.quad, left);
   assertSameQuad(d[1]!.quad, right);
 });
+
+test('a clean mask blob beats a poor corner regression of similar size', () => {
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
+  for (let i = 0; i < o.corners.length; i += 2) o.corners[i] = o.corners[i]! + 0.3; // every corner 77 input px right
+  const d = detections(detect(o));
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.fromMask, true);
+  assertSameQuad(d[0]!.quad, axisAligned);
+});
