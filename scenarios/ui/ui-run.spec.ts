@@ -1,6 +1,9 @@
 /**
  * The UI suite as CI runs it: `wdio run wdio.conf.ts` in a child process against vdevices, with
- * the JUnit output, the exit code and the store checked afterwards.
+ * the JUnit output, the exit code and the store checked afterwards. The app under test is the demo
+ * APK built with the placeholder "bright blob" model (RIO_APK): it finds the white card of the
+ * daylight scenario every time, so these tests check the harness, not the current model's quality
+ * (`npm run test:ui` checks that).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../harness/src/store/index.ts';
 import { startTestFarm } from '../../harness/test-support/farm.ts';
+import { buildApk } from '../../android-demo/apk/build-apk.ts';
+import { placeholderModel } from '../../android-demo/apk/placeholder-model.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WDIO = join(ROOT, 'node_modules/@wdio/cli/bin/wdio.js');
@@ -18,12 +23,14 @@ const WDIO = join(ROOT, 'node_modules/@wdio/cli/bin/wdio.js');
 interface WdioRun { code: number; output: string; outDir: string; db: string }
 
 /** Runs the UI suite; resolves with its exit code and output. `whileRunning` is called every 50 ms. */
+let apk = '';
+
 function runWdio(env: NodeJS.ProcessEnv, tmp: string, whileRunning?: () => void): Promise<WdioRun> {
   const outDir = join(tmp, 'reports');
   const db = join(tmp, 'ui.db');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [WDIO, 'run', 'wdio.conf.ts'], {
-      cwd: ROOT, env: { ...process.env, RIO_UI_OUT: outDir, RIO_FARM_DB: `sqlite:${db}`, RIO_UI_LIGHTINGS: 'daylight', ...env },
+      cwd: ROOT, env: { ...process.env, RIO_UI_OUT: outDir, RIO_FARM_DB: `sqlite:${db}`, RIO_UI_LIGHTINGS: 'daylight', RIO_APK: apk, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -43,7 +50,11 @@ function junitOf(run: WdioRun): string {
 
 describe('UI suite (wdio + Appium + rio driver) on vdevices', { timeout: 300_000 }, () => {
   let tmp: string;
-  before(() => { tmp = mkdtempSync(join(tmpdir(), 'rio-ui-run-')); });
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'rio-ui-run-'));
+    apk = join(tmp, 'rio-demo-placeholder.apk');
+    await buildApk(placeholderModel(), apk);
+  });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   test('passes the capture flow, writes JUnit with a screenshot, stores the run labelled ui', async () => {

@@ -88,7 +88,8 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
       })),
     }));
 
-    const apk = opts.target === 'real' ? process.env.RIO_APK : (await ensureDemoApk()).path;
+    // RIO_APK: the build under test (the Gradle APK on phones); vdevices default to the demo APK.
+    const apk = process.env.RIO_APK ?? (opts.target === 'real' ? undefined : (await ensureDemoApk()).path);
     await Promise.all(devices.map(async (d) => {
       if (!d.virtual) return; // phones: UiAutomator2 installs `appium:app` itself and uses the camera
       const dev = new AdbDevice(client, d.serial);

@@ -42,6 +42,8 @@ for (const scenario of plan.scenarios) {
       await Preview.overlay().waitForExist({
         timeout: OUTLINE_WITHIN_MS * 2, interval: 50,
         timeoutMsg: `no card outline (id overlay) on the preview ${OUTLINE_WITHIN_MS * 2} ms after it was displayed`,
+      }).catch(async (err: Error) => {
+        throw new Error(`${err.message} (status: '${await Preview.status().getText().catch(() => '?')}')`);
       });
       const outlineAfterShown = Date.now() - shown;
       rec.timeToOutlineMs = Date.now() - t0;
@@ -72,6 +74,10 @@ for (const scenario of plan.scenarios) {
       await Preview.capture().waitForExist({ timeout: CROP_WITHIN_MS, interval: 50, timeoutMsg: 'Back did not return to the preview' });
       await expect(Crop.crop()).not.toBeExisting();
     }, async ({ attempt }, error, infra) => {
+      // a failed attempt gets its screenshot too (unless the device is gone)
+      if (error !== undefined && !rec.screenshot && !infra) {
+        rec.screenshot = await attachScreenshot(`${scenario.lighting}-${rec.serial ?? 'device'}-a${attempt}-failed`).catch(() => undefined);
+      }
       appendAttempt(plan, {
         ...rec, serial: rec.serial ?? await sessionSerial(), attempt, lighting: scenario.lighting, scenarioId: scenario.scenarioId,
         startedAt: rec.startedAt ?? Date.now(), finishedAt: Date.now(),
