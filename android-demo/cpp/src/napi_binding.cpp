@@ -80,18 +80,29 @@ Napi::Value Detect(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// The {pixels: Uint8Array, width, height, channels} of crop/preprocess as a borrowed cv::Mat
+// (channels 1-4, length checked), or a BAD_ARGUMENT status naming `fn`.
+rio::Status frameArg(const Napi::Object& o, const char* fn, cv::Mat& frame) {
+  int w = static_cast<int>(numberOr(o, "width", 0)), h = static_cast<int>(numberOr(o, "height", 0));
+  int c = static_cast<int>(numberOr(o, "channels", 3));
+  Napi::Value px = o.Get("pixels");
+  if (!px.IsTypedArray() || px.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || w < 1 || h < 1 || c < 1 || c > 4)
+    return rio::Status::Error("BAD_ARGUMENT", std::string(fn) + ": pixels must be a Uint8Array with positive width/height and 1-4 channels");
+  auto bytes = px.As<Napi::Uint8Array>();
+  if (bytes.ElementLength() != static_cast<size_t>(w) * h * c)
+    return rio::Status::Error("BAD_ARGUMENT", std::string(fn) + ": pixel length does not match width*height*channels");
+  frame = cv::Mat(h, w, CV_8UC(c), bytes.Data());
+  return rio::Status::Ok();
+}
+
 // crop({pixels: Uint8Array, width, height, channels, quad, maxSide}) -> {pixels, width, height, channels}
 Napi::Value Crop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop(options) expects an object"));
   Napi::Object o = info[0].As<Napi::Object>();
-  int w = static_cast<int>(numberOr(o, "width", 0)), h = static_cast<int>(numberOr(o, "height", 0));
-  int c = static_cast<int>(numberOr(o, "channels", 3));
-  Napi::Value px = o.Get("pixels");
-  if (!px.IsTypedArray() || px.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || w < 1 || h < 1 || c < 1 || c > 4)
-    return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: pixels must be a Uint8Array with positive width/height and 1-4 channels"));
-  auto bytes = px.As<Napi::Uint8Array>();
-  if (bytes.ElementLength() != static_cast<size_t>(w) * h * c) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: pixel length does not match width*height*channels"));
+  cv::Mat frame;
+  rio::Status fs = frameArg(o, "crop", frame);
+  if (!fs.ok()) return errorResult(env, fs);
   Napi::Value qv = o.Get("quad");
   if (!qv.IsArray() || qv.As<Napi::Array>().Length() != 4) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: quad must be four [x,y] points"));
   rio::Quad q;
@@ -100,7 +111,6 @@ Napi::Value Crop(const Napi::CallbackInfo& info) {
     if (!pv.IsArray()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: quad must be four [x,y] points"));
     q[k] = cv::Point2f(pv.As<Napi::Array>().Get(0u).ToNumber().FloatValue(), pv.As<Napi::Array>().Get(1u).ToNumber().FloatValue());
   }
-  cv::Mat frame(h, w, CV_8UC(c), bytes.Data());
   cv::Mat out;
   rio::Status s = rio::cropQuad(frame, q, static_cast<int>(numberOr(o, "maxSide", 0)), out);
   if (!s.ok()) return errorResult(env, s);
@@ -108,7 +118,7 @@ Napi::Value Crop(const Napi::CallbackInfo& info) {
   r.Set("pixels", Napi::Buffer<uint8_t>::Copy(env, out.data, out.total() * out.elemSize()));
   r.Set("width", out.cols);
   r.Set("height", out.rows);
-  r.Set("channels", c);
+  r.Set("channels", frame.channels());
   return r;
 }
 
@@ -117,16 +127,13 @@ Napi::Value Preprocess(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "preprocess(options) expects an object"));
   Napi::Object o = info[0].As<Napi::Object>();
-  int w = static_cast<int>(numberOr(o, "width", 0)), h = static_cast<int>(numberOr(o, "height", 0));
-  int c = static_cast<int>(numberOr(o, "channels", 3));
   int ow = static_cast<int>(numberOr(o, "outWidth", 0)), oh = static_cast<int>(numberOr(o, "outHeight", 0));
-  Napi::Value px = o.Get("pixels");
-  if (!px.IsTypedArray() || px.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array || w < 1 || h < 1 || (c != 3 && c != 4) || ow < 1 || oh < 1)
-    return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "preprocess: pixels must be a Uint8Array, 3 or 4 channels, positive sizes"));
-  auto bytes = px.As<Napi::Uint8Array>();
-  if (bytes.ElementLength() != static_cast<size_t>(w) * h * c) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "preprocess: pixel length does not match width*height*channels"));
+  cv::Mat frame;
+  rio::Status fs = frameArg(o, "preprocess", frame);
+  if (!fs.ok()) return errorResult(env, fs);
+  if (ow < 1 || oh < 1) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "preprocess: outWidth and outHeight must be positive"));
   Napi::Float32Array input = Napi::Float32Array::New(env, static_cast<size_t>(ow) * oh * 3);
-  rio::Status s = rio::preprocess(cv::Mat(h, w, CV_8UC(c), bytes.Data()), ow, oh, input.Data());
+  rio::Status s = rio::preprocess(frame, ow, oh, input.Data());
   if (!s.ok()) return errorResult(env, s);
   Napi::Object r = Napi::Object::New(env);
   r.Set("input", input);
