@@ -167,11 +167,23 @@ export class AdbConnection implements StreamTransport {
     const localId = p.arg1;
     const stream = this.streams.get(localId);
     if (!stream || stream.remoteId !== p.arg0) return;
-    const prev = this.chains.get(localId) ?? Promise.resolve();
-    const next = prev.then(() => stream.deliver(p.payload)).then(
-      () => { if (!stream.isClosed) this.send(encodePacket(Cmd.OKAY, localId, stream.remoteId)); },
-      () => { stream.end(); },
-    );
+    const ack = () => { if (!stream.isClosed) this.send(encodePacket(Cmd.OKAY, localId, stream.remoteId)); };
+    const prev = this.chains.get(localId);
+    let next: Promise<void>;
+    if (!prev) {
+      let result: void | Promise<void>;
+      try {
+        result = stream.deliver(p.payload);
+      } catch {
+        stream.end();
+        return;
+      }
+      // acking before the consumer runs lets the host send the next WRTE while we write this one
+      if (!(result instanceof Promise)) return ack();
+      next = result.then(ack, () => stream.end());
+    } else {
+      next = prev.then(() => stream.deliver(p.payload)).then(ack, () => stream.end());
+    }
     this.chains.set(localId, next);
     void next.finally(() => { if (this.chains.get(localId) === next) this.chains.delete(localId); });
   }

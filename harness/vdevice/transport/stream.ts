@@ -69,14 +69,21 @@ export class AdbStream {
     this.dataHandler = handler;
   }
 
-  /** Called by the connection for each WRTE; resolves when the data may be acked. */
-  async deliver(data: Buffer): Promise<void> {
+  /**
+   * Called by the connection for each WRTE. A plain return means the data may be acked at once
+   * (the host can send more while we work on it); a promise means ack when it settles.
+   */
+  deliver(data: Buffer): void | Promise<void> {
     if (!this.dataHandler) {
       this.pendingData.push(data);
       return;
     }
-    while (this.pendingData.length) await this.dataHandler(this.pendingData.shift()!);
-    await this.dataHandler(data);
+    if (this.pendingData.length === 0) return this.dataHandler(data);
+    const handler = this.dataHandler;
+    return (async () => {
+      while (this.pendingData.length) await handler(this.pendingData.shift()!);
+      await handler(data);
+    })();
   }
 
   /** Takes data that arrived before a handler was set (services that read the rest later). */
