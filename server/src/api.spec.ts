@@ -227,6 +227,18 @@ for (const kind of storeKinds()) {
       assert.equal(nf.body.error, 'NOT_FOUND');
     });
 
+    test('home leaves out a device that missed the latest night and lists it apart', async () => {
+      const retired = { ...serverTestFarm('').devices[0]!, serial: 'RETIRED0001', model: 'Galaxy S10' };
+      await writeSyntheticRuns(ts.store, { suite: 'nightly', runs: 1, seed: 99, devices: [retired], scenarios: [{ id: 'old-desk', lightings: ['plain'], frames: 10 }],
+        startAt: runs[0]!.startedAt - 3 * 86_400_000 });
+      await new Promise((r) => setTimeout(r, 2100)); // the refresher summarises runs written behind the server's back every 2 s
+      const h = (await get('/api/home')).body;
+      assert.deepEqual(h.devices.map((d: { serial: string }) => d.serial).sort(), [SLOWED_SERIAL, UPDATED_SERIAL, VIRTUAL_SERIAL].sort());
+      assert.deepEqual(h.absent.map((d: { serial: string; model: string }) => [d.serial, d.model]), [['RETIRED0001', 'Galaxy S10']]);
+      const page = await app.inject({ url: '/' });
+      assert.match(page.body, /Not in the latest nightly[\s\S]*Galaxy S10/);
+    });
+
     describe('ingest (POST /api/runs)', () => {
       let target: TestStore;
       let ingest: App;

@@ -9,9 +9,30 @@ export interface HomeDevice {
   by_lighting: { lighting: string; iou_mean: number | null; iou_lo: number | null; iou_hi: number | null; p50: number | null; frames: number }[];
 }
 
-export async function homeDevices(db: Db, suite: string): Promise<HomeDevice[]> {
-  const latest = await db.all<{ serial: string; started_at: number }>(
+/**
+ * Farm hosts run the same night at different times; a device whose latest run is older than this
+ * before the suite's newest run did not take part in the latest night (unplugged, retired).
+ */
+export const LATEST_NIGHT_MS = 20 * 3_600_000;
+
+export interface HomeView {
+  devices: HomeDevice[];
+  /** devices with runs of the suite that missed the latest night */
+  absent: { serial: string; model: string | null; virtual: boolean; last_run_at: number }[];
+}
+
+export async function homeDevices(db: Db, suite: string): Promise<HomeView> {
+  const all = await db.all<{ serial: string; started_at: number }>(
     `SELECT serial, MAX(started_at) AS started_at FROM dash_run_device WHERE suite = ? AND lighting = '*' GROUP BY serial`, [suite]);
+  const newest = Math.max(...all.map((l) => Number(l.started_at)));
+  const latest = all.filter((l) => Number(l.started_at) >= newest - LATEST_NIGHT_MS);
+  const absentRows = all.filter((l) => Number(l.started_at) < newest - LATEST_NIGHT_MS).sort((a, b) => Number(b.started_at) - Number(a.started_at)).slice(0, 200);
+  const names = absentRows.length === 0 ? [] : await db.all<{ serial: string; model: string | null; virtual: number }>(
+    `SELECT serial, model, virtual FROM devices WHERE serial IN (${absentRows.map(() => '?').join(', ')})`, absentRows.map((a) => a.serial));
+  const absent = absentRows.map((a) => {
+    const d = names.find((n) => n.serial === a.serial);
+    return { serial: a.serial, model: d?.model ?? null, virtual: Boolean(d?.virtual), last_run_at: Number(a.started_at) };
+  });
   const out: HomeDevice[] = [];
   for (const l of latest) {
     const row = await db.get<DashRow & { model: string | null; manufacturer: string | null; run_status: string; device_status: string | null }>(
@@ -36,5 +57,5 @@ export async function homeDevices(db: Db, suite: string): Promise<HomeDevice[]> 
     });
   }
   // Real phones first, then virtual devices; each group by model.
-  return out.sort((x, y) => Number(x.virtual) - Number(y.virtual) || String(x.model).localeCompare(String(y.model)) || x.serial.localeCompare(y.serial));
+  return { absent, devices: out.sort((x, y) => Number(x.virtual) - Number(y.virtual) || String(x.model).localeCompare(String(y.model)) || x.serial.localeCompare(y.serial)) };
 }

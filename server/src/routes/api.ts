@@ -34,7 +34,7 @@ export function registerApiRoutes(app: App, ctx: ServerContext): void {
   });
 
   app.get('/api/home', { schema: { querystring: Type.Object({ suite: Type.String({ minLength: 1, maxLength: 100, default: 'nightly' }) }, { additionalProperties: false }) } },
-    async (req) => ({ suite: req.query.suite, devices: await ctx.home.devices(req.query.suite) }));
+    async (req) => ({ suite: req.query.suite, ...await ctx.home.view(req.query.suite) }));
 
   app.get('/api/runs', { schema: { querystring: RunsQuery } }, async (req) => {
     const q = req.query;

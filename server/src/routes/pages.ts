@@ -24,9 +24,11 @@ export function registerPageRoutes(app: App, ctx: ServerContext): void {
   const db = ctx.store.db;
 
   app.get('/', { schema: { querystring: Type.Object({ suite: Type.Optional(Name) }) } }, async (req, reply) => {
-    const suite = req.query.suite ?? 'nightly';
     const suites = (await db.all<{ suite: string }>('SELECT DISTINCT suite FROM runs ORDER BY suite')).map((r) => r.suite);
-    return reply.type(HTML).send(homePage(suite, suites, await ctx.home.devices(suite)));
+    // Nightly is what people come for; a store without one shows the suite it has (a smoke quick start).
+    const latest = suites.includes('nightly') ? undefined : await db.get<{ suite: string }>('SELECT suite FROM runs ORDER BY started_at DESC LIMIT 1');
+    const suite = req.query.suite ?? latest?.suite ?? 'nightly';
+    return reply.type(HTML).send(homePage(suite, suites, await ctx.home.view(suite)));
   });
 
   app.get('/runs', { schema: { querystring: RunsQuery } }, async (req, reply) => {

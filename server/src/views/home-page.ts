@@ -1,9 +1,10 @@
 import { html } from '../html.ts';
-import type { HomeDevice } from '../queries/home.ts';
+import type { HomeView } from '../queries/home.ts';
 import { deltaPct, kindBadge, layout, num, statusBadge, when } from './layout.ts';
 
 /** Latest run of a suite per device: status, latency vs the run before, IoU by lighting. */
-export function homePage(suite: string, suites: string[], devices: HomeDevice[]): string {
+export function homePage(suite: string, suites: string[], view: HomeView): string {
+  const { devices, absent } = view;
   const rows = devices.map((d) => html`<tr>
     <td><a href="/devices/${encodeURIComponent(d.serial)}">${d.model ?? d.serial}</a><div class="sub">${d.manufacturer ?? ''} · ${d.serial}</div></td>
     <td>${kindBadge(d.virtual)}</td>
@@ -15,7 +16,7 @@ export function homePage(suite: string, suites: string[], devices: HomeDevice[])
     <td class="n">${d.latest.thermal_excluded}</td>
   </tr>`);
   const suiteLinks = html`<p class="filters">suite: ${suites.map((s, i) => html`${i ? ' · ' : ''}${s === suite ? html`<b>${s}</b>` : html`<a href="/?suite=${encodeURIComponent(s)}">${s}</a>`}`)}</p>`;
-  const body = html`${suites.length > 1 ? suiteLinks : ''}${devices.length === 0
+  const body = html`${suites.length > 0 ? suiteLinks : ''}${devices.length === 0
     ? html`<p class="empty">No finished <b>${suite}</b> run in the store yet. Run <code>rio-farm run --suite ${suite}</code>, or pick another suite on the <a href="/runs">runs</a> page.</p>`
     : html`<table class="grid" id="home-table">
   <thead><tr><th>device</th><th>kind</th><th>latest ${suite}</th><th>status</th><th>p50 ms (vs previous)</th><th>p90 ms (vs previous)</th><th>IoU mean</th><th>thermal-excluded frames</th></tr></thead>
@@ -23,6 +24,7 @@ export function homePage(suite: string, suites: string[], devices: HomeDevice[])
 <section class="charts two">
   <figure><figcaption>Latency p50 (ms): latest vs previous run — click a bar for its run</figcaption><canvas id="latency-chart"></canvas></figure>
   <figure><figcaption>IoU by lighting, latest run — click a bar for those frames</figcaption><canvas id="iou-chart"></canvas></figure>
-</section>`}`;
+</section>`}
+${absent.length ? html`<h2>Not in the latest ${suite}</h2><p class="sub">${absent.map((a, i) => html`${i ? ' · ' : ''}<a href="/devices/${encodeURIComponent(a.serial)}${suite === 'nightly' ? '' : `?suite=${encodeURIComponent(suite)}`}">${a.model ?? a.serial}</a> (${a.serial}${a.virtual ? ', virtual' : ''}, last ${when(a.last_run_at)})`)}</p>` : ''}`;
   return layout({ title: `Latest ${suite} per device`, body, script: devices.length ? 'home.js' : undefined, data: { suite, devices } });
 }
