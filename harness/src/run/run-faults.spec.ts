@@ -121,3 +121,26 @@ test('a hot vdevice is waited for to cool down, and samples taken while hot are 
     for (const a of flagged) assert.equal(a.latency_n + a.thermal_excluded, m.filter((x) => x.scenario_id === a.scenario_id && !x.dropped && !x.error).length);
   } finally { await store.close(); await retire(dev); }
 });
+
+test('a device that fails health twice is quarantined and its work moves to a healthy device', async () => {
+  const hot = await faultyDevice('thermal:heat=0,start=70');
+  const healthy = farm.serials[0]!;
+  const base = tmp.options();
+  const r = await runSuite(tmp.options({ devices: [healthy, hot.serial], scenarios: ['daylight-wood'], health: { ...base.health, cooldownMaxMs: 1000 } }),
+    { progress: quietProgress() });
+  const store = await openStore(tmp.db);
+  try {
+    const rd = (await store.runDevices(r.runId)).find((d) => d.serial === hot.serial)!;
+    assert.equal(rd.status, 'quarantined');
+    assert.equal(rd.health_failures, 2);
+    const dev = await store.getDevice(hot.serial);
+    assert.ok(dev!.quarantined_until! > Date.now(), 'quarantined in the store for later runs');
+    const items = await store.workItems(r.runId);
+    assert.ok(items.every((i) => i.status === 'done'));
+    const attempts = await store.attempts(r.runId);
+    assert.ok(attempts.every((a) => a.serial === healthy), 'the quarantined device ran nothing');
+    const again = await runSuite(tmp.options({ devices: 'all', scenarios: ['daylight-wood'] }), { progress: quietProgress() });
+    const second = await store.runDevices(again.runId);
+    assert.ok(!second.some((d) => d.serial === hot.serial), 'a later run skips the quarantined device');
+  } finally { await store.close(); await retire(hot); }
+});

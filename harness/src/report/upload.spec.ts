@@ -1,0 +1,34 @@
+/** `--upload`: the run export POSTed to a real rio-farm server (Fastify, /api/runs) with a bearer token. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildServer } from '../../../server/src/app.ts';
+import { sqliteTestStore } from '../store/test-stores.ts';
+import { exportRun } from '../store/run-export.ts';
+import { RioError } from '../errors.ts';
+import { uploadRun } from './upload.ts';
+
+test('uploads run.json to /api/runs with the bearer token; a wrong token is UNAUTHORIZED', async () => {
+  const source = await sqliteTestStore();
+  const target = await sqliteTestStore();
+  const dir = mkdtempSync(join(tmpdir(), 'rio-upload-'));
+  const app = await buildServer({ store: target.store, ingestToken: 'sekret', scenarioCacheDir: dir, projectDir: dir, logger: false });
+  try {
+    await source.store.createRun({ id: 'r-up', suite: 'smoke', status: 'passed', exit_code: 0, started_at: 1, finished_at: 2, host: 'h',
+      out_dir: null, apk_sha256: null, app_version: null, model_sha256: null, options_json: '{}', virtual_only: 1 }, { who: 'test' });
+    const file = join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify(await exportRun(source.store, 'r-up')));
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    await assert.rejects(uploadRun(url, file, 'wrong'), (e: unknown) => e instanceof RioError && e.code === 'UNAUTHORIZED');
+    await uploadRun(url, file, 'sekret');
+    assert.equal((await target.store.getRun('r-up'))?.status, 'passed');
+    assert.deepEqual(await target.store.runLabels('r-up'), { who: 'test' });
+    await assert.rejects(uploadRun(url, file, ''), /RIO_FARM_TOKEN/);
+  } finally {
+    await app.close();
+    await source.drop(); await target.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
