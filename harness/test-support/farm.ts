@@ -7,15 +7,15 @@ import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@devicefarmer/adbkit';
-import { startVirtualDevice, type VirtualDevice, type Fault } from '../vdevice/index.ts';
+import { startVirtualDevice, type VirtualDevice, type Fault, type DeviceProfile } from '../vdevice/index.ts';
 import { ensureAdbServer, killAdbServer, runAdb, adbConnect, adbDisconnect, adbClient, type AdbResult } from '../src/devices/index.ts';
 
 export interface TestFarmOptions {
   count?: number;
-  /** one profile for every device */
-  profile?: string;
+  /** one profile for every device (a name from harness/vdevice/profiles, or a loaded profile) */
+  profile?: string | DeviceProfile;
   /** a profile per device (cycled) */
-  profiles?: string[];
+  profiles?: Array<string | DeviceProfile>;
   /** faults for every device */
   faults?: Fault[];
   /** turn AUTH on: devices trust only this machine's ~/.android/adbkey.pub */

@@ -61,7 +61,8 @@ export class DeviceFs {
   /** Normalises a device path against `cwd`; refuses `..` segments and host paths. */
   normalize(devicePath: string, cwd = '/'): string {
     if (typeof devicePath !== 'string' || devicePath.includes('\0')) throw new DeviceFsError('EINVAL', 'Invalid argument');
-    const abs = devicePath.startsWith('/') ? devicePath : posix.join(cwd, devicePath);
+    if (devicePath.split('/').includes('..')) throw new DeviceFsError('EACCES', `${devicePath}: Permission denied`);
+    const abs = devicePath.startsWith('/') ? devicePath : `${cwd}/${devicePath}`;
     if (abs.split('/').includes('..')) throw new DeviceFsError('EACCES', `${devicePath}: Permission denied`);
     if (abs === this.root || abs.startsWith(this.root + '/')) throw new DeviceFsError('EACCES', `${devicePath}: Permission denied`);
     const norm = posix.normalize(abs);

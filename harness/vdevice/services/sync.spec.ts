@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync, createReadStream } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
+import { loadProfile } from '../index.ts';
 
 const MB50 = 50 * 1024 * 1024;
 let farm: TestFarm;
@@ -77,4 +78,23 @@ test('a push outside the device root is refused', async () => {
   const r = await farm.adb(['-s', serial, 'push', small, '/sdcard/../../escape.txt']);
   assert.notEqual(r.code, 0);
   assert.match(r.stdout + r.stderr, /Permission denied/);
+});
+
+test('the storage quota of the profile bounds pushes; freeing space makes room again', async () => {
+  const tiny = await startTestFarm({ count: 1, profile: { ...loadProfile('low-end-go-virtual'), storageMb: 8 } });
+  const s = tiny.serials[0];
+  try {
+    const five = join(dir, 'five.bin');
+    writeFileSync(five, Buffer.alloc(5 * 1024 * 1024, 1));
+    assert.equal((await tiny.adb(['-s', s, 'push', five, '/sdcard/a.bin'])).code, 0);
+    const second = await tiny.adb(['-s', s, 'push', five, '/sdcard/b.bin']);
+    assert.notEqual(second.code, 0);
+    assert.match(second.stdout + second.stderr, /No space left on device/);
+    assert.match((await tiny.adb(['-s', s, 'shell', 'ls /sdcard'])).stdout, /a\.bin/);
+    assert.doesNotMatch((await tiny.adb(['-s', s, 'shell', 'ls /sdcard'])).stdout, /b\.bin/, 'a failed push leaves no partial file');
+    await tiny.adb(['-s', s, 'shell', 'rm /sdcard/a.bin']);
+    assert.equal((await tiny.adb(['-s', s, 'push', five, '/sdcard/b.bin'])).code, 0);
+  } finally {
+    await tiny.stop();
+  }
 });

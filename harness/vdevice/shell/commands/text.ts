@@ -69,6 +69,16 @@ function lineCount(ctx: CommandContext): { n: number; files: string[] } {
 }
 
 export const head: ShellCommand = async (ctx) => {
+  const bytesAt = ctx.args.indexOf('-c');
+  if (bytesAt >= 0) {
+    const n = Number(ctx.args[bytesAt + 1]);
+    const files = ctx.args.filter((_a, i) => i !== bytesAt && i !== bytesAt + 1);
+    const data = files.length
+      ? Buffer.concat(files.map((f) => ctx.device.fs.readFile(ctx.device.fs.normalize(f, ctx.cwd))))
+      : await ctx.stdin.readAll();
+    await ctx.stdout.write(data.subarray(0, Number.isFinite(n) ? Math.max(0, n) : 0));
+    return 0;
+  }
   const { n, files } = lineCount(ctx);
   let i = 0;
   if (n <= 0) return 0;
