@@ -10,23 +10,13 @@
  * frames and writes the run plan; workers only talk to Appium. onComplete stores every spec
  * attempt in the rio-farm store (labelled `ui`) and stops what onPrepare started.
  */
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { prepareUiFarm, type UiFarm } from './scenarios/ui/farm/prepare.ts';
 import { storeUiRun } from './scenarios/ui/farm/store-ui-run.ts';
+import { freePort } from './harness/src/devices/index.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const OUT_DIR = process.env.RIO_UI_OUT ?? `${ROOT}reports/ui`;
-
-/** A free loopback port for Appium (the launcher's pick; workers read it from their capability). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // Appium finds the rio driver (a `file:` devDependency) in this project's node_modules.
 process.env.APPIUM_HOME ??= ROOT;
@@ -65,6 +55,7 @@ export const config: WebdriverIO.Config = {
   ],
   services: [
     ['appium', {
+      // a free loopback port, picked in the launcher (workers read it from their capability)
       args: { address: '127.0.0.1', port: await freePort(), ...(process.env.RIO_UI_ALLOW_SHELL ? { allowInsecure: 'rio:adb_shell' } : {}) },
       logPath: `${OUT_DIR}/logs`,
     }],

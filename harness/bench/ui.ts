@@ -12,18 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remote } from 'webdriverio';
 import { startAppium } from '../appium-driver/test/appium-server.ts';
+import { quantileSorted } from '../src/stats/descriptive.ts';
 import { prepareUiFarm } from '../../scenarios/ui/farm/prepare.ts';
 import { MAIN_ACTIVITY } from '../../scenarios/ui/support/rio-app.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CALLS = Number(process.env.RIO_BENCH_CALLS ?? 30);
 const SUITE_DEVICES = (process.env.RIO_BENCH_DEVICES ?? '1,3').split(',').map(Number);
-
-function quantile(sorted: number[], q: number): number {
-  const i = (sorted.length - 1) * q;
-  const lo = Math.floor(i), hi = Math.ceil(i);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo);
-}
 
 async function timeCalls(fn: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
   await fn(); // warm-up: first dump/screencap pays for lazy initialisation
@@ -34,7 +29,7 @@ async function timeCalls(fn: () => Promise<unknown>): Promise<{ median: number; 
     ms.push(performance.now() - t);
   }
   ms.sort((a, b) => a - b);
-  return { median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+  return { median: quantileSorted(ms, 0.5), p95: quantileSorted(ms, 0.95) };
 }
 
 async function commandLatency(): Promise<Record<string, { median: number; p95: number }>> {

@@ -3,7 +3,7 @@
  * APPIUM_HOME at the project (so it finds the rio driver) and the adb server port of the farm.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/devices/index.ts';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,15 +16,6 @@ export interface AppiumServer {
   /** everything Appium printed (for failure messages) */
   log(): string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts Appium; `extraArgs` e.g. ['--allow-insecure', 'rio:adb_shell']. */
