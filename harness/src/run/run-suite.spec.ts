@@ -14,6 +14,9 @@ import { computeAggregates } from '../metrics/aggregate.ts';
 import { buildSuite } from '../../../scenarios/generator/index.ts';
 import { PG_URL, postgresTestStore, warnIfNoPostgres } from '../store/test-stores.ts';
 import { runSuite } from './run-suite.ts';
+import { placeholderModel } from '../../../android-demo/apk/placeholder-model.ts';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { quietProgress, tempRun } from './run-test-support.ts';
 
 let farm: TestFarm;
@@ -99,4 +102,17 @@ test('the same run on SQLite and PostgreSQL gives identical aggregates', async (
       assert.ok(Math.abs(b[i]!.total - row.total) < 1e-9 && Math.abs(b[i]!.iou - row.iou) < 1e-12, 'SQL aggregates agree');
     });
   } finally { await sqlite.close(); await pg.drop(); }
+});
+
+test('--model runs that model: the APK is rebuilt around it, reinstalled, and the run records its sha256', async () => {
+  const model = placeholderModel();
+  const path = join(tmp.dir, 'other.tflite');
+  writeFileSync(path, model);
+  const r = await runSuite(tmp.options({ model: path, devices: [farm.serials[0]!], scenarios: ['daylight-wood'] }), { progress: quietProgress() });
+  const store = await openStore(tmp.db);
+  try {
+    const run = (await store.getRun(r.runId))!;
+    assert.equal(run.model_sha256, createHash('sha256').update(model).digest('hex'), 'the app reports running the given model');
+    assert.equal((await store.runDevices(r.runId))[0]!.install_action, 'installed', 'a different APK is installed');
+  } finally { await store.close(); }
 });

@@ -5,12 +5,13 @@
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import { resolve, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { RioError, ExitCode } from '../errors.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { RunStatus, ScenarioFrameRow } from '../store/rows.ts';
 import { buildSuite, type BuiltScenario, type BuiltSuite } from '../../../scenarios/generator/index.ts';
-import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
+import { ensureDemoApk, APK_DIR } from '../../../android-demo/apk/index.ts';
+import { buildApk } from '../../../android-demo/apk/build-apk.ts';
 import { apkInfo } from '../install/apk-install.ts';
 import { computeAggregates } from '../metrics/aggregate.ts';
 import { lightingKey } from '../metrics/lighting.ts';
@@ -48,14 +49,12 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
   process.once('SIGINT', onSigint);
   try {
     const { runId, opts, resumed } = await startOrResume(store, input);
+    const suite = selectScenarios(await buildSuite(opts.suite), opts.scenarios);
+    if (suite.scenarios.length === 0) throw new RioError('BAD_SCENARIO', `suite ${opts.suite} has no scenarios`, { suite: opts.suite });
+    const apk = apkInfo(await resolveApk(opts), APP_PACKAGE);
     const outDir = resolve(opts.out ?? join('reports', runId));
     mkdirSync(outDir, { recursive: true });
     progress.note(`${resumed ? 'resuming' : 'run'} ${runId}: suite ${opts.suite}, store ${opts.db}, reports ${outDir}`);
-
-    const suite = selectScenarios(await buildSuite(opts.suite), opts.scenarios);
-    if (suite.scenarios.length === 0) throw new RioError('BAD_SCENARIO', `suite ${opts.suite} has no scenarios`, { suite: opts.suite });
-    const apkPath = opts.apk ?? (await ensureDemoApk()).path;
-    const apk = apkInfo(apkPath, APP_PACKAGE);
 
     const adbPort = await ensureAdbServer(Number(process.env.ANDROID_ADB_SERVER_PORT ?? DEFAULT_ADB_PORT));
     const client = adbClient(adbPort);
@@ -115,6 +114,29 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
   }
 }
 
+/**
+ * --apk as given; --model builds the vdevice demo APK around that .tflite (cached by its sha256;
+ * phones need the Gradle-built app); neither: the default demo APK.
+ */
+async function resolveApk(opts: RunOptions): Promise<string> {
+  if (opts.apk && opts.model) throw new RioError('BAD_ARGUMENT', '--apk and --model exclude each other (the model lives inside the APK)', { option: '--model' });
+  if (opts.apk) return opts.apk;
+  if (!opts.model) return (await ensureDemoApk()).path;
+  let bytes: Buffer;
+  try { bytes = readFileSync(opts.model); } catch (err) {
+    throw new RioError('BAD_MODEL', `cannot read model: ${(err as Error).message}`, { file: opts.model });
+  }
+  if (bytes.subarray(4, 8).toString('latin1') !== 'TFL3') throw new RioError('BAD_MODEL', 'not a .tflite flatbuffer (no TFL3 identifier)', { file: opts.model });
+  const path = join(APK_DIR, `rio-demo-model-${createHashHex(bytes.toString('latin1')).slice(0, 16)}.apk`);
+  if (!existsSync(path)) {
+    mkdirSync(APK_DIR, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await buildApk(bytes, tmp);
+    renameSync(tmp, path);
+  }
+  return path;
+}
+
 function selectScenarios(suite: BuiltSuite, ids?: string[]): BuiltSuite {
   if (!ids?.length) return suite;
   const unknown = ids.filter((id) => !suite.scenarios.some((s) => s.id === id));
@@ -169,7 +191,7 @@ function truthSha(s: BuiltScenario): string {
   return createHashHex(JSON.stringify(s.frames.map((f) => [f.index, f.sha256, f.cards, f.negative, f.lighting])));
 }
 
-const createHashHex = (s: string) => createHash('sha256').update(s).digest('hex');
+const createHashHex = (s: string) => createHash('sha256').update(s, 'latin1').digest('hex');
 
 function scenarioRow(s: BuiltScenario) {
   return { suite: s.suite, id: s.id, truth_sha256: truthSha(s), conditions_json: JSON.stringify(s.conditions), background: s.background,

@@ -17,7 +17,7 @@ export function registerRun(program: Command): void {
     .option('--scenario <id>', 'only this scenario of the suite (repeatable)', collect, [])
     .option('--devices <list>', '"all" or comma-separated serials', 'all')
     .option('--apk <path>', 'demo APK (default: the built-in vdevice APK, built when missing)')
-    .option('--model <path>', 'not supported: the model is the one inside the APK; build an APK with it')
+    .option('--model <path>', 'a .tflite to run: builds the vdevice demo APK around it (phones need the Gradle-built app with it)')
     .option('--repeat <n>', 'run every scenario n times', int('--repeat'), 1)
     .option('--threads <n>', 'interpreter threads', int('--threads'), 4)
     .option('--delegate <name>', 'cpu | xnnpack | gpu | nnapi', 'cpu')
@@ -42,14 +42,13 @@ export function registerRun(program: Command): void {
       const { runSuite } = await import('../../run/run-suite.ts');
       const { parseBars } = await import('../../metrics/quality-bars.ts');
       const { parseLabels, DEFAULT_RUN_OPTIONS } = await import('../../run/run-options.ts');
-      if (o.model) throw new RioError('BAD_ARGUMENT', '--model is not supported yet: the app runs the model inside its APK; pass --apk built with that model', { option: '--model' });
       if (!o.suite && !o.resume) throw new RioError('BAD_ARGUMENT', '--suite is required (or --resume RUN_ID)', { option: '--suite' });
       const db = String(o.db);
       const summary = await runSuite({
         ...DEFAULT_RUN_OPTIONS,
         suite: String(o.suite ?? ''),
         devices: o.devices === 'all' ? 'all' : String(o.devices).split(',').map((s) => s.trim()).filter(Boolean),
-        apk: o.apk ? resolve(String(o.apk)) : undefined,
+        apk: o.apk ? resolve(String(o.apk)) : undefined, model: o.model ? resolve(String(o.model)) : undefined,
         repeat: o.repeat as number, threads: o.threads as number, delegate: String(o.delegate), warmup: o.warmup as number,
         fps: o.fps as number | undefined, shard: Boolean(o.shard), out: o.out ? resolve(String(o.out)) : undefined,
         db: db.startsWith('sqlite:') || db.startsWith('postgres') ? db : `sqlite:${db}`,
