@@ -28,7 +28,7 @@ for (const kind of storeKinds()) {
       dir = mkdtempSync(join(tmpdir(), 'rio-server-'));
       ts = await kind.open();
       runs = await writeSyntheticRuns(ts.store, serverTestFarm(join(dir, 'reports')));
-      app = await buildServer({ store: ts.store, ingestToken: TOKEN, scenarioCacheDir: join(dir, 'cache'), projectDir: dir, logger: false });
+      app = await buildServer({ store: ts.store, ingestToken: TOKEN, scenarioCacheDir: join(dir, 'cache'), reportsDir: join(dir, 'reports'), logger: false });
     });
     after(async () => {
       await app.close();
@@ -171,6 +171,14 @@ for (const kind of storeKinds()) {
         assert.ok(r.status === 404 || r.status === 400, `${path} → ${r.status}`);
         assert.doesNotMatch(String(r.body), /root:/);
       }
+      // A run (an upload, say) whose out_dir points outside the reports folder gets no evidence served.
+      for (const [outDir, path] of [['/etc', 'passwd'], ['/', 'etc/passwd'], [join(dir, 'reports', '..', '..', '..', 'etc'), 'passwd'], ['../../../../etc', 'passwd']] as const) {
+        await ts.store.updateRun(runs[4]!.id, { out_dir: outDir });
+        const r = await get(`/evidence/${runs[4]!.id}/${path}`);
+        assert.equal(r.status, 404, outDir);
+        assert.doesNotMatch(String(r.body), /root:/);
+      }
+      await ts.store.updateRun(runs[4]!.id, { out_dir: runs[4]!.outDir });
     });
 
     test('worst frames are drawn by sharp with the true quad in green over the frame', async () => {
@@ -245,7 +253,7 @@ for (const kind of storeKinds()) {
       let payload: string;
       before(async () => {
         target = await kind.open();
-        ingest = await buildServer({ store: target.store, ingestToken: TOKEN, ingestLimitBytes: 4 * 1024 * 1024, scenarioCacheDir: dir, projectDir: dir, logger: false });
+        ingest = await buildServer({ store: target.store, ingestToken: TOKEN, ingestLimitBytes: 4 * 1024 * 1024, scenarioCacheDir: dir, reportsDir: join(dir, 'reports'), logger: false });
         payload = JSON.stringify(await exportRun(ts.store, runs[5]!.id));
       });
       after(async () => { await ingest.close(); await target.drop(); });
@@ -260,7 +268,7 @@ for (const kind of storeKinds()) {
           assert.equal(r.statusCode, 401, String(auth));
           assert.equal(r.json().error, 'UNAUTHORIZED');
         }
-        const off = await buildServer({ store: target.store, scenarioCacheDir: dir, projectDir: dir, logger: false });
+        const off = await buildServer({ store: target.store, scenarioCacheDir: dir, reportsDir: join(dir, 'reports'), logger: false });
         const r = await off.inject({ method: 'POST', url: '/api/runs', payload, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` } });
         assert.equal(r.statusCode, 401, 'a server without a token accepts no uploads');
         await off.close();

@@ -27,8 +27,8 @@ export interface ServerOptions {
   ingestLimitBytes?: number;
   /** Where scenario frames live (`<cacheDir>/frames/<sha256>.jpg`), for the worst-frame images. */
   scenarioCacheDir: string;
-  /** Base folder for runs' relative out_dir paths (the harness's working directory). */
-  projectDir: string;
+  /** The reports folder (absolute): a run's evidence is served only when its out_dir lies inside. */
+  reportsDir: string;
   logger?: boolean | { level: string };
 }
 

@@ -57,7 +57,7 @@ describe('dashboards in Debian Chromium', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     ts = await sqliteTestStore();
     runs = await writeSyntheticRuns(ts.store, serverTestFarm(join(dir, 'reports')));
-    app = await buildServer({ store: ts.store, ingestToken: TOKEN, ingestLimitBytes: 2 * 1024 * 1024, scenarioCacheDir: join(dir, 'cache'), projectDir: dir, logger: false });
+    app = await buildServer({ store: ts.store, ingestToken: TOKEN, ingestLimitBytes: 2 * 1024 * 1024, scenarioCacheDir: join(dir, 'cache'), reportsDir: join(dir, 'reports'), logger: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address() as { port: number };
     base = `http://127.0.0.1:${addr.port}`;

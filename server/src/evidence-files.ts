@@ -7,13 +7,14 @@ import { RioError } from '../../harness/src/errors.ts';
  * real path (after symlinks) must stay inside the root, so `..`, absolute paths, encoded separators
  * and symlinks out of the evidence folder all fail the same way.
  */
-export async function resolveInside(root: string, requested: string): Promise<string> {
+export async function resolveInside(root: string, requested: string, expect: 'file' | 'directory' = 'file'): Promise<string> {
   if (requested.includes('\0')) throw new RioError('NOT_FOUND', 'no such evidence file');
   const rootReal = await realpath(root).catch(() => { throw new RioError('NOT_FOUND', 'no evidence folder'); });
   const candidate = resolve(rootReal, requested);
   if (!within(rootReal, candidate)) throw new RioError('NOT_FOUND', 'no such evidence file', { path: requested });
   const real = await realpath(candidate).catch(() => { throw new RioError('NOT_FOUND', 'no such evidence file', { path: requested }); });
-  if (!within(rootReal, real) || !(await stat(real)).isFile()) throw new RioError('NOT_FOUND', 'no such evidence file', { path: requested });
+  const st = await stat(real);
+  if (!within(rootReal, real) || (expect === 'file' ? !st.isFile() : !st.isDirectory())) throw new RioError('NOT_FOUND', 'no such evidence file', { path: requested });
   return real;
 }
 

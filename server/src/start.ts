@@ -14,7 +14,7 @@ export async function startServer(o: ServeOptions): Promise<void> {
   const url = o.db ?? process.env.RIO_FARM_DB ?? DEFAULT_DB_URL;
   const store = await openStore(url);
   const token = o.token ?? process.env.RIO_FARM_TOKEN;
-  const app = await buildServer({ store, ingestToken: token || undefined, scenarioCacheDir: scenarioCacheDir(), projectDir: process.cwd(),
+  const app = await buildServer({ store, ingestToken: token || undefined, scenarioCacheDir: scenarioCacheDir(), reportsDir: resolve('reports'),
     logger: { level: process.env.RIO_FARM_LOG_LEVEL ?? 'info' } });
   const stop = async () => { await app.close(); await store.close(); process.exit(0); };
   process.once('SIGINT', stop);

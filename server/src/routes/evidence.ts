@@ -1,6 +1,6 @@
 /** Evidence behind the numbers: a run's files (logcat, results.json, crops) and worst-frame images. */
 import { createReadStream } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { Type } from '@fastify/type-provider-typebox';
 import { RioError } from '../../../harness/src/errors.ts';
 import type { App, ServerContext } from '../app.ts';
@@ -23,7 +23,10 @@ export function registerEvidenceRoutes(app: App, ctx: ServerContext): void {
     const run = await db.get<{ out_dir: string | null }>('SELECT out_dir FROM runs WHERE id = ?', [req.params.runId]);
     if (!run) throw new RioError('NOT_FOUND', 'no such run', { run: req.params.runId });
     if (!run.out_dir) throw new RioError('NOT_FOUND', 'this run kept no evidence folder', { run: req.params.runId });
-    const root = isAbsolute(run.out_dir) ? run.out_dir : resolve(ctx.projectDir, run.out_dir);
+    // out_dir comes from the run (and so from an uploading host): it must lie in this server's
+    // reports folder, or an upload naming out_dir "/" would publish the whole file system.
+    const outDir = isAbsolute(run.out_dir) ? run.out_dir : resolve(dirname(ctx.reportsDir), run.out_dir);
+    const root = await resolveInside(ctx.reportsDir, relative(ctx.reportsDir, outDir), 'directory');
     const file = await resolveInside(root, req.params['*']);
     const type = INLINE_TYPES[extname(file).toLowerCase()];
     reply.type(type ?? 'application/octet-stream');
