@@ -109,9 +109,9 @@ test('replay fps: frames arriving while busy are dropped and flagged; a slow rep
     for (const f of dropped) assert.deepEqual([f.t_total, f.detections.length], [0, 0]);
     assert.equal(fast.frames.at(-1)!.dropped, false, 'the newest frame is always taken');
     assert.deepEqual(fast.frames.map((f) => f.index), frames.map((f) => f.index));
-    const slow = validateResults((await runBenchmark(farm, serial, { runId: 'e2e-fps-slow', frames, fps: 10 })).results, 'slow');
+    const slow = validateResults((await runBenchmark(farm, serial, { runId: 'e2e-fps-slow', frames, fps: 5 })).results, 'slow');
     assert.equal(slow.frames.filter((f) => f.dropped).length, 0);
-    assert.ok(slow.wall_ms! >= (frames.length - 1) * 100, `paced at 10 fps: wall ${slow.wall_ms} ms`);
+    assert.ok(slow.wall_ms! >= (frames.length - 1) * 200, `paced at 5 fps: wall ${slow.wall_ms} ms`);
   });
 });
 
