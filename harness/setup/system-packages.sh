@@ -5,12 +5,13 @@
 #   adb                      the real adb server that drives phones and virtual devices
 #   aapt apksigner zipalign  build and sign the demo APK installed on virtual devices
 #   libopencv-dev g++ make   the C++ post-processing core (Node-API build)
+#   openjdk-17-jdk-headless  jni.h, to compile-check the demo app's JNI bridge (android-demo/app test)
 #   python3-torch python3-onnx  training and ONNX export of the RIO model
 #   python3-pil              training targets (card masks rasterised); only a Recommends of torch
 #   chromium                 dashboard page tests (playwright-core drives it; nothing is downloaded)
 #   fonts-noto-cjk fonts-dejavu-core  real Latin and Korean fonts for rendered business cards
 set -euo pipefail
-PACKAGES=(adb aapt apksigner zipalign libopencv-dev g++ make python3-torch python3-onnx python3-pil chromium fonts-noto-cjk fonts-dejavu-core)
+PACKAGES=(adb aapt apksigner zipalign libopencv-dev g++ make openjdk-17-jdk-headless python3-torch python3-onnx python3-pil chromium fonts-noto-cjk fonts-dejavu-core)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
