@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ACTIVITIES } from '../apk/build-apk.ts';
 import { readAppVersion } from '../apk/app-version.ts';
@@ -54,7 +54,8 @@ test('JNI symbols in the C++ bridge match the Kotlin external funs, with the sam
 });
 
 test('the JNI bridge compiles (host JDK jni.h, NDK bitmap.h stand-in)', (t) => {
-  const jdk = ['/usr/lib/jvm/java-17-openjdk-amd64', '/usr/lib/jvm/default-java'].find((d) => existsSync(`${d}/include/jni.h`));
+  const jvms = existsSync('/usr/lib/jvm') ? readdirSync('/usr/lib/jvm').map((d) => `/usr/lib/jvm/${d}`) : [];
+  const jdk = jvms.find((d) => existsSync(`${d}/include/jni.h`) && existsSync(`${d}/include/linux/jni_md.h`));
   if (!jdk) return t.skip('no JDK headers on this machine');
   const opencv = execFileSync('pkg-config', ['--cflags', 'opencv4'], { encoding: 'utf8' }).trim().split(/\s+/);
   execFileSync('g++', ['-std=c++17', '-fsyntax-only', '-Wall', '-Werror', `-I${jdk}/include`, `-I${jdk}/include/linux`,
