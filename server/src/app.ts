@@ -53,6 +53,11 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries) };
   installErrorHandler(app);
   addSecurityHeaders(app);
+  // Dashboards read the pre-aggregates: bring them up to date with runs a local `rio-farm run`
+  // wrote straight into the store since (throttled; static files never wait for it).
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'GET' && !req.url.startsWith('/static/') && !req.url.startsWith('/vendor/')) await summaries.refresh();
+  });
   await registerStaticAssets(app);
   registerApiRoutes(app, ctx);
   registerIngestRoute(app, ctx);

@@ -10,7 +10,7 @@ const WORST_FRAMES_PER_DEVICE = 4;
 
 /** The measurement columns a summary reads. */
 export interface FrameSample {
-  serial: string; lighting: string; scenario_id: string; attempt_id: string; repeat_index: number; frame_index: number;
+  serial: string; lighting: string; scenario_id: string; attempt_id: string; frame_index: number;
   t_total: number | null; dropped: number; thermal_flag: number; iou: number | null; matched: number; cards: number;
   error: string | null;
 }
@@ -67,7 +67,7 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
        FROM run_devices rd LEFT JOIN device_fingerprints f ON f.id = rd.fingerprint_id
        LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [runId]);
   const frames = measured ?? await db.all<FrameSample>(
-    `SELECT serial, lighting, scenario_id, attempt_id, repeat_index, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
+    `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
        FROM measurements WHERE run_id = ?`, [runId]);
   const buckets = new Map<string, Bucket>();
   const bucket = (serial: string, lighting: string) => {

@@ -21,11 +21,6 @@ export const RunsQuery = Type.Object({
 
 export function registerApiRoutes(app: App, ctx: ServerContext): void {
   const db = ctx.store.db;
-  // Dashboards read the pre-aggregates: bring them up to date with runs written since (throttled).
-  app.addHook('onRequest', async (req) => {
-    if (req.method === 'GET' && !req.url.startsWith('/static/') && !req.url.startsWith('/vendor/')) await ctx.summaries.refresh();
-  });
-
   app.get('/api/health', {
     schema: { response: { 200: Type.Object({ ok: Type.Boolean(), store: Type.String(), runs: Type.Integer() }) } },
   }, async () => {
