@@ -31,10 +31,13 @@ class HelloUi implements AppTwinUi {
 async function run(ctx: AppTwinContext): Promise<void> {
   const frames = Number(ctx.extras.frames ?? 0);
   for (let i = 0; i < frames; i++) {
+    const asked = performance.now();
     await ctx.beforeWork(i);
+    // how long the device held this frame back (thermal duty-cycling), as the app itself sees it
+    const waited = performance.now() - asked;
     const until = Date.now() + Number(ctx.extras.work_ms ?? 1);
     while (Date.now() < until) { /* a frame's worth of CPU work */ }
-    ctx.log('I', 'HELLO', `frame ${i} thermal=${ctx.thermalStatus()}`);
+    ctx.log('I', 'HELLO', `frame ${i} thermal=${ctx.thermalStatus()} waited=${waited.toFixed(1)}`);
   }
   const out = ctx.hostPath(`${ctx.externalFilesDir}/hello.txt`);
   mkdirSync(dirname(out), { recursive: true });

@@ -9,6 +9,7 @@ import type { DeviceCore } from '../device/core.ts';
 import { Shell, type ShellIo } from '../shell/interpreter.ts';
 import { Pipe, pipeOf, type Sink } from '../shell/io.ts';
 import { COMMANDS } from '../shell/commands/index.ts';
+import { ChunkQueue } from '../transport/chunk-queue.ts';
 
 const ID_STDIN = 0, ID_STDOUT = 1, ID_STDERR = 2, ID_EXIT = 3, ID_CLOSE_STDIN = 4;
 
@@ -30,15 +31,20 @@ class FramedSink implements Sink {
 
 /** Feeds shell-protocol frames from the host into stdin; other frame types are honoured or ignored. */
 function framedInput(stream: AdbStream, stdin: Pipe): void {
-  let pending: Buffer = Buffer.alloc(0);
+  const pending = new ChunkQueue();
+  let header: Buffer | undefined;
   stream.onData(async (data) => {
-    pending = pending.length ? Buffer.concat([pending, data]) : data;
-    while (pending.length >= 5) {
-      const len = pending.readUInt32LE(1);
-      if (pending.length < 5 + len) break;
-      const id = pending[0];
-      const body = pending.subarray(5, 5 + len);
-      pending = pending.subarray(5 + len);
+    pending.push(data);
+    for (;;) {
+      if (!header) {
+        if (pending.size < 5) break;
+        header = pending.take(5);
+      }
+      const len = header.readUInt32LE(1);
+      if (pending.size < len) break;
+      const id = header[0];
+      const body = pending.take(len);
+      header = undefined;
       if (id === ID_STDIN) await stdin.write(body);
       else if (id === ID_CLOSE_STDIN) stdin.end();
     }

@@ -18,6 +18,8 @@ export interface ShellIo {
 }
 
 const SH = '/system/bin/sh';
+/** Nested shells ($(…), sh -c) allowed before refusing: client input must not recurse without bound. */
+const MAX_SHELL_DEPTH = 32;
 
 /** Writes into a device file through the quota; the first error is reported once. */
 class FileSink implements Sink {
@@ -39,7 +41,7 @@ export class Shell {
   private status = 0;
   cwd = '/';
 
-  constructor(private readonly device: DeviceCore, private readonly commands: ReadonlyMap<string, ShellCommand>) {
+  constructor(private readonly device: DeviceCore, private readonly commands: ReadonlyMap<string, ShellCommand>, private readonly depth = 0) {
     this.vars.set('PATH', '/product/bin:/apex/com.android.runtime/bin:/system/bin:/system/xbin:/odm/bin:/vendor/bin');
     this.vars.set('HOME', '/');
     this.vars.set('SHELL', SH);
@@ -48,6 +50,10 @@ export class Shell {
 
   /** Parses and runs a script; syntax errors go to stderr with status 1, as in mksh. */
   async run(script: string, io: ShellIo): Promise<number> {
+    if (this.depth > MAX_SHELL_DEPTH) {
+      await io.stderr.write(`${SH}: too many nested shells\n`);
+      return (this.status = 2);
+    }
     let ast: ListNode;
     try {
       ast = parseScript(script);
@@ -57,6 +63,13 @@ export class Shell {
       return (this.status = 1);
     }
     return this.runList(ast, io);
+  }
+
+  private child(): Shell {
+    const c = new Shell(this.device, this.commands, this.depth + 1);
+    c.cwd = this.cwd;
+    for (const [k, v] of this.vars) c.vars.set(k, v);
+    return c;
   }
 
   private async runList(list: ListNode, io: ShellIo): Promise<number> {
@@ -204,7 +217,7 @@ export class Shell {
     const ctx: CommandContext = {
       name, args, env, cwd: this.cwd, device: this.device,
       stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: io.signal,
-      runScript: (script) => new Shell(this.device, this.commands).run(script, io),
+      runScript: (script) => this.child().run(script, io),
     };
     try {
       return await command(ctx);
@@ -222,7 +235,7 @@ export class Shell {
       else if (part.kind === 'var') out += part.name === '?' ? String(this.status) : part.name === '$' ? String(this.device.shellPid) : this.vars.get(part.name) ?? '';
       else {
         const sink = new BufferSink();
-        await new Shell(this.device, this.commands).run(part.source, { ...io, stdin: pipeOf(), stdout: sink });
+        await this.child().run(part.source, { ...io, stdin: pipeOf(), stdout: sink });
         out += sink.toBuffer().toString('utf8').replace(/\n+$/, '');
       }
     }

@@ -36,6 +36,7 @@ test('the tokenizer honours quotes, escapes, variables, ; && || and $?', async (
   assert.equal(await legacy('ls /nope 2>/dev/null; echo $?'), '1\n');
   assert.equal(await legacy('export A=1; B=2; echo "$A-${B}-$(getprop ro.rio.virtual)"'), '1-2-1\n');
   assert.equal(await legacy('X=5 sh -c \'echo inner\'; echo "[$X]"'), 'inner\n[]\n');
+  assert.match(await legacy(`echo ${'$('.repeat(40)}echo deep${')'.repeat(40)}`), /too many nested shells/);
 });
 
 test('pipes stream into grep, head, tail and wc', async () => {

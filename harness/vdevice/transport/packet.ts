@@ -4,6 +4,8 @@
  * comes from a client and is untrusted: a bad header throws ProtocolError and the caller drops
  * only that connection.
  */
+import { ChunkQueue } from './chunk-queue.ts';
+
 export const Cmd = {
   SYNC: 0x434e5953,
   CNXN: 0x4e584e43,
@@ -49,13 +51,9 @@ export function encodePacket(command: number, arg0: number, arg1: number, payloa
   return body.length ? Buffer.concat([header, body]) : header;
 }
 
-/**
- * Cuts a TCP byte stream into packets. Chunks are kept in a list and joined once per packet,
- * so a 1 MiB payload arriving in many small reads costs one copy, not one per read.
- */
+/** Cuts a TCP byte stream into packets. */
 export class PacketDecoder {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly queue = new ChunkQueue();
   private header: { command: number; arg0: number; arg1: number; length: number } | undefined;
 
   constructor(private readonly maxPayload: number) {}
@@ -67,15 +65,13 @@ export class PacketDecoder {
   push(chunk: Buffer): Packet[] {
     const out: Packet[] = [];
     if (this.error) return out;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.queue.push(chunk);
     try {
       this.parse(out);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       this.error = err;
-      this.chunks = [];
-      this.buffered = 0;
+      this.queue.clear();
     }
     return out;
   }
@@ -83,8 +79,8 @@ export class PacketDecoder {
   private parse(out: Packet[]): void {
     for (;;) {
       if (!this.header) {
-        if (this.buffered < HEADER) break;
-        const h = this.take(HEADER);
+        if (this.queue.size < HEADER) break;
+        const h = this.queue.take(HEADER);
         const command = h.readUInt32LE(0);
         const length = h.readUInt32LE(12);
         if (!KNOWN.has(command)) throw new ProtocolError(`unknown command 0x${command.toString(16)}`);
@@ -92,39 +88,10 @@ export class PacketDecoder {
         if (length > this.maxPayload) throw new ProtocolError(`payload of ${length} bytes exceeds ${this.maxPayload}`);
         this.header = { command, arg0: h.readUInt32LE(4), arg1: h.readUInt32LE(8), length };
       }
-      if (this.buffered < this.header.length) break;
-      const payload = this.take(this.header.length);
+      if (this.queue.size < this.header.length) break;
+      const payload = this.queue.take(this.header.length);
       out.push({ command: this.header.command, arg0: this.header.arg0, arg1: this.header.arg1, payload });
       this.header = undefined;
     }
-  }
-
-  private take(n: number): Buffer {
-    if (n === 0) return Buffer.alloc(0);
-    let result: Buffer;
-    const first = this.chunks[0];
-    if (first.length >= n) {
-      result = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      result = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const c = this.chunks[0];
-        const need = n - filled;
-        if (c.length <= need) {
-          c.copy(result, filled);
-          filled += c.length;
-          this.chunks.shift();
-        } else {
-          c.copy(result, filled, 0, need);
-          this.chunks[0] = c.subarray(need);
-          filled += need;
-        }
-      }
-    }
-    this.buffered -= n;
-    return result;
   }
 }

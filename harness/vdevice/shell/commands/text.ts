@@ -113,7 +113,7 @@ export const wc: ShellCommand = async (ctx) => {
   if (!flags || flags.includes('l')) out.push(lines);
   if (!flags || flags.includes('w')) out.push(words);
   if (!flags || flags.includes('c')) out.push(data.length);
-  await ctx.stdout.write(out.join(' ') + '\n');
+  await ctx.stdout.write(out.join(' ') + (files.length ? ` ${files.join(' ')}` : '') + '\n');
   return 0;
 };
 
