@@ -3,12 +3,9 @@
  * connected and online, and an adbkit Client bound to that server. stop() leaves nothing behind:
  * devices disconnected and stopped, that server killed, temp dirs removed.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Client } from '@devicefarmer/adbkit';
 import { startVirtualDevice, type VirtualDevice, type Fault, type DeviceProfile } from '../vdevice/index.ts';
-import { ensureAdbServer, killAdbServer, runAdb, adbConnect, adbDisconnect, adbClient, type AdbResult } from '../src/devices/index.ts';
+import { ensureAdbServer, killAdbServer, runAdb, adbConnect, adbDisconnect, adbClient, hostPublicKey, type AdbResult } from '../src/devices/index.ts';
 
 export interface TestFarmOptions {
   count?: number;
@@ -34,14 +31,6 @@ export interface TestFarm {
   /** runs the adb CLI against this farm's server */
   adb(args: string[]): Promise<AdbResult>;
   stop(): Promise<void>;
-}
-
-/** The host key the adb server signs AUTH tokens with (created by the server on first start). */
-export function hostPublicKey(): string {
-  const base = process.env.ANDROID_USER_HOME ?? process.env.ANDROID_SDK_HOME ?? join(homedir(), '.android');
-  const file = join(base, 'adbkey.pub');
-  if (!existsSync(file)) throw new Error(`${file} is missing; start an adb server once to create it`);
-  return readFileSync(file, 'utf8');
 }
 
 export async function startTestFarm(opts: TestFarmOptions = {}): Promise<TestFarm> {

@@ -5,3 +5,4 @@ export { adbConnect, adbDisconnect, deviceState } from './connect.ts';
 export { listDevices, describeDevice, adbClient, parseBattery, parseThermalStatus, type DeviceSummary } from './discovery.ts';
 export { formatDeviceTable } from './device-table.ts';
 export { runDoctor, type DoctorCheck } from './doctor.ts';
+export { hostPublicKey } from './host-key.ts';

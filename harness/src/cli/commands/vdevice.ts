@@ -34,7 +34,7 @@ export function registerVdevice(program: Command): void {
       const adbPort = adbPortOption(o.adbPort);
       let authorizedKeys: string[] | undefined;
       if (o.auth) {
-        const { hostPublicKey } = await import('../../../test-support/farm.ts');
+        const { hostPublicKey } = await import('../../devices/index.ts');
         authorizedKeys = [hostPublicKey()];
       }
       const fleet = await startFleet({ count, profiles, basePort, faults, adbPort, authorizedKeys });
