@@ -56,6 +56,9 @@ export class DeviceCore {
     this.logcat.append(this.systemPid, 'I', 'SystemServer', `Entered the Android system server! (${profile.product.model})`);
   }
 
+  /** Set by the VirtualDevice: `adb reboot` restarts the device this way. */
+  reboot: () => void = () => {};
+
   /** The last services hosts opened (newest last), for diagnostics and tests. */
   readonly openedServices: string[] = [];
 

@@ -52,14 +52,17 @@ test('a disconnect at `am start` drops the device mid-command; adbkit then fails
   }
 });
 
-test('a restart keeps installed packages and files, like a reboot', async () => {
+test('`adb reboot` restarts the device; files stay, and `adb root` is refused as on a user build', async () => {
   const farm = await startTestFarm({ count: 1 });
   const serial = farm.serials[0];
   try {
-    await farm.adb(['-s', serial, 'shell', 'echo kept > /sdcard/k.txt']);
-    await farm.vdevices[0].restart();
+    assert.match((await farm.adb(['-s', serial, 'root'])).stdout, /adbd cannot run as root in production builds/);
+    await farm.adb(['-s', serial, 'shell', 'echo kept > /sdcard/k.txt; am broadcast -a before-reboot']);
+    await farm.adb(['-s', serial, 'reboot']);
+    await sleep(1000);
     await waitForState(serial, farm.adbPort, 'device', 30_000);
     assert.equal((await farm.adb(['-s', serial, 'shell', 'cat /sdcard/k.txt'])).stdout, 'kept\n');
+    assert.doesNotMatch((await farm.adb(['-s', serial, 'shell', 'logcat -d'])).stdout, /before-reboot/, 'the log buffer starts empty after a reboot');
   } finally {
     await farm.stop();
   }

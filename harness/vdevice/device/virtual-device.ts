@@ -108,6 +108,8 @@ export class VirtualDevice {
 
   private boot(): void {
     this.core = new DeviceCore(this.profile, this.serial, this.dataDir, this.faults, this.opts.adbFeatures ?? DEFAULT_ADB_FEATURES);
+    // `adb reboot`: answer first, then drop the link and come back, like a phone rebooting
+    this.core.reboot = () => this.later(0.2, () => void this.restart());
     this.core.events.on('device-event', (name: DeviceEventName, detail: Record<string, string | number>) => this.onEvent(name, detail));
     for (const f of this.faults) {
       if (this.fired.has(f)) continue;

@@ -32,6 +32,17 @@ export function openService(device: DeviceCore, service: string, stream: AdbStre
       return true;
     case 'tcp':
       return startTcp(device, stream, Number(rest));
+    case 'root':
+      // a production (user) build, as the profiles' ro.build.type says
+      void stream.write('adbd cannot run as root in production builds\n').then(() => stream.end());
+      return true;
+    case 'unroot':
+      void stream.write('adbd not running as root\n').then(() => stream.end());
+      return true;
+    case 'reboot':
+      stream.end();
+      device.reboot();
+      return true;
     default:
       return false;
   }
