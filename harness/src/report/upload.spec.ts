@@ -14,7 +14,7 @@ test('uploads run.json to /api/runs with the bearer token; a wrong token is UNAU
   const source = await sqliteTestStore();
   const target = await sqliteTestStore();
   const dir = mkdtempSync(join(tmpdir(), 'rio-upload-'));
-  const app = await buildServer({ store: target.store, ingestToken: 'sekret', scenarioCacheDir: dir, projectDir: dir, logger: false });
+  const app = await buildServer({ store: target.store, ingestToken: 'sekret', scenarioCacheDir: dir, reportsDir: dir, logger: false });
   try {
     await source.store.createRun({ id: 'r-up', suite: 'smoke', status: 'passed', exit_code: 0, started_at: 1, finished_at: 2, host: 'h',
       out_dir: null, apk_sha256: null, app_version: null, model_sha256: null, options_json: '{}', virtual_only: 1 }, { who: 'test' });

@@ -108,7 +108,6 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
         current = undefined;
         done++;
         ctx.progress.update(serial, { itemsDone: done });
-        await readDeviceState(adb).then(sample(`after:${item.scenario_id}`)).catch(() => undefined);
         continue;
       }
       const err = r.error!;
@@ -136,6 +135,8 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
       ctx.queue.retryHere(serial, item);
       current = undefined;
     }
+    // The check before each scenario samples between scenarios; this one closes the series.
+    await readDeviceState(adb).then(sample('final')).catch(() => undefined);
     await store.upsertRunDevice({ run_id: runId, serial, status: 'done' });
     ctx.progress.update(serial, { phase: 'done', scenario: '' });
     ctx.queue.leave(serial);

@@ -53,7 +53,10 @@ test('runs the smoke suite on three vdevices end to end and leaves store rows an
     assert.ok(devices.every((d) => d.push_files! > 0), 'first run pushes frames');
     assert.equal((await store.listLeases()).length, 0, 'leases released');
     const samples = await store.samples(r.runId);
-    assert.ok(samples.some((s) => s.phase.startsWith('after:')) && samples.every((s) => s.thermal_status !== null));
+    assert.ok(samples.some((s) => s.phase === 'final') && samples.every((s) => s.thermal_status !== null));
+    for (const serial of farm.serials) {
+      assert.equal(samples.filter((s) => s.serial === serial && s.phase.startsWith('before:')).length, suite.scenarios.length, 'sampled between scenarios');
+    }
     for (const f of ['report.html', 'junit.xml', 'run.json']) assert.ok(existsSync(join(r.outDir, f)), f);
     const junit = readFileSync(join(r.outDir, 'junit.xml'), 'utf8');
     assert.equal((junit.match(/<testcase /g) ?? []).length, 3 * suite.scenarios.length);

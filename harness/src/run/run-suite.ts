@@ -187,18 +187,18 @@ async function recordRunStart(store: Store, runId: string, opts: RunOptions, apk
 }
 
 /** The truth's identity: its frames' content hashes and quads (a regenerated scenario gets a new one). */
-function truthSha(s: BuiltScenario): string {
+export function truthSha(s: BuiltScenario): string {
   return createHashHex(JSON.stringify(s.frames.map((f) => [f.index, f.sha256, f.cards, f.negative, f.lighting])));
 }
 
 const createHashHex = (s: string) => createHash('sha256').update(s, 'latin1').digest('hex');
 
-function scenarioRow(s: BuiltScenario) {
+export function scenarioRow(s: BuiltScenario) {
   return { suite: s.suite, id: s.id, truth_sha256: truthSha(s), conditions_json: JSON.stringify(s.conditions), background: s.background,
     fps: s.fps, width: s.resolution[0], height: s.resolution[1], frame_count: s.frames.length };
 }
 
-function frameRows(s: BuiltScenario): ScenarioFrameRow[] {
+export function frameRows(s: BuiltScenario): ScenarioFrameRow[] {
   const sha = truthSha(s);
   return s.frames.map((f) => ({ suite: s.suite, scenario_id: s.id, truth_sha256: sha, frame_index: f.index, sha256: f.sha256,
     width: f.width, height: f.height, negative: f.negative ? 1 : 0, lighting: lightingKey(f.lighting.tags),

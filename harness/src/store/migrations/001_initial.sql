@@ -220,7 +220,7 @@ CREATE TABLE device_samples (
   run_id TEXT NOT NULL,
   serial TEXT NOT NULL,
   at BIGINT NOT NULL,
-  phase TEXT NOT NULL,               -- preflight | before:<scenario> | after:<scenario> | cooldown
+  phase TEXT NOT NULL,               -- preflight | cooldown | before:<scenario> | final
   thermal_status INTEGER,
   battery_temp_c DOUBLE PRECISION,
   battery_level INTEGER
