@@ -12,7 +12,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { prepareUiFarm, type UiFarm } from './scenarios/ui/farm/prepare.ts';
-import { storeUiRun } from './scenarios/ui/farm/store-ui-run.ts';
+import { RioError } from './harness/src/errors.ts';
+import { storeUiRun, VERDICT_ENV } from './scenarios/ui/farm/store-ui-run.ts';
 import { freePort } from './harness/src/devices/index.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
@@ -62,7 +63,15 @@ export const config: WebdriverIO.Config = {
   ],
 
   async onPrepare(_config, capabilities) {
-    farm = await prepareUiFarm({ outDir: OUT_DIR, target: process.env.RIO_TARGET === 'real' ? 'real' : 'vdevice' });
+    try {
+      farm = await prepareUiFarm({ outDir: OUT_DIR, target: process.env.RIO_TARGET === 'real' ? 'real' : 'vdevice' });
+    } catch (err) {
+      // WDIO logs hook errors and carries on; with no capability it then stops (exit 1), and
+      // run-ui.ts turns the verdict left here into exit 3 (bad input) or 2 (infrastructure).
+      process.env[VERDICT_ENV] = err instanceof RioError && err.failureClass === 'bad-input' ? 'bad_input' : 'infra_failure';
+      console.error(`rio: cannot prepare the UI run: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
     (capabilities as WebdriverIO.Capabilities[]).push(...farm.capabilities);
     process.env[farm.planEnv] = farm.planPath;
   },
@@ -70,7 +79,7 @@ export const config: WebdriverIO.Config = {
   async onComplete(exitCode) {
     if (!farm) return;
     try {
-      await storeUiRun(farm.plan, farm.devices, exitCode);
+      await storeUiRun(farm.plan, farm.devices, farm.builtScenarios, exitCode);
     } finally {
       await farm.stop();
     }

@@ -62,7 +62,7 @@ async function commandLatency(): Promise<Record<string, { median: number; p95: n
 function suiteWallTime(devices: number): { ms: number; exit: number } {
   const outDir = mkdtempSync(join(tmpdir(), 'rio-bench-ui-suite-'));
   const t = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/@wdio/cli/bin/wdio.js'), 'run', 'wdio.conf.ts'], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scenarios/ui/run-ui.ts')], {
     cwd: ROOT, encoding: 'utf8',
     env: { ...process.env, RIO_UI_VDEVICES: String(devices), RIO_UI_OUT: outDir, RIO_FARM_DB: `sqlite:${join(outDir, 'bench.db')}` },
   });
@@ -78,7 +78,7 @@ console.log(`\nrio Appium driver, per command through Appium on 1 vdevice (${CAL
 console.log('| command | median ms | p95 ms |\n|---|---:|---:|');
 for (const [name, s] of Object.entries(latency)) console.log(`| ${name} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} |`);
 
-console.log('\nUI suite wall time (wdio run wdio.conf.ts: Appium start, vdevices, install, push, all specs)\n');
+console.log('\nUI suite wall time (npm run test:ui → wdio.conf.ts: Appium start, vdevices, install, push, all specs)\n');
 console.log('| vdevices | wall s | exit |\n|---:|---:|---:|');
 for (const n of SUITE_DEVICES) {
   const { ms, exit } = suiteWallTime(n);

@@ -16,6 +16,7 @@ import { listProfiles, type Fault, type VirtualDevice } from '../../../harness/v
 import { startFleet, type Fleet } from '../../../harness/vdevice/fleet.ts';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
 import { pickUiScenarios, UI_LIGHTINGS } from './ui-scenarios.ts';
+import type { BuiltScenario } from '../../generator/index.ts';
 import { PLAN_ENV, writePlan, type UiPlan, type UiScenario } from './ui-plan.ts';
 import { capabilitiesFor } from './capabilities.ts';
 
@@ -45,6 +46,8 @@ export interface UiFarm {
   adbPort: number;
   capabilities: WebdriverIO.Capabilities[];
   devices: DeviceFingerprint[];
+  /** the generated scenarios behind plan.scenarios (stored with the run like `rio-farm run` does) */
+  builtScenarios: BuiltScenario[];
   vdevices: VirtualDevice[];
   stop(): Promise<void>;
 }
@@ -59,6 +62,17 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     if (ownAdbPort !== null) await killAdbServer(ownAdbPort);
   };
   try {
+    // scenarios first: a bad lighting name fails before any device is started
+    const lightings = opts.lightings ?? process.env.RIO_UI_LIGHTINGS?.split(',') ?? [...UI_LIGHTINGS];
+    const picked = await pickUiScenarios(lightings);
+    const scenarios: UiScenario[] = picked.map((p) => ({
+      lighting: p.lighting, suite: p.scenario.suite, scenarioId: p.scenario.id, truthSha256: p.truthSha256,
+      manifestDevicePath: `${APP_FILES_DIR}/runs/${runId}-${p.lighting}/manifest.json`,
+      frames: p.frames.slice(0, FRAMES_PER_SCENARIO).map((f) => ({
+        index: f.index, sha256: f.sha256, negative: f.negative, cards: f.cards, lighting: { tags: f.lighting.tags },
+      })),
+    }));
+
     let adbPort = Number(process.env.ANDROID_ADB_SERVER_PORT ?? 5037);
     let serials: string[] = [];
     const forced = opts.vdevices ?? (process.env.RIO_UI_VDEVICES ? Number(process.env.RIO_UI_VDEVICES) : undefined);
@@ -78,16 +92,6 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     const client = adbClient(adbPort);
     const devices = await Promise.all(serials.map((s) => readFingerprint(new AdbDevice(client, s))));
 
-    const lightings = opts.lightings ?? process.env.RIO_UI_LIGHTINGS?.split(',') ?? [...UI_LIGHTINGS];
-    const picked = await pickUiScenarios(lightings);
-    const scenarios: UiScenario[] = picked.map((p) => ({
-      lighting: p.lighting, suite: p.scenario.suite, scenarioId: p.scenario.id, truthSha256: p.truthSha256,
-      manifestDevicePath: `${APP_FILES_DIR}/runs/${runId}-${p.lighting}/manifest.json`,
-      frames: p.frames.slice(0, FRAMES_PER_SCENARIO).map((f, index) => ({
-        index, sha256: f.sha256, negative: f.negative, cards: f.cards, lighting: { tags: f.lighting.tags },
-      })),
-    }));
-
     // RIO_APK: the build under test (the Gradle APK on phones); vdevices default to the demo APK.
     const apk = process.env.RIO_APK ?? (opts.target === 'real' ? undefined : (await ensureDemoApk()).path);
     await Promise.all(devices.map(async (d) => {
@@ -102,6 +106,7 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     const planPath = writePlan(plan);
     return {
       plan, planPath, planEnv: PLAN_ENV, adbPort, devices, vdevices: fleet?.devices ?? [], stop,
+      builtScenarios: picked.map((p) => p.scenario),
       capabilities: devices.map((d) => capabilitiesFor(d, adbPort, d.virtual, apk)),
     };
   } catch (err) {

@@ -9,25 +9,36 @@ import { DEFAULT_DB_URL, openStore } from '../../../harness/src/store/index.ts';
 import type { DeviceFingerprint, MeasurementRow, RunStatus } from '../../../harness/src/store/index.ts';
 import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
 import { lightingKey } from '../../../harness/src/metrics/lighting.ts';
+import { frameRows, scenarioRow } from '../../../harness/src/run/run-suite.ts';
+import type { BuiltScenario } from '../../generator/index.ts';
 import { attemptsFile, type UiAttemptRecord, type UiPlan, type UiScenario } from './ui-plan.ts';
+
+/** Where storeUiRun leaves the run's verdict for run-ui.ts (same process as the WDIO launcher). */
+export const VERDICT_ENV = 'RIO_UI_VERDICT';
+export type UiVerdict = 'passed' | 'product_failure' | 'infra_failure' | 'bad_input';
 
 /** Store URL: RIO_FARM_DB like `rio-farm run`, default the project's SQLite file. */
 export function uiStoreUrl(): string {
   return process.env.RIO_FARM_DB ?? DEFAULT_DB_URL;
 }
 
-export async function storeUiRun(plan: UiPlan, devices: DeviceFingerprint[], wdioExitCode: number, url = uiStoreUrl()): Promise<void> {
+export async function storeUiRun(plan: UiPlan, devices: DeviceFingerprint[], built: readonly BuiltScenario[], wdioExitCode: number,
+  url = uiStoreUrl()): Promise<void> {
   const records = devices.flatMap((d) => readAttempts(plan, d.serial));
   const store = await openStore(url);
   try {
-    const infra = records.some((r) => r.outcome === 'infra_error') && !records.some((r) => r.outcome === 'product_failure');
+    // infrastructure only when no spec's final attempt failed on the product
+    const finals = devices.flatMap((d) => plan.scenarios.map((s) => finalOutcome(records.filter((r) => r.serial === d.serial), s.lighting)));
+    const infra = !finals.includes('product_failure') && finals.some((o) => o === 'infra_error' || o === undefined);
     const status: RunStatus = wdioExitCode === 0 ? 'passed' : infra ? 'infra_failure' : 'product_failure';
+    process.env[VERDICT_ENV] = status;
     await store.createRun({
       id: plan.runId, suite: 'ui', status: 'running', exit_code: null, started_at: plan.startedAt, finished_at: null,
       host: hostname(), out_dir: plan.outDir, apk_sha256: null, app_version: null, model_sha256: null,
       options_json: JSON.stringify({ kind: 'ui', target: plan.target, lightings: plan.scenarios.map((s) => s.lighting) }),
       virtual_only: devices.every((d) => d.virtual) ? 1 : 0,
     }, { kind: 'ui', target: plan.target });
+    for (const s of built) await store.recordScenario(scenarioRow(s), frameRows(s));
     for (const d of devices) {
       const fingerprintId = await store.recordDevice(d);
       const mine = records.filter((r) => r.serial === d.serial);

@@ -2,11 +2,10 @@
  * Which rendered scenario stands for each UI spec parameter (lighting). The scenarios generator
  * names lighting conditions; the specs speak of daylight, dim, backlit and glare.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { buildSuite } from '../../generator/index.ts';
 import type { BuiltScenario, TruthFrame } from '../../generator/index.ts';
 import { RioError } from '../../../harness/src/errors.ts';
+import { truthSha } from '../../../harness/src/run/run-suite.ts';
 
 /** Spec parameter → the generator's condition name. */
 export const UI_LIGHTINGS = ['daylight', 'dim', 'backlit', 'glare'] as const;
@@ -32,6 +31,6 @@ export async function pickUiScenarios(lightings: readonly string[]): Promise<Pic
     if (!scenario) throw new RioError('BAD_SCENARIO', `suite ${UI_SUITE} has no scenario under condition ${condition}`, { field: 'lighting' });
     const frames = scenario.frames.filter((f) => !f.negative && f.cards.some((c) => c.visible >= 0.9));
     if (frames.length === 0) throw new RioError('BAD_SCENARIO', `scenario ${scenario.id} has no frame with a whole card`, { field: 'lighting' });
-    return { lighting, scenario, truthSha256: createHash('sha256').update(readFileSync(scenario.truthPath)).digest('hex'), frames };
+    return { lighting, scenario, truthSha256: truthSha(scenario), frames };
   });
 }

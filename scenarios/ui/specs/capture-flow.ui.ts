@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { quadIoU } from '../../../harness/src/metrics/quad.ts';
 import { deviceIt } from '../support/device-test.ts';
 import { Crop, Preview, launchPreview, parseQuadText, parseTimings } from '../support/rio-app.ts';
-import { appendAttempt, readPlan, type UiAttemptRecord } from '../farm/ui-plan.ts';
+import { readPlan, type UiAttemptRecord } from '../farm/ui-plan.ts';
 import { sessionSerial } from '../support/session.ts';
+import { recordAttempts } from '../support/attempt-log.ts';
 
 /** The issue's bar: the outline shows within 2 s of the preview appearing. */
 const OUTLINE_WITHIN_MS = 2000;
@@ -73,17 +74,12 @@ for (const scenario of plan.scenarios) {
       await Crop.back().click();
       await Preview.capture().waitForExist({ timeout: CROP_WITHIN_MS, interval: 50, timeoutMsg: 'Back did not return to the preview' });
       await expect(Crop.crop()).not.toBeExisting();
-    }, async ({ attempt }, error, infra) => {
+    }, async (info, error, infra) => {
       // a failed attempt gets its screenshot too (unless the device is gone)
       if (error !== undefined && !rec.screenshot && !infra) {
-        rec.screenshot = await attachScreenshot(`${scenario.lighting}-${rec.serial ?? 'device'}-a${attempt}-failed`).catch(() => undefined);
+        rec.screenshot = await attachScreenshot(`${scenario.lighting}-${rec.serial ?? 'device'}-a${info.attempt}-failed`).catch(() => undefined);
       }
-      appendAttempt(plan, {
-        ...rec, serial: rec.serial ?? await sessionSerial(), attempt, lighting: scenario.lighting, scenarioId: scenario.scenarioId,
-        startedAt: rec.startedAt ?? Date.now(), finishedAt: Date.now(),
-        outcome: error === undefined ? 'ok' : infra ? 'infra_error' : 'product_failure',
-        error: error === undefined ? undefined : error instanceof Error ? error.message : String(error),
-      });
+      await recordAttempts(plan, scenario, () => rec)(info, error, infra);
     });
   });
 }
