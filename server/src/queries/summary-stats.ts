@@ -17,7 +17,8 @@ export function quantileWithCi(sorted: readonly number[], q: number): Estimate {
   if (n === 0) return { value: null, lo: null, hi: null };
   const at = (rank: number) => sorted[Math.min(n - 1, Math.max(0, rank))]!;
   const half = Z95 * Math.sqrt(n * q * (1 - q));
-  return { value: quantileSorted(sorted, q), lo: at(Math.floor(n * q - half) - 1), hi: at(Math.ceil(n * q + half) - 1) };
+  // 1-based ranks j = ⌊nq − h⌋ and k = ⌈nq + h⌉ + 1 (the usual conservative pair: n = 80, q = ½ → 31 and 50).
+  return { value: quantileSorted(sorted, q), lo: at(Math.floor(n * q - half) - 1), hi: at(Math.ceil(n * q + half)) };
 }
 
 /** Mean with a normal-approximation 95% CI (the IoU sample is hundreds of frames). */
