@@ -3,8 +3,8 @@
  * work is not counted as the harness's). For smoke and nightly on 1 and 3 vdevices, a cold run
  * (fresh devices: install + push) and a warm run (same devices again):
  *  - overhead ratio = run wall time / the app's own per-frame time (Σ t_total per device, mean over
- *    devices); also wall / Σ app wall time from results.json (model load + warm-up included), which
- *    isolates what the harness adds around the app;
+ *    devices); also wall / Σ app wall_ms from results.json (the app's timed frame loop, replay pacing
+ *    included; model load and warm-up excluded), and where each attempt's remaining time went;
  *  - harness process CPU time per device as a share of wall time;
  *  - push throughput of the harness (adbkit, content-addressed) vs `adb push` of the same files.
  * Prints tables; no assertions (benchmarks never pass or fail on timings).
@@ -26,7 +26,7 @@ import { pushFrames, FRAMES_DIR } from '../src/install/frame-push.ts';
 const SUITES = (process.env.RIO_BENCH_SUITES ?? 'smoke,nightly').split(',');
 const DEVICES = (process.env.RIO_BENCH_DEVICES ?? '1,3').split(',').map(Number);
 
-interface Row { suite: string; devices: number; mode: string; frames: number; wall: number; appFrames: number; appWall: number; attempts: number; cpu: number }
+interface Row { suite: string; devices: number; mode: string; frames: number; scenarios: number; wall: number; appFrames: number; appWall: number; attempts: number; cpu: number }
 
 async function measure(suite: string, n: number, adbPort: number, serials: string[], db: string, dir: string, mode: string): Promise<Row> {
   const cpu0 = process.cpuUsage();
@@ -46,7 +46,18 @@ async function measure(suite: string, n: number, adbPort: number, serials: strin
     }, 0));
     const attemptWall = perDevice((s) => attempts.filter((a) => a.serial === s).reduce((t, a) => t + (a.wall_ms ?? 0), 0));
     void adbPort;
-    return { suite, devices: n, mode, frames: m.length, wall, appFrames, appWall, attempts: attemptWall, cpu: (cpu.user + cpu.system) / 1000 };
+    // Where each attempt's time went (replay timings.json), averaged over attempts.
+    const steps: Record<string, number> = {};
+    for (const a of attempts) {
+      const dir = a.evidence_dir ? join(r.outDir, a.evidence_dir) : '';
+      if (!dir || !existsSync(join(dir, 'timings.json'))) continue;
+      const t = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as Record<string, number>;
+      const appWall = Number(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).wall_ms ?? 0);
+      t.appStartAndWarmup = t.appRun! - appWall;
+      for (const [k, v] of Object.entries(t)) steps[k] = (steps[k] ?? 0) + v / attempts.length;
+    }
+    breakdown.push({ label: `${suite} ${n} ${mode}`, steps });
+    return { suite, devices: n, mode, frames: m.length, scenarios: attempts.length / serials.length, wall, appFrames, appWall, attempts: attemptWall, cpu: (cpu.user + cpu.system) / 1000 };
   } finally { await store.close(); }
 }
 
@@ -67,6 +78,7 @@ async function pushBench(adbPort: number, serial: string, suite: string): Promis
 }
 
 const rows: Row[] = [];
+const breakdown: { label: string; steps: Record<string, number> }[] = [];
 const pushes: { suite: string; files: number; mb: number; harness: number; cli: number }[] = [];
 for (const suite of SUITES) {
   await buildSuite(suite); // render once outside the timings
@@ -91,11 +103,16 @@ for (const suite of SUITES) {
 
 const f = (v: number, d = 2) => v.toFixed(d);
 console.log('\nrio-farm harness benchmark (vdevices in child processes, 2 shared cores)\n');
-console.log('| suite | devices | run | frames | wall s | Σ t_total/device s | overhead wall/Σt_total | Σ app wall/device s | wall/Σ app wall | harness CPU s | CPU per device % of wall |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| suite | devices | run | frames | wall s | Σ t_total/device s | overhead wall/Σt_total | Σ app wall/device s | wall/Σ app wall | ms/scenario outside the app's timed loop | harness CPU s | CPU per device % of wall |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.suite} | ${r.devices} | ${r.mode} | ${r.frames} | ${f(r.wall / 1000, 1)} | ${f(r.appFrames / 1000)} | ${f(r.wall / r.appFrames)} | ${f(r.appWall / 1000)} | ${f(r.wall / r.appWall)} | ${f(r.cpu / 1000)} | ${f((100 * r.cpu) / r.wall / r.devices, 1)} |`);
+  console.log(`| ${r.suite} | ${r.devices} | ${r.mode} | ${r.frames} | ${f(r.wall / 1000, 1)} | ${f(r.appFrames / 1000)} | ${f(r.wall / r.appFrames)} | ${f(r.appWall / 1000)} | ${f(r.wall / r.appWall)} | ${f((r.wall - r.appWall) / r.scenarios, 0)} | ${f(r.cpu / 1000)} | ${f((100 * r.cpu) / r.wall / r.devices, 1)} |`);
 }
+const keys = ['manifest', 'amStart', 'appStartAndWarmup', 'pullResults', 'pullCrops', 'cleanup'];
+console.log('\nPer attempt, ms (replay timings.json; appStartAndWarmup = logcat RIO_DONE wait − the app\'s own timed loop):');
+console.log(`| run | ${keys.join(' | ')} |`);
+console.log(`|---|${keys.map(() => '---').join('|')}|`);
+for (const b of breakdown) console.log(`| ${b.label} | ${keys.map((k) => f(b.steps[k] ?? 0, 1)).join(' | ')} |`);
 console.log('\n| suite | files | MB | harness push MB/s | adb push MB/s | ratio |');
 console.log('|---|---|---|---|---|---|');
 for (const p of pushes) console.log(`| ${p.suite} | ${p.files} | ${f(p.mb, 1)} | ${f(p.harness, 1)} | ${f(p.cli, 1)} | ${f(p.harness / p.cli)} |`);

@@ -50,7 +50,9 @@ test('replays a scenario: progress from logcat, validated results, crops and a l
   const withDetections = results.frames.filter((f) => f.detections.length > 0).length;
   if (withDetections > 0) assert.ok(existsSync(evidence.crops!), "crops of frames with a detection are kept");
   assert.match(readFileSync(evidence.logcat!, 'utf8'), /RIO_DONE run=rio-ok-1 status=ok/);
-  assert.equal((await adb.list(`${APP_FILES_DIR}/runs/rio-ok-1`)).size, 0, 'the run folder is cleaned up on the device');
+  let left = -1;
+  for (let i = 0; i < 20 && left !== 0; i++) { left = (await adb.list(`${APP_FILES_DIR}/runs/rio-ok-1`)).size; if (left) await new Promise((r) => setTimeout(r, 100)); }
+  assert.equal(left, 0, 'the run folder is cleaned up on the device');
 });
 
 test('an invalid results.json is an INVALID_RESULTS infrastructure error and the file is kept', async () => {

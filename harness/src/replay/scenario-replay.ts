@@ -83,7 +83,8 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     if (req.saveCrops) await pullCrops(adb, `${runDir}/crops`, join(req.evidenceDir, 'crops'), evidence);
     tick('pullCrops');
     const wallMs = performance.now() - t0;
-    await adb.shell(`rm -rf ${runDir}`).catch(() => undefined);
+    // Not awaited: the device deletes while the harness checks health for the next scenario.
+    void adb.shell(`rm -rf ${runDir}`).catch(() => undefined);
     tick('cleanup');
     writeFileSync(join(req.evidenceDir, 'timings.json'), JSON.stringify(timings));
     return { results, wallMs, timings };
