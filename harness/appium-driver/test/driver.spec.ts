@@ -17,15 +17,16 @@ const STATUS = `${PKG}:id/status`;
 type Farm = Awaited<ReturnType<typeof startTestFarm>>;
 type Browser = WebdriverIO.Browser;
 
-function capsFor(farm: Farm): WebdriverIO.Capabilities {
+/** The session installs the demo APK (`appium:app`) and starts its preview (appPackage/appActivity). */
+function capsFor(farm: Farm, apk: string): WebdriverIO.Capabilities {
   return {
     platformName: 'Android', 'appium:automationName': 'RioVdevice', 'appium:udid': farm.serials[0]!,
-    'appium:adbPort': farm.adbPort, 'appium:appPackage': PKG, 'appium:appActivity': '.MainActivity',
+    'appium:adbPort': farm.adbPort, 'appium:app': apk, 'appium:appPackage': PKG, 'appium:appActivity': '.MainActivity',
   };
 }
 
-async function session(appium: AppiumServer, farm: Farm): Promise<Browser> {
-  return remote({ hostname: '127.0.0.1', port: appium.port, logLevel: 'error', connectionRetryCount: 0, capabilities: capsFor(farm) });
+async function session(appium: AppiumServer, farm: Farm, apk: string): Promise<Browser> {
+  return remote({ hostname: '127.0.0.1', port: appium.port, logLevel: 'error', connectionRetryCount: 0, capabilities: capsFor(farm, apk) });
 }
 
 async function statusText(b: Browser): Promise<string> {
@@ -45,17 +46,29 @@ describe('rio Appium driver on a vdevice', { timeout: 240_000 }, () => {
   let farm: Farm;
   let appium: AppiumServer;
   let b: Browser;
+  let apk: string;
 
   before(async () => {
     farm = await startTestFarm({ count: 1 });
-    await farm.adb(['-s', farm.serials[0]!, 'install', '-r', (await ensureDemoApk()).path]);
+    apk = (await ensureDemoApk()).path;
     appium = await startAppium(farm.env);
-    b = await session(appium, farm);
+    b = await session(appium, farm, apk);
   });
   after(async () => {
     await b?.deleteSession().catch(() => {});
     await appium?.stop();
     await farm?.stop();
+  });
+
+  test('installs appium:app and starts appPackage/appActivity when the session starts', async () => {
+    assert.match((await farm.adb(['-s', farm.serials[0]!, 'shell', 'pm', 'list', 'packages'])).stdout, new RegExp(`package:${PKG.replace(/\./g, '\\.')}`));
+    assert.ok(await b.findElement('accessibility id', 'Camera preview'));
+  });
+
+  test('refuses a session for a device the adb server does not have, naming it', async () => {
+    await assert.rejects(remote({ hostname: '127.0.0.1', port: appium.port, logLevel: 'silent', connectionRetryCount: 0,
+      capabilities: { ...capsFor(farm, apk), 'appium:udid': '127.0.0.1:1' } }),
+    new RegExp(`device 127\\.0\\.0\\.1:1 is not attached on the adb server at port ${farm.adbPort}`));
   });
 
   test('serves the page source in UiAutomator2 format (elements named by class)', async () => {
@@ -147,7 +160,7 @@ describe('rio Appium driver on a vdevice', { timeout: 240_000 }, () => {
   test('refuses mobile: shell unless Appium allows the insecure feature rio:adb_shell', async () => {
     await assert.rejects(b.execute('mobile: shell', { command: 'echo', args: ['hi'] }), /insecure feature 'adb_shell'/);
     const allowed = await startAppium(farm.env, ['--allow-insecure', 'rio:adb_shell']);
-    const other = await session(allowed, farm);
+    const other = await session(allowed, farm, apk);
     try {
       assert.equal((await other.execute('mobile: shell', { command: 'echo', args: ['hi'] }) as string).trim(), 'hi');
     } finally {
