@@ -9,6 +9,7 @@ import { Pipe, BufferSink, NULL_SINK, pipeOf, type Sink } from './io.ts';
 import type { CommandContext, ShellCommand } from './command.ts';
 import type { DeviceCore } from '../device/core.ts';
 import { errnoText } from '../fs/device-fs.ts';
+import { expandGlob, hasGlob, type GlobChar } from './glob.ts';
 
 export interface ShellIo {
   stdin: Pipe;
@@ -154,8 +155,10 @@ export class Shell {
         let status = 0;
         for (const w of node.items) {
           if (rio.signal.aborted) break;
-          this.vars.set(node.name, await this.expand(w, rio));
-          status = await this.runList(node.body, rio);
+          for (const item of await this.expandWord(w, rio)) {
+            this.vars.set(node.name, item);
+            status = await this.runList(node.body, rio);
+          }
         }
         return status;
       }
@@ -164,7 +167,7 @@ export class Shell {
 
   private async runSimple(node: SimpleCommand, io: ShellIo): Promise<number> {
     const words: string[] = [];
-    for (const w of node.words) words.push(await this.expand(w, io));
+    for (const w of node.words) words.push(...(await this.expandWord(w, io)));
     const assigns: Array<[string, string]> = [];
     for (const a of node.assigns) assigns.push([a.name, await this.expand(a.value, io)]);
     if (words.length === 0) {
@@ -227,16 +230,29 @@ export class Shell {
     }
   }
 
-  /** Expands a word: variables, $?, $(…). No field splitting or globbing (not needed by clients). */
+  /** Expands a word: variables, $?, $(…). No field splitting (clients quote what they mean). */
   private async expand(word: Word, io: ShellIo): Promise<string> {
-    let out = '';
+    return (await this.expandChars(word, io)).map((c) => c.ch).join('');
+  }
+
+  /** A command word: expanded, then pathname-expanded when it has unquoted glob characters. */
+  private async expandWord(word: Word, io: ShellIo): Promise<string[]> {
+    const chars = await this.expandChars(word, io);
+    const matches = hasGlob(chars) ? expandGlob(this.device.fs, this.cwd, chars) : undefined;
+    return matches ?? [chars.map((c) => c.ch).join('')];
+  }
+
+  /** Characters of the expanded word; only unquoted literal text may act as glob characters. */
+  private async expandChars(word: Word, io: ShellIo): Promise<GlobChar[]> {
+    const out: GlobChar[] = [];
+    const add = (text: string, special: boolean) => { for (const ch of text) out.push({ ch, special }); };
     for (const part of word) {
-      if (part.kind === 'lit') out += part.text;
-      else if (part.kind === 'var') out += part.name === '?' ? String(this.status) : part.name === '$' ? String(this.device.shellPid) : this.vars.get(part.name) ?? '';
+      if (part.kind === 'lit') add(part.text, !part.quoted);
+      else if (part.kind === 'var') add(part.name === '?' ? String(this.status) : part.name === '$' ? String(this.device.shellPid) : this.vars.get(part.name) ?? '', false);
       else {
         const sink = new BufferSink();
         await this.child().run(part.source, { ...io, stdin: pipeOf(), stdout: sink });
-        out += sink.toBuffer().toString('utf8').replace(/\n+$/, '');
+        add(sink.toBuffer().toString('utf8').replace(/\n+$/, ''), false);
       }
     }
     return out;

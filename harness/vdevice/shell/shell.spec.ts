@@ -59,6 +59,16 @@ test('redirects write files, 2>&1 merges, exec and while loops run', async () =>
   assert.equal(await legacy('while getprop sys.boot_completed 2>/dev/null | grep -q 0; do sleep 1; done; echo booted'), 'booted\n');
 });
 
+test('unquoted *, ? and [..] expand against the device filesystem; no match or quotes keep the word', async () => {
+  await legacy('mkdir -p /sdcard/g/runs/r1 /sdcard/g/runs/r2; touch /sdcard/g/a.jpg /sdcard/g/b.jpg /sdcard/g/c.txt /sdcard/g/.hidden.jpg');
+  assert.equal(await legacy('echo /sdcard/g/*.jpg'), '/sdcard/g/a.jpg /sdcard/g/b.jpg\n');
+  assert.equal(await legacy('cd /sdcard/g; echo ?.txt [ab].jpg'), 'c.txt a.jpg b.jpg\n');
+  assert.equal(await legacy('echo "/sdcard/g/*.jpg" /sdcard/g/*.png'), '/sdcard/g/*.jpg /sdcard/g/*.png\n');
+  assert.equal(await legacy('rm -rf /sdcard/g/runs/*; ls /sdcard/g/runs; echo done'), 'done\n');
+  assert.equal(await legacy('for f in /sdcard/g/*.jpg; do echo "[$f]"; done'), '[/sdcard/g/a.jpg]\n[/sdcard/g/b.jpg]\n');
+  assert.equal(await legacy('rm -r /sdcard/g; echo *:I'), '*:I\n');
+});
+
 test('file commands work inside the device and cannot leave its root', async () => {
   assert.equal(await legacy('mkdir -p /sdcard/a/b && echo hi > /sdcard/a/b/f && mv /sdcard/a/b/f /sdcard/a/g && ls /sdcard/a'), 'b\ng\n');
   assert.equal(await legacy('md5sum /sdcard/a/g; sha256sum /sdcard/a/g'),
