@@ -3,6 +3,7 @@
  * connected and online, and an adbkit Client bound to that server. stop() leaves nothing behind:
  * devices disconnected and stopped, that server killed, temp dirs removed.
  */
+import { spawnSync } from 'node:child_process';
 import type { Client } from '@devicefarmer/adbkit';
 import { startVirtualDevice, type VirtualDevice, type Fault, type DeviceProfile } from '../vdevice/index.ts';
 import { ensureAdbServer, killAdbServer, runAdb, adbConnect, adbDisconnect, adbClient, hostPublicKey, type AdbResult } from '../src/devices/index.ts';
@@ -39,10 +40,15 @@ export async function startTestFarm(opts: TestFarmOptions = {}): Promise<TestFar
   const vdevices: VirtualDevice[] = [];
   const client = adbClient(adbPort);
   const adb = (args: string[]) => runAdb(args, adbPort);
+  // safety net: a test process that exits without stop() (a thrown before(), a crash) must not
+  // leave its adb server behind; 'exit' handlers may only do synchronous work
+  const killOnExit = () => { spawnSync('adb', ['-P', String(adbPort), 'kill-server'], { stdio: 'ignore', timeout: 5000 }); };
+  process.once('exit', killOnExit);
   const stop = async () => {
     await Promise.allSettled(vdevices.map((v) => adbDisconnect(v.serial, adbPort)));
     await Promise.allSettled(vdevices.map((v) => v.stop()));
     await killAdbServer(adbPort);
+    process.removeListener('exit', killOnExit);
   };
   try {
     const authorizedKeys = opts.auth ? [hostPublicKey()] : undefined;

@@ -66,10 +66,11 @@ export class Shell {
     return this.runList(ast, io);
   }
 
-  private child(): Shell {
+  /** A nested shell ($(…), sh -c) that inherits the variables (and `X=1 sh -c …` assignments). */
+  private child(env: ReadonlyMap<string, string> = this.vars): Shell {
     const c = new Shell(this.device, this.commands, this.depth + 1);
     c.cwd = this.cwd;
-    for (const [k, v] of this.vars) c.vars.set(k, v);
+    for (const [k, v] of env) c.vars.set(k, v);
     return c;
   }
 
@@ -220,7 +221,7 @@ export class Shell {
     const ctx: CommandContext = {
       name, args, env, cwd: this.cwd, device: this.device,
       stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, signal: io.signal,
-      runScript: (script) => this.child().run(script, io),
+      runScript: (script) => this.child(env).run(script, io),
     };
     try {
       return await command(ctx);

@@ -35,7 +35,7 @@ test('the tokenizer honours quotes, escapes, variables, ; && || and $?', async (
   assert.equal(await legacy('false && echo no; false || echo yes; true && echo and'), 'yes\nand\n');
   assert.equal(await legacy('ls /nope 2>/dev/null; echo $?'), '1\n');
   assert.equal(await legacy('export A=1; B=2; echo "$A-${B}-$(getprop ro.rio.virtual)"'), '1-2-1\n');
-  assert.equal(await legacy('X=5 sh -c \'echo inner\'; echo "[$X]"'), 'inner\n[]\n');
+  assert.equal(await legacy('X=5 sh -c \'echo inner $X\'; echo "[$X]"'), 'inner 5\n[]\n');
   assert.match(await legacy(`echo ${'$('.repeat(40)}echo deep${')'.repeat(40)}`), /too many nested shells/);
 });
 
