@@ -68,7 +68,13 @@ test('input, uiautomator dump and screencap go to the running app\'s UI; force-s
     })));
     assert.deepEqual([png.width, png.height, png.data[0]], [64, 64, 0]); // odd tap count paints red off
     assert.match((await shell('dumpsys activity top')).stdout, new RegExp(`ACTIVITY ${PKG}/.MainActivity`));
-    assert.match((await shell(`pidof ${PKG}`)).stdout, /^\d+\n$/);
+    const pid = (await shell(`pidof ${PKG}`)).stdout.trim();
+    assert.match(pid, /^\d+$/);
+    assert.match((await shell(`dumpsys meminfo ${PKG}`)).stdout, new RegExp(`\\*\\* MEMINFO in pid ${pid} \\[${PKG}\\] \\*\\*[\\s\\S]*TOTAL PSS:\\s+\\d+`));
+    assert.equal((await shell('input swipe 10 10 300 300 200; input keyevent KEYCODE_BACK 66; input text hello')).code, 0);
+    const badInput = await shell('input tap 10');
+    assert.equal(badInput.code, 1);
+    assert.match(badInput.stderr, /Error: Invalid arguments for command: tap/);
     await shell(`am force-stop ${PKG}`);
     assert.equal((await shell(`pidof ${PKG}`)).code, 1);
     assert.match((await shell('uiautomator dump /dev/tty')).stdout, /package="com\.android\.launcher3"/);
