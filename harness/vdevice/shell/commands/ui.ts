@@ -164,7 +164,9 @@ export const wm: ShellCommand = async (ctx) => {
   if (sub === 'size') {
     if (value === 'reset') ctx.device.props.delete('rio.wm.size');
     else if (value) {
-      if (!/^\d{2,5}x\d{2,5}$/.test(value)) { await ctx.stderr.write(`Error: bad size ${value}\n`); return 1; }
+      // bounded: screencap allocates width×height×4 bytes
+      const [w, h] = value.split('x').map(Number);
+      if (!/^\d{2,4}x\d{2,4}$/.test(value) || w > 4096 || h > 4096) { await ctx.stderr.write(`Error: bad size ${value}\n`); return 1; }
       ctx.device.props.set('rio.wm.size', value);
     } else {
       const o = ctx.device.props.get('rio.wm.size');
