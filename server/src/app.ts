@@ -49,15 +49,20 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     requestTimeout: 120_000,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  const summaries = new SummaryRefresher(opts.store.db);
+  const summaries = new SummaryRefresher(opts.store.db, (err) => app.log.error({ err }, 'summarising runs for the dashboards failed'));
   const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries) };
   installErrorHandler(app);
   addSecurityHeaders(app);
   // Dashboards read the pre-aggregates: bring them up to date with runs a local `rio-farm run`
   // wrote straight into the store since (throttled; static files never wait for it).
   app.addHook('onRequest', async (req) => {
-    if (req.method === 'GET' && !req.url.startsWith('/static/') && !req.url.startsWith('/vendor/')) await summaries.refresh();
+    if (req.method !== 'GET' || req.url.startsWith('/static/') || req.url.startsWith('/vendor/')) return;
+    await summaries.refresh();
+    summaries.inFlight.add(req.id);
   });
+  app.addHook('onResponse', async (req) => { summaries.inFlight.delete(req.id); });
+  app.addHook('onRequestAbort', async (req) => { summaries.inFlight.delete(req.id); });
+  app.addHook('onReady', async () => { void summaries.refresh(0); });
   await registerStaticAssets(app);
   registerApiRoutes(app, ctx);
   registerIngestRoute(app, ctx);

@@ -130,23 +130,42 @@ export class SummaryRefresher {
   private pending: Promise<void> | null = null;
   /** Bumped whenever dashboard rows change: caches of dashboard answers key on it. */
   generation = 0;
-  constructor(private readonly db: Db, private readonly intervalMs = 2000) {}
+  /**
+   * Requests being answered. A backfill steps aside for them between runs: on SQLite every query
+   * queues behind the one before, and a page's queries must not each wait for a run's summary.
+   */
+  readonly inFlight = new Set<string>();
+  constructor(private readonly db: Db, private readonly onError: (err: unknown) => void, private readonly intervalMs = 2000) {}
   /** Summarises one run now (ingest) and invalidates what was derived from the old rows. */
   async summarize(runId: string, measured?: readonly FrameSample[]): Promise<void> {
     await summarizeRun(this.db, runId, measured);
     this.generation++;
   }
-  async refresh(force = false): Promise<void> {
-    if (this.pending) return this.pending;
-    if (!force && Date.now() - this.last < this.intervalMs) return;
-    this.pending = (async () => {
-      try {
-        for (const id of await runsNeedingSummary(this.db)) await this.summarize(id);
-      } finally {
-        this.last = Date.now();
-        this.pending = null;
+  /**
+   * Starts summarising what is missing (when due) and waits for it at most waitMs: a store that
+   * predates the dashboard tables backfills in the background instead of holding every request.
+   */
+  async refresh(waitMs = 500): Promise<void> {
+    if (!this.pending && Date.now() - this.last >= this.intervalMs) this.pending = this.summarizeMissing();
+    if (!this.pending || waitMs <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.pending, new Promise<void>((r) => { timer = setTimeout(r, waitMs); })]);
+    clearTimeout(timer);
+  }
+  private async summarizeMissing(): Promise<void> {
+    try {
+      for (const id of await runsNeedingSummary(this.db)) {
+        // better-sqlite3 answers synchronously, so without a macrotask turn here the whole backfill
+        // would run in microtasks and no timer or socket would be served until it ended.
+        await new Promise((r) => setImmediate(r));
+        while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 20));
+        await this.summarize(id);
       }
-    })();
-    return this.pending;
+    } catch (err) {
+      this.onError(err); // the request that follows reports a broken store itself
+    } finally {
+      this.last = Date.now();
+      this.pending = null;
+    }
   }
 }
