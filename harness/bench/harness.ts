@@ -103,7 +103,7 @@ for (const suite of SUITES) {
 
 const f = (v: number, d = 2) => v.toFixed(d);
 console.log('\nrio-farm harness benchmark (vdevices in child processes, 2 shared cores)\n');
-console.log('| suite | devices | run | frames | wall s | Σ t_total/device s | overhead wall/Σt_total | Σ app wall/device s | wall/Σ app wall | ms/scenario outside the app's timed loop | harness CPU s | CPU per device % of wall |');
+console.log('| suite | devices | run | frames | wall s | Σ t_total/device s | overhead wall/Σt_total | Σ app wall/device s | wall/Σ app wall | ms/scenario outside the app timed loop | harness CPU s | CPU per device % of wall |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.suite} | ${r.devices} | ${r.mode} | ${r.frames} | ${f(r.wall / 1000, 1)} | ${f(r.appFrames / 1000)} | ${f(r.wall / r.appFrames)} | ${f(r.appWall / 1000)} | ${f(r.wall / r.appWall)} | ${f((r.wall - r.appWall) / r.scenarios, 0)} | ${f(r.cpu / 1000)} | ${f((100 * r.cpu) / r.wall / r.devices, 1)} |`);

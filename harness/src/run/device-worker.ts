@@ -31,6 +31,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
     await store.addSample({ run_id: runId, serial, at: Date.now(), phase, thermal_status: s.thermalStatus, battery_temp_c: s.batteryTempC, battery_level: s.batteryLevel });
   };
   let healthFailures = 0;
+  let failures = 0;
   let current: WorkItemRow | undefined;
   let lease: DeviceLease | undefined;
   const present = new Set<string>();
@@ -111,7 +112,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
         continue;
       }
       const err = r.error!;
-      ctx.progress.update(serial, { failures: (ctx.attemptsUsed.get(item.id) ?? 1) });
+      ctx.progress.update(serial, { failures: ++failures });
       await event('attempt-failed', `${item.scenario_id}: ${err.code}: ${err.message}`);
       if (err.failureClass !== 'infrastructure' || err.code === 'INTERNAL_ERROR') {
         await store.failItem(item.id);

@@ -36,8 +36,6 @@ export interface RunHooks {
   progress?: RunProgress;
   /** faults for self-started vdevices, one list per vdevice (tests) */
   vdeviceFaults?: string[][];
-  /** called once the run is planned (tests use it to kill the harness mid-run) */
-  onPlanned?: (runId: string) => void;
 }
 
 export async function runSuite(input: RunOptions & { resume?: string }, hooks: RunHooks = {}): Promise<RunSummary> {
@@ -93,7 +91,6 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     for (const a of await store.attempts(runId)) attemptsUsed.set(a.item_id, Math.max(attemptsUsed.get(a.item_id) ?? 0, a.attempt));
     for (const i of items) if (!scenarios.has(i.scenario_id)) throw new RioError('BAD_SCENARIO', `resumed run needs scenario ${i.scenario_id}, no longer in suite ${opts.suite}`);
     if (resumed) progress.note(`${items.length} work item(s) left to do`);
-    hooks.onPlanned?.(runId);
 
     const queue = new WorkQueue(items, (s) => groups.get(s) ?? '', opts.shard, serials);
     const ctx = {
@@ -149,9 +146,9 @@ async function startOrResume(store: Store, input: RunOptions & { resume?: string
   const run = await store.getRun(input.resume);
   if (!run) throw new RioError('NOT_FOUND', `no run ${input.resume} in ${input.db}`, { run: input.resume });
   const opts = { ...(JSON.parse(run.options_json) as RunOptions), db: input.db };
-  const abandoned = await store.abandonRunningAttempts(run.id);
+  // Attempts the dead harness left running keep their evidence but count as abandoned.
+  await store.abandonRunningAttempts(run.id);
   await store.updateRun(run.id, { status: 'running', finished_at: null, exit_code: null });
-  void abandoned;
   return { runId: run.id, opts, resumed: true };
 }
 
@@ -177,7 +174,7 @@ async function recordRunStart(store: Store, runId: string, opts: RunOptions, apk
   await store.createRun({
     id: runId, suite: suite.name, status: 'running', exit_code: null, started_at: Date.now(), finished_at: null,
     host: hostname(), out_dir: outDir, apk_sha256: apkSha, app_version: null, model_sha256: null,
-    options_json: JSON.stringify({ ...opts, devices: opts.devices }), virtual_only: virtualOnly ? 1 : 0,
+    options_json: JSON.stringify(opts), virtual_only: virtualOnly ? 1 : 0,
   }, opts.labels);
   for (const s of suite.scenarios) await store.recordScenario(scenarioRow(s), frameRows(s));
   const plan = planWork(runId, suite.scenarios.map((s) => ({ id: s.id, truthSha256: truthSha(s), frames: s.frames.length })),
@@ -223,7 +220,7 @@ async function finishRun(store: Store, runId: string, opts: RunOptions, outDir: 
   const exitCode = infra ? ExitCode.Infrastructure : product ? ExitCode.ProductFailure : ExitCode.Ok;
   await store.finishRun(runId, status, exitCode);
   const files = await writeReports(store, runId, outDir);
-  progress.note(files.table);
+  process.stdout.write(files.table + '\n');
   progress.note(`reports: ${files.html}\n         ${files.junit}\n         ${files.json}`);
   if (opts.upload) {
     await uploadRun(opts.upload, files.json);
