@@ -100,6 +100,12 @@ for (const kind of storeKinds()) {
       assert.deepEqual(ious, [...ious].sort((a, b) => a - b));
       const p2 = (await get(`/api/runs/${id}/frames?limit=50&offset=50&sort=iou`)).body;
       assert.ok(p2.frames[0].iou >= ious[49]);
+      // Paging through every frame visits each exactly once, ties (IoU 0, NULL) included.
+      const seen = new Set<string>();
+      for (let offset = 0; offset < 240; offset += 70) {
+        for (const f of (await get(`/api/runs/${id}/frames?limit=70&offset=${offset}&sort=iou`)).body.frames) seen.add(`${f.attempt_id}#${f.frame_index}`);
+      }
+      assert.equal(seen.size, 240);
       const dim = (await get(`/api/runs/${id}/frames?device=${SLOWED_SERIAL}&lighting=dim&limit=500`)).body;
       assert.equal(dim.total, 20);
       assert.ok(dim.frames.every((f: { serial: string; lighting: string }) => f.serial === SLOWED_SERIAL && f.lighting === 'dim'));

@@ -9,10 +9,11 @@ export interface FrameFilter {
 }
 
 const ORDER: Record<FrameFilter['sort'], string> = {
-  frame: 'serial, scenario_id, repeat_index, frame_index',
+  // Each order ends on the primary key, so pages never repeat or skip tied frames.
+  frame: 'serial, scenario_id, repeat_index, frame_index, attempt_id',
   // NULL IoU (negative frames) last: they have no crop to be wrong about.
-  iou: 'CASE WHEN iou IS NULL THEN 1 ELSE 0 END, iou, serial, frame_index',
-  latency: 'CASE WHEN t_total IS NULL THEN 1 ELSE 0 END, t_total DESC, serial, frame_index',
+  iou: 'CASE WHEN iou IS NULL THEN 1 ELSE 0 END, iou, attempt_id, frame_index',
+  latency: 'CASE WHEN t_total IS NULL THEN 1 ELSE 0 END, t_total DESC, attempt_id, frame_index',
 };
 
 export async function listFrames(db: Db, runId: string, f: FrameFilter): Promise<{ total: number; frames: MeasurementRow[] }> {
