@@ -35,6 +35,9 @@ export class RioVdeviceDriver extends BaseDriver {
     'mobile: terminateApp': { command: 'terminateApp', params: { required: ['appId'] } },
     'mobile: startActivity': { command: 'startActivity', params: { optional: ['intent', 'wait', 'stop', 'action', 'extras'] } },
     'mobile: installApp': { command: 'installApp', params: { required: ['appPath'] } },
+    // what WebdriverIO's element.tap() / browser.tap() send on Android
+    'mobile: clickGesture': { command: 'clickGesture', params: { optional: ['elementId', 'x', 'y'] } },
+    'mobile: longClickGesture': { command: 'longClickGesture', params: { optional: ['elementId', 'x', 'y', 'duration'] } },
   };
 
   constructor(opts = {}, shouldValidateCaps = true) {

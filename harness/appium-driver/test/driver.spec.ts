@@ -131,6 +131,15 @@ describe('rio Appium driver on a vdevice', { timeout: 240_000 }, () => {
     assert.equal(await statusText(b), 'No card to capture');
   });
 
+  test("WebdriverIO's tap() (mobile: clickGesture) and swipe() (W3C actions) reach the device", async () => {
+    await restartPreview(b);
+    await b.$('~Capture').tap();
+    assert.equal(await statusText(b), 'No card to capture');
+    assert.match(appium.log(), /mobile: clickGesture/);
+    await b.swipe({ from: { x: 540, y: 1500 }, to: { x: 540, y: 400 }, duration: 200 });
+    assert.match(appium.log(), /shell input swipe 540 1500 540 400 210\b/);
+  });
+
   test('takes a PNG screenshot of the whole screen', async () => {
     const png = Buffer.from(await b.takeScreenshot(), 'base64');
     assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a');

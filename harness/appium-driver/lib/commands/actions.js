@@ -70,6 +70,36 @@ export const actionCommands = {
     return { x: r.x + r.width / 2 + x, y: r.y + r.height / 2 + y };
   },
 
+  /** `mobile: clickGesture` (UiAutomator2's shape): a tap at the element's centre, or at x/y (relative to it when both given). */
+  async clickGesture(elementId, x, y) {
+    const p = await this.gesturePoint(elementId, x, y);
+    await this.adb.tap(p.x, p.y);
+  },
+
+  /** `mobile: longClickGesture`: a press held `duration` ms (default Android's long-press timeout). */
+  async longClickGesture(elementId, x, y, duration = LONG_PRESS_MS) {
+    const p = await this.gesturePoint(elementId, x, y);
+    await this.adb.swipe(p.x, p.y, p.x, p.y, duration);
+  },
+
+  async gesturePoint(elementId, x, y) {
+    if (!elementId) {
+      if (x === undefined || y === undefined) throw new errors.InvalidArgumentError('rio: a gesture needs elementId or both x and y');
+      return { x, y };
+    }
+    const r = await this.getElementRect(util.unwrapElement(elementId));
+    return x !== undefined && y !== undefined ? { x: r.x + x, y: r.y + y } : { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  },
+
+  /** There are no web views to switch to: the only context is the native app. */
+  async getCurrentContext() {
+    return 'NATIVE_APP';
+  },
+
+  async getContexts() {
+    return ['NATIVE_APP'];
+  },
+
   /** POST /back: the Back key. */
   async back() {
     await this.adb.keyevent(KEYCODE_BACK);
