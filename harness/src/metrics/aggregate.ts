@@ -4,8 +4,8 @@
  * flagged ones are counted): throttled numbers must not silently slow a series.
  */
 import type { AggregateRow, MeasurementRow } from '../store/rows.ts';
-import { mean, quantile, quantileSorted, std } from '../stats/descriptive.ts';
-import { bootstrapCI, seedFrom } from '../stats/bootstrap.ts';
+import { mean, quantileSorted, std } from '../stats/descriptive.ts';
+import { bootstrapCI, bootstrapCIs, seedFrom } from '../stats/bootstrap.ts';
 import { ALL_LIGHTING } from './lighting.ts';
 import { judge, type QualityBars } from './quality-bars.ts';
 
@@ -17,7 +17,6 @@ export interface AggregateOptions {
   includeThermal?: boolean;
 }
 
-const q = (p: number) => (xs: readonly number[]) => quantile(xs, p);
 const orNull = (v: number) => (Number.isFinite(v) ? v : null);
 
 export function computeAggregates(rows: readonly MeasurementRow[], opts: AggregateOptions): AggregateRow[] {
@@ -42,11 +41,14 @@ function aggregateCell(run_id: string, serial: string, scenario_id: string, ligh
   const latencyRows = opts.includeThermal ? ran : ran.filter((r) => !r.thermal_flag);
   const lat = latencyRows.map((r) => r.t_total!).sort((a, b) => a - b);
   const infer = latencyRows.map((r) => r.t_infer ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
-  const ci = (stat: (xs: readonly number[]) => number, name: string) => bootstrapCI(lat, stat, seed(name)).map(orNull) as [number | null, number | null];
-  const [p50_lo, p50_hi] = ci(q(0.5), 'p50');
-  const [p90_lo, p90_hi] = ci(q(0.9), 'p90');
-  const [p99_lo, p99_hi] = ci(q(0.99), 'p99');
-  const [mean_lo, mean_hi] = ci(mean, 'mean');
+  const cis = bootstrapCIs(lat, {
+    p50: (s) => quantileSorted(s, 0.5), p90: (s) => quantileSorted(s, 0.9), p99: (s) => quantileSorted(s, 0.99), mean: (s) => mean(s),
+  }, seed('latency'));
+  const ci = (k: keyof typeof cis) => cis[k].map(orNull) as [number | null, number | null];
+  const [p50_lo, p50_hi] = ci('p50');
+  const [p90_lo, p90_hi] = ci('p90');
+  const [p99_lo, p99_hi] = ci('p99');
+  const [mean_lo, mean_hi] = ci('mean');
 
   const cardRows = rows.filter((r) => r.cards > 0);
   const negRows = rows.filter((r) => r.negative);

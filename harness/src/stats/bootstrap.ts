@@ -56,3 +56,30 @@ export function bootstrapDiffCI(a: readonly number[], b: readonly number[], stat
   d.sort((x, y) => x - y);
   return [quantileSorted(d, (1 - level) / 2), quantileSorted(d, 1 - (1 - level) / 2)];
 }
+
+/** A statistic of an ascending-sorted sample (quantiles read it directly; the mean ignores order). */
+export type SortedStatistic = (sorted: Float64Array) => number;
+
+/**
+ * Percentile-bootstrap CIs of several statistics from the same resamples, each resample sorted
+ * once — p50/p90/p99/mean of one cell cost one bootstrap instead of four.
+ */
+export function bootstrapCIs<K extends string>(xs: readonly number[], stats: Record<K, SortedStatistic>, seed: number,
+  { iterations = BOOTSTRAP_ITERATIONS, level = 0.95 } = {}): Record<K, [number, number]> {
+  const keys = Object.keys(stats) as K[];
+  const out = {} as Record<K, [number, number]>;
+  if (xs.length < 2) { for (const k of keys) out[k] = [NaN, NaN]; return out; }
+  const rnd = seededRandom(seed);
+  const buf = new Float64Array(xs.length);
+  const values = keys.map(() => new Float64Array(iterations));
+  for (let i = 0; i < iterations; i++) {
+    for (let j = 0; j < xs.length; j++) buf[j] = xs[Math.floor(rnd() * xs.length)]!;
+    buf.sort();
+    keys.forEach((k, s) => { values[s]![i] = stats[k](buf); });
+  }
+  keys.forEach((k, s) => {
+    const v = values[s]!.sort();
+    out[k] = [quantileSorted(v, (1 - level) / 2), quantileSorted(v, 1 - (1 - level) / 2)];
+  });
+  return out;
+}

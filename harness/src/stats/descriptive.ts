@@ -1,6 +1,6 @@
 /** Descriptive statistics over plain number arrays (latencies in ms, IoUs). */
 
-export function mean(xs: readonly number[]): number {
+export function mean(xs: ArrayLike<number> & Iterable<number>): number {
   if (xs.length === 0) return NaN;
   let s = 0;
   for (const x of xs) s += x;

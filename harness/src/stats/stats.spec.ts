@@ -56,3 +56,19 @@ test('Mann-Whitney U matches a hand-computed case and detects shifts', () => {
   assert.ok(mannWhitney(a, a.map((x) => x + 0.5)).p < 1e-6);
   assert.ok(mannWhitney(a, Array.from({ length: 100 }, () => rnd())).p > 0.01);
 });
+
+test('several statistics bootstrapped together bracket their estimates and are reproducible', async () => {
+  const { bootstrapCIs } = await import('./bootstrap.ts');
+  const { quantileSorted } = await import('./descriptive.ts');
+  const rnd = seededRandom(11);
+  const xs = Array.from({ length: 300 }, () => 10 + rnd() * 10);
+  const stats = { p50: (s: Float64Array) => quantileSorted(s, 0.5), p90: (s: Float64Array) => quantileSorted(s, 0.9), mean: (s: Float64Array) => mean(s) };
+  const cis = bootstrapCIs(xs, stats, 3);
+  for (const [k, est] of [['p50', quantile(xs, 0.5)], ['p90', quantile(xs, 0.9)], ['mean', mean(xs)]] as const) {
+    const [lo, hi] = cis[k];
+    assert.ok(lo < est && est < hi, `${k}: ${lo} < ${est} < ${hi}`);
+    assert.ok(hi - lo < 2, `${k} CI is tight for n=300`);
+  }
+  assert.deepEqual(bootstrapCIs(xs, stats, 3), cis);
+  assert.ok(Number.isNaN(bootstrapCIs([1], stats, 3).p50[0]));
+});
