@@ -119,3 +119,15 @@ test('--model runs that model: the APK is rebuilt around it, reinstalled, and th
     assert.equal((await store.runDevices(r.runId))[0]!.install_action, 'installed', 'a different APK is installed');
   } finally { await store.close(); }
 });
+
+test('--shard runs each scenario once across devices of the same model', async () => {
+  const scenarios = ['daylight-wood', 'dim-dark-cloth', 'glare-glossy', 'night-portrait'];
+  const r = await runSuite(tmp.options({ shard: true, scenarios }), { progress: quietProgress() });
+  const store = await openStore(tmp.db);
+  try {
+    const items = await store.workItems(r.runId);
+    assert.deepEqual(items.map((i) => i.scenario_id).sort(), [...scenarios].sort(), 'one item per scenario, not one per device');
+    assert.ok(new Set(items.map((i) => i.slot_serial)).size >= 2, 'spread over several devices');
+    assert.ok(items.every((i) => i.status === 'done'));
+  } finally { await store.close(); }
+});
