@@ -16,9 +16,12 @@ export interface WorstFrame { row: MeasurementRow; dataUri: string | null; truth
 
 export async function worstFrames(exp: RunExport, n = WORST_FRAMES): Promise<WorstFrame[]> {
   const truthOf = new Map(exp.scenario_frames.map((f) => [`${f.scenario_id}\u0000${f.frame_index}`, f]));
+  // One figure per frame: the same frame failing on every device is one finding, not three.
+  const seen = new Set<string>();
   const candidates = exp.measurements
     .filter((m) => !m.dropped && !m.error && (m.cards > 0 || m.false_detections > 0))
-    .sort((a, b) => badness(b) - badness(a) || a.scenario_id.localeCompare(b.scenario_id) || a.frame_index - b.frame_index)
+    .sort((a, b) => badness(b) - badness(a) || a.scenario_id.localeCompare(b.scenario_id) || a.frame_index - b.frame_index || a.serial.localeCompare(b.serial))
+    .filter((m) => { const k = `${m.scenario_id}\u0000${m.frame_index}`; if (seen.has(k)) return false; seen.add(k); return true; })
     .slice(0, n);
   const out: WorstFrame[] = [];
   for (const row of candidates) {
