@@ -19,16 +19,17 @@ export class RunProgress {
   }
 
   stop(): void {
+    const wasRunning = this.timer !== null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.live) this.draw();
+    if (this.live && wasRunning) this.draw();
   }
 
   /** One-off line (vdevice start, resume notes…), printed above the live block. */
   note(text: string): void {
     if (this.live) this.clear();
     this.out.write(text + '\n');
-    if (this.live) this.draw();
+    if (this.live && this.timer) this.draw();
   }
 
   update(serial: string, patch: Partial<DeviceProgress>): void {
@@ -66,7 +67,9 @@ export class RunProgress {
 
   private draw(): void {
     this.clear();
-    const lines = [...this.devices.values()].map((d) => this.line(d));
+    // A wrapped line would break the cursor-up redraw: cut each to the terminal width.
+    const width = Math.max(40, (this.out.columns ?? 120) - 1);
+    const lines = [...this.devices.values()].map((d) => this.line(d).slice(0, width));
     if (lines.length) this.out.write(lines.join('\n') + '\n');
     this.drawn = lines.length;
   }
