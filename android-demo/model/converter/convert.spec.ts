@@ -61,6 +61,14 @@ describe('ONNX → TFLite converter', () => {
     });
   }
 
+  it('makes fp16 and int8-weight files smaller than fp32', () => {
+    const bytes = readFileSync(join(dir, 'mini_fcn.onnx'));
+    const size = (o: { fp16?: boolean; int8Weights?: boolean }) => convertOnnxToTflite(bytes, o).tflite.length;
+    const fp32 = size({});
+    assert.ok(size({ fp16: true }) < fp32, `fp16 ${size({ fp16: true })} vs fp32 ${fp32}`);
+    assert.ok(size({ int8Weights: true }) < fp32, `int8 ${size({ int8Weights: true })} vs fp32 ${fp32}`);
+  });
+
   it('keeps fp16 and int8-weight variants close to the float model', async () => {
     assert.ok((await compare('mini_fcn.onnx', { fp16: true })) < 5e-3);
     assert.ok((await compare('mini_fcn.onnx', { int8Weights: true })) < 0.1);

@@ -105,5 +105,23 @@ export function toInt8Weights(model: TflModel, hybrid: Set<number> = new Set([Op
     dequantize.push({ code: Op.DEQUANTIZE, inputs: [qIndex], outputs: [idx], version: 4 });
     return op;
   });
-  return { ...model, tensors, operators: [...dequantize, ...operators] };
+  return pruneUnusedTensors({ ...model, tensors, operators: [...dequantize, ...operators] });
+}
+
+/** Drops tensors no operator or graph I/O refers to (the float filters replaced by int8 ones). */
+export function pruneUnusedTensors(model: TflModel): TflModel {
+  const used = new Set<number>([...model.inputs, ...model.outputs]);
+  for (const op of model.operators) for (const t of [...op.inputs, ...op.outputs]) if (t >= 0) used.add(t);
+  const remap = new Map<number, number>();
+  const tensors = model.tensors.filter((_, i) => {
+    if (!used.has(i)) return false;
+    remap.set(i, remap.size);
+    return true;
+  });
+  const map = (t: number) => (t < 0 ? t : remap.get(t)!);
+  return {
+    ...model, tensors,
+    operators: model.operators.map((op) => ({ ...op, inputs: op.inputs.map(map), outputs: op.outputs.map(map) })),
+    inputs: model.inputs.map(map), outputs: model.outputs.map(map),
+  };
 }
