@@ -119,13 +119,15 @@ async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boo
   } catch {
     // an unreadable or missing folder lists as empty, as adbd does
   }
+  // One write for the whole listing: every separate WRTE would wait for the host's OKAY.
+  const entries: Buffer[] = [];
   for (const name of ['.', '..', ...names]) {
     const st = name === '..' ? undefined : lookup(device, name === '.' ? path : posix.join(device.fs.normalize(path), name)).st;
     if (!st && name !== '..') continue;
     const n = Buffer.from(name);
     if (v2) {
       const body = st ? stat2Body(st) : stat2Body(lookup(device, path).st);
-      await stream.write(Buffer.concat([id('DNT2'), u32(0), body, u32(n.length), n]));
+      entries.push(Buffer.concat([id('DNT2'), u32(0), body, u32(n.length), n]));
     } else {
       const s = st ?? lookup(device, path).st!;
       const b = Buffer.alloc(20);
@@ -134,12 +136,13 @@ async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boo
       b.writeUInt32LE(Math.min(s.size, 0xffffffff), 8);
       b.writeUInt32LE(Math.floor(s.mtimeMs / 1000), 12);
       b.writeUInt32LE(n.length, 16);
-      await stream.write(Buffer.concat([b, n]));
+      entries.push(b, n);
     }
   }
   const done = Buffer.alloc(v2 ? 76 : 20);
   id('DONE').copy(done);
-  await stream.write(done);
+  entries.push(done);
+  await stream.write(Buffer.concat(entries));
 }
 
 async function recv(device: DeviceCore, stream: AdbStream, path: string): Promise<void> {
@@ -161,6 +164,11 @@ async function recv(device: DeviceCore, stream: AdbStream, path: string): Promis
       if (bytesRead === 0) break;
       chunk.write('DATA', 0, 'latin1');
       chunk.writeUInt32LE(bytesRead, 4);
+      if (bytesRead < MAX_DATA) {
+        // a short read is the end of the file: DONE rides in the same WRTE (one round trip less)
+        await stream.write(Buffer.concat([chunk.subarray(0, 8 + bytesRead), id('DONE'), u32(0)]));
+        return;
+      }
       await stream.write(chunk.subarray(0, 8 + bytesRead));
       if (stream.isClosed) return;
     }
