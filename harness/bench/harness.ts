@@ -86,7 +86,7 @@ for (const suite of SUITES) {
     const dir = mkdtempSync(join(tmpdir(), 'rio-bench-'));
     const adbPort = await ensureAdbServer(0);
     process.env.ANDROID_ADB_SERVER_PORT = String(adbPort);
-    const local = await startLocalVdevices(n, adbPort);
+    const local = await startLocalVdevices({ count: n, adbPort });
     try {
       const db = `sqlite:${join(dir, 'bench.db')}`;
       rows.push(await measure(suite, n, adbPort, local.serials, db, dir, 'cold'));

@@ -1,8 +1,15 @@
 /**
  * Starts vdevices for a run that found no device attached (the embedded default) and connects
  * them to the run's adb server; stops and disconnects them at the end.
+ *
+ * With a home folder the vdevices behave like the phones on a farm's hub: slot i keeps its storage
+ * (installed APK, cached frames) and its port — hence its serial — from one run to the next, so
+ * nightly runs skip unchanged installs and pushes, and per-device trends continue. Without one (tests)
+ * every device is fresh and temporary.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { RioError } from '../errors.ts';
@@ -13,27 +20,46 @@ const START_TIMEOUT_MS = 60_000;
 
 export interface LocalVdevices { serials: string[]; stop(): Promise<void> }
 
-export async function startLocalVdevices(count: number, adbPort: number, profile?: string, faults: string[][] = []): Promise<LocalVdevices> {
+export interface LocalVdeviceOptions {
+  count: number;
+  adbPort: number;
+  /** profiles, used in turn (default: the vdevice's default profile) */
+  profiles?: string[];
+  /** faults per device index */
+  faults?: string[][];
+  /** persistent slots (storage + port); absent: temporary devices */
+  home?: string;
+}
+
+export async function startLocalVdevices(o: LocalVdeviceOptions): Promise<LocalVdevices> {
   const children: ChildProcess[] = [];
   const serials: string[] = [];
+  const slots: Slot[] = [];
   const stop = async () => {
-    await Promise.all(serials.map((s) => adbDisconnect(s, adbPort).catch(() => undefined)));
+    await Promise.all(serials.map((s) => adbDisconnect(s, o.adbPort).catch(() => undefined)));
     await Promise.all(children.map((c) => new Promise<void>((resolve) => {
       if (c.exitCode !== null || c.signalCode !== null) return resolve();
       c.once('exit', () => resolve());
       c.stdin?.end();
       setTimeout(() => c.kill('SIGKILL'), 5_000).unref();
     })));
+    for (const s of slots) s.release();
   };
   try {
-    const started = await Promise.all(Array.from({ length: count }, async (_, i) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, profile ?? '', JSON.stringify(faults[i] ?? [])],
+    const started = await Promise.all(Array.from({ length: o.count }, async (_, i) => {
+      const profile = o.profiles?.length ? o.profiles[i % o.profiles.length]! : '';
+      const slot = o.home ? claimSlot(o.home, profile, i) : undefined;
+      if (slot) slots.push(slot);
+      const child = spawn(process.execPath,
+        ['--import', 'tsx', CHILD, profile, JSON.stringify(o.faults?.[i] ?? []), String(slot?.port ?? 0), slot?.dataDir ?? ''],
         { stdio: ['pipe', 'pipe', 'inherit'] });
       children.push(child);
-      return readFirstLine(child);
+      const line = await readFirstLine(child);
+      slot?.remember(line.port);
+      return line;
     }));
     for (const { serial } of started) {
-      await adbConnect(serial, adbPort);
+      await adbConnect(serial, o.adbPort);
       serials.push(serial);
     }
     return { serials, stop };
@@ -41,6 +67,40 @@ export async function startLocalVdevices(count: number, adbPort: number, profile
     await stop();
     throw err;
   }
+}
+
+interface Slot { dataDir: string; port: number; remember(port: number): void; release(): void }
+
+/**
+ * The first slot for this profile not held by a live process. A slot is a folder with the device's
+ * storage, its last port, and a lock naming the pid that runs it (two farms on one host never share).
+ */
+function claimSlot(home: string, profile: string, index: number): Slot {
+  for (let n = index; ; n++) {
+    const dir = join(home, `${profile || 'default'}-${n}`);
+    mkdirSync(dir, { recursive: true });
+    const lock = join(dir, 'lock');
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (holder !== process.pid && alive(holder)) continue;
+      writeFileSync(lock, String(process.pid));
+    }
+    let port = 0;
+    try { port = Number(readFileSync(join(dir, 'port'), 'utf8')) || 0; } catch { /* first use */ }
+    return {
+      dataDir: join(dir, 'data'),
+      port,
+      remember: (p) => writeFileSync(join(dir, 'port'), String(p)),
+      release: () => rmSync(lock, { force: true }),
+    };
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
 function readFirstLine(child: ChildProcess): Promise<{ serial: string; port: number }> {

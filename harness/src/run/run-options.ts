@@ -37,8 +37,10 @@ export interface RunOptions {
   health: HealthThresholds;
   /** how many vdevices to start when no device is attached */
   vdevices: number;
-  /** vdevice profile for self-started vdevices */
-  vdeviceProfile?: string;
+  /** profiles for self-started vdevices, used in turn */
+  vdeviceProfiles?: string[];
+  /** where self-started vdevices keep storage and port between runs (absent: temporary devices) */
+  vdeviceHome?: string;
   upload?: string;
   /** only these scenario ids of the suite (default: all) */
   scenarios?: string[];

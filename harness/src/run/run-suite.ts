@@ -64,7 +64,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     }
     if (serials.length === 0) {
       progress.note(`no device attached: starting ${opts.vdevices} virtual device(s) (embedded default; results are labelled virtual)`);
-      local = await startLocalVdevices(opts.vdevices, adbPort, opts.vdeviceProfile, hooks.vdeviceFaults);
+      local = await startLocalVdevices({ count: opts.vdevices, adbPort, profiles: opts.vdeviceProfiles, faults: hooks.vdeviceFaults, home: opts.vdeviceHome });
       serials = local.serials;
       progress.note(`started vdevices ${serials.join(', ')}`);
     }

@@ -35,7 +35,9 @@ export function registerRun(program: Command): void {
     .option('--no-crops', 'do not have the app save (and the harness pull) crops')
     .option('--include-thermal', 'keep thermal-flagged frames in latency statistics')
     .option('--vdevices <n>', 'vdevices to start when no device is attached', int('--vdevices'), 3)
-    .option('--vdevice-profile <name>', 'profile for self-started vdevices')
+    .option('--vdevice-profile <names>', 'profiles for self-started vdevices, comma-separated, used in turn', 'pixel-7-virtual,galaxy-a54-virtual,low-end-go-virtual')
+    .option('--vdevice-home <dir>', 'self-started vdevices keep storage and serial here between runs, like phones on a hub', '.rio-farm/vdevices')
+    .option('--fresh-vdevices', 'self-started vdevices start empty and temporary')
     .option('--resume <run-id>', 'continue a run whose harness died, without redoing finished scenarios')
     .option('--upload <url>', 'POST the run to a rio-farm server (token from RIO_FARM_TOKEN)')
     .action(async (o: Record<string, unknown>) => {
@@ -56,7 +58,8 @@ export function registerRun(program: Command): void {
         retries: o.retries as number, scenarioTimeoutMs: o.scenarioTimeout as number | undefined, stallMs: o.stallTimeout as number,
         health: { ...DEFAULT_RUN_OPTIONS.health, cooldownMaxMs: o.cooldownMax as number },
         saveCrops: o.crops !== false, includeThermal: Boolean(o.includeThermal),
-        vdevices: o.vdevices as number, vdeviceProfile: o.vdeviceProfile as string | undefined,
+        vdevices: o.vdevices as number, vdeviceProfiles: String(o.vdeviceProfile).split(',').map((s) => s.trim()).filter(Boolean),
+        vdeviceHome: o.freshVdevices ? undefined : resolve(String(o.vdeviceHome)),
         upload: o.upload as string | undefined, resume: o.resume as string | undefined,
         scenarios: (o.scenario as string[]).length ? o.scenario as string[] : undefined,
       });
