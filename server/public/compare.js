@@ -1,7 +1,7 @@
 import { makeChart, pageData, query } from './charts.js';
 
 const { b, cells } = pageData();
-const name = (c) => c.model ? `${c.model} (${c.serial})` : c.serial;
+const name = (c) => (c.model && c.model !== c.serial ? `${c.model} (${c.serial})` : c.serial);
 makeChart('compare-chart', {
   type: 'bar',
   data: {

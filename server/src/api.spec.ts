@@ -8,6 +8,7 @@ import { storeKinds, type TestStore } from '../../harness/src/store/test-stores.
 import { exportRun } from '../../harness/src/store/run-export.ts';
 import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
 import { buildServer, type App } from './app.ts';
+import { CompareCache } from './queries/run-compare.ts';
 import { writeSyntheticRuns, type GeneratedRun } from './testing/synthetic-runs.ts';
 import { serverTestFarm, SLOWED_SERIAL, UPDATED_SERIAL, VIRTUAL_SERIAL, XSS_MODEL } from './testing/test-farm-data.ts';
 
@@ -146,11 +147,45 @@ for (const kind of storeKinds()) {
       const cell = (serial: string) => c.cells.find((x: { serial: string; lighting: string }) => x.serial === serial && x.lighting === '*');
       assert.equal(cell(SLOWED_SERIAL).latency_verdict, 'worse');
       assert.ok(cell(SLOWED_SERIAL).latency_delta_pct > 30);
+      // The harness's comparison: b − a of the median with a bootstrap CI that excludes 0, and a rank-test p.
+      const slowed = cell(SLOWED_SERIAL).latency;
+      assert.equal(slowed.verdict, 'worse');
+      assert.ok(slowed.lo > 0 && slowed.lo <= slowed.diff && slowed.diff <= slowed.hi && slowed.p < 0.001, JSON.stringify(slowed));
+      assert.ok(Math.abs(slowed.b / slowed.a - 1 - cell(SLOWED_SERIAL).latency_delta_pct / 100) < 1e-9);
+      assert.deepEqual(cell(SLOWED_SERIAL).serials, { a: [SLOWED_SERIAL], b: [SLOWED_SERIAL] });
+      assert.equal(cell(VIRTUAL_SERIAL).virtual, true);
+      assert.equal(cell(SLOWED_SERIAL).virtual, false);
+      assert.equal(cell(SLOWED_SERIAL).iou_verdict, 'no significant change');
       // Unchanged devices: no large change (a one-sample interval test may still call a few % either way).
       assert.ok(Math.abs(cell(UPDATED_SERIAL).latency_delta_pct) < 10);
       assert.ok(Math.abs(cell(VIRTUAL_SERIAL).latency_delta_pct) < 10);
       assert.ok(c.cells.every((x: { lighting: string }) => x.lighting === '*' || ['dim', 'glare', 'plain', 'warm'].includes(x.lighting)));
       assert.equal((await get(`/api/compare?a=${runs[0]!.id}&b=nope`)).status, 404);
+    });
+
+    test('a comparison of finished runs is kept until one of them runs again', async () => {
+      const cache = new CompareCache(ts.store);
+      const [a, b] = [runs[0]!.id, runs[5]!.id];
+      const verdict = async () => (await cache.compare(a, b)).cells.find((x) => x.serial === SLOWED_SERIAL && x.lighting === '*')!.latency_verdict;
+      const flag = (v: number) => ts.store.db.run('UPDATE measurements SET thermal_flag = ? WHERE run_id = ? AND serial = ?', [v, b, SLOWED_SERIAL]);
+      const before = (await ts.store.getRun(b))!;
+      assert.equal(Number((await ts.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ? AND serial = ? AND thermal_flag <> 0', [b, SLOWED_SERIAL]))!.n), 0);
+      assert.equal(await verdict(), 'worse');
+      try {
+        await flag(1); // every latency of b's slowed phone now thermally flagged: a fresh comparison has none
+        assert.equal(await verdict(), 'worse', 'both runs finished: the kept comparison');
+        await ts.store.updateRun(b, { status: 'running', finished_at: null }); // resumed
+        assert.equal(await verdict(), 'insufficient data', 'a running run is compared afresh');
+        await ts.store.updateRun(b, { status: before.status, finished_at: before.finished_at! + 1 }); // finished again
+        assert.equal(await verdict(), 'insufficient data');
+        await flag(0);
+        assert.equal(await verdict(), 'insufficient data', 'kept again once finished');
+      } finally {
+        await flag(0);
+        await ts.store.updateRun(b, { status: before.status, finished_at: before.finished_at });
+      }
+      assert.equal(await verdict(), 'worse');
+      await assert.rejects(cache.compare(a, 'nope'), /no such run/);
     });
 
     test('home shows each device\'s latest nightly against the one before', async () => {

@@ -10,6 +10,7 @@ import { addSecurityHeaders } from './security-headers.ts';
 import { registerStaticAssets } from './static-assets.ts';
 import { SummaryRefresher } from './queries/run-summary.ts';
 import { HomeCache } from './queries/home-cache.ts';
+import { CompareCache } from './queries/run-compare.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerIngestRoute } from './routes/ingest.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
@@ -36,6 +37,7 @@ export interface ServerOptions {
 export interface ServerContext extends ServerOptions {
   summaries: SummaryRefresher;
   home: HomeCache;
+  compare: CompareCache;
 }
 
 /** The Fastify instance with typebox inference of params, query strings and bodies. */
@@ -50,7 +52,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const summaries = new SummaryRefresher(opts.store.db, (err) => app.log.error({ err }, 'summarising runs for the dashboards failed'));
-  const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries) };
+  const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries), compare: new CompareCache(opts.store) };
   installErrorHandler(app);
   addSecurityHeaders(app);
   // Dashboards read the pre-aggregates: bring them up to date with runs a local `rio-farm run`

@@ -163,6 +163,11 @@ describe('dashboards in Debian Chromium', () => {
     const { page, problems, charts } = await open(`/compare?a=${runs[0]!.id}&b=${runs[5]!.id}`, 'compare');
     assert.deepEqual(charts['compare-chart']!.points, [3]);
     assert.ok((await page.textContent('#compare-table'))!.includes('worse'));
+    // The slowed phone's all-lightings row: its change with the bootstrap CI and the rank-test p.
+    const slowed = (await page.locator('#compare-table tbody tr', { hasText: SLOWED_SERIAL }).first().textContent())!;
+    assert.match(slowed, /all/);
+    assert.match(slowed, /\+\d+\.\d \[\+\d+\.\d, \+\d+\.\d\] · p <0\.001/);
+    assert.match(slowed, /worse/);
     await assertClean(page, problems);
     const labels = await page.evaluate(() => (window as any).Chart.getChart(document.getElementById('compare-chart')).data.labels as string[]);
     await clickPoint(page, 'compare-chart', 0, labels.findIndex((l) => l.includes(SLOWED_SERIAL)));

@@ -6,9 +6,9 @@
  * the Chromium dashboard do — tiny but "significant" shifts on thousands of frames are noise here.
  */
 import type { MeasurementRow, RunDeviceView } from '../store/rows.ts';
-import { bootstrapDiffCI, seedFrom } from '../stats/bootstrap.ts';
+import { bootstrapDiffCI, seedFrom, type SortedStatistic } from '../stats/bootstrap.ts';
 import { mannWhitney } from '../stats/mann-whitney.ts';
-import { mean, median } from '../stats/descriptive.ts';
+import { mean, median, quantileSorted } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
 
@@ -30,50 +30,99 @@ export interface MetricDiff {
   verdict: Verdict;
 }
 
-export interface CompareCell { device: string; lighting: string; latency: MetricDiff; iou: MetricDiff }
+export interface CompareCell {
+  /** the serial when the same phone is in both runs, else its model label */
+  device: string;
+  /** model label of the matched devices (null: a serial the run never registered) */
+  model: string | null;
+  /** virtual and real devices are never in one cell */
+  virtual: boolean | null;
+  /** which serials' frames went into each side */
+  serials: { a: string[]; b: string[] };
+  lighting: string;
+  latency: MetricDiff; iou: MetricDiff;
+}
 
-export interface RunSide { id: string; devices: readonly RunDeviceView[]; measurements: readonly MeasurementRow[] }
+/** The device columns compare reads (a full RunDeviceView fits). */
+export type CompareDevice = Pick<RunDeviceView, 'serial' | 'manufacturer' | 'model' | 'virtual'>;
+/** The measurement columns compare reads (a full MeasurementRow fits). */
+export type CompareMeasurement = Pick<MeasurementRow, 'serial' | 'lighting' | 't_total' | 'dropped' | 'error' | 'thermal_flag' | 'cards' | 'iou'>;
+export interface RunSide { id: string; devices: readonly CompareDevice[]; measurements: readonly CompareMeasurement[] }
+
+interface DeviceKey { device: string; model: string | null; virtual: boolean | null }
 
 export function compareRuns(a: RunSide, b: RunSide): CompareCell[] {
-  const common = new Set(a.devices.map((d) => d.serial).filter((s) => b.devices.some((x) => x.serial === s)));
-  // The same phone (serial) is compared with itself; otherwise devices are matched by model (vdevices get new serials each run).
+  return [...compareCells(a, b)];
+}
+
+/**
+ * The same cells one at a time: each costs a few bootstraps (~50 ms for 2,000 frames a side), so a
+ * server can yield to other requests between them instead of stalling for the whole comparison.
+ */
+export function* compareCells(a: RunSide, b: RunSide): Generator<CompareCell> {
+  const kindOf = (side: RunSide) => new Map(side.devices.map((d) => [d.serial, Boolean(d.virtual)]));
+  const ka = kindOf(a), kb = kindOf(b);
+  // The same phone (serial, and the same kind: an emulator's 127.0.0.1:PORT may later be a vdevice's)
+  // is compared with itself; otherwise devices are matched by model (vdevices get new serials each run).
+  const common = new Set([...ka.keys()].filter((s) => kb.has(s) && ka.get(s) === kb.get(s)));
   const keyer = (side: RunSide) => {
-    const label = new Map(side.devices.map((d) => [d.serial, modelLabel(d)]));
-    return (serial: string) => (common.has(serial) ? serial : label.get(serial) ?? serial);
+    const bySerial = new Map(side.devices.map((d): [string, DeviceKey] => {
+      const model = modelLabel(d);
+      return [d.serial, { device: common.has(d.serial) ? d.serial : model, model, virtual: Boolean(d.virtual) }];
+    }));
+    return (serial: string): DeviceKey => bySerial.get(serial) ?? { device: serial, model: null, virtual: null };
   };
   const ga = group(a.measurements, keyer(a));
   const gb = group(b.measurements, keyer(b));
   const keys = [...new Set([...ga.keys(), ...gb.keys()])].sort();
-  return keys.map((k) => {
-    const [device, lighting] = JSON.parse(k) as [string, string];
-    const ra = ga.get(k) ?? [], rb = gb.get(k) ?? [];
-    const lat = (rows: MeasurementRow[]) => rows.filter((m) => !m.dropped && !m.error && !m.thermal_flag && m.t_total !== null).map((m) => m.t_total!);
-    const iou = (rows: MeasurementRow[]) => rows.filter((m) => m.cards > 0 && !m.dropped && !m.error).map((m) => m.iou ?? 0);
-    return {
-      device, lighting,
-      latency: diffOf(lat(ra), lat(rb), median, 'lower', (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${k}/lat`)),
-      iou: diffOf(iou(ra), iou(rb), mean, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE, seedFrom(`${k}/iou`)),
+  for (const k of keys) {
+    const ea = ga.get(k), eb = gb.get(k);
+    const { key, lighting } = (ea ?? eb)!;
+    const ra = ea?.rows ?? [], rb = eb?.rows ?? [];
+    const lat = (rows: CompareMeasurement[]) => rows.filter((m) => !m.dropped && !m.error && !m.thermal_flag && m.t_total !== null).map((m) => m.t_total!);
+    const iou = (rows: CompareMeasurement[]) => rows.filter((m) => m.cards > 0 && !m.dropped && !m.error).map((m) => m.iou ?? 0);
+    // The seed keeps the device and lighting only, so a cell's CI does not move with the kind tag.
+    const seedKey = JSON.stringify([key.device, lighting]);
+    yield {
+      device: key.device, model: key.model, virtual: key.virtual, lighting,
+      serials: { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() },
+      latency: diffOf(lat(ra), lat(rb), median, medianSorted, 'lower', (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`)),
+      iou: diffOf(iou(ra), iou(rb), mean, mean, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE, seedFrom(`${seedKey}/iou`)),
     };
-  });
+  }
 }
 
-function group(rows: readonly MeasurementRow[], key: (serial: string) => string): Map<string, MeasurementRow[]> {
-  const out = new Map<string, MeasurementRow[]>();
-  const add = (k: string, r: MeasurementRow) => { const l = out.get(k); if (l) l.push(r); else out.set(k, [r]); };
+interface Group { key: DeviceKey; lighting: string; serials: Set<string>; rows: CompareMeasurement[] }
+
+/** Rows per (device, kind, lighting), plus every device's all-lightings cell. */
+function group(rows: readonly CompareMeasurement[], keyOf: (serial: string) => DeviceKey): Map<string, Group> {
+  const out = new Map<string, Group>();
+  const add = (key: DeviceKey, lighting: string, r: CompareMeasurement) => {
+    // The kind is part of the key: a virtual and a real device never share a cell, whatever their labels.
+    const k = JSON.stringify([key.device, key.virtual === null ? 'unknown' : key.virtual ? 'virtual' : 'real', lighting]);
+    let g = out.get(k);
+    if (!g) out.set(k, g = { key, lighting, serials: new Set(), rows: [] });
+    g.serials.add(r.serial);
+    g.rows.push(r);
+  };
   for (const r of rows) {
-    add(JSON.stringify([key(r.serial), r.lighting]), r);
-    add(JSON.stringify([key(r.serial), ALL_LIGHTING]), r);
+    const key = keyOf(r.serial);
+    add(key, r.lighting, r);
+    add(key, ALL_LIGHTING, r);
   }
   return out;
 }
 
-function diffOf(a: number[], b: number[], stat: (xs: readonly number[]) => number, good: 'lower' | 'higher',
+const medianSorted = (sorted: Float64Array) => quantileSorted(sorted, 0.5);
+
+/** stat of the samples; sortedStat, the same statistic of an ascending-sorted resample (the bootstrap's). */
+function diffOf(a: number[], b: number[], stat: (xs: readonly number[]) => number, sortedStat: SortedStatistic, good: 'lower' | 'higher',
   matters: (diff: number, base: number) => boolean, seed: number): MetricDiff {
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
   const base = { nA: a.length, nB: b.length, a: a.length ? fin(stat(a)) : null, b: b.length ? fin(stat(b)) : null };
   if (a.length < MIN_SAMPLES || b.length < MIN_SAMPLES) return { ...base, diff: null, lo: null, hi: null, p: null, verdict: 'insufficient data' };
   const diff = stat(b) - stat(a);
-  const [lo, hi] = bootstrapDiffCI(a, b, stat, seed);
+  const [lo, hi] = bootstrapDiffCI(a, b, sortedStat, seed);
   const p = mannWhitney(a, b).p;
   let verdict: Verdict = 'no significant change';
   if ((lo > 0 || hi < 0) && matters(diff, stat(a))) {

@@ -1,11 +1,21 @@
 /** Where compare reads a run from: its id in the store, or a run.json export (file or report folder). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RioError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { exportRun, validateRunExport, type RunExport } from '../store/run-export.ts';
+import type { RunSide } from './compare-runs.ts';
 
 export async function loadRun(ref: string, store: () => Promise<Store>): Promise<RunExport> {
   const file = existsSync(ref) && statSync(ref).isDirectory() ? join(ref, 'run.json') : ref;
   if (file.endsWith('.json') && existsSync(file)) return validateRunExport(JSON.parse(readFileSync(file, 'utf8')));
   return exportRun(await store(), ref);
+}
+
+/** One side of a comparison straight from the store: the run's devices and only the measurement columns compare reads. */
+export async function loadRunSide(store: Store, runId: string): Promise<RunSide & { finished: boolean }> {
+  const run = await store.getRun(runId);
+  if (!run) throw new RioError('NOT_FOUND', `no run ${runId} in the store`, { run: runId });
+  const [devices, measurements] = await Promise.all([store.runDevices(runId), store.latencyIouRows(runId)]);
+  return { id: runId, devices, measurements, finished: run.finished_at !== null && run.status !== 'running' };
 }

@@ -44,17 +44,40 @@ export function bootstrapCI(xs: readonly number[], stat: Statistic, seed: number
   return [quantileSorted(stats, (1 - level) / 2), quantileSorted(stats, 1 - (1 - level) / 2)];
 }
 
-/** CI of stat(b) − stat(a), resampling both groups independently. */
-export function bootstrapDiffCI(a: readonly number[], b: readonly number[], stat: Statistic, seed: number,
+/**
+ * CI of stat(b) − stat(a), resampling both groups independently. stat sees each resample sorted
+ * ascending (a SortedStatistic: quantiles read it directly). The resample is built by counting the
+ * drawn indices over the once-sorted sample, so no iteration sorts — the same draws give the same
+ * multiset as resampling in place, hence the same medians, at a fraction of the CPU (compare of two
+ * 20,000-frame runs: ~8 s of sorting otherwise).
+ */
+export function bootstrapDiffCI(a: readonly number[], b: readonly number[], stat: SortedStatistic, seed: number,
   { iterations = BOOTSTRAP_ITERATIONS, level = 0.95 } = {}): [number, number] {
   if (a.length < 2 || b.length < 2) return [NaN, NaN];
   const rnd = seededRandom(seed);
-  const ba: number[] = new Array(a.length);
-  const bb: number[] = new Array(b.length);
-  const d = new Array<number>(iterations);
-  for (let i = 0; i < iterations; i++) d[i] = stat(resample(b, rnd, bb)) - stat(resample(a, rnd, ba));
-  d.sort((x, y) => x - y);
+  const ra = sortedResampler(a), rb = sortedResampler(b);
+  const d = new Float64Array(iterations);
+  for (let i = 0; i < iterations; i++) d[i] = stat(rb(rnd)) - stat(ra(rnd)); // b's draws first, as always
+  d.sort();
   return [quantileSorted(d, (1 - level) / 2), quantileSorted(d, 1 - (1 - level) / 2)];
+}
+
+/** Returns a function drawing one resample of xs (indices uniform over xs' own order) as a sorted array it reuses. */
+function sortedResampler(xs: readonly number[]): (rnd: () => number) => Float64Array {
+  const n = xs.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => xs[i]! - xs[j]!);
+  const sorted = Float64Array.from(order, (i) => xs[i]!);
+  const rank = new Uint32Array(n);
+  order.forEach((orig, r) => { rank[orig] = r; });
+  const counts = new Uint32Array(n);
+  const out = new Float64Array(n);
+  return (rnd) => {
+    counts.fill(0);
+    for (let j = 0; j < n; j++) counts[rank[Math.floor(rnd() * n)]!]!++;
+    let k = 0;
+    for (let r = 0; r < n; r++) for (let c = counts[r]!; c > 0; c--) out[k++] = sorted[r]!;
+    return out;
+  };
 }
 
 /** A statistic of an ascending-sorted sample (quantiles read it directly; the mean ignores order). */

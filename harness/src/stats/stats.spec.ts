@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mean, std, quantile } from './descriptive.ts';
+import { mean, std, quantile, quantileSorted } from './descriptive.ts';
 import { bootstrapCI, bootstrapDiffCI, seededRandom } from './bootstrap.ts';
 import { mannWhitney, normalCdf } from './mann-whitney.ts';
 
@@ -71,4 +71,14 @@ test('several statistics bootstrapped together bracket their estimates and are r
   }
   assert.deepEqual(bootstrapCIs(xs, stats, 3), cis);
   assert.ok(Number.isNaN(bootstrapCIs([1], stats, 3).p50[0]));
+});
+
+test('the difference bootstrap sorts by counting yet gives exactly the medians of resampling in place', () => {
+  const rnd = seededRandom(21);
+  const a = Array.from({ length: 301 }, () => Math.round(20 + rnd() * 10)), b = Array.from({ length: 250 }, () => 21 + rnd() * 10); // ties in a
+  // The textbook loop: draw b's resample, then a's, from one generator; median of each; percentile CI.
+  const r = seededRandom(99);
+  const draw = (xs: number[]) => xs.map(() => xs[Math.floor(r() * xs.length)]!);
+  const d = Array.from({ length: 1000 }, () => { const rb = draw(b); return quantile(rb, 0.5) - quantile(draw(a), 0.5); }).sort((x, y) => x - y);
+  assert.deepEqual(bootstrapDiffCI(a, b, (s) => quantileSorted(s, 0.5), 99), [quantileSorted(d, 0.025), quantileSorted(d, 0.975)]);
 });

@@ -185,6 +185,11 @@ export class Store {
   measurements(runId: string) {
     return this.db.all<MeasurementRow>('SELECT * FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
   }
+  /** Only the columns a latency / IoU comparison reads (no detections JSON): `compare` and the server's /api/compare. */
+  latencyIouRows(runId: string) {
+    return this.db.all<Pick<MeasurementRow, 'serial' | 'lighting' | 't_total' | 'dropped' | 'error' | 'thermal_flag' | 'cards' | 'iou'>>(
+      'SELECT serial, lighting, t_total, dropped, error, thermal_flag, cards, iou FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
+  }
 
   // ── aggregates, samples, events ───────────────────────────────────────────────────────────────
   async replaceAggregates(runId: string, rows: AggregateRow[]): Promise<void> {

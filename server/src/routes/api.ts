@@ -5,7 +5,6 @@ import { listRuns, runDetail } from '../queries/runs.ts';
 import { listFrames } from '../queries/frames.ts';
 import { getDevice, listDevices } from '../queries/devices.ts';
 import { deviceSeries, METRICS, type MetricName } from '../queries/series.ts';
-import { compareRuns } from '../queries/compare.ts';
 import { parseTime } from './time-param.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 300 });
@@ -68,5 +67,5 @@ export function registerApiRoutes(app: App, ctx: ServerContext): void {
   });
 
   app.get('/api/compare', { schema: { querystring: Type.Object({ a: Id, b: Id }, { additionalProperties: false }) } },
-    async (req) => compareRuns(db, req.query.a, req.query.b));
+    async (req) => ctx.compare.compare(req.query.a, req.query.b));
 }

@@ -5,7 +5,6 @@ import { listRuns, runDetail } from '../queries/runs.ts';
 import { listFrames } from '../queries/frames.ts';
 import { getDevice, listDevices } from '../queries/devices.ts';
 import { deviceSeries } from '../queries/series.ts';
-import { compareRuns } from '../queries/compare.ts';
 import { homePage } from '../views/home-page.ts';
 import { devicePage } from '../views/device-page.ts';
 import { runPage } from '../views/run-page.ts';
@@ -82,7 +81,7 @@ export function registerPageRoutes(app: App, ctx: ServerContext): void {
   app.get('/compare', { schema: { querystring: Type.Object({ a: Type.Optional(Id), b: Type.Optional(Id) }) } }, async (req, reply) => {
     const { a, b } = req.query;
     const recent = (await listRuns(db, { limit: 200, offset: 0 })).runs;
-    const cells = a && b ? (await compareRuns(db, a, b)).cells : null;
+    const cells = a && b ? (await ctx.compare.compare(a, b)).cells : null;
     return reply.type(HTML).send(comparePage(a, b, recent, cells));
   });
 }

@@ -1,24 +1,36 @@
 import { html } from '../html.ts';
-import type { CompareCell } from '../queries/compare.ts';
+import type { CompareRow } from '../queries/run-compare.ts';
 import type { RunListItem } from '../queries/runs.ts';
+import type { MetricDiff } from '../../../harness/src/compare/compare-runs.ts';
+import { IOU_MIN_CHANGE, LATENCY_MIN_CHANGE, MIN_SAMPLES } from '../../../harness/src/compare/compare-runs.ts';
 import { layout, num, when } from './layout.ts';
 
+const signed = (v: number | null, d: number) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(d)}`);
+/** `a → b`, then b − a with its 95% CI and the Mann–Whitney p. */
+const change = (m: MetricDiff, d: number) => html`${num(m.a, d)} → ${num(m.b, d)}<div class="sub">${signed(m.diff, d)} [${signed(m.lo, d)}, ${signed(m.hi, d)}] · p ${m.p === null ? '—' : m.p < 0.001 ? '<0.001' : m.p.toFixed(3)}</div>`;
+const verdict = (v: string) => html`<td class="verdict ${v.replace(/ /g, '-')}">${v}</td>`;
+
 /** Two runs per device × lighting with verdicts; without both ids, a picker of recent runs. */
-export function comparePage(a: string | undefined, b: string | undefined, recent: RunListItem[], cells: CompareCell[] | null): string {
+export function comparePage(a: string | undefined, b: string | undefined, recent: RunListItem[], cells: CompareRow[] | null): string {
   const options = (selected: string | undefined) => recent.map((r) =>
     html`<option value="${r.id}"${r.id === selected ? html` selected` : ''}>${r.id} · ${r.suite} · ${when(r.started_at)}</option>`);
   const form = html`<form class="filters" method="get" action="/compare">
 <label>baseline (a) <select name="a">${options(a)}</select></label>
 <label>candidate (b) <select name="b">${options(b)}</select></label><button type="submit">compare</button></form>`;
   if (!cells || !a || !b) return layout({ title: 'Compare two runs', body: form });
-  const table = html`<table class="grid" id="compare-table"><thead><tr><th>device</th><th>lighting</th><th>p50 a → b (ms)</th><th>Δ latency</th><th>latency verdict</th><th>IoU a → b</th><th>IoU verdict</th></tr></thead><tbody>
-${cells.map((c) => html`<tr><td>${c.model ?? c.serial}<div class="sub">${c.serial}</div></td><td>${c.lighting === '*' ? 'all' : c.lighting}</td>
-<td class="n">${num(c.a?.p50)} → ${num(c.b?.p50)}</td><td class="n">${c.latency_delta_pct === null ? '—' : `${c.latency_delta_pct >= 0 ? '+' : ''}${c.latency_delta_pct.toFixed(1)}%`}</td>
-<td class="verdict ${c.latency_verdict.replace(/ /g, '-')}">${c.latency_verdict}</td>
-<td class="n">${num(c.a?.iou_mean, 3)} → ${num(c.b?.iou_mean, 3)}</td><td class="verdict ${c.iou_verdict.replace(/ /g, '-')}">${c.iou_verdict}</td></tr>`)}
+  const serials = (c: CompareRow) => [...new Set([...c.serials.a, ...c.serials.b])].join(', ');
+  const table = html`<table class="grid" id="compare-table"><thead><tr><th>device</th><th>lighting</th><th>frames a / b</th><th>p50 a → b (ms), b − a [95% CI]</th><th>Δ latency</th><th>latency verdict</th><th>mean IoU a → b, b − a [95% CI]</th><th>IoU verdict</th></tr></thead><tbody>
+${cells.map((c) => html`<tr><td>${c.model ?? c.device}<div class="sub">${serials(c)}</div></td><td>${c.lighting === '*' ? 'all' : c.lighting}</td>
+<td class="n">${c.latency.nA} / ${c.latency.nB}</td><td class="n">${change(c.latency, 1)}</td>
+<td class="n">${c.latency_delta_pct === null ? '—' : `${signed(c.latency_delta_pct, 1)}%`}</td>${verdict(c.latency_verdict)}
+<td class="n">${change(c.iou, 3)}</td>${verdict(c.iou_verdict)}</tr>`)}
 </tbody></table>`;
-  const body = html`${form}<p><a href="/runs/${encodeURIComponent(a)}">run a</a> · <a href="/runs/${encodeURIComponent(b)}">run b</a> · verdicts need ≥ 30 samples per side and separated 95% intervals</p>
+  const rule = `verdicts need ≥ ${MIN_SAMPLES} frames per side, a 95% bootstrap interval of b − a that excludes 0, and a change of at least ${LATENCY_MIN_CHANGE * 100}% in p50 latency or ${IOU_MIN_CHANGE} in mean IoU; virtual and real devices are never compared`;
+  const body = html`${form}<p><a href="/runs/${encodeURIComponent(a)}">run a</a> · <a href="/runs/${encodeURIComponent(b)}">run b</a> · ${rule}</p>
 <section class="charts"><figure><figcaption>Latency p50 change b vs a per device (all lightings) — click a bar for run b's frames on that device</figcaption><canvas id="compare-chart"></canvas></figure></section>
 ${table}`;
-  return layout({ title: 'Compare two runs', body, script: 'compare.js', data: { a, b, cells: cells.filter((c) => c.lighting === '*') } });
+  // The chart shows devices both runs measured; a one-sided cell has no change to draw.
+  const chart = cells.filter((c) => c.lighting === '*' && c.latency_delta_pct !== null)
+    .map((c) => ({ device: c.device, model: c.model, serial: c.serial, latency_delta_pct: c.latency_delta_pct, latency_verdict: c.latency_verdict }));
+  return layout({ title: 'Compare two runs', body, script: 'compare.js', data: { a, b, cells: chart } });
 }

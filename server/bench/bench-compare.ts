@@ -1,0 +1,63 @@
+/**
+ * `node --import tsx server/bench/bench-compare.ts`: GET /api/compare on the generated bench store
+ * (the one bench:server builds; RIO_BENCH_RUNS/DEVICES/FRAMES pick it). Times N distinct pairs of
+ * finished runs once (nothing cached), then the same pairs again (a repeated look at a comparison).
+ * RIO_BENCH_PAIRS sets N (default 15). Runs `rio-farm serve` in its own process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { openStore } from '../../harness/src/store/index.ts';
+import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
+import { benchStoreExists } from './generate-store.ts';
+
+const shape = `${process.env.RIO_BENCH_RUNS ?? 1000}x${process.env.RIO_BENCH_DEVICES ?? 10}x${process.env.RIO_BENCH_FRAMES ?? 2000}`;
+const STORE = join('.rio-farm', 'bench', `server-${shape}.db`);
+const PAIRS = Number(process.env.RIO_BENCH_PAIRS ?? 15);
+
+function startServe(): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['harness/bin/rio-farm.mjs', 'serve', '--port', '0', '--db', `sqlite:${STORE}`],
+    { env: { ...process.env, RIO_FARM_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /dashboard at (http:\/\/\S+?)\/\s/.exec(out);
+      if (m) resolve({ base: m[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`rio-farm serve exited with ${code}`)));
+  });
+}
+
+async function timeAll(base: string, pairs: [string, string][]): Promise<{ p50: number; max: number; kib: number }> {
+  const ms: number[] = [];
+  let bytes = 0;
+  for (const [a, b] of pairs) {
+    const t = performance.now();
+    const res = await fetch(`${base}/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+    const body = await res.arrayBuffer();
+    ms.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`compare ${a} ${b} → ${res.status}`);
+    bytes += body.byteLength;
+  }
+  ms.sort((x, y) => x - y);
+  return { p50: quantileSorted(ms, 0.5), max: ms.at(-1)!, kib: bytes / pairs.length / 1024 };
+}
+
+if (!benchStoreExists(STORE)) throw new Error(`no bench store at ${STORE}: run npm run bench:server first`);
+const store = await openStore(`sqlite:${STORE}`);
+const ids = (await store.db.all<{ id: string }>("SELECT id FROM runs WHERE id NOT LIKE 'ingest-%' AND finished_at IS NOT NULL ORDER BY started_at")).map((r) => r.id);
+await store.close();
+const pairs = Array.from({ length: PAIRS }, (_, i): [string, string] => [ids[(i * 7919) % ids.length]!, ids[(i * 7919 + 1) % ids.length]!]);
+const { base, child } = await startServe();
+try {
+  await (await fetch(`${base}/api/compare?a=${ids[0]}&b=${ids[1]}`)).arrayBuffer(); // warm-up (JIT, page cache)
+  const first = await timeAll(base, pairs);
+  const again = await timeAll(base, pairs);
+  console.log(`\n## GET /api/compare on ${STORE}, ${PAIRS} distinct pairs of finished runs\n`);
+  console.log('| pass | p50 ms | max ms | KiB |');
+  console.log('|---|---|---|---|');
+  console.log(`| first look at each pair | ${first.p50.toFixed(1)} | ${first.max.toFixed(1)} | ${first.kib.toFixed(1)} |`);
+  console.log(`| same pairs again | ${again.p50.toFixed(1)} | ${again.max.toFixed(1)} | ${again.kib.toFixed(1)} |`);
+} finally {
+  child.kill('SIGTERM');
+}
