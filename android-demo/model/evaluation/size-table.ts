@@ -10,11 +10,14 @@ import { convertOnnxToTflite } from '../converter/convert.ts';
 import type { EvalFrame } from './eval-frames.ts';
 import { loadRunner } from './model-runner.ts';
 import { measureQuality, type QualityReport } from './quality.ts';
+import { measureDeviceLatency, type DeviceLatency } from './vdevice-latency.ts';
 
 export interface VariantRow {
   variant: string;
   bytes: number;
   quality: QualityReport | null;
+  /** Mean inference time per device through `rio-farm run` (TFLite variants only). */
+  devices?: DeviceLatency[];
 }
 
 export interface SizeTable {
@@ -28,6 +31,8 @@ export interface SizeTableInputs {
   onnx: string;
   /** The committed fp32 .tflite; fp16 and int8 variants are converted from `onnx`. */
   tflite: string;
+  /** Suite replayed on the farm's devices for latency; omitted: no device runs. */
+  latencySuite?: string;
 }
 
 export async function buildSizeTable(inputs: SizeTableInputs, frames: readonly EvalFrame[]): Promise<SizeTable> {
@@ -45,7 +50,9 @@ export async function buildSizeTable(inputs: SizeTableInputs, frames: readonly E
     for (const [variant, path] of variants) {
       const runner = await loadRunner(path);
       try {
-        rows.push({ variant, bytes: runner.bytes, quality: frames.length ? await measureQuality(runner, frames) : null });
+        const quality = frames.length ? await measureQuality(runner, frames) : null;
+        const devices = inputs.latencySuite && runner.kind === 'tflite' ? measureDeviceLatency(path, inputs.latencySuite) : undefined;
+        rows.push({ variant, bytes: runner.bytes, quality, devices });
       } finally {
         runner.close();
       }
@@ -62,18 +69,22 @@ const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
 
 /** Plain-text table: sizes, then median crop IoU per condition, then rates and latency. */
 export function formatSizeTable(t: SizeTable): string {
-  const header = ['representation', 'bytes', ...t.conditions, 'all', 'detect', 'false', 'ms/frame'];
+  const header = ['representation', 'bytes', ...t.conditions, 'all', 'detect', 'false', 'host ms', 'device ms'];
   const lines = t.rows.map((r) => {
     const q = r.quality;
     const byCond = new Map(q?.rows.map((c) => [c.condition, c]) ?? []);
     return [r.variant, String(r.bytes), ...t.conditions.map((c) => num(byCond.get(c)?.iouMedian ?? null)),
       num(q?.all.iouMedian ?? null), pct(q?.all.detectionRate ?? null), pct(q?.all.falseDetectionRate ?? null),
-      q ? q.meanInferMs.toFixed(1) : '-'];
+      q ? q.meanInferMs.toFixed(1) : '-', r.devices?.length ? mean(r.devices.map((d) => d.meanInferMs)).toFixed(1) : '-'];
   });
+  const perDevice = t.rows.filter((r) => r.devices?.length).map((r) =>
+    `${r.variant}: ${r.devices!.map((d) => `${d.model}${d.virtual ? ' (virtual)' : ''} ${d.meanInferMs.toFixed(1)} ms`).join(', ')}`);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [fmt(header), ...lines.map(fmt)].join('\n');
+  return [fmt(header), ...lines.map(fmt), ...(perDevice.length ? ['device ms = mean t_infer per device via rio-farm run:', ...perDevice] : [])].join('\n');
 }
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** Per-condition quality table of one model (median IoU, detection, false detections, frames). */
 export function formatQuality(q: QualityReport): string {

@@ -87,14 +87,17 @@ export function registerModel(program: Command): void {
     .option('--state-dict <path>', 'PyTorch state dict', RELEASE.stateDict)
     .option('--suite <name>', 'evaluation suite', 'nightly')
     .option('--limit <n>', 'first N frames only', (v) => Number(v))
+    .option('--latency-suite <name>', 'suite replayed with `rio-farm run` on the attached (or virtual) devices for latency', 'smoke')
+    .option('--no-device-latency', 'skip the device runs; host latency only')
     .option('--json', 'print the table as JSON')
-    .action(async (opts: { onnx: string; tflite: string; stateDict: string; suite: string; limit?: number; json?: boolean }) => {
+    .action(async (opts: { onnx: string; tflite: string; stateDict: string; suite: string; limit?: number; latencySuite: string; deviceLatency: boolean; json?: boolean }) => {
       if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
       const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
       const { buildSizeTable, formatSizeTable } = await import('../../../../android-demo/model/evaluation/size-table.ts');
       const frames = await loadEvalFrames(opts.suite, opts.limit);
-      const table = await buildSizeTable({ onnx: opts.onnx, tflite: opts.tflite, stateDict: opts.stateDict }, frames);
+      const table = await buildSizeTable({ onnx: opts.onnx, tflite: opts.tflite, stateDict: opts.stateDict,
+        latencySuite: opts.deviceLatency ? opts.latencySuite : undefined }, frames);
       if (opts.json) process.stdout.write(`${JSON.stringify(table, null, 2)}\n`);
-      else process.stdout.write(`median crop IoU per lighting condition on ${table.frames} ${opts.suite} frames; latency = LiteRT.js/onnxruntime on this host, single thread\n${formatSizeTable(table)}\n`);
+      else process.stdout.write(`median crop IoU per lighting condition on ${table.frames} ${opts.suite} frames; host ms = LiteRT.js/onnxruntime in this process, single thread; device ms = ${opts.deviceLatency ? `${opts.latencySuite} suite via rio-farm run` : 'not measured'}\n${formatSizeTable(table)}\n`);
     });
 }
