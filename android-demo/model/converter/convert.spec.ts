@@ -76,6 +76,16 @@ describe('ONNX → TFLite converter', () => {
     assert.ok((await compare('convtranspose_k4_s2_p1.onnx', { int8Weights: true })) < 0.1);
   });
 
+  it('rio-farm model convert writes the file, and exits 3 naming the op on an unsupported graph', () => {
+    const cli = join(import.meta.dirname, '..', '..', '..', 'harness', 'bin', 'rio-farm.mjs');
+    const ok = spawnSync(process.execPath, [cli, 'model', 'convert', join(dir, 'mini_fcn.onnx'), join(dir, 'mini_fcn.tflite'), '--fp16'], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(readFileSync(join(dir, 'mini_fcn.tflite')).subarray(4, 8).toString(), 'TFL3');
+    const bad = spawnSync(process.execPath, [cli, 'model', 'convert', join(dir, 'unsupported_softmax.onnx'), join(dir, 'x.tflite')], { encoding: 'utf8' });
+    assert.equal(bad.status, 3);
+    assert.match(bad.stderr, /UNSUPPORTED_OP: cannot convert ONNX Softmax node 'the_softmax'/);
+  });
+
   for (const [file, op, node, reason] of [
     ['unsupported_softmax.onnx', 'Softmax', 'the_softmax', /op type not supported/],
     ['unsupported_resize_cubic.onnx', 'Resize', 'cubic_resize', /mode 'cubic'/],
