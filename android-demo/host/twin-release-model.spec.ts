@@ -3,7 +3,7 @@
  * the same frames (android-demo/model/evaluation: decode, the core's preprocess, LiteRT.js, the
  * core's post-processing), so the device path adds nothing: model bytes out of the APK, frames via
  * adb, output-name mapping, frame order. The model's quality bar is the model's own test; the crop
- * quality seen here is printed. Skipped (loudly) while no released model exists.
+ * quality seen here is printed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,11 +18,8 @@ import { ensureDemoApk, RELEASE_MODEL } from '../apk/index.ts';
 import { validateResults } from '../contract/results-schema.ts';
 import { installApk, runBenchmark } from './test-support/device-run.ts';
 
-test('released model: the twin on a vdevice detects exactly what the model tools compute', async (t) => {
-  if (!existsSync(RELEASE_MODEL)) {
-    console.warn(`SKIPPED: ${RELEASE_MODEL} does not exist yet (the APK carries the placeholder model)`);
-    return t.skip('no released model yet');
-  }
+test('released model: the twin on a vdevice detects exactly what the model tools compute', async () => {
+  assert.ok(existsSync(RELEASE_MODEL), `${RELEASE_MODEL} is committed`);
   const suite = await buildSuite('smoke');
   const apk = await ensureDemoApk();
   assert.equal(apk.modelSource, 'release');
