@@ -90,26 +90,46 @@ test('NaN and wrong shapes are returned as errors, not crashes', () => {
   assert.equal(detect({ ...q, frameWidth: 0 }).error?.code, 'BAD_ARGUMENT');
 });
 
-test('perspective crop rectifies a tilted card to its aspect ratio', () => {
-  // A white card with a black left half on grey, then cropped back.
-  const pixels = new Uint8Array(W * H * 3).fill(128);
-  const card: Quad = [[400, 200], [900, 240], [880, 560], [380, 520]];
-  const bilinear = (u: number, v: number) => {
-    const top = [card[0][0] + (card[1][0] - card[0][0]) * u, card[0][1] + (card[1][1] - card[0][1]) * u];
-    const bot = [card[3][0] + (card[2][0] - card[3][0]) * u, card[3][1] + (card[2][1] - card[3][1]) * u];
-    return [top[0]! + (bot[0]! - top[0]!) * v, top[1]! + (bot[1]! - top[1]!) * v];
+/** Image of card point (u, v) ∈ [0,1]² for a 1.75:1 card tilted `tiltDeg` about the horizontal axis. */
+function projectCard(tiltDeg: number, roll = 0.1): (u: number, v: number) => [number, number] {
+  const f = 1000, dist = 1200, cw = 350, ch = 200, t = tiltDeg * Math.PI / 180;
+  return (u, v) => {
+    const x0 = (u - 0.5) * cw, y0 = (v - 0.5) * ch;
+    const x = x0 * Math.cos(roll) - y0 * Math.sin(roll), y1 = x0 * Math.sin(roll) + y0 * Math.cos(roll);
+    const y = y1 * Math.cos(t), z = dist + y1 * Math.sin(t);
+    return [W / 2 + f * x / z, H / 2 + f * y / z];
   };
+}
+
+test('perspective crop recovers a tilted card\'s real aspect ratio, not its foreshortened one', () => {
+  // A card with a black left half on grey, seen by a pinhole camera tilted 40 degrees, then cropped back.
+  const pixels = new Uint8Array(W * H * 3).fill(128);
+  const at = projectCard(40);
   for (let u = 0; u <= 1; u += 0.0005) for (let v = 0; v <= 1; v += 0.001) {
-    const [x, y] = bilinear(u, v);
-    pixels.fill(u < 0.5 ? 0 : 255, (Math.round(y!) * W + Math.round(x!)) * 3, (Math.round(y!) * W + Math.round(x!)) * 3 + 3);
+    const [x, y] = at(u, v);
+    const o = (Math.round(y) * W + Math.round(x)) * 3;
+    pixels.fill(u < 0.5 ? 0 : 255, o, o + 3);
   }
-  const r = crop({ pixels, width: W, height: H, channels: 3, quad: card, maxSide: 400 });
+  const card: Quad = [at(0, 0), at(1, 0), at(1, 1), at(0, 1)];
+  const side = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!);
+  const imageAspect = (side(card[0], card[1]) + side(card[3], card[2])) / (side(card[1], card[2]) + side(card[0], card[3]));
+  assert.ok(Math.abs(imageAspect - 1.75) > 0.3, `the image is foreshortened (${imageAspect})`);
+  const r = crop({ pixels, width: W, height: H, channels: 3, quad: card, maxSide: 200 });
   if (r.error) assert.fail(r.error.message);
-  assert.equal(r.width, 400);
-  assert.ok(Math.abs(r.width / r.height - 500 / 320) < 0.05, `aspect ${r.width / r.height}`);
-  const at = (x: number, y: number) => r.pixels[(y * r.width + x) * 3]!;
-  assert.ok(at(50, 100) < 40 && at(350, 100) > 215, `left ${at(50, 100)} right ${at(350, 100)}`);
+  assert.equal(r.width, 200);
+  assert.ok(Math.abs(r.width / r.height - 1.75) < 0.02, `aspect ${r.width / r.height}`);
+  const px = (x: number, y: number) => r.pixels[(y * r.width + x) * 3]!;
+  assert.ok(px(25, 57) < 40 && px(175, 57) > 215, `left ${px(25, 57)} right ${px(175, 57)}`);
   assert.equal(crop({ pixels, width: W, height: H, channels: 3, quad: [[1, 1], [1, 1], [1, 1], [1, 1]] }).error?.code, 'BAD_ARGUMENT');
+});
+
+test('perspective crop of a card facing the camera keeps its image aspect ratio', () => {
+  const pixels = new Uint8Array(W * H * 3).fill(128);
+  const at = projectCard(0, 0);
+  const r = crop({ pixels, width: W, height: H, channels: 3, quad: [at(0, 0), at(1, 0), at(1, 1), at(0, 1)], maxSide: 175 });
+  if (r.error) assert.fail(r.error.message);
+  assert.equal(r.width, 175);
+  assert.ok(Math.abs(r.height - 100) <= 1, `height ${r.height}`);
 });
 
 test('preprocess stretches to the model input, RGB over 255', () => {

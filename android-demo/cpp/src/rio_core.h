@@ -59,8 +59,8 @@ Quad orderClockwise(const std::vector<cv::Point2f>& pts);
 // Polygon IoU of two quads (convex hulls); used by NMS.
 float quadIoU(const Quad& a, const Quad& b);
 
-// Perspective crop of `quad` from `frame` (any 8-bit type) to a rectangle with the quad's mean side
-// lengths, longer side at most max_side.
+// Perspective crop of `quad` from `frame` (any 8-bit type) to a rectangle with the card's real aspect
+// ratio (recovered from the perspective, camera centred on the frame), longer side at most max_side.
 Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, cv::Mat& out);
 
 }  // namespace rio
