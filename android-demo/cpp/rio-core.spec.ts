@@ -63,7 +63,22 @@ test('empty outputs give no detections', () => {
   assert.deepEqual(detections(detect(paintOutputs(W, H, []))), []);
 });
 
-test('a round blob falls back to minAreaRect', () => {
+test('a tilted card whose mask lost its corners (glare, rounding) still gives its sharp perspective quad', () => {
+  const o = paintOutputs(W, H, [{ quad: tilted, score: 0.9 }]);
+  const [, mh, mw] = o.maskShape as [number, number, number];
+  // bite every corner off the mask: a chamfer of 6 mask pixels
+  const corners = tilted.map(([x, y]) => [x * mw / W, y * mh / H] as const);
+  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) {
+    if (corners.some(([cx, cy]) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) < 6)) o.mask[y * mw + x] = 0;
+  }
+  const d = detections(detect(o));
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.fromMask, true);
+  assert.ok(quadIoU(d[0]!.quad, tilted) > 0.95, `IoU ${quadIoU(d[0]!.quad, tilted)} for ${JSON.stringify(d[0]!.quad)}`);
+  assert.ok(cornerError(d[0]!.quad, tilted) < 0.02 * diagonal(tilted), `corner error ${cornerError(d[0]!.quad, tilted)}`);
+});
+
+test('a round blob gives its enclosing square', () => {
   const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
   o.mask.fill(0);
   const [, mh, mw] = o.maskShape as [number, number, number];
@@ -71,7 +86,7 @@ test('a round blob falls back to minAreaRect', () => {
   const d = detections(detect(o));
   assert.equal(d.length, 1);
   assert.ok(d[0]!.fromMask && isConvex(d[0]!.quad));
-  // The disc's bounding square (61 mask px a side) in frame pixels, at whatever angle minAreaRect chose.
+  // The disc's enclosing square (61 mask px a side) in frame pixels, at whatever angle.
   const want = 61 * (W / 128) * 61 * (H / 128);
   assert.ok(Math.abs(signedArea(d[0]!.quad) - want) < 0.1 * want, `area ${signedArea(d[0]!.quad)} vs ${want}`);
 });

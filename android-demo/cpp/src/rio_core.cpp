@@ -1,5 +1,7 @@
 #include "rio_core.h"
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -78,9 +80,41 @@ Quad offsetOutward(const Quad& q, float d) {
   return r;
 }
 
+// Shrinks a convex polygon to four corners by repeatedly dropping the edge whose removal (extending
+// its two neighbours to where they meet) adds the least area: the tightest enclosing quad of a blob
+// whose corners are rounded or dented (glare, a finger), keeping its perspective — where a
+// minAreaRect would square it off.
+bool reduceToQuad(std::vector<cv::Point2f> p, Quad& out) {
+  while (p.size() > 4) {
+    const size_t n = p.size();
+    double best = std::numeric_limits<double>::infinity();
+    size_t bi = 0;
+    cv::Point2f bx;
+    for (size_t i = 0; i < n; i++) {
+      const cv::Point2f a = p[(i + n - 1) % n], b = p[i], c = p[(i + 1) % n], d = p[(i + 2) % n];
+      const cv::Point2f r = b - a, s = c - d;
+      const double den = static_cast<double>(r.x) * s.y - static_cast<double>(r.y) * s.x;
+      if (std::abs(den) < 1e-9) continue;
+      // lines a->b and d->c must meet beyond b and beyond c (outside the dropped edge b-c)
+      const double t = ((d.x - a.x) * static_cast<double>(s.y) - (d.y - a.y) * static_cast<double>(s.x)) / den;
+      const double u = ((d.x - a.x) * static_cast<double>(r.y) - (d.y - a.y) * static_cast<double>(r.x)) / den;
+      if (t < 1 || u < 1) continue;
+      const cv::Point2f x(static_cast<float>(a.x + r.x * t), static_cast<float>(a.y + r.y * t));
+      const double added = std::abs((c.x - b.x) * static_cast<double>(x.y - b.y) - (c.y - b.y) * static_cast<double>(x.x - b.x)) / 2;
+      if (added < best) { best = added; bi = i; bx = x; }
+    }
+    if (!std::isfinite(best)) return false;
+    p[bi] = bx;
+    p.erase(p.begin() + static_cast<std::ptrdiff_t>((bi + 1) % n));
+  }
+  if (p.size() != 4) return false;
+  out = orderClockwise(p);
+  return isConvexQuad(out);
+}
+
 // The quad of one mask contour: approxPolyDP with a growing tolerance until it has four convex
 // corners that still cover the blob (a circle also simplifies to 4 points, its inscribed square),
-// else the contour's minAreaRect.
+// else the hull reduced to its tightest enclosing quad, else the contour's minAreaRect.
 Quad contourQuad(const std::vector<cv::Point>& contour) {
   double perimeter = cv::arcLength(contour, true);
   std::vector<cv::Point> hull;
@@ -96,6 +130,10 @@ Quad contourQuad(const std::vector<cv::Point>& contour) {
     }
     if (approx.size() < 4) break;
   }
+  Quad reduced;
+  if (hull.size() >= 4 && reduceToQuad(std::vector<cv::Point2f>(hull.begin(), hull.end()), reduced) &&
+      cv::contourArea(std::vector<cv::Point2f>(reduced.begin(), reduced.end())) <= 1.5 * hullArea)
+    return reduced;
   cv::Point2f box[4];
   cv::minAreaRect(contour).points(box);
   return orderClockwise(std::vector<cv::Point2f>(box, box + 4));
@@ -268,9 +306,10 @@ Status preprocess(const cv::Mat& frame, int out_w, int out_h, float* out) {
 // Width/height of the real rectangle whose camera image is `quad` (clockwise from top-left), for a
 // pinhole camera with square pixels and its principal point at (u0, v0) — Zhang & He, "Whiteboard
 // scanning and image enhancement" (2007). The image's own side lengths are foreshortened on a tilted
-// card (a 1.75 card tilted 30 degrees looks 1.5); this recovers the card's shape. When the focal length
-// cannot be recovered (sides parallel in the image, or noise), the image-plane ratio is the answer.
-static double rectifiedAspect(const Quad& q, double u0, double v0) {
+// card (a 1.75 card tilted 30 degrees looks 1.5); this recovers the card's shape. With the sides parallel
+// in the image (no perspective) the affine ratio is exact; when a focal length cannot be recovered or is
+// implausible for a phone camera (corner noise), the image-plane ratio `imageAspect` is the answer.
+static double rectifiedAspect(const Quad& q, double u0, double v0, double imageAspect) {
   const cv::Vec3d m1(q[0].x, q[0].y, 1), m2(q[1].x, q[1].y, 1), m3(q[3].x, q[3].y, 1), m4(q[2].x, q[2].y, 1);
   const double k2 = m1.cross(m4).dot(m3) / m2.cross(m4).dot(m3);
   const double k3 = m1.cross(m4).dot(m2) / m3.cross(m4).dot(m2);
@@ -280,14 +319,17 @@ static double rectifiedAspect(const Quad& q, double u0, double v0) {
   if (!std::isfinite(d) || std::abs(d) < 1e-12) return planar;
   const double f2 = -((n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + d * u0 * u0) +
                       (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + d * v0 * v0)) / d;
-  if (!std::isfinite(f2) || f2 <= 0) return planar;
+  if (!std::isfinite(f2) || f2 <= 0) return imageAspect;
   const double f = std::sqrt(f2);
+  // phone cameras: focal length about 0.5-2x the frame's longer side (in pixels)
+  const double side = 2 * std::max(u0, v0);
+  if (f < 0.3 * side || f > 4 * side) return imageAspect;
   auto norm2 = [&](const cv::Vec3d& n) {
     const double x = (n[0] - u0 * n[2]) / f, y = (n[1] - v0 * n[2]) / f;
     return x * x + y * y + n[2] * n[2];
   };
   const double ar = std::sqrt(norm2(n2) / norm2(n3));
-  return std::isfinite(ar) && ar > 0 ? ar : planar;
+  return std::isfinite(ar) && ar > 0 ? ar : imageAspect;
 }
 
 Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, cv::Mat& out) {
@@ -299,7 +341,7 @@ Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, cv::Mat& o
     double h = (cv::norm(quad[3] - quad[0]) + cv::norm(quad[2] - quad[1])) / 2;
     if (w < 1 || h < 1) return Status::Error("BAD_ARGUMENT", "degenerate quad");
     // Keep the longer image side's resolution; the other follows the card's real shape.
-    const double aspect = rectifiedAspect(quad, frame.cols / 2.0, frame.rows / 2.0);
+    const double aspect = rectifiedAspect(quad, frame.cols / 2.0, frame.rows / 2.0, w / h);
     if (w >= h) h = w / aspect; else w = h * aspect;
     double scale = max_side > 0 ? std::min(1.0, max_side / std::max(w, h)) : 1.0;
     int ow = std::max(1, static_cast<int>(std::lround(w * scale)));
