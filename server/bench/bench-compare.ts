@@ -5,9 +5,9 @@
  * RIO_BENCH_PAIRS sets N (default 15). Runs `rio-farm serve` in its own process and pings
  * /api/health meanwhile (a first comparison is seconds of CPU; other requests must still get through).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { openStore } from '../../harness/src/store/index.ts';
+import { startServe } from './serve-process.ts';
 import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
 import { benchStoreExists } from './generate-store.ts';
 
@@ -15,19 +15,6 @@ const shape = `${process.env.RIO_BENCH_RUNS ?? 1000}x${process.env.RIO_BENCH_DEV
 const STORE = join('.rio-farm', 'bench', `server-${shape}.db`);
 const PAIRS = Number(process.env.RIO_BENCH_PAIRS ?? 15);
 
-function startServe(): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['harness/bin/rio-farm.mjs', 'serve', '--port', '0', '--db', `sqlite:${STORE}`],
-    { env: { ...process.env, RIO_FARM_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /dashboard at (http:\/\/\S+?)\/\s/.exec(out);
-      if (m) resolve({ base: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`rio-farm serve exited with ${code}`)));
-  });
-}
 
 async function timeAll(base: string, pairs: [string, string][]): Promise<{ p50: number; max: number; kib: number }> {
   const ms: number[] = [];
@@ -49,7 +36,7 @@ const store = await openStore(`sqlite:${STORE}`);
 const ids = (await store.db.all<{ id: string }>("SELECT id FROM runs WHERE id NOT LIKE 'ingest-%' AND finished_at IS NOT NULL ORDER BY started_at")).map((r) => r.id);
 await store.close();
 const pairs = Array.from({ length: PAIRS }, (_, i): [string, string] => [ids[(i * 7919) % ids.length]!, ids[(i * 7919 + 1) % ids.length]!]);
-const { base, child } = await startServe();
+const { base, child } = await startServe(STORE);
 try {
   await (await fetch(`${base}/api/compare?a=${ids[0]}&b=${ids[1]}`)).arrayBuffer(); // warm-up (JIT, page cache)
   // Meanwhile another dashboard user: /api/health every 50 ms, to show what a first comparison does to everyone else.

@@ -5,7 +5,6 @@
  * `rio-farm serve` in its own process, so the load generator does not share its event loop.
  * Shape: RIO_BENCH_RUNS, RIO_BENCH_DEVICES, RIO_BENCH_FRAMES; RIO_BENCH_REQUESTS calls per row.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openStore } from '../../harness/src/store/index.ts';
@@ -13,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { exportRun, importRun, RunExportSchema, type RunExport } from '../../harness/src/store/run-export.ts';
 import { summarizeRun } from '../src/queries/run-summary.ts';
+import { startServe } from './serve-process.ts';
 import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
 import { benchDevices, benchStoreExists, generateBenchStore, type BenchShape } from './generate-store.ts';
 
@@ -27,20 +27,6 @@ const TOKEN = 'bench-token';
 const STORE = join('.rio-farm', 'bench', `server-${shape.runs}x${shape.devices}x${shape.frames}.db`);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-/** Starts `rio-farm serve --port 0` and resolves with its base URL once it prints it. */
-function startServe(): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['harness/bin/rio-farm.mjs', 'serve', '--port', '0', '--db', `sqlite:${STORE}`],
-    { env: { ...process.env, RIO_FARM_TOKEN: TOKEN, RIO_FARM_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /dashboard at (http:\/\/\S+?)\/\s/.exec(out);
-      if (m) resolve({ base: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`rio-farm serve exited with ${code}`)));
-  });
-}
 
 /** CPU seconds (user + system) a process has used, from /proc: the machine is shared, wall time is not ours alone. */
 function cpuSeconds(pid: number): number {
@@ -102,7 +88,7 @@ async function main(): Promise<void> {
   const exported = JSON.stringify(await exportRun(store, runIds.at(-1)!));
   await store.close();
 
-  const { base, child } = await startServe();
+  const { base, child } = await startServe(STORE, { RIO_FARM_TOKEN: TOKEN });
   try {
     const enc = encodeURIComponent;
     const calls: [string, (i: number) => string][] = [
