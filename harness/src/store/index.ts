@@ -24,6 +24,9 @@ export async function openStore(url: string = DEFAULT_DB_URL): Promise<Store> {
 
 type Row = Record<string, SqlValue>;
 
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits for our widest table. */
+const ROWS_PER_INSERT = 40;
+
 function insertSql(table: string, row: object, conflict = ''): [string, SqlValue[]] {
   const keys = Object.keys(row);
   const vals = keys.map((k) => normalise((row as Row)[k]));
@@ -207,5 +210,22 @@ export class Store {
   /** Inserts rows as they are (used by run import); conflicts are ignored so an import is idempotent. */
   async insertRaw(t: Db, table: string, row: object, key?: string): Promise<void> {
     await t.run(...insertSql(table, row, key ? `ON CONFLICT (${key}) DO NOTHING` : ''));
+  }
+
+  /**
+   * insertRaw for many rows: consecutive rows with the same columns go in one multi-row INSERT
+   * (a statement per row made ingest of a 20,000-frame run 2.5x slower). Both databases take it.
+   */
+  async insertManyRaw(t: Db, table: string, rows: readonly object[], key?: string): Promise<void> {
+    const conflict = key ? `ON CONFLICT (${key}) DO NOTHING` : '';
+    for (let i = 0; i < rows.length;) {
+      const cols = Object.keys(rows[i]!);
+      const sig = cols.join(',');
+      const batch: object[] = [];
+      while (i < rows.length && batch.length < ROWS_PER_INSERT && Object.keys(rows[i]!).join(',') === sig) batch.push(rows[i++]!);
+      const tuple = `(${cols.map(() => '?').join(', ')})`;
+      const vals = batch.flatMap((r) => cols.map((c) => normalise((r as Row)[c])));
+      await t.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${batch.map(() => tuple).join(', ')} ${conflict}`, vals);
+    }
   }
 }

@@ -83,16 +83,16 @@ export async function importRun(store: Store, exp: RunExport): Promise<void> {
       await store.insertRaw(t, 'run_devices', rd, 'run_id, serial');
     }
     for (const s of exp.scenarios) await store.insertRaw(t, 'scenarios', s, 'suite, id, truth_sha256');
-    for (const f of exp.scenario_frames) await store.insertRaw(t, 'scenario_frames', f, 'suite, scenario_id, truth_sha256, frame_index');
+    await store.insertManyRaw(t, 'scenario_frames', exp.scenario_frames, 'suite, scenario_id, truth_sha256, frame_index');
     for (const w of exp.work_items) await store.insertRaw(t, 'work_items', w, 'id');
     for (const a of exp.attempts) await store.insertRaw(t, 'attempts', a, 'id');
-    for (const m of exp.measurements) await store.insertRaw(t, 'measurements', m, 'attempt_id, frame_index');
+    await store.insertManyRaw(t, 'measurements', exp.measurements, 'attempt_id, frame_index');
     await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
-    for (const a of exp.aggregates) await store.insertRaw(t, 'aggregates', a, 'run_id, serial, scenario_id, lighting');
+    await store.insertManyRaw(t, 'aggregates', exp.aggregates, 'run_id, serial, scenario_id, lighting');
     // samples and events have no natural key: replace them wholesale.
     await t.run('DELETE FROM device_samples WHERE run_id = ?', [runId]);
-    for (const s of exp.samples) await store.insertRaw(t, 'device_samples', s);
+    await store.insertManyRaw(t, 'device_samples', exp.samples);
     await t.run('DELETE FROM device_events WHERE run_id = ?', [runId]);
-    for (const e of exp.events) await store.insertRaw(t, 'device_events', e);
+    await store.insertManyRaw(t, 'device_events', exp.events);
   });
 }
