@@ -5,6 +5,7 @@
  *
  *   node --import tsx android-demo/model/dump-train.ts --suite train --frames 4000 --out .rio-farm/model/train-dump
  *   … --frames 900 --offset 20000 --resolution 1280x720 --out …   (camera-resolution frames, same stretch)
+ *   … --per-scenario 4 …   (fewer frames per scenario: more scenes for the same frame count)
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ const { values } = parseArgs({ options: {
   out: { type: 'string' },
   workers: { type: 'string', default: '2' },
   resolution: { type: 'string' },
+  'per-scenario': { type: 'string', default: '8' },
 } });
 if (!values.out) throw new Error('--out DIR is required');
 const out = values.out;
@@ -28,6 +30,7 @@ const started = Date.now();
 let lastReport = 0;
 const suite = await buildSuite(values.suite!, {
   frames: Number(values.frames), offset: Number(values.offset), workers: Number(values.workers),
+  framesPerScenario: Number(values['per-scenario']),
   resolution: values.resolution ? values.resolution.split('x').map(Number) as [number, number] : undefined,
   onProgress: (done, total) => {
     if (Date.now() - lastReport > 10_000) { lastReport = Date.now(); console.log(`rendered ${done}/${total}`); }

@@ -36,37 +36,43 @@ FLIP_CORNERS = [1, 0, 3, 2]  # mirrored card: TR,TL,BL,BR is again clockwise fro
 
 
 def focal_loss(logits, target):
-    """CenterNet's penalty-reduced focal loss on the centre heatmap."""
+    """CenterNet's penalty-reduced focal loss on the centre heatmap: (batch loss, per-frame losses)."""
     p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
     pos = target.ge(0.999).float()
     neg_weight = (1 - target) ** 4
     pos_loss = torch.log(p) * (1 - p) ** 2 * pos
     neg_loss = torch.log(1 - p) * p ** 2 * neg_weight * (1 - pos)
-    return -(pos_loss.sum() + neg_loss.sum()) / pos.sum().clamp(min=1)
+    per = -(pos_loss + neg_loss).sum((1, 2, 3))
+    count = pos.sum((1, 2, 3))
+    return per.sum() / count.sum().clamp(min=1), per / count.clamp(min=1)
 
 
 def corner_loss(pred, target, weight):
     """L1 on corner offsets near centres: best cyclic corner order, plus a pull toward the true order.
 
     Geometry is what crop IoU needs; the card's own corner order is learnt where the card's
-    orientation is visible, without letting an ambiguous orientation blur the geometry."""
+    orientation is visible, without letting an ambiguous orientation blur the geometry.
+    Returns (batch loss, per-frame losses)."""
     w = weight
-    denom = w.sum().clamp(min=1)
-    true_l1 = ((pred - target).abs().sum(1, keepdim=True) * w).sum() / denom
     b, _, h, wd = pred.shape
     p = pred.view(b, 4, 2, h, wd)
     t = target.view(b, 4, 2, h, wd)
+    true_l1 = ((pred - target).abs().sum(1, keepdim=True) * w).flatten(1).sum(1)
     per_shift = torch.stack([(p - torch.roll(t, k, dims=1)).abs().sum((1, 2)) for k in range(4)])
-    best = (per_shift.min(0).values.unsqueeze(1) * w).sum() / denom
-    return best + 0.25 * true_l1
+    best = (per_shift.min(0).values.unsqueeze(1) * w).flatten(1).sum(1)
+    per = best + 0.25 * true_l1
+    denom = w.flatten(1).sum(1)
+    return per.sum() / denom.sum().clamp(min=1), per / denom.clamp(min=1)
 
 
 def mask_loss(logits, target):
-    bce = F.binary_cross_entropy_with_logits(logits, target)
+    """BCE + dice on the card mask: (batch loss, per-frame losses)."""
+    bce = F.binary_cross_entropy_with_logits(logits, target, reduction='none').mean((1, 2, 3))
     p = torch.sigmoid(logits)
     inter = (p * target).sum((1, 2, 3))
     dice = 1 - (2 * inter + 1) / (p.sum((1, 2, 3)) + target.sum((1, 2, 3)) + 1)
-    return bce + dice.mean()
+    per = bce + dice
+    return per.mean(), per
 
 
 def augment(x, heat, corners, weight, mask, gen):
@@ -103,8 +109,10 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--resume', help='checkpoint to continue from')
+    ap.add_argument('--resume', help='checkpoint to continue from (weights, optimizer state, step count)')
+    ap.add_argument('--init', help='state dict (rio.pt) to start from: weights only, fresh optimizer')
     ap.add_argument('--low-res-share', type=float, default=0.6, help='share of the budget trained at half resolution')
+    ap.add_argument('--hard-share', type=float, default=0.0, help='share of each batch drawn by last loss (hard-example mining)')
     ap.add_argument('--smoke', action='store_true', help='a few steps on a few frames, to test the pipeline')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -138,6 +146,9 @@ def main():
         net.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
         step = ck['step']
+    elif args.init:
+        net.load_state_dict(torch.load(args.init))
+    first_step = step
     log(f'RioNet {parameter_count(net)} parameters, batch {args.batch}, budget {args.minutes} min')
     budget_s = 20 if args.smoke else args.minutes * 60
     max_steps = 4 if args.smoke else 10 ** 9
@@ -145,6 +156,9 @@ def main():
         args.batch = min(args.batch, 4)
     gen = torch.Generator().manual_seed(args.seed)
     order = []
+    np_rng = np.random.default_rng(args.seed)
+    frame_loss = np.zeros(len(frames), np.float64)
+    seen = np.zeros(len(frames), bool)
     start = last_ck = time.time()
     running = None
     net.train()
@@ -156,9 +170,17 @@ def main():
         warm = min(1.0, (step + 1) / 100)
         for g in opt.param_groups:
             g['lr'] = lr * warm
-        if len(order) < args.batch:
+        hard = min(args.batch - 1, int(round(args.hard_share * args.batch))) if seen.any() else 0
+        if len(order) < args.batch - hard:
             order += random.sample(range(len(frames)), len(frames))
-        idx, order = order[:args.batch], order[args.batch:]
+        idx, order = order[:args.batch - hard], order[args.batch - hard:]
+        if hard:
+            # Hard-example mining: part of each batch is drawn in proportion to each frame's loss at
+            # its last visit (unvisited frames count as the hardest seen), so the rare hard scenes —
+            # touching cards, a dark card on a dark phone in clutter — are revisited more often.
+            w = np.where(seen, frame_loss, frame_loss[seen].max())
+            w[idx] = 0
+            idx = idx + [int(i) for i in np_rng.choice(len(frames), hard, replace=False, p=w / w.sum())]
         x = torch.from_numpy(np.stack([images[i] for i in idx])).permute(0, 3, 1, 2).float() / 255
         low = low_targets is not None and (step < max_steps // 2 if args.smoke else elapsed < args.low_res_share * budget_s)
         if low:
@@ -166,8 +188,10 @@ def main():
         heat_t, corners_t, weight_t, mask_t = low_targets if low else full_targets
         x, heat, corners, weight, mask = augment(x, heat_t[idx].clone(), corners_t[idx].float(), weight_t[idx].clone(), mask_t[idx].float(), gen)
         heat_logits, corner_pred, mask_logits = net(x)
-        lh, lc, lm = focal_loss(heat_logits, heat), corner_loss(corner_pred, corners, weight), mask_loss(mask_logits, mask)
+        (lh, ph), (lc, pc), (lm, pm) = focal_loss(heat_logits, heat), corner_loss(corner_pred, corners, weight), mask_loss(mask_logits, mask)
         loss = lh + 5 * lc + lm
+        frame_loss[idx] = (ph + 5 * pc + pm).detach().numpy()
+        seen[idx] = True
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
@@ -177,7 +201,7 @@ def main():
         running = parts if running is None else 0.95 * running + 0.05 * parts
         if step % 25 == 0 or args.smoke:
             log(f'step {step} {"half" if low else "full"} t={elapsed:.0f}s lr={lr * warm:.2e} loss={running[0]:.4f} heat={running[1]:.4f} '
-                f'corners={running[2]:.4f} mask={running[3]:.4f} ({elapsed / max(step, 1):.2f}s/step)')
+                f'corners={running[2]:.4f} mask={running[3]:.4f} ({elapsed / max(step - first_step, 1):.2f}s/step)')
         if time.time() - last_ck > CHECKPOINT_EVERY_S:
             torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step}, out / 'checkpoint.pt')
             last_ck = time.time()
