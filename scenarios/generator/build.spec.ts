@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { buildSuite, listSuites } from './index.ts';
 import { buildScenarios } from './build.ts';
 import { loadSuiteFile } from './suite-file.ts';
-import { trainSpecs } from './train.ts';
+import { trainSpecs, validationSpecs, VALIDATION } from './train.ts';
 import { TRAIN_SEED_BASE } from './scenario-spec.ts';
 import { testSpec } from './test-fixtures.ts';
 
@@ -80,6 +80,12 @@ test('train seeds never overlap the evaluation suites, and train scales to the f
     assert.ok(s.seed >= TRAIN_SEED_BASE && !evalSeeds.has(s.seed));
   }
   assert.equal(new Set(train.map((s) => s.id)).size, train.length);
+  // the validation split is held out: no train range may reach into it
+  const validation = validationSpecs();
+  assert.equal(validation.reduce((n, s) => n + s.frames, 0), VALIDATION.scenarios * VALIDATION.framesPerScenario);
+  assert.ok(validation.every((s) => s.seed >= TRAIN_SEED_BASE && !evalSeeds.has(s.seed)));
+  assert.throws(() => trainSpecs({ frames: 800, offset: VALIDATION.offset - 50 }), /overlap the validation split/);
+  assert.doesNotThrow(() => trainSpecs({ frames: 80, offset: VALIDATION.offset + VALIDATION.scenarios }));
 });
 
 test('a folder of real photos with a truth.json loads as a suite', async () => {

@@ -8,7 +8,7 @@ import { RioError } from '../../harness/src/errors.ts';
 import { cacheDir, REPO_ROOT } from './cache.ts';
 import { buildScenarios, type BuildOptions } from './build.ts';
 import { loadSuiteFile } from './suite-file.ts';
-import { trainSpecs, type TrainOptions } from './train.ts';
+import { trainSpecs, validationSpecs, type TrainOptions } from './train.ts';
 import { buildPhotoSuite, isPhotoSuite, photoTruthFiles } from './real-photos.ts';
 import { readTruth } from './truth-file.ts';
 import type { BuiltSuite } from './types.ts';
@@ -39,6 +39,9 @@ export async function buildSuite(name: string, opts: BuildSuiteOptions = {}): Pr
   const cache = cacheDir();
   if (name === 'train') {
     return { name, dir: join(cache, name), scenarios: await buildScenarios(cache, trainSpecs(opts), opts) };
+  }
+  if (name === 'validation') {
+    return { name, dir: join(cache, 'train'), scenarios: await buildScenarios(cache, validationSpecs(), opts) };
   }
   const folder = photoFolder(name);
   if (folder) {
@@ -72,5 +75,6 @@ export function listSuites(): SuiteInfo[] {
     }
   }
   out.push({ name: 'train', kind: 'generator', description: 'random training scenarios (buildSuite("train", { frames }))', scenarios: 0, frames: 0, source: 'scenarios/generator/train.ts' });
+  out.push({ name: 'validation', kind: 'generator', description: 'held-out generator scenarios for choosing post-processing thresholds', scenarios: 300, frames: 1200, source: 'scenarios/generator/train.ts' });
   return out;
 }

@@ -2,6 +2,7 @@
  * The train generator: as many random scenarios as the model needs. Seeds start at TRAIN_SEED_BASE,
  * which suite scripts may not use, so no training frame is ever an evaluation frame.
  */
+import { RioError } from '../../harness/src/errors.ts';
 import { Rng } from './rng.ts';
 import { BACKGROUNDS } from './backgrounds.ts';
 import { CONDITION_NAMES } from './conditions.ts';
@@ -20,11 +21,31 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_FRAMES = 2000;
 
+/**
+ * The validation split: generator scenarios held out from training, on which post-processing
+ * thresholds are chosen (so the evaluation suites stay untouched by any choice). Camera resolution,
+ * 4 frames a scenario: 300 scenes.
+ */
+export const VALIDATION = { offset: 500_000, scenarios: 300, framesPerScenario: 4, resolution: [1280, 720] as [number, number] };
+
 export function trainSpecs(opts: TrainOptions = {}): ScenarioSpec[] {
   const per = opts.framesPerScenario ?? 8;
   const count = Math.ceil((opts.frames ?? DEFAULT_TRAIN_FRAMES) / per);
+  const first = opts.offset ?? 0;
+  if (first < VALIDATION.offset + VALIDATION.scenarios && first + count > VALIDATION.offset) {
+    throw new RioError('BAD_ARGUMENT', `train scenarios ${first}..${first + count - 1} overlap the validation split `
+      + `(${VALIDATION.offset}..${VALIDATION.offset + VALIDATION.scenarios - 1}); choose another offset`, { option: 'offset' });
+  }
+  return range(first, count, per, opts.resolution);
+}
+
+export function validationSpecs(): ScenarioSpec[] {
+  return range(VALIDATION.offset, VALIDATION.scenarios, VALIDATION.framesPerScenario, VALIDATION.resolution);
+}
+
+function range(first: number, count: number, per: number, resolution?: [number, number]): ScenarioSpec[] {
   const specs: ScenarioSpec[] = [];
-  for (let k = 0; k < count; k++) specs.push(trainScenario((opts.offset ?? 0) + k, per, opts.resolution));
+  for (let k = 0; k < count; k++) specs.push(trainScenario(first + k, per, resolution));
   return specs;
 }
 

@@ -68,12 +68,15 @@ function checkOutputs(path: string, names: readonly string[]): void {
 }
 
 /** The app's post-processing (C++ core: peaks, NMS, mask refinement) on one frame's outputs. */
-export function postprocess(outputs: Record<string, FloatTensor>, frameWidth: number, frameHeight: number): Detection[] {
+/** Overrides of contract/model-io.json's postprocess parameters (threshold sweeps on `validation`). */
+export type PostprocessOverrides = Partial<Record<'score_threshold' | 'mask_threshold' | 'nms_iou', number>>;
+
+export function postprocess(outputs: Record<string, FloatTensor>, frameWidth: number, frameHeight: number, params: PostprocessOverrides = {}): Detection[] {
   const r = detect({
     heat: outputs.heat!.data, heatShape: [...outputs.heat!.shape],
     corners: outputs.corners!.data, cornersShape: [...outputs.corners!.shape],
     mask: outputs.mask!.data, maskShape: [...outputs.mask!.shape],
-    frameWidth, frameHeight,
+    frameWidth, frameHeight, params,
   });
   if (r.error) throw new RioError('BAD_MODEL', `post-processing rejected the outputs: ${r.error.code}: ${r.error.message}`);
   return r.detections.map((d) => ({ quad: d.quad as unknown as Quad, score: d.score }));

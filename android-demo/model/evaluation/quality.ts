@@ -5,7 +5,7 @@
  */
 import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
 import { inputOf, type EvalFrame } from './eval-frames.ts';
-import { postprocess, type ModelRunner } from './model-runner.ts';
+import { postprocess, type ModelRunner, type PostprocessOverrides } from './model-runner.ts';
 
 export interface ConditionQuality {
   condition: string;
@@ -31,14 +31,14 @@ export const median = (xs: number[]): number | null => {
 
 interface Acc { ious: number[]; cards: number; matched: number; negatives: number; negativesWithDetection: number }
 
-export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[]): Promise<QualityReport> {
+export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {}): Promise<QualityReport> {
   const byCondition = new Map<string, Acc>();
   const all: Acc = { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
   let ms = 0;
   for (const f of frames) {
     const r = await runner.run(inputOf(f));
     ms += r.ms;
-    const detections = postprocess(r.outputs, f.width, f.height);
+    const detections = postprocess(r.outputs, f.width, f.height, params);
     const acc = byCondition.get(f.condition) ?? { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
     byCondition.set(f.condition, acc);
     for (const a of [acc, all]) {

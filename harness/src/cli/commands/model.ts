@@ -16,6 +16,13 @@ const RELEASE = { onnx: 'android-demo/model/release/rio.onnx', tflite: 'android-
 /** The committed fp32 model must match ONNX to this (issue 4). */
 const PARITY_MAX_ABS = 1e-4;
 
+/** commander parser for a value in [0, 1], naming the option when it is not one. */
+const probability = (option: string) => (v: string): number => {
+  const x = Number(v);
+  if (!(x >= 0 && x <= 1)) throw new RioError('BAD_ARGUMENT', `${option} must be a number from 0 to 1, got '${v}'`, { option });
+  return x;
+};
+
 /** Registers `rio-farm model`: convert, parity, eval, table. The logic lives in android-demo/model/. */
 export function registerModel(program: Command): void {
   const model = program.command('model').description('RIO model tools: ONNX → TFLite conversion, parity, size/quantisation table');
@@ -64,8 +71,10 @@ export function registerModel(program: Command): void {
     .argument('[model]', '.onnx or .tflite', RELEASE.tflite)
     .option('--suite <name>', 'evaluation suite (never train)', 'nightly')
     .option('--limit <n>', 'first N frames only', (v) => Number(v))
+    .option('--score-threshold <x>', 'override model-io.json\'s heat-peak threshold (sweep it on --suite validation)', probability('--score-threshold'))
+    .option('--mask-threshold <x>', 'override model-io.json\'s mask threshold', probability('--mask-threshold'))
     .option('--json', 'print the report as JSON')
-    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean }) => {
+    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; scoreThreshold?: number; maskThreshold?: number }) => {
       if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
       const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
       const { loadRunner } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
@@ -73,11 +82,13 @@ export function registerModel(program: Command): void {
       const { formatQuality } = await import('../../../../android-demo/model/evaluation/size-table.ts');
       const frames = await loadEvalFrames(opts.suite, opts.limit);
       const runner = await loadRunner(path);
-      const q = await measureQuality(runner, frames);
+      const overrides = { ...(opts.scoreThreshold !== undefined && { score_threshold: opts.scoreThreshold }),
+        ...(opts.maskThreshold !== undefined && { mask_threshold: opts.maskThreshold }) };
+      const q = await measureQuality(runner, frames, overrides);
       runner.close();
       const misses = qualityBarMisses(q);
       if (opts.json) process.stdout.write(`${JSON.stringify({ ...q, misses }, null, 2)}\n`);
-      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames\n${formatQuality(q)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
+      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ''}\n${formatQuality(q)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
     });
 
   model.command('table')
