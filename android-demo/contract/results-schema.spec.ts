@@ -51,3 +51,13 @@ test('manifest: frames must be content-addressed relative paths', () => {
   assert.throws(() => validateManifest({ ...m, frames: [{ index: 0, file: '/etc/passwd' }] }, 'm'),
     (e: unknown) => e instanceof RioError && e.code === 'BAD_ARGUMENT' && e.where?.field === 'frames.0.file');
 });
+
+test('manifest: the camera field of view is optional and must be a real angle', () => {
+  const m = { schema: 'rio-manifest/1', run_id: 'r', scenario: 's', frames: [] };
+  assert.equal(validateManifest({ ...m, camera: { fov_deg: 66 } }, 'm').camera?.fov_deg, 66);
+  assert.equal(validateManifest(m, 'm').camera, undefined);
+  for (const fov of [0, 180, -3]) {
+    assert.throws(() => validateManifest({ ...m, camera: { fov_deg: fov } }, 'm'),
+      (e: unknown) => e instanceof RioError && e.where?.field === 'camera.fov_deg', `fov_deg ${fov}`);
+  }
+});

@@ -82,6 +82,9 @@ export const ManifestSchema = Type.Object({
   schema: Type.Literal(MANIFEST_SCHEMA_ID),
   run_id: Type.String({ minLength: 1 }),
   scenario: Type.String(),
+  camera: Type.Optional(Type.Object({
+    fov_deg: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 180, description: "field of view across the frames' longer side, degrees: crops use it to recover the card's shape" }),
+  })),
   frames: Type.Array(Type.Object({
     index: Type.Integer({ minimum: 0 }),
     file: Type.String({ pattern: '^frames/[^/]+$', description: 'relative to the app external files dir' }),

@@ -15,7 +15,9 @@ export interface DetectOptions {
 }
 export interface CoreDetection { quad: CoreQuad; score: number; fromMask: boolean }
 export function detect(o: DetectOptions): { detections: CoreDetection[]; error?: undefined } | { error: CoreError };
-export interface CropOptions { pixels: Uint8Array; width: number; height: number; channels: number; quad: readonly (readonly [number, number])[]; maxSide?: number }
+export interface CropOptions { pixels: Uint8Array; width: number; height: number; channels: number; quad: readonly (readonly [number, number])[]; maxSide?: number;
+  /** camera field of view across the frame's longer side, degrees; 0 or absent = unknown (estimated from the quad) */
+  fovDeg?: number }
 export function crop(o: CropOptions): { pixels: Buffer; width: number; height: number; channels: number; error?: undefined } | { error: CoreError };
 export interface PreprocessOptions { pixels: Uint8Array; width: number; height: number; channels: 3 | 4; outWidth: number; outHeight: number }
 export function preprocess(o: PreprocessOptions): { input: Float32Array; error?: undefined } | { error: CoreError };

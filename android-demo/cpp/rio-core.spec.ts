@@ -152,6 +152,30 @@ test('perspective crop recovers a tilted card\'s real aspect ratio, not its fore
   assert.equal(crop({ pixels, width: W, height: H, channels: 3, quad: [[1, 1], [1, 1], [1, 1], [1, 1]] }).error?.code, 'BAD_ARGUMENT');
 });
 
+test('a known camera field of view keeps the crop card-shaped when corners are a few pixels off', () => {
+  // The glare case of the UI specs: one corner 6-8 px off makes the focal length estimated from the
+  // quad itself swing the aspect by up to 16%; the camera's own field of view keeps it within 6%.
+  const pixels = new Uint8Array(W * H * 3).fill(128);
+  const at = projectCard(30);
+  const card: Quad = [at(0, 0), at(1, 0), at(1, 1), at(0, 1)];
+  const fovDeg = 2 * Math.atan(W / 2 / 1000) * 180 / Math.PI; // projectCard's focal length, 1000 px
+  const aspect = (quad: Quad, fov?: number) => {
+    const r = crop({ pixels, width: W, height: H, channels: 3, quad, maxSide: 400, fovDeg: fov });
+    if (r.error) assert.fail(r.error.message);
+    return r.width / r.height;
+  };
+  assert.ok(Math.abs(aspect(card, fovDeg) / 1.75 - 1) < 0.005, `exact corners: ${aspect(card, fovDeg)}`);
+  const estimated: number[] = [], known: number[] = [];
+  for (const [dx, dy] of [[0, 6], [6, 0], [-6, 6], [0, -8], [8, 8]]) {
+    const noisy = card.map((p, i) => (i === 1 ? [p[0] + dx!, p[1] + dy!] : p)) as unknown as Quad;
+    estimated.push(Math.abs(aspect(noisy) / 1.75 - 1));
+    known.push(Math.abs(aspect(noisy, fovDeg) / 1.75 - 1));
+  }
+  assert.ok(Math.max(...known) < 0.1, `known field of view: aspect errors ${known.map((e) => e.toFixed(3))}`);
+  assert.ok(Math.max(...estimated) > Math.max(...known), `estimated ${estimated.map((e) => e.toFixed(3))} vs known ${known.map((e) => e.toFixed(3))}`);
+  assert.equal(crop({ pixels, width: W, height: H, channels: 3, quad: card, fovDeg: 200 }).error?.code, 'BAD_ARGUMENT');
+});
+
 test('perspective crop of a card facing the camera keeps its image aspect ratio', () => {
   const pixels = new Uint8Array(W * H * 3).fill(128);
   const at = projectCard(0, 0);

@@ -74,7 +74,7 @@ async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<vo
       errors.push({ ...result.error, frame: f.index });
       ctx.log('E', TAG, `RIO_ERROR run=${x.runId} code=${result.error.code} message=frame ${f.index}: ${result.error.message}`);
     }
-    if (x.saveCrops && out.frame && out.detections[0]) await saveCrop(ctx, runDir, f.index, out);
+    if (x.saveCrops && out.frame && out.detections[0]) await saveCrop(ctx, runDir, f.index, out, manifest.camera?.fov_deg);
     // Keep-only-latest camera: frames that arrived while busy, except the newest, are never seen.
     let next = i + 1;
     if (period > 0) {
@@ -155,9 +155,9 @@ async function writeResults(ctx: AppTwinContext, runDir: string, results: Result
   await rename(`${target}.tmp`, target);
 }
 
-async function saveCrop(ctx: AppTwinContext, runDir: string, index: number, o: FrameOutcome): Promise<void> {
+async function saveCrop(ctx: AppTwinContext, runDir: string, index: number, o: FrameOutcome, fovDeg: number | undefined): Promise<void> {
   const f = o.frame!;
-  const c = crop({ pixels: f.rgb, width: f.width, height: f.height, channels: 3, quad: o.detections[0]!.quad, maxSide: CROP_MAX_SIDE });
+  const c = crop({ pixels: f.rgb, width: f.width, height: f.height, channels: 3, quad: o.detections[0]!.quad, maxSide: CROP_MAX_SIDE, fovDeg });
   if (c.error) return;
   const target = ctx.hostPath(posix.join(runDir, 'crops', `${index}.jpg`));
   await mkdir(dirname(target), { recursive: true });

@@ -29,6 +29,8 @@ export interface CropView { index: number; quad: Detection['quad']; pixels: Buff
 export class PreviewScreen implements AppTwinUi {
   current: PreviewFrame | undefined;
   cropView: CropView | undefined;
+  /** the camera's field of view across the frame's longer side (the manifest's `camera`), for crops */
+  cameraFovDeg: number | undefined;
   private notice: { text: string; until: number } | undefined;
 
   /** Preview: frame fitted to the width at the top; crop: the crop fitted into a box. */
@@ -90,7 +92,8 @@ export class PreviewScreen implements AppTwinUi {
       return;
     }
     const t0 = performance.now();
-    const c = crop({ pixels: cur.frame.rgb, width: cur.frame.width, height: cur.frame.height, channels: 3, quad: cur.detection.quad, maxSide: CROP_MAX_SIDE });
+    const c = crop({ pixels: cur.frame.rgb, width: cur.frame.width, height: cur.frame.height, channels: 3, quad: cur.detection.quad,
+      maxSide: CROP_MAX_SIDE, fovDeg: this.cameraFovDeg });
     const tCrop = performance.now() - t0;
     if (c.error) {
       this.notice = { text: `Crop failed: ${c.error.message}`, until: performance.now() + NOTICE_MS };
@@ -119,6 +122,7 @@ export async function startPreview(ctx: AppTwinContext): Promise<RunningApp> {
   if (typeof ctx.extras.manifest === 'string') {
     const manifest = validateManifest(JSON.parse(await readFile(ctx.hostPath(ctx.extras.manifest), 'utf8')), ctx.extras.manifest);
     frames = manifest.frames;
+    screen.cameraFovDeg = manifest.camera?.fov_deg;
     model = await loadApkModel(ctx.apkHostPath);
   } else {
     ctx.log('W', 'RIO', 'MainActivity: no manifest extra; the host twin has no camera frames to show');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { buildSuite, listSuites } from './index.ts';
 import { buildScenarios } from './build.ts';
+import { LONG_SIDE_FOV_DEG } from './camera.ts';
 import { loadSuiteFile } from './suite-file.ts';
 import { trainSpecs, validationSpecs, VALIDATION } from './train.ts';
 import { TRAIN_SEED_BASE } from './scenario-spec.ts';
@@ -47,6 +48,8 @@ test('a rebuild from the cache renders nothing and rewrites nothing', async () =
   assert.equal(rendered, 0);
   assert.equal(statSync(join(cache, 'test', 'a', 'truth.json')).mtimeMs, before);
   assert.equal(again[0]!.frames.length, 3);
+  // The generator's camera travels with the scenario (crops recover the card's shape with it).
+  assert.deepEqual(again[0]!.camera, { fov_deg: LONG_SIDE_FOV_DEG });
   // A changed script is rebuilt.
   await buildScenarios(cache, [{ ...specs()[0]!, seed: 99 }], { onProgress: (done) => { rendered = done; } });
   assert.equal(rendered, 3);
@@ -94,7 +97,7 @@ test('a folder of real photos with a truth.json loads as a suite', async () => {
   await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).jpeg().toFile(join(dir, 'a.jpg'));
   await sharp({ create: { width: 320, height: 240, channels: 3, background: '#204060' } }).png().toFile(join(dir, 'b.png'));
   writeFileSync(join(dir, 'truth.json'), JSON.stringify({
-    schema: 'rio-truth/1', id: 'desk-photos',
+    schema: 'rio-truth/1', id: 'desk-photos', camera: { fov_deg: 72.5 },
     frames: [
       { index: 0, file: 'a.jpg', cards: [{ quad: [[10, 10], [200, 20], [190, 130], [12, 120]] }] },
       { index: 1, file: 'b.png', cards: [] },
@@ -106,6 +109,7 @@ test('a folder of real photos with a truth.json loads as a suite', async () => {
     assert.equal(suite.name, 'my-photos');
     const s = suite.scenarios[0]!;
     assert.equal(s.id, 'desk-photos');
+    assert.deepEqual(s.camera, { fov_deg: 72.5 });
     assert.equal(s.frames[0]!.cards[0]!.visible, 1);
     assert.equal(s.frames[1]!.negative, true);
     assert.deepEqual([s.frames[1]!.width, s.frames[1]!.height], [320, 240]);

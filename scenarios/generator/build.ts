@@ -12,6 +12,7 @@ import { FrameRenderer, type RenderedPlan } from './frame-renderer.ts';
 import { RenderPool, DEFAULT_WORKERS } from './render-pool.ts';
 import { storeFrame } from './cache.ts';
 import { cachedScenario, writeTruth } from './truth-file.ts';
+import { LONG_SIDE_FOV_DEG } from './camera.ts';
 import type { ScenarioSpec } from './scenario-spec.ts';
 import type { BuiltScenario, TruthFrame } from './types.ts';
 
@@ -73,7 +74,7 @@ export async function buildScenarios(cache: string, specs: ScenarioSpec[], opts:
       else for (const c of chunks) store(await local.render(setup, c));
       const scenario: BuiltScenario = {
         id: s.id, suite: s.suite, conditions: [...new Set(s.lighting.map((l) => l.condition))], background: s.background,
-        fps: s.fps, resolution: s.resolution, truthPath: truthPathOf(cache, s), frames,
+        fps: s.fps, resolution: s.resolution, truthPath: truthPathOf(cache, s), frames, camera: { fov_deg: LONG_SIDE_FOV_DEG },
       };
       writeTruth(scenario, hash);
       built[i] = scenario;

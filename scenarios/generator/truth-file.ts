@@ -21,6 +21,7 @@ const TRUTH_JSON_SCHEMA = {
     fps: { type: 'number' },
     resolution: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
     spec_hash: { type: 'string' },
+    camera: { type: 'object', required: ['fov_deg'], properties: { fov_deg: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 180 } } },
     frames: {
       type: 'array',
       items: {
@@ -61,7 +62,7 @@ export function writeTruth(s: BuiltScenario, specHash: string): void {
   const dir = dirname(s.truthPath);
   const doc: TruthDoc = {
     schema: TRUTH_SCHEMA, id: s.id, suite: s.suite, conditions: s.conditions, background: s.background,
-    fps: s.fps, resolution: s.resolution, spec_hash: specHash,
+    fps: s.fps, resolution: s.resolution, spec_hash: specHash, ...(s.camera ? { camera: s.camera } : {}),
     frames: s.frames.map(({ path, ...f }) => ({ ...f, file: relative(dir, path) })),
   };
   writeAtomic(s.truthPath, JSON.stringify(doc, null, 1));
@@ -90,6 +91,7 @@ export function readTruth(truthPath: string): { scenario: BuiltScenario; doc: Tr
     scenario: {
       id: doc.id, suite: doc.suite ?? '', conditions: doc.conditions ?? [], background: doc.background ?? 'unknown',
       fps: doc.fps ?? 0, resolution: doc.resolution ?? [frames[0]?.width ?? 0, frames[0]?.height ?? 0], truthPath, frames,
+      ...(doc.camera ? { camera: doc.camera } : {}),
     },
   };
 }

@@ -30,6 +30,8 @@ export interface BuiltScenario {
   resolution: [number, number];
   truthPath: string;
   frames: TruthFrame[];
+  /** The camera that shot the frames, when known: field of view across the longer frame side (crops use it). */
+  camera?: { fov_deg: number };
 }
 
 export interface BuiltSuite {

@@ -101,7 +101,7 @@ Java_dev_riofarm_rio_RioCore_nativePreprocess(JNIEnv* env, jclass, jobject bitma
 }
 
 extern "C" JNIEXPORT jobject JNICALL
-Java_dev_riofarm_rio_RioCore_nativeCrop(JNIEnv* env, jclass, jobject src, jfloatArray quad, jint maxSide) {
+Java_dev_riofarm_rio_RioCore_nativeCrop(JNIEnv* env, jclass, jobject src, jfloatArray quad, jint maxSide, jfloat fovDeg) {
   AndroidBitmapInfo info;
   if (AndroidBitmap_getInfo(env, src, &info) != ANDROID_BITMAP_RESULT_SUCCESS || info.format != ANDROID_BITMAP_FORMAT_RGBA_8888) {
     throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "crop needs an ARGB_8888 bitmap"));
@@ -120,7 +120,7 @@ Java_dev_riofarm_rio_RioCore_nativeCrop(JNIEnv* env, jclass, jobject src, jfloat
     return nullptr;
   }
   cv::Mat out;
-  rio::Status s = rio::cropQuad(cv::Mat(info.height, info.width, CV_8UC4, pixels, info.stride), rq, maxSide, out);
+  rio::Status s = rio::cropQuad(cv::Mat(info.height, info.width, CV_8UC4, pixels, info.stride), rq, maxSide, fovDeg, out);
   AndroidBitmap_unlockPixels(env, src);
   if (!s.ok()) {
     throwStatus(env, s);

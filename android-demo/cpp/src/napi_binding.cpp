@@ -95,7 +95,7 @@ rio::Status frameArg(const Napi::Object& o, const char* fn, cv::Mat& frame) {
   return rio::Status::Ok();
 }
 
-// crop({pixels: Uint8Array, width, height, channels, quad, maxSide}) -> {pixels, width, height, channels}
+// crop({pixels: Uint8Array, width, height, channels, quad, maxSide, fovDeg}) -> {pixels, width, height, channels}
 Napi::Value Crop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop(options) expects an object"));
@@ -112,7 +112,7 @@ Napi::Value Crop(const Napi::CallbackInfo& info) {
     q[k] = cv::Point2f(pv.As<Napi::Array>().Get(0u).ToNumber().FloatValue(), pv.As<Napi::Array>().Get(1u).ToNumber().FloatValue());
   }
   cv::Mat out;
-  rio::Status s = rio::cropQuad(frame, q, static_cast<int>(numberOr(o, "maxSide", 0)), out);
+  rio::Status s = rio::cropQuad(frame, q, static_cast<int>(numberOr(o, "maxSide", 0)), numberOr(o, "fovDeg", 0), out);
   if (!s.ok()) return errorResult(env, s);
   Napi::Object r = Napi::Object::New(env);
   r.Set("pixels", Napi::Buffer<uint8_t>::Copy(env, out.data, out.total() * out.elemSize()));

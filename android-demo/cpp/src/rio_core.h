@@ -61,6 +61,8 @@ float quadIoU(const Quad& a, const Quad& b);
 
 // Perspective crop of `quad` from `frame` (any 8-bit type) to a rectangle with the card's real aspect
 // ratio (recovered from the perspective, camera centred on the frame), longer side at most max_side.
-Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, cv::Mat& out);
+// `fov_deg` is the camera's field of view across the frame's longer side when known (Camera2
+// intrinsics, or the scenario's camera); 0 = unknown, the focal length is then estimated from the quad.
+Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, double fov_deg, cv::Mat& out);
 
 }  // namespace rio

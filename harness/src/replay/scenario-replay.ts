@@ -19,6 +19,8 @@ export interface ReplayRequest {
   appRunId: string;
   scenarioId: string;
   frames: readonly { index: number; sha256: string }[];
+  /** the camera that shot the frames (the manifest's `camera`), when the scenario knows it */
+  camera?: { fov_deg: number };
   warmup: number;
   threads: number;
   delegate: string;
@@ -55,7 +57,7 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
   };
   try {
     const manifest = {
-      schema: 'rio-manifest/1', run_id: req.appRunId, scenario: req.scenarioId,
+      schema: 'rio-manifest/1', run_id: req.appRunId, scenario: req.scenarioId, ...(req.camera ? { camera: req.camera } : {}),
       frames: req.frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })),
     };
     await adb.push(Buffer.from(JSON.stringify(manifest)), `${runDir}/manifest.json`);

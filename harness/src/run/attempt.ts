@@ -30,7 +30,7 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
   const frames = scenario.frames;
   try {
     const { results, wallMs } = await replayScenario(adb, logcat, {
-      appRunId: appRunId(id), scenarioId: scenario.id, frames: frames.map((f) => ({ index: f.index, sha256: f.sha256 })),
+      appRunId: appRunId(id), scenarioId: scenario.id, frames: frames.map((f) => ({ index: f.index, sha256: f.sha256 })), camera: scenario.camera,
       warmup: ctx.opts.warmup, threads: ctx.opts.threads, delegate: ctx.opts.delegate, fps: ctx.opts.fps ?? scenario.fps,
       saveCrops: ctx.opts.saveCrops, stallMs: ctx.opts.stallMs,
       timeoutMs: ctx.opts.scenarioTimeoutMs ?? SCENARIO_BASE_MS + frames.length * PER_FRAME_MS,

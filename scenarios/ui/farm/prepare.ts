@@ -68,6 +68,7 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     const scenarios: UiScenario[] = picked.map((p) => ({
       lighting: p.lighting, suite: p.scenario.suite, scenarioId: p.scenario.id, truthSha256: p.truthSha256,
       manifestDevicePath: `${APP_FILES_DIR}/runs/${runId}-${p.lighting}/manifest.json`,
+      ...(p.scenario.camera ? { camera: p.scenario.camera } : {}),
       frames: p.frames.slice(0, FRAMES_PER_SCENARIO).map((f) => ({
         index: f.index, sha256: f.sha256, negative: f.negative, cards: f.cards, lighting: { tags: f.lighting.tags },
       })),
@@ -117,7 +118,7 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
 
 /** The scenario's manifest (rio-manifest/1) where MainActivity's `--es manifest` points. */
 async function pushManifest(dev: AdbDevice, runId: string, s: UiScenario): Promise<void> {
-  const manifest = { schema: 'rio-manifest/1', run_id: `${runId}-${s.lighting}`, scenario: s.scenarioId,
+  const manifest = { schema: 'rio-manifest/1', run_id: `${runId}-${s.lighting}`, scenario: s.scenarioId, ...(s.camera ? { camera: s.camera } : {}),
     frames: s.frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })) };
   await dev.push(Buffer.from(JSON.stringify(manifest)), s.manifestDevicePath);
 }

@@ -18,6 +18,8 @@ export interface UiScenario {
   truthSha256: string;
   /** device path of the pushed manifest the preview replays (vdevices) */
   manifestDevicePath: string;
+  /** the camera that shot the scenario (the manifest's `camera`), when known */
+  camera?: { fov_deg: number };
   /** ground truth per manifest index (the metrics' FrameTruth) plus the frame's sha256 */
   frames: (FrameTruth & { sha256: string })[];
 }

@@ -50,6 +50,8 @@ class BenchmarkActivity : Activity() {
             return writeFailure(a, runDir, start, "BAD_MANIFEST", e.message ?: e.toString())
         }
         val list = manifest.getJSONArray("frames")
+        // the camera that shot the replayed frames (CONTRACT.md manifest `camera`), not this phone's
+        val fovDeg = manifest.optJSONObject("camera")?.optDouble("fov_deg", 0.0)?.toFloat() ?: 0f
         val pipeline = try { RioPipeline(this, a.delegate, a.threads) } catch (e: Exception) {
             return writeFailure(a, runDir, start, "MODEL_LOAD_FAILED", e.message ?: e.toString())
         }
@@ -73,7 +75,7 @@ class BenchmarkActivity : Activity() {
                 }
                 val best = o.detections.firstOrNull()
                 val bmp = o.bitmap
-                if (a.saveCrops && best != null && bmp != null) saveCrop(runDir, f.getInt("index"), bmp, best)
+                if (a.saveCrops && best != null && bmp != null) saveCrop(runDir, f.getInt("index"), bmp, best, fovDeg)
                 bmp?.recycle()
                 // Keep-only-latest camera: frames that arrived while busy, except the newest, are dropped.
                 var next = i + 1
@@ -146,9 +148,9 @@ class BenchmarkActivity : Activity() {
         tmp.renameTo(File(runDir, "results.json"))
     }
 
-    private fun saveCrop(runDir: File, index: Int, frame: Bitmap, d: Detection) {
+    private fun saveCrop(runDir: File, index: Int, frame: Bitmap, d: Detection, fovDeg: Float) {
         try {
-            val crop = RioCore.nativeCrop(frame, d.quad, CROP_MAX_SIDE)
+            val crop = RioCore.nativeCrop(frame, d.quad, CROP_MAX_SIDE, fovDeg)
             File(runDir, "crops").mkdirs()
             File(runDir, "crops/$index.jpg").outputStream().use { crop.compress(Bitmap.CompressFormat.JPEG, 90, it) }
             crop.recycle()

@@ -4,13 +4,18 @@ import android.Manifest
 import android.content.pm.PackageManager
 import android.graphics.Bitmap
 import android.graphics.Matrix
+import android.hardware.camera2.CameraCharacteristics
 import android.os.Bundle
 import android.os.SystemClock
 import android.view.View
 import android.widget.Button
 import android.widget.ImageView
 import android.widget.TextView
+import androidx.annotation.OptIn
 import androidx.appcompat.app.AppCompatActivity
+import androidx.camera.camera2.interop.Camera2CameraInfo
+import androidx.camera.camera2.interop.ExperimentalCamera2Interop
+import androidx.camera.core.CameraInfo
 import androidx.camera.core.CameraSelector
 import androidx.camera.core.ImageAnalysis
 import androidx.camera.core.ImageProxy
@@ -29,6 +34,8 @@ class MainActivity : AppCompatActivity() {
     private lateinit var pipeline: RioPipeline
     private val analysis = Executors.newSingleThreadExecutor()
     private var frameCounter = 0
+    /** The back camera's field of view across the longer image side (0 = unknown): crops recover the card's shape with it. */
+    @Volatile private var cameraFovDeg = 0f
 
     /** The latest analysed frame (analysis thread writes, UI thread reads). */
     @Volatile private var latest: Triple<Int, Bitmap, FrameOutcome>? = null
@@ -58,8 +65,19 @@ class MainActivity : AppCompatActivity() {
                 .setOutputImageFormat(ImageAnalysis.OUTPUT_IMAGE_FORMAT_RGBA_8888)
                 .build().also { it.setAnalyzer(analysis, ::analyse) }
             provider.unbindAll()
-            provider.bindToLifecycle(this, CameraSelector.DEFAULT_BACK_CAMERA, preview, analyser)
+            val camera = provider.bindToLifecycle(this, CameraSelector.DEFAULT_BACK_CAMERA, preview, analyser)
+            cameraFovDeg = longSideFovDeg(camera.cameraInfo)
         }, ContextCompat.getMainExecutor(this))
+    }
+
+    /** Field of view across the sensor's longer side, from the lens focal length and the physical sensor size. */
+    @OptIn(ExperimentalCamera2Interop::class)
+    private fun longSideFovDeg(info: CameraInfo): Float {
+        val c2 = Camera2CameraInfo.from(info)
+        val focalMm = c2.getCameraCharacteristic(CameraCharacteristics.LENS_INFO_AVAILABLE_FOCAL_LENGTHS)?.firstOrNull() ?: return 0f
+        val sensor = c2.getCameraCharacteristic(CameraCharacteristics.SENSOR_INFO_PHYSICAL_SIZE) ?: return 0f
+        val longMm = maxOf(sensor.width, sensor.height)
+        return if (focalMm > 0f && longMm > 0f) Math.toDegrees(2 * Math.atan(longMm / (2.0 * focalMm))).toFloat() else 0f
     }
 
     private fun analyse(image: ImageProxy) {
@@ -88,7 +106,7 @@ class MainActivity : AppCompatActivity() {
             return
         }
         val t0 = SystemClock.elapsedRealtimeNanos()
-        val crop = try { RioCore.nativeCrop(bitmap, best.quad, BenchmarkActivity.CROP_MAX_SIDE) } catch (e: RioCoreException) {
+        val crop = try { RioCore.nativeCrop(bitmap, best.quad, BenchmarkActivity.CROP_MAX_SIDE, cameraFovDeg) } catch (e: RioCoreException) {
             findViewById<TextView>(R.id.status).text = "Crop failed: ${e.message}"
             return
         }

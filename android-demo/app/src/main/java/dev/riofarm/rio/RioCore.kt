@@ -27,6 +27,9 @@ object RioCore {
         frameWidth: Int, frameHeight: Int, params: FloatArray,
     ): FloatArray
 
-    /** Perspective crop of `quad` (8 floats, frame pixels) from an ARGB_8888 bitmap. */
-    @JvmStatic external fun nativeCrop(src: Bitmap, quad: FloatArray, maxSide: Int): Bitmap
+    /**
+     * Perspective crop of `quad` (8 floats, frame pixels) from an ARGB_8888 bitmap. `fovDeg`: the
+     * camera's field of view across the frame's longer side (0 = unknown, estimated from the quad).
+     */
+    @JvmStatic external fun nativeCrop(src: Bitmap, quad: FloatArray, maxSide: Int, fovDeg: Float): Bitmap
 }
