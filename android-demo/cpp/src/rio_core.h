@@ -13,7 +13,7 @@ namespace rio {
 struct PostprocessParams {
   float score_threshold = 0.3f;
   float nms_iou = 0.5f;
-  float mask_threshold = 0.5f;
+  float mask_threshold = 0.8f;
   int max_detections = 4;
   int input_width = 256;   // model input size; corner offsets are in these units
   int input_height = 256;
