@@ -45,3 +45,24 @@ test('median IoU below the bar fails the cell; paced replay reports sustained fp
   assert.equal(computeAggregates(rows, { bars: parseBars(['iou_median=0.4']) })[0]!.verdict, 'pass');
   assert.throws(() => parseBars(['speed=3']), /unknown quality bar/);
 });
+
+test('a dropped frame counts in the drop rate, not as a missed card or a false detection', () => {
+  const rows = [
+    ...Array.from({ length: 6 }, (_, i) => row(i)),
+    ...Array.from({ length: 6 }, (_, i) => row(6 + i, { dropped: 1, t_total: null, detections: 0, matched: 0, iou: 0, corner_err_px: null, corner_err_pct: null })),
+    row(12, { negative: 1, cards: 0, matched: 0, iou: null, detections: 0, false_detections: 0 }),
+    row(13, { negative: 1, cards: 0, matched: 0, iou: null, detections: 0, dropped: 1, t_total: null }),
+  ];
+  const a = computeAggregates(rows, { bars: DEFAULT_BARS, replayFps: new Map([['sc', 30]]) }).find((x) => x.lighting === 'plain')!;
+  assert.equal(a.frames, 14);
+  assert.equal(a.card_frames, 6);
+  assert.equal(a.negative_frames, 1);
+  assert.equal(a.detection_rate, 1);
+  assert.equal(a.iou_median, 0.9);
+  assert.ok(Math.abs(a.drop_rate! - 7 / 14) < 1e-12);
+  assert.equal(a.sustained_fps, 15);
+  assert.equal(a.verdict, 'pass');
+  // with a drop-rate bar the same cell fails, for the right reason
+  const barred = computeAggregates(rows, { bars: parseBars(['drop_rate=0.1']), replayFps: new Map([['sc', 30]]) }).find((x) => x.lighting === 'plain')!;
+  assert.match(barred.verdict_reason!, /drop rate 0\.500 > 0\.1/);
+});

@@ -26,10 +26,14 @@ function newBucket(): Bucket {
 
 function addSample(b: Bucket, f: FrameSample): void {
   // Same sample rules as the harness's aggregates (harness/src/metrics/aggregate.ts): latency over
-  // frames that ran, were not dropped and not thermal-flagged; IoU over card frames, a miss counting 0.
+  // frames that ran, were not dropped and not thermal-flagged; IoU and detection over the card frames
+  // the app processed (dropped ones count in the drop rate only), a miss counting 0.
   b.frames++;
-  if (f.dropped) b.dropped++;
-  else if (!f.error && f.t_total !== null) {
+  if (f.dropped) {
+    b.dropped++;
+    return;
+  }
+  if (!f.error && f.t_total !== null) {
     if (f.thermal_flag) b.thermal++;
     else b.latencies.push(f.t_total);
   }
@@ -45,7 +49,7 @@ function worse(a: WorstFrame, b: WorstFrame): number {
 
 /** Keeps the k lowest-IoU frames seen so far (k is tiny, so a sorted array is enough). */
 function keepWorst(b: Bucket, f: FrameSample): void {
-  if (f.cards === 0) return;
+  if (f.cards === 0 || f.dropped) return;
   const iou = f.iou ?? 0;
   const w = { attempt_id: f.attempt_id, frame_index: f.frame_index, scenario_id: f.scenario_id, iou };
   if (b.worst.length === WORST_FRAMES_PER_DEVICE && worse(w, b.worst[b.worst.length - 1]!) >= 0) return;
