@@ -78,13 +78,16 @@ export const ResultsSchema = Type.Object({
   frames: Type.Array(FrameResultSchema),
 });
 
+/** The camera that shot a manifest's frames. */
+export const ManifestCameraSchema = Type.Object({
+  fov_deg: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 180, description: "field of view across the frames' longer side, degrees: crops use it to recover the card's shape" }),
+});
+
 export const ManifestSchema = Type.Object({
   schema: Type.Literal(MANIFEST_SCHEMA_ID),
   run_id: Type.String({ minLength: 1 }),
   scenario: Type.String(),
-  camera: Type.Optional(Type.Object({
-    fov_deg: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 180, description: "field of view across the frames' longer side, degrees: crops use it to recover the card's shape" }),
-  })),
+  camera: Type.Optional(ManifestCameraSchema),
   frames: Type.Array(Type.Object({
     index: Type.Integer({ minimum: 0 }),
     file: Type.String({ pattern: '^frames/[^/]+$', description: 'relative to the app external files dir' }),
@@ -93,6 +96,13 @@ export const ManifestSchema = Type.Object({
 
 export type Results = Static<typeof ResultsSchema>;
 export type Manifest = Static<typeof ManifestSchema>;
+export type ManifestCamera = Static<typeof ManifestCameraSchema>;
+
+/** The manifest the harness pushes for a run of content-addressed frames (CONTRACT.md). */
+export function manifestOf(runId: string, scenario: string, frames: readonly { index: number; sha256: string }[], camera?: ManifestCamera): Manifest {
+  return { schema: MANIFEST_SCHEMA_ID, run_id: runId, scenario, ...(camera ? { camera } : {}),
+    frames: frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })) };
+}
 export type FrameResult = Static<typeof FrameResultSchema>;
 export type Detection = Static<typeof DetectionSchema>;
 export type AppError = Static<typeof AppErrorSchema>;

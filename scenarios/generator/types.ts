@@ -1,5 +1,6 @@
 /** The scenarios API other areas build on (fixed in the team brief). */
 import type { Quad } from '../../harness/src/metrics/quad.ts';
+import type { ManifestCamera } from '../../android-demo/contract/results-schema.ts';
 
 export interface TruthCard {
   /** Full quad, clockwise from the card's own top-left, frame pixels (may extend outside the frame). */
@@ -31,7 +32,7 @@ export interface BuiltScenario {
   truthPath: string;
   frames: TruthFrame[];
   /** The camera that shot the frames, when known: field of view across the longer frame side (crops use it). */
-  camera?: { fov_deg: number };
+  camera?: ManifestCamera;
 }
 
 export interface BuiltSuite {

@@ -412,14 +412,14 @@ Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, double fov
   if (frame.empty()) return Status::Error("BAD_ARGUMENT", "empty frame");
   for (const auto& p : quad)
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) return Status::Error("BAD_ARGUMENT", "non-finite quad");
+  if (!std::isfinite(fov_deg) || fov_deg < 0 || fov_deg >= 180) return Status::Error("BAD_ARGUMENT", "camera field of view must be in [0, 180) degrees (0 = unknown)");
   try {
     double w = (cv::norm(quad[1] - quad[0]) + cv::norm(quad[2] - quad[3])) / 2;
     double h = (cv::norm(quad[3] - quad[0]) + cv::norm(quad[2] - quad[1])) / 2;
     if (w < 1 || h < 1) return Status::Error("BAD_ARGUMENT", "degenerate quad");
-    // Keep the longer image side's resolution; the other follows the card's real shape.
-    if (!std::isfinite(fov_deg) || fov_deg < 0 || fov_deg >= 180) return Status::Error("BAD_ARGUMENT", "camera field of view must be in [0, 180) degrees (0 = unknown)");
     const double focal = fov_deg > 0 ? std::max(frame.cols, frame.rows) / (2 * std::tan(fov_deg * CV_PI / 360)) : 0;
     const double aspect = rectifiedAspect(quad, frame.cols / 2.0, frame.rows / 2.0, w / h, focal);
+    // Keep the longer image side's resolution; the other follows the card's real shape.
     if (w >= h) h = w / aspect; else w = h * aspect;
     double scale = max_side > 0 ? std::min(1.0, max_side / std::max(w, h)) : 1.0;
     int ow = std::max(1, static_cast<int>(std::lround(w * scale)));

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestFarm } from '../../../harness/test-support/farm.ts';
+import { manifestOf } from '../../contract/results-schema.ts';
 
 export const APP_FILES = '/sdcard/Android/data/dev.riofarm.rio/files';
 
@@ -33,8 +34,7 @@ export async function runBenchmark(farm: TestFarm, serial: string, o: RunOptions
   const tmp = mkdtempSync(join(tmpdir(), 'rio-run-'));
   try {
     for (const f of o.frames) await adbOk(farm, serial, ['push', f.path, `${APP_FILES}/frames/${f.sha256}.jpg`]);
-    const manifest = { schema: 'rio-manifest/1', run_id: o.runId, scenario: o.scenario ?? 'test',
-      frames: o.frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })) };
+    const manifest = manifestOf(o.runId, o.scenario ?? 'test', o.frames);
     o.editManifest?.(manifest);
     const local = join(tmp, 'manifest.json');
     writeFileSync(local, JSON.stringify(manifest));

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RioError } from '../errors.ts';
-import { validateResults, type Results } from '../../../android-demo/contract/results-schema.ts';
+import { manifestOf, validateResults, type ManifestCamera, type Results } from '../../../android-demo/contract/results-schema.ts';
 import type { AdbDevice, LogEntry } from '../run/adb-device.ts';
 import { APP_FILES_DIR } from '../install/frame-push.ts';
 import { formatLogEntry, type LogcatFeed } from './logcat-feed.ts';
@@ -20,7 +20,7 @@ export interface ReplayRequest {
   scenarioId: string;
   frames: readonly { index: number; sha256: string }[];
   /** the camera that shot the frames (the manifest's `camera`), when the scenario knows it */
-  camera?: { fov_deg: number };
+  camera?: ManifestCamera;
   warmup: number;
   threads: number;
   delegate: string;
@@ -56,10 +56,7 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     writeFileSync(evidence.logcat, lines.join('\n') + '\n');
   };
   try {
-    const manifest = {
-      schema: 'rio-manifest/1', run_id: req.appRunId, scenario: req.scenarioId, ...(req.camera ? { camera: req.camera } : {}),
-      frames: req.frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })),
-    };
+    const manifest = manifestOf(req.appRunId, req.scenarioId, req.frames, req.camera);
     await adb.push(Buffer.from(JSON.stringify(manifest)), `${runDir}/manifest.json`);
     if (!logcat.isOpen) await logcat.start(adb);
     tick('manifest');

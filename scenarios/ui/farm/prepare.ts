@@ -15,6 +15,7 @@ import { freePort, killAdbServer, listDevices } from '../../../harness/src/devic
 import { listProfiles, type Fault, type VirtualDevice } from '../../../harness/vdevice/index.ts';
 import { startFleet, type Fleet } from '../../../harness/vdevice/fleet.ts';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
+import { manifestOf } from '../../../android-demo/contract/results-schema.ts';
 import { pickUiScenarios, UI_LIGHTINGS } from './ui-scenarios.ts';
 import type { BuiltScenario } from '../../generator/index.ts';
 import { PLAN_ENV, writePlan, type UiPlan, type UiScenario } from './ui-plan.ts';
@@ -118,7 +119,6 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
 
 /** The scenario's manifest (rio-manifest/1) where MainActivity's `--es manifest` points. */
 async function pushManifest(dev: AdbDevice, runId: string, s: UiScenario): Promise<void> {
-  const manifest = { schema: 'rio-manifest/1', run_id: `${runId}-${s.lighting}`, scenario: s.scenarioId, ...(s.camera ? { camera: s.camera } : {}),
-    frames: s.frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })) };
+  const manifest = manifestOf(`${runId}-${s.lighting}`, s.scenarioId, s.frames, s.camera);
   await dev.push(Buffer.from(JSON.stringify(manifest)), s.manifestDevicePath);
 }

@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
+import type { ManifestCamera } from '../../../android-demo/contract/results-schema.ts';
 import type { FrameTruth } from '../../../harness/src/metrics/frame-measurements.ts';
 
 export const PLAN_ENV = 'RIO_UI_PLAN';
@@ -19,7 +20,7 @@ export interface UiScenario {
   /** device path of the pushed manifest the preview replays (vdevices) */
   manifestDevicePath: string;
   /** the camera that shot the scenario (the manifest's `camera`), when known */
-  camera?: { fov_deg: number };
+  camera?: ManifestCamera;
   /** ground truth per manifest index (the metrics' FrameTruth) plus the frame's sha256 */
   frames: (FrameTruth & { sha256: string })[];
 }
