@@ -6,11 +6,13 @@
  *   node --import tsx android-demo/model/dump-train.ts --suite train --frames 4000 --out .rio-farm/model/train-dump
  *   … --frames 900 --offset 20000 --resolution 1280x720 --out …   (camera-resolution frames, same stretch)
  *   … --per-scenario 4 …   (fewer frames per scenario: more scenes for the same frame count)
+ *   … --background clutter …   (only these desks, comma-separated: more of the scenes a model gets wrong)
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSuite } from '../../scenarios/generator/index.ts';
+import type { Background } from '../../scenarios/generator/backgrounds.ts';
 import { modelInputOf } from './evaluation/frames.ts';
 
 const { values } = parseArgs({ options: {
@@ -21,6 +23,7 @@ const { values } = parseArgs({ options: {
   workers: { type: 'string', default: '2' },
   resolution: { type: 'string' },
   'per-scenario': { type: 'string', default: '8' },
+  background: { type: 'string' },
 } });
 if (!values.out) throw new Error('--out DIR is required');
 const out = values.out;
@@ -31,6 +34,7 @@ let lastReport = 0;
 const suite = await buildSuite(values.suite!, {
   frames: Number(values.frames), offset: Number(values.offset), workers: Number(values.workers),
   framesPerScenario: Number(values['per-scenario']),
+  backgrounds: values.background?.split(',') as Background[] | undefined,
   resolution: values.resolution ? values.resolution.split('x').map(Number) as [number, number] : undefined,
   onProgress: (done, total) => {
     if (Date.now() - lastReport > 10_000) { lastReport = Date.now(); console.log(`rendered ${done}/${total}`); }

@@ -91,6 +91,14 @@ test('train seeds never overlap the evaluation suites, and train scales to the f
   assert.doesNotThrow(() => trainSpecs({ frames: 80, offset: VALIDATION.offset + VALIDATION.scenarios }));
 });
 
+test('a train range can focus on some desks, and an unknown desk is named', () => {
+  const clutter = trainSpecs({ frames: 400, backgrounds: ['clutter'] });
+  assert.ok(clutter.every((s) => s.background === 'clutter'));
+  // the default draws from every desk
+  assert.ok(new Set(trainSpecs({ frames: 400 }).map((s) => s.background)).size > 1);
+  assert.throws(() => trainSpecs({ frames: 8, backgrounds: ['carpet' as never] }), /'carpet' is not a desk \(known: wood, white_paper/);
+});
+
 test('a folder of real photos with a truth.json loads as a suite', async () => {
   const dir = join(root, 'my-photos');
   mkdirSync(dir);

@@ -4,7 +4,7 @@
  */
 import { RioError } from '../../harness/src/errors.ts';
 import { Rng } from './rng.ts';
-import { BACKGROUNDS } from './backgrounds.ts';
+import { BACKGROUNDS, type Background } from './backgrounds.ts';
 import { CONDITION_NAMES } from './conditions.ts';
 import { randomDesign } from './card-design.ts';
 import { TRAIN_SEED_BASE, type LightingSegment, type ScenarioSpec } from './scenario-spec.ts';
@@ -17,6 +17,8 @@ export interface TrainOptions {
   framesPerScenario?: number;
   /** First train scenario, to build a range in pieces. */
   offset?: number;
+  /** Desks to draw from (default all): a focused set for the scenes a model gets wrong (clutter). */
+  backgrounds?: readonly Background[];
 }
 
 export const DEFAULT_TRAIN_FRAMES = 2000;
@@ -36,20 +38,24 @@ export function trainSpecs(opts: TrainOptions = {}): ScenarioSpec[] {
     throw new RioError('BAD_ARGUMENT', `train scenarios ${first}..${first + count - 1} overlap the validation split `
       + `(${VALIDATION.offset}..${VALIDATION.offset + VALIDATION.scenarios - 1}); choose another offset`, { option: 'offset' });
   }
-  return range(first, count, per, opts.resolution);
+  const unknown = opts.backgrounds?.find((b) => !(BACKGROUNDS as readonly string[]).includes(b));
+  if (unknown !== undefined || opts.backgrounds?.length === 0) {
+    throw new RioError('BAD_ARGUMENT', `backgrounds: '${unknown ?? ''}' is not a desk (known: ${BACKGROUNDS.join(', ')})`, { option: 'backgrounds' });
+  }
+  return range(first, count, per, opts.resolution, opts.backgrounds);
 }
 
 export function validationSpecs(): ScenarioSpec[] {
   return range(VALIDATION.offset, VALIDATION.scenarios, VALIDATION.framesPerScenario, VALIDATION.resolution);
 }
 
-function range(first: number, count: number, per: number, resolution?: [number, number]): ScenarioSpec[] {
+function range(first: number, count: number, per: number, resolution?: [number, number], backgrounds: readonly Background[] = BACKGROUNDS): ScenarioSpec[] {
   const specs: ScenarioSpec[] = [];
-  for (let k = 0; k < count; k++) specs.push(trainScenario(first + k, per, resolution));
+  for (let k = 0; k < count; k++) specs.push(trainScenario(first + k, per, resolution, backgrounds));
   return specs;
 }
 
-function trainScenario(n: number, frames: number, resolution?: [number, number]): ScenarioSpec {
+function trainScenario(n: number, frames: number, resolution: [number, number] | undefined, backgrounds: readonly Background[]): ScenarioSpec {
   const seed = TRAIN_SEED_BASE + n;
   const rng = Rng.of(seed, 'train');
   const res: [number, number] = resolution ?? (rng.chance(0.3) ? [360, 640] : [640, 360]);
@@ -68,7 +74,7 @@ function trainScenario(n: number, frames: number, resolution?: [number, number])
   const negativeFrames = rng.chance(0.1) ? [rng.int(0, frames - 1)] : [];
   return {
     suite: 'train', id: `train-${String(n).padStart(6, '0')}`, seed, frames, fps: 30, resolution: res,
-    background: rng.pick(BACKGROUNDS), cards,
+    background: rng.pick(backgrounds), cards,
     camera: {
       fill: [rng.range(0.3, 0.95), rng.range(0.3, 0.95)], tilt: [t0, t1], tiltAxis: rng.range(0, 360),
       roll: [r0, r0 + rng.range(-20, 20)], jitter: rng.range(0, 8), position: [[pos(), pos()], [pos(), pos()]],
