@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, qualityBarMisses, type ConditionQuality, type QualityReport } from './quality.ts';
+import { measureQuality, median, qualityBarMisses, type ConditionQuality, type QualityReport } from './quality.ts';
+import { formatQuality } from './size-table.ts';
+import { INPUT_SHAPE, type ModelRunner } from './model-runner.ts';
+import type { EvalFrame } from './eval-frames.ts';
+import { paintOutputs } from '../../cpp/synthetic-outputs.ts';
+import type { Quad } from '../../../harness/src/metrics/quad.ts';
 
 const row = (condition: string, iouMedian: number | null, extra: Partial<ConditionQuality> = {}): ConditionQuality =>
   ({ condition, cardFrames: 10, negativeFrames: 0, iouMedian, detectionRate: 1, falseDetectionRate: null, ...extra });
@@ -13,12 +18,34 @@ describe('model quality bar', () => {
   });
 
   it('holds daylight to 0.90 and every other condition to 0.80', () => {
-    const q: QualityReport = { rows: [row('daylight', 0.89), row('night', 0.81), row('glare', 0.79)], all: row('all', 0.85), meanInferMs: 1 };
+    const q: QualityReport = { rows: [row('daylight', 0.89), row('night', 0.81), row('glare', 0.79)], all: row('all', 0.85), scenarios: [], meanInferMs: 1 };
     assert.deepEqual(qualityBarMisses(q), ['daylight: median IoU 0.890 < 0.9', 'glare: median IoU 0.790 < 0.8']);
   });
 
   it('fails a detection rate under 95% and false detections over 5%', () => {
-    const q: QualityReport = { rows: [row('daylight', 0.95)], all: row('all', 0.95, { detectionRate: 0.94, negativeFrames: 20, falseDetectionRate: 0.1 }), meanInferMs: 1 };
+    const q: QualityReport = { rows: [row('daylight', 0.95)], all: row('all', 0.95, { detectionRate: 0.94, negativeFrames: 20, falseDetectionRate: 0.1 }), scenarios: [], meanInferMs: 1 };
     assert.deepEqual(qualityBarMisses(q), ['detection rate 94.0% < 95%', 'false detections 10.0% > 5%']);
+  });
+});
+
+describe('quality per scenario', () => {
+  it('groups frames by their scenario, so a condition\'s misses point at the scene that has them', async () => {
+    const card: Quad = [[400, 200], [880, 200], [880, 480], [400, 480]];
+    const frame = (id: string, condition: string): EvalFrame => ({ id, condition, negative: false, width: 1280, height: 720,
+      cards: [{ quad: card, visible: 1 }], pixels: new Uint8Array(INPUT_SHAPE.reduce((a, b) => a * b, 1)) });
+    // the runner sees a card in the first scenario's frames and nothing in the second's
+    const frames = [frame('desk#0', 'daylight'), frame('desk#1', 'daylight'), frame('two-cards#0', 'daylight')];
+    let call = 0;
+    const runner: ModelRunner = {
+      kind: 'onnx', bytes: 0, close() {},
+      async run() {
+        const o = paintOutputs(1280, 720, call++ < 2 ? [{ quad: card, score: 0.9 }] : []);
+        return { ms: 1, outputs: { heat: { data: o.heat, shape: o.heatShape }, corners: { data: o.corners, shape: o.cornersShape }, mask: { data: o.mask, shape: o.maskShape } } };
+      },
+    };
+    const q = await measureQuality(runner, frames);
+    assert.deepEqual(q.scenarios.map((s) => [s.scenario, s.condition, s.cardFrames, s.detectionRate]), [['desk', 'daylight', 2, 1], ['two-cards', 'daylight', 1, 0]]);
+    assert.equal(q.rows[0]!.detectionRate, 2 / 3);
+    assert.match(formatQuality(q, true), /\nscenario +card frames.*\ndesk +2 +[01]\.\d+ +100\.0%.*\ntwo-cards +1 +0\.000 +0\.0%/s);
   });
 });

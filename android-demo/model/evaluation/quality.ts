@@ -9,6 +9,8 @@ import { postprocess, type ModelRunner, type PostprocessOverrides } from './mode
 
 export interface ConditionQuality {
   condition: string;
+  /** set on per-scenario rows: where in a condition a model misses */
+  scenario?: string;
   cardFrames: number;
   negativeFrames: number;
   iouMedian: number | null;
@@ -18,6 +20,8 @@ export interface ConditionQuality {
 
 export interface QualityReport {
   rows: ConditionQuality[];
+  /** the same figures per scenario (a scenario's condition is its first frame's) */
+  scenarios: ConditionQuality[];
   all: ConditionQuality;
   meanInferMs: number;
 }
@@ -29,10 +33,14 @@ export const median = (xs: number[]): number | null => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** Eval frame ids are `<scenario>#<frame>`. */
+const scenarioOf = (frameId: string): string => frameId.slice(0, frameId.lastIndexOf('#'));
+
 interface Acc { ious: number[]; cards: number; matched: number; negatives: number; negativesWithDetection: number }
 
 export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {}): Promise<QualityReport> {
   const byCondition = new Map<string, Acc>();
+  const byScenario = new Map<string, Acc & { condition: string }>();
   const all: Acc = { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
   let ms = 0;
   for (const f of frames) {
@@ -41,7 +49,10 @@ export async function measureQuality(runner: ModelRunner, frames: readonly EvalF
     const detections = postprocess(r.outputs, f.width, f.height, params);
     const acc = byCondition.get(f.condition) ?? { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
     byCondition.set(f.condition, acc);
-    for (const a of [acc, all]) {
+    const scenario = scenarioOf(f.id);
+    const sAcc = byScenario.get(scenario) ?? { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0, condition: f.condition };
+    byScenario.set(scenario, sAcc);
+    for (const a of [acc, sAcc, all]) {
       if (f.negative) {
         a.negatives++;
         if (detections.length > 0) a.negativesWithDetection++;
@@ -61,6 +72,7 @@ export async function measureQuality(runner: ModelRunner, frames: readonly EvalF
   });
   return {
     rows: [...byCondition.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, a]) => row(c, a)),
+    scenarios: [...byScenario.entries()].map(([id, a]) => ({ ...row(a.condition, a), scenario: id })),
     all: row('all', all),
     meanInferMs: ms / Math.max(1, frames.length),
   };

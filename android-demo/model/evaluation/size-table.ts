@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { convertOnnxToTflite } from '../converter/convert.ts';
 import type { EvalFrame } from './eval-frames.ts';
 import { loadRunner } from './model-runner.ts';
-import { measureQuality, type QualityReport } from './quality.ts';
+import { measureQuality, type ConditionQuality, type QualityReport } from './quality.ts';
 import { measureDeviceLatency, type DeviceLatency } from './vdevice-latency.ts';
 
 export interface VariantRow {
@@ -87,10 +87,16 @@ export function formatSizeTable(t: SizeTable): string {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** Per-condition quality table of one model (median IoU, detection, false detections, frames). */
-export function formatQuality(q: QualityReport): string {
+export function formatQuality(q: QualityReport, perScenario = false): string {
   const header = ['condition', 'card frames', 'median IoU', 'detected', 'neg frames', 'false det'];
-  const lines = [...q.rows, q.all].map((r) => [r.condition, String(r.cardFrames), num(r.iouMedian), pct(r.detectionRate), String(r.negativeFrames), pct(r.falseDetectionRate)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [fmt(header), ...lines.map(fmt), `mean inference ${q.meanInferMs.toFixed(1)} ms/frame`].join('\n');
+  const cells = (r: ConditionQuality) => [r.scenario ?? r.condition, String(r.cardFrames), num(r.iouMedian), pct(r.detectionRate), String(r.negativeFrames), pct(r.falseDetectionRate)];
+  const table = (rows: ConditionQuality[], first: string) => {
+    const lines = rows.map(cells);
+    const head = [first, ...header.slice(1)];
+    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+    const fmt = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+    return [fmt(head), ...lines.map(fmt)];
+  };
+  const byScenario = perScenario ? ['', ...table([...q.scenarios].sort((a, b) => a.condition.localeCompare(b.condition) || a.scenario!.localeCompare(b.scenario!)), 'scenario')] : [];
+  return [...table([...q.rows, q.all], 'condition'), `mean inference ${q.meanInferMs.toFixed(1)} ms/frame`, ...byScenario].join('\n');
 }

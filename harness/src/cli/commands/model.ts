@@ -73,8 +73,9 @@ export function registerModel(program: Command): void {
     .option('--limit <n>', 'first N frames only', (v) => Number(v))
     .option('--score-threshold <x>', 'override model-io.json\'s heat-peak threshold (sweep it on --suite validation)', probability('--score-threshold'))
     .option('--mask-threshold <x>', 'override model-io.json\'s mask threshold', probability('--mask-threshold'))
+    .option('--per-scenario', 'also a table per scenario: where in a condition the model misses')
     .option('--json', 'print the report as JSON')
-    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; scoreThreshold?: number; maskThreshold?: number }) => {
+    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; perScenario?: boolean; scoreThreshold?: number; maskThreshold?: number }) => {
       if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
       const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
       const { loadRunner } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
@@ -88,7 +89,7 @@ export function registerModel(program: Command): void {
       runner.close();
       const misses = qualityBarMisses(q);
       if (opts.json) process.stdout.write(`${JSON.stringify({ ...q, misses }, null, 2)}\n`);
-      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ''}\n${formatQuality(q)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
+      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ''}\n${formatQuality(q, opts.perScenario)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
     });
 
   model.command('table')
