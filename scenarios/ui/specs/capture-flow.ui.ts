@@ -11,7 +11,7 @@ import { addProperty } from '@wdio/junit-reporter';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { quadIoU } from '../../../harness/src/metrics/quad.ts';
+import { cornerError, quadIoU, type Quad } from '../../../harness/src/metrics/quad.ts';
 import { deviceIt } from '../support/device-test.ts';
 import { Crop, Preview, launchPreview, parseQuadText, parseTimings } from '../support/rio-app.ts';
 import { readPlan, type UiAttemptRecord } from '../farm/ui-plan.ts';
@@ -63,13 +63,19 @@ for (const scenario of plan.scenarios) {
       const truth = scenario.frames.find((f) => f.index === rec.frameIndex);
       rec.cropQuad = parseQuadText(await Crop.cropQuad().getText());
       // the crop shows one card: its IoU with the card it overlaps most (scenes may hold two cards)
-      rec.cropIoU = truth && truth.cards.length ? Math.max(...truth.cards.map((c) => quadIoU(rec.cropQuad!, c.quad))) : null;
+      const card = truth?.cards.reduce<{ quad: Quad; iou: number } | null>((best, c) => {
+        const iou = quadIoU(rec.cropQuad!, c.quad);
+        return best && best.iou >= iou ? best : { quad: c.quad, iou };
+      }, null) ?? null;
+      rec.cropIoU = card?.iou ?? null;
       rec.screenshot = await attachScreenshot(`${scenario.lighting}-${rec.serial ?? 'device'}-a${attempt}`);
 
       const aspect = rec.cropAspect;
       assert.ok(BUSINESS_CARD_ASPECTS.some((a) => Math.abs(aspect / a - 1) <= ASPECT_TOLERANCE),
         `the crop's aspect ratio is ${aspect.toFixed(3)} (${rect.width}×${rect.height}); ` +
-        `a business card's is ${BUSINESS_CARD_ASPECTS.join(' or ')} ±${ASPECT_TOLERANCE * 100}%`);
+        `a business card's is ${BUSINESS_CARD_ASPECTS.join(' or ')} ±${ASPECT_TOLERANCE * 100}%` +
+        // what to look at next: a shape this far off with a good IoU means the corners, not the card, are off
+        (card ? ` (the detected quad: IoU ${card.iou.toFixed(3)} with the card, corners ${cornerError(rec.cropQuad!, card.quad).toFixed(1)} px off on average)` : ''));
 
       await Crop.back().click();
       await Preview.capture().waitForExist({ timeout: CROP_WITHIN_MS, interval: 50, timeoutMsg: 'Back did not return to the preview' });
