@@ -73,7 +73,9 @@ function trainScenario(n: number, frames: number, resolution: [number, number] |
   if (rng.chance(0.2)) lighting.push({ at: rng.int(1, frames - 1), condition: rng.pick(CONDITION_NAMES), params: {} });
   const negativeFrames = rng.chance(0.1) ? [rng.int(0, frames - 1)] : [];
   return {
-    suite: 'train', id: `train-${String(n).padStart(6, '0')}`, seed, frames, fps: 30, resolution: res,
+    // a focused range names its desks: its scenes differ from the default range's at the same offset
+    suite: 'train', id: `train-${backgrounds === BACKGROUNDS ? '' : `${backgrounds.join('+')}-`}${String(n).padStart(6, '0')}`,
+    seed, frames, fps: 30, resolution: res,
     background: rng.pick(backgrounds), cards,
     camera: {
       fill: [rng.range(0.3, 0.95), rng.range(0.3, 0.95)], tilt: [t0, t1], tiltAxis: rng.range(0, 360),
