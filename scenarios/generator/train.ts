@@ -49,13 +49,14 @@ export function validationSpecs(): ScenarioSpec[] {
   return range(VALIDATION.offset, VALIDATION.scenarios, VALIDATION.framesPerScenario, VALIDATION.resolution);
 }
 
-function range(first: number, count: number, per: number, resolution?: [number, number], backgrounds: readonly Background[] = BACKGROUNDS): ScenarioSpec[] {
+function range(first: number, count: number, per: number, resolution?: [number, number], focus?: readonly Background[]): ScenarioSpec[] {
   const specs: ScenarioSpec[] = [];
-  for (let k = 0; k < count; k++) specs.push(trainScenario(first + k, per, resolution, backgrounds));
+  for (let k = 0; k < count; k++) specs.push(trainScenario(first + k, per, resolution, focus));
   return specs;
 }
 
-function trainScenario(n: number, frames: number, resolution: [number, number] | undefined, backgrounds: readonly Background[]): ScenarioSpec {
+/** `focus`: the desks of a focused range (default: every desk). */
+function trainScenario(n: number, frames: number, resolution?: [number, number], focus?: readonly Background[]): ScenarioSpec {
   const seed = TRAIN_SEED_BASE + n;
   const rng = Rng.of(seed, 'train');
   const res: [number, number] = resolution ?? (rng.chance(0.3) ? [360, 640] : [640, 360]);
@@ -74,9 +75,9 @@ function trainScenario(n: number, frames: number, resolution: [number, number] |
   const negativeFrames = rng.chance(0.1) ? [rng.int(0, frames - 1)] : [];
   return {
     // a focused range names its desks: its scenes differ from the default range's at the same offset
-    suite: 'train', id: `train-${backgrounds === BACKGROUNDS ? '' : `${backgrounds.join('+')}-`}${String(n).padStart(6, '0')}`,
+    suite: 'train', id: `train-${focus ? `${focus.join('+')}-` : ''}${String(n).padStart(6, '0')}`,
     seed, frames, fps: 30, resolution: res,
-    background: rng.pick(backgrounds), cards,
+    background: rng.pick(focus ?? BACKGROUNDS), cards,
     camera: {
       fill: [rng.range(0.3, 0.95), rng.range(0.3, 0.95)], tilt: [t0, t1], tiltAxis: rng.range(0, 360),
       roll: [r0, r0 + rng.range(-20, 20)], jitter: rng.range(0, 8), position: [[pos(), pos()], [pos(), pos()]],

@@ -37,20 +37,21 @@ export const median = (xs: number[]): number | null => {
 const scenarioOf = (frameId: string): string => frameId.slice(0, frameId.lastIndexOf('#'));
 
 interface Acc { ious: number[]; cards: number; matched: number; negatives: number; negativesWithDetection: number }
+const emptyAcc = (): Acc => ({ ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 });
 
 export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {}): Promise<QualityReport> {
   const byCondition = new Map<string, Acc>();
   const byScenario = new Map<string, Acc & { condition: string }>();
-  const all: Acc = { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
+  const all = emptyAcc();
   let ms = 0;
   for (const f of frames) {
     const r = await runner.run(inputOf(f));
     ms += r.ms;
     const detections = postprocess(r.outputs, f.width, f.height, params);
-    const acc = byCondition.get(f.condition) ?? { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 };
+    const acc = byCondition.get(f.condition) ?? emptyAcc();
     byCondition.set(f.condition, acc);
     const scenario = scenarioOf(f.id);
-    const sAcc = byScenario.get(scenario) ?? { ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0, condition: f.condition };
+    const sAcc = byScenario.get(scenario) ?? { ...emptyAcc(), condition: f.condition };
     byScenario.set(scenario, sAcc);
     for (const a of [acc, sAcc, all]) {
       if (f.negative) {

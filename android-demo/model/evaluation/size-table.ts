@@ -88,11 +88,11 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 /** Per-condition quality table of one model (median IoU, detection, false detections, frames). */
 export function formatQuality(q: QualityReport, perScenario = false): string {
-  const header = ['condition', 'card frames', 'median IoU', 'detected', 'neg frames', 'false det'];
+  const columns = ['card frames', 'median IoU', 'detected', 'neg frames', 'false det'];
   const cells = (r: ConditionQuality) => [r.scenario ?? r.condition, String(r.cardFrames), num(r.iouMedian), pct(r.detectionRate), String(r.negativeFrames), pct(r.falseDetectionRate)];
   const table = (rows: ConditionQuality[], first: string) => {
     const lines = rows.map(cells);
-    const head = [first, ...header.slice(1)];
+    const head = [first, ...columns];
     const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
     const fmt = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
     return [fmt(head), ...lines.map(fmt)];
