@@ -1,7 +1,7 @@
 /**
  * A stand-in rio.tflite with the exact tensors of contract/model-io.json, used by the APK build until
  * the trained model (android-demo/model/release/rio.tflite) exists. It is a hand-set "bright blob"
- * detector — mask = sigmoid(k·(luma − t)), heat = a 9×9 box blur of the coarse mask, corner offsets
+ * detector — mask = sigmoid(k·(luma − t)) and no corner points, heat = a 9×9 box blur of the coarse mask, corner offsets
  * zero — so the twin's pipeline runs end to end on real frames; it is not a trained card detector.
  */
 import { writeTflite } from '../model/converter/tflite-writer.ts';
@@ -21,12 +21,14 @@ export function placeholderModel(): Uint8Array {
   // Luma logit as a 1×1 conv: weights OHWI [1,1,1,3].
   const lumaW = t('luma_w', [1, 1, 1, 3], f32([0.299 * GAIN, 0.587 * GAIN, 0.114 * GAIN]));
   const lumaB = t('luma_b', [1], f32([-THRESHOLD * GAIN]));
-  // mask: 2×2 average → luma logit → sigmoid, [1,128,128,1]
+  // mask: 2×2 average → [luma logit, no corner points (logit −20)] → sigmoid, [1,128,128,2]
   const p2 = t('pool2', [1, 128, 128, 3]);
   operators.push({ code: Op.AVERAGE_POOL_2D, inputs: [image], outputs: [p2], options: poolOptions(Padding.VALID, 2, 2, 2, 2) });
-  const m2 = t('mask_logit', [1, 128, 128, 1]);
-  operators.push({ code: Op.CONV_2D, inputs: [p2, lumaW, lumaB], outputs: [m2], options: conv2dOptions(Padding.VALID, 1, 1, Activation.NONE) });
-  const mask = t('mask', [1, 128, 128, 1]);
+  const maskW = t('mask_w', [2, 1, 1, 3], f32([0.299 * GAIN, 0.587 * GAIN, 0.114 * GAIN, 0, 0, 0]));
+  const maskB = t('mask_b', [2], f32([-THRESHOLD * GAIN, -20]));
+  const m2 = t('mask_logit', [1, 128, 128, 2]);
+  operators.push({ code: Op.CONV_2D, inputs: [p2, maskW, maskB], outputs: [m2], options: conv2dOptions(Padding.VALID, 1, 1, Activation.NONE) });
+  const mask = t('mask', [1, 128, 128, 2]);
   operators.push({ code: Op.LOGISTIC, inputs: [m2], outputs: [mask] });
   // heat: 4×4 average → luma → sigmoid → 9×9 box blur, [1,64,64,1]
   const p4 = t('pool4', [1, 64, 64, 3]);

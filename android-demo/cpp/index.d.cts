@@ -3,7 +3,7 @@ export type CorePoint = [number, number];
 export type CoreQuad = [CorePoint, CorePoint, CorePoint, CorePoint];
 export interface CoreError { code: 'BAD_MODEL_OUTPUT' | 'BAD_ARGUMENT' | 'INTERNAL'; message: string }
 export interface CoreParams {
-  score_threshold?: number; nms_iou?: number; mask_threshold?: number; max_detections?: number;
+  score_threshold?: number; nms_iou?: number; mask_threshold?: number; corner_threshold?: number; max_detections?: number;
   input_width?: number; input_height?: number;
 }
 export interface DetectOptions {

@@ -11,6 +11,12 @@ function detections(r: ReturnType<typeof detect>): CoreDetection[] {
   return r.detections;
 }
 
+/** Mask channel 0 (card pixels) at mask pixel (x, y) of a W×H frame's outputs. */
+function paintMask(o: ReturnType<typeof paintOutputs>, inside: (x: number, y: number) => boolean, value: number): void {
+  const [, mh, mw] = o.maskShape as [number, number, number];
+  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if (inside(x, y)) o.mask[(y * mw + x) * 2] = value;
+}
+
 /** One mask pixel is 10×5.6 frame pixels here, so "exact" means within about half a mask pixel. */
 function assertSameQuad(got: Quad, truth: Quad): void {
   assert.ok(quadIoU(got, truth) > 0.98, `IoU ${quadIoU(got, truth)} for ${JSON.stringify(got)}`);
@@ -69,7 +75,7 @@ test('a tilted card whose mask lost its corners (glare, rounding) still gives it
   // bite every corner off the mask: a chamfer of 6 mask pixels
   const corners = tilted.map(([x, y]) => [x * mw / W, y * mh / H] as const);
   for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) {
-    if (corners.some(([cx, cy]) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) < 6)) o.mask[y * mw + x] = 0;
+    if (corners.some(([cx, cy]) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) < 6)) o.mask[(y * mw + x) * 2] = 0;
   }
   const d = detections(detect(o));
   assert.equal(d.length, 1);
@@ -82,7 +88,7 @@ test('a blob that is not card-shaped (a disc fills pi/4 of its square) gives way
   const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
   o.mask.fill(0);
   const [, mh, mw] = o.maskShape as [number, number, number];
-  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if ((x - 60) ** 2 + (y - 60) ** 2 <= 30 ** 2) o.mask[y * mw + x] = 0.9;
+  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if ((x - 60) ** 2 + (y - 60) ** 2 <= 30 ** 2) o.mask[(y * mw + x) * 2] = 0.9;
   const d = detections(detect(o));
   assert.equal(d.length, 1);
   assert.equal(d[0]!.fromMask, false, 'the regression quad, not the disc\'s enclosing square');
@@ -97,7 +103,7 @@ test('a blob near a corner (glare, a shadow) does not pull the corner: the sides
   const [ex, ey] = [(b[0] - a[0]) * mw / W, (b[1] - a[1]) * mh / H];
   const len = Math.hypot(ex, ey);
   const [cx, cy] = [(a[0] + 0.9 * (b[0] - a[0])) * mw / W + 2 * ey / len, (a[1] + 0.9 * (b[1] - a[1])) * mh / H - 2 * ex / len];
-  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= 5) o.mask[y * mw + x] = 0.9;
+  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= 5) o.mask[(y * mw + x) * 2] = 0.9;
   const d = detections(detect(o));
   assert.equal(d.length, 1);
   assert.equal(d[0]!.fromMask, true);
@@ -223,4 +229,38 @@ test('a clean mask blob beats a poor corner regression of similar size', () => {
   assert.equal(d.length, 1);
   assert.equal(d[0]!.fromMask, true);
   assertSameQuad(d[0]!.quad, axisAligned);
+});
+
+test('corner points put back the corners of a mask a finger extends past the card\'s edge', () => {
+  const o = paintOutputs(W, H, [{ quad: tilted, score: 0.9, points: tilted }]);
+  // a finger holding the card near its bottom-left corner: a band 14 mask pixels wide down to the frame's edge
+  paintMask(o, (x, y) => x >= 34 && x < 48 && y * H / 128 > 540, 0.95);
+  for (let i = 0; i < o.corners.length; i++) o.corners[i] = o.corners[i]! * 1.08; // and a coarse regression
+  const snapped = detections(detect(o));
+  assert.equal(snapped.length, 1);
+  assertSameQuad(snapped[0]!.quad, tilted);
+  const unsnapped = detections(detect({ ...o, params: { corner_threshold: 1 } }));
+  assert.ok(cornerError(unsnapped[0]!.quad, tilted) > 2 * cornerError(snapped[0]!.quad, tilted),
+    `without corner points: corner error ${cornerError(unsnapped[0]!.quad, tilted)}, with: ${cornerError(snapped[0]!.quad, tilted)}`);
+});
+
+test('corner points sharpen the coarse regression quads of touching cards', () => {
+  const left: Quad = [[200, 200], [600, 200], [600, 440], [200, 440]];
+  const right: Quad = [[600, 260], [1000, 260], [1000, 500], [600, 500]];
+  const o = paintOutputs(W, H, [{ quad: left, score: 0.9, points: left }, { quad: right, score: 0.8, points: right }]);
+  for (let i = 0; i < o.corners.length; i++) o.corners[i] = o.corners[i]! * 1.08; // every corner 8% too far out
+  const d = detections(detect(o));
+  assert.equal(d.length, 2);
+  assertSameQuad(d[0]!.quad, left);
+  assertSameQuad(d[1]!.quad, right);
+  assert.ok(quadIoU(detections(detect({ ...o, params: { corner_threshold: 1 } }))[0]!.quad, left) < 0.9, 'the regression alone is coarse');
+});
+
+test('a corner point beyond the snap radius (another card\'s corner) is left alone', () => {
+  const far: Quad = [[900, 200], [1200, 200], [1200, 380], [900, 380]];
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9, points: [[1000, 150], [1250, 150], [1250, 300], [1000, 300]] }]);
+  const d = detections(detect(o));
+  assert.equal(d.length, 1);
+  assertSameQuad(d[0]!.quad, axisAligned);
+  assert.ok(quadIoU(d[0]!.quad, far) < 0.1);
 });

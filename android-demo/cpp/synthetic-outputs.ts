@@ -1,12 +1,14 @@
 /**
  * Model outputs painted from known card quads (per contract/model-io.json), so the C++ core can be
  * tested for exact geometry without a trained model: a heat peak at each card centre, corner offsets
- * in every cell of the card, and a mask rasterised from the quad at pixel centres.
+ * in every cell of the card, and a mask rasterised from the quad at pixel centres (channel 0). Corner
+ * points (channel 1) are painted only where a card names them, as a gaussian of one mask pixel around
+ * each point: tests of the snapping put them where the mask and regression are not.
  */
 import modelIo from '../contract/model-io.json' with { type: 'json' };
 import type { Quad } from '../../harness/src/metrics/quad.ts';
 
-export interface SyntheticCard { quad: Quad; score: number }
+export interface SyntheticCard { quad: Quad; score: number; /** corner points to paint, frame pixels */ points?: Quad }
 export interface SyntheticOutputs {
   heat: Float32Array; heatShape: number[];
   corners: Float32Array; cornersShape: number[];
@@ -33,7 +35,7 @@ export function paintOutputs(frameWidth: number, frameHeight: number, cards: Syn
   const heatShape = shapeOf('heat'), cornersShape = shapeOf('corners'), maskShape = shapeOf('mask');
   const [, hh, hw] = heatShape as [number, number, number, number];
   const [, mh, mw] = maskShape as [number, number, number, number];
-  const heat = new Float32Array(hh * hw), corners = new Float32Array(hh * hw * 8), mask = new Float32Array(mh * mw);
+  const heat = new Float32Array(hh * hw), corners = new Float32Array(hh * hw * 8), mask = new Float32Array(mh * mw * 2);
   const sx = frameWidth / inW!, sy = frameHeight / inH!;
   for (const card of cards) {
     const inq = card.quad.map(([x, y]) => [x / sx, y / sy] as const) as unknown as Quad; // input pixels
@@ -52,7 +54,15 @@ export function paintOutputs(frameWidth: number, frameHeight: number, cards: Syn
       }
     }
     for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) {
-      if (inside(inq, (x + 0.5) * inW! / mw, (y + 0.5) * inH! / mh)) mask[y * mw + x] = 0.95;
+      if (inside(inq, (x + 0.5) * inW! / mw, (y + 0.5) * inH! / mh)) mask[(y * mw + x) * 2] = 0.95;
+    }
+    for (const [px, py] of card.points ?? []) {
+      const mx = px / sx * mw / inW!, my = py / sy * mh / inH!; // mask pixels
+      for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) {
+        const v = Math.exp(-((x + 0.5 - mx) ** 2 + (y + 0.5 - my) ** 2) / 2);
+        const i = (y * mw + x) * 2 + 1;
+        if (v > mask[i]!) mask[i] = v;
+      }
     }
   }
   return { heat, heatShape, corners, cornersShape, mask, maskShape, frameWidth, frameHeight };

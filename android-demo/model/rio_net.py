@@ -2,7 +2,8 @@
 
 Shapes follow android-demo/contract/model-io.json: input `image` [1,256,256,3] NHWC RGB /255;
 outputs `heat` [1,64,64,1] sigmoid (card centres), `corners` [1,64,64,8] (offsets from the cell
-centre to the four corners, in units of the input size), `mask` [1,128,128,1] sigmoid (card pixels).
+centre to the four corners, in units of the input size), `mask` [1,128,128,2] sigmoid (channel 0 card
+pixels, channel 1 card-corner heatmap).
 
 Encoder: depthwise-separable stride-2 stages down to 8x8 with dilated convolutions for a
 receptive field that covers a whole card; decoder: FPN-style upsample + lateral adds back to 64x64
@@ -50,14 +51,18 @@ class RioNet(nn.Module):
         # The 128x128 mask branch is the costliest resolution: keep it at 16 channels.
         self.to_mask, self.lat0 = cbr(f, 16, 1), cbr(16, 16, 1)
         self.mask_head = nn.Sequential(dws(16, 16), nn.Conv2d(16, 1, 1))
+        # Card corners at mask resolution, orientation-free (any corner of any card): the sharp points
+        # the post-processing snaps a quad's corners to where the mask's blob is ragged or merged.
+        self.corner_point_head = nn.Sequential(dws(16, 16), dws(16, 16, dilation=2), nn.Conv2d(16, 1, 1))
         nn.init.constant_(self.heat_head[-1].bias, -4.0)  # start with "no card anywhere" (focal-loss prior)
+        nn.init.constant_(self.corner_point_head[-1].bias, -4.0)
 
     @staticmethod
     def up(x):
         return F.interpolate(x, scale_factor=2.0, mode='bilinear', align_corners=False)
 
     def forward(self, x):
-        """x: NCHW in [0,1]. Returns logits: heat [N,1,64,64], corners [N,8,64,64], mask [N,1,128,128]."""
+        """x: NCHW in [0,1]. Returns logits: heat [N,1,64,64], corners [N,8,64,64], mask [N,2,128,128]."""
         s = self.stem(x)
         c1 = self.e1(s)
         c2 = self.e2(c1)
@@ -67,7 +72,7 @@ class RioNet(nn.Module):
         p2 = self.d2(self.up(p3) + self.lat2(c2))
         p1 = self.d1(self.up(p2) + self.lat1(c1))
         p0 = self.up(self.to_mask(p1)) + self.lat0(s)
-        return self.heat_head(p1), self.corner_head(p1), self.mask_head(p0)
+        return self.heat_head(p1), self.corner_head(p1), torch.cat([self.mask_head(p0), self.corner_point_head(p0)], 1)
 
 
 class RioNetExport(nn.Module):

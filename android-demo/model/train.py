@@ -36,7 +36,8 @@ FLIP_CORNERS = [1, 0, 3, 2]  # mirrored card: TR,TL,BL,BR is again clockwise fro
 
 
 def focal_loss(logits, target):
-    """CenterNet's penalty-reduced focal loss on the centre heatmap: (batch loss, per-frame losses)."""
+    """CenterNet's penalty-reduced focal loss on a point heatmap (card centres, card corners):
+    (batch loss, per-frame losses)."""
     p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
     pos = target.ge(0.999).float()
     neg_weight = (1 - target) ** 4
@@ -189,20 +190,21 @@ def main():
         heat_t, corners_t, weight_t, mask_t = low_targets if low else full_targets
         x, heat, corners, weight, mask = augment(x, heat_t[idx].clone(), corners_t[idx].float(), weight_t[idx].clone(), mask_t[idx].float(), gen)
         heat_logits, corner_pred, mask_logits = net(x.contiguous(memory_format=torch.channels_last))
-        (lh, ph), (lc, pc), (lm, pm) = focal_loss(heat_logits, heat), corner_loss(corner_pred, corners, weight), mask_loss(mask_logits, mask)
-        loss = lh + 5 * lc + lm
-        frame_loss[idx] = (ph + 5 * pc + pm).detach().numpy()
+        (lh, ph), (lc, pc) = focal_loss(heat_logits, heat), corner_loss(corner_pred, corners, weight)
+        (lm, pm), (lp, pp) = mask_loss(mask_logits[:, :1], mask[:, :1]), focal_loss(mask_logits[:, 1:], mask[:, 1:])
+        loss = lh + 5 * lc + lm + lp
+        frame_loss[idx] = (ph + 5 * pc + pm + pp).detach().numpy()
         seen[idx] = True
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
         opt.step()
         step += 1
-        parts = np.array([loss.item(), lh.item(), lc.item(), lm.item()])
+        parts = np.array([loss.item(), lh.item(), lc.item(), lm.item(), lp.item()])
         running = parts if running is None else 0.95 * running + 0.05 * parts
         if step % 25 == 0 or args.smoke:
             log(f'step {step} {"half" if low else "full"} t={elapsed:.0f}s lr={lr * warm:.2e} loss={running[0]:.4f} heat={running[1]:.4f} '
-                f'corners={running[2]:.4f} mask={running[3]:.4f} ({elapsed / max(step - first_step, 1):.2f}s/step)')
+                f'corners={running[2]:.4f} mask={running[3]:.4f} points={running[4]:.4f} ({elapsed / max(step - first_step, 1):.2f}s/step)')
         if time.time() - last_ck > CHECKPOINT_EVERY_S:
             torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step}, out / 'checkpoint.pt')
             last_ck = time.time()

@@ -6,7 +6,8 @@ by the app's own C++ core, so training sees exactly what the app feeds the model
 top-left). Builds the three targets of model-io.json:
   heat    gaussian at each card centre (mean of its corners), 64x64
   corners offsets from each cell centre to the four corners / input size, at cells near a centre
-  mask    fraction of each 128x128 mask pixel covered by a card (rendered 4x supersampled)
+  mask    channel 0: fraction of each 128x128 mask pixel covered by a card (rendered 4x supersampled);
+          channel 1: a small gaussian at every card corner (1.0 at the pixel holding it)
 """
 import json
 from pathlib import Path
@@ -45,8 +46,15 @@ def sigma_for(quad):
     return float(np.clip(0.12 * min(w, h), 0.8, 3.0))
 
 
+def corner_sigma(quad):
+    """Corner-point radius in mask pixels: tight (the point is the answer), a little wider on big cards."""
+    w = np.linalg.norm(quad[1] - quad[0]) / MASK_STRIDE
+    h = np.linalg.norm(quad[3] - quad[0]) / MASK_STRIDE
+    return float(np.clip(0.03 * min(w, h), 0.8, 2.0))
+
+
 def targets(frame, scale=1.0):
-    """(heat [64,64], corners [8,64,64], regression weight [64,64], mask [128,128]) float32.
+    """(heat [64,64], corners [8,64,64], regression weight [64,64], mask [2,128,128]) float32.
 
     `scale` < 1 builds them for a smaller input (the cheap first phase of training): grids shrink,
     corner offsets stay in units of the input size and so keep their values."""
@@ -58,11 +66,19 @@ def targets(frame, scale=1.0):
     canvas = Image.new('L', (mask_w * SUPERSAMPLE, mask_h * SUPERSAMPLE), 0)
     draw = ImageDraw.Draw(canvas)
     ys, xs = np.mgrid[0:heat_h, 0:heat_w].astype(np.float32)
+    mys, mxs = np.mgrid[0:mask_h, 0:mask_w].astype(np.float32)
+    corner_points = np.zeros((mask_h, mask_w), np.float32)
     cell_x, cell_y = (xs + 0.5) * HEAT_STRIDE, (ys + 0.5) * HEAT_STRIDE
     if not frame['negative']:
         for quad in quads_in_input(frame, scale):
-            scale = SUPERSAMPLE / MASK_STRIDE
-            draw.polygon([(float(x * scale), float(y * scale)) for x, y in quad], fill=255)
+            ss = SUPERSAMPLE / MASK_STRIDE
+            draw.polygon([(float(x * ss), float(y * ss)) for x, y in quad], fill=255)
+            cs = corner_sigma(quad)
+            for px, py in quad / MASK_STRIDE:
+                g = np.exp(-((mxs + 0.5 - px) ** 2 + (mys + 0.5 - py) ** 2) / (2 * cs * cs))
+                if 0 <= px < mask_w and 0 <= py < mask_h:
+                    g[int(py), int(px)] = 1.0
+                corner_points = np.maximum(corner_points, g)
             cx, cy = quad.mean(axis=0) / HEAT_STRIDE
             if not (0 <= cx < heat_w and 0 <= cy < heat_h):
                 continue  # centre outside the frame: no candidate expected, the mask still learns it
@@ -77,8 +93,8 @@ def targets(frame, scale=1.0):
                 corners[2 * k + 1][stronger] = ((quad[k, 1] - cell_y) / in_h)[stronger]
             weight = np.maximum(weight, np.where(near, g, 0))
             heat = np.maximum(heat, g)
-    mask = np.asarray(canvas, np.float32).reshape(mask_h, SUPERSAMPLE, mask_w, SUPERSAMPLE).mean(axis=(1, 3)) / 255
-    return heat, corners, weight, mask
+    cover = np.asarray(canvas, np.float32).reshape(mask_h, SUPERSAMPLE, mask_w, SUPERSAMPLE).mean(axis=(1, 3)) / 255
+    return heat, corners, weight, np.stack([cover, corner_points])
 
 
 def build_targets(frames, scale=1.0):
@@ -87,7 +103,7 @@ def build_targets(frames, scale=1.0):
     heat = np.zeros((len(frames), 1, heat_h, heat_w), np.float32)
     corners = np.zeros((len(frames), 8, heat_h, heat_w), np.float16)
     weight = np.zeros((len(frames), 1, heat_h, heat_w), np.float32)
-    mask = np.zeros((len(frames), 1, mask_h, mask_w), np.float16)
+    mask = np.zeros((len(frames), 2, mask_h, mask_w), np.float16)
     for i, f in enumerate(frames):
-        heat[i, 0], corners[i], weight[i, 0], mask[i, 0] = targets(f, scale)
+        heat[i, 0], corners[i], weight[i, 0], mask[i] = targets(f, scale)
     return heat, corners, weight, mask

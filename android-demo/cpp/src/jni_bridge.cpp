@@ -58,6 +58,7 @@ Java_dev_riofarm_rio_RioCore_nativeDetect(JNIEnv* env, jclass, jfloatArray heat,
     pp.input_width = static_cast<int>(p.data[4]);
     pp.input_height = static_cast<int>(p.data[5]);
   }
+  if (p.data && p.length >= 7) pp.corner_threshold = p.data[6];
   std::vector<rio::Detection> dets;
   rio::Status s = rio::detect(h.view(intArray(env, heatShape)), c.view(intArray(env, cornersShape)),
                               m.view(intArray(env, maskShape)), frameWidth, frameHeight, pp, dets);

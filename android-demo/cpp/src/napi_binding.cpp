@@ -59,6 +59,7 @@ Napi::Value Detect(const Napi::CallbackInfo& info) {
     p.score_threshold = numberOr(po, "score_threshold", p.score_threshold);
     p.nms_iou = numberOr(po, "nms_iou", p.nms_iou);
     p.mask_threshold = numberOr(po, "mask_threshold", p.mask_threshold);
+    p.corner_threshold = numberOr(po, "corner_threshold", p.corner_threshold);
     p.max_detections = static_cast<int>(numberOr(po, "max_detections", static_cast<float>(p.max_detections)));
     p.input_width = static_cast<int>(numberOr(po, "input_width", static_cast<float>(p.input_width)));
     p.input_height = static_cast<int>(numberOr(po, "input_height", static_cast<float>(p.input_height)));

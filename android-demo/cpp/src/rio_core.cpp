@@ -13,6 +13,10 @@ namespace {
 // Below this share of its quad's area a mask blob is not card-shaped (see detect). Chosen on
 // validation frames (train-generator seeds never used for training or evaluation): 0.7-0.85 all help.
 constexpr double kMinBlobFill = 0.8;
+// A quad corner moves to a corner point at most this share of the quad's shorter side away: far
+// enough to recover a card edge the mask lost under glare or merged into a neighbour, not so far as
+// to jump to another card's corner. Chosen on validation frames.
+constexpr float kSnapRadius = 0.3f;
 
 // Checks an NHWC tensor [1,h,w,c] with the expected channel count; fills h and w.
 Status checkTensor(const TensorView& t, const char* name, int channels, int& h, int& w) {
@@ -198,6 +202,56 @@ Quad contourQuad(const std::vector<cv::Point>& contour) {
   return orderClockwise(std::vector<cv::Point2f>(box, box + 4));
 }
 
+// The model's card-corner points: local 3x3 maxima of the corner channel at or above `threshold`,
+// each at the value-weighted centroid of its 3x3 neighbourhood (sub-pixel: the channel is a small
+// gaussian around each corner), in mask pixels with pixel centres at i + 0.5.
+std::vector<cv::Point2f> cornerPoints(const cv::Mat& p, float threshold) {
+  std::vector<cv::Point2f> points;
+  for (int y = 0; y < p.rows; ++y)
+    for (int x = 0; x < p.cols; ++x) {
+      const float v = p.at<float>(y, x);
+      if (v < threshold) continue;
+      bool peak = true;
+      float sum = 0, sx = 0, sy = 0;
+      for (int dy = -1; dy <= 1 && peak; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int yy = y + dy, xx = x + dx;
+          if ((!dy && !dx) || yy < 0 || yy >= p.rows || xx < 0 || xx >= p.cols) continue;
+          const float n = p.at<float>(yy, xx);
+          if (n > v || (n == v && (dy < 0 || (dy == 0 && dx < 0)))) { peak = false; break; }
+          sum += n; sx += n * dx; sy += n * dy;
+        }
+      if (!peak) continue;
+      sum += v;
+      points.emplace_back(x + 0.5f + sx / sum, y + 0.5f + sy / sum);
+    }
+  return points;
+}
+
+// Moves each corner of `q` to the nearest unused corner point within kSnapRadius of its shorter
+// side. The mask's blob gives a card's extent but rounds, dents and merges at corners (glare eats an
+// edge, a finger or a touching card extends it), and the corner regression is coarse; the corner
+// points are the model's sharp answer for where a corner is. The corner order is kept; a result that
+// is not a convex quad of the same orientation, or barely overlaps `q`, is refused.
+Quad snapToCornerPoints(const Quad& q, const std::vector<cv::Point2f>& points) {
+  float shorter = INFINITY;
+  for (int i = 0; i < 4; ++i) shorter = std::min(shorter, static_cast<float>(cv::norm(q[(i + 1) % 4] - q[i])));
+  const float radius = kSnapRadius * shorter;
+  Quad r = q;
+  std::vector<bool> used(points.size(), false);
+  for (int k = 0; k < 4; ++k) {
+    int best = -1;
+    float bestD = radius;
+    for (size_t i = 0; i < points.size(); ++i) {
+      const float d = static_cast<float>(cv::norm(points[i] - q[k]));
+      if (!used[i] && d <= bestD) { bestD = d; best = static_cast<int>(i); }
+    }
+    if (best >= 0) { r[k] = points[best]; used[best] = true; }
+  }
+  if (!isConvexQuad(r) || cross(r[0], r[1], r[2]) * cross(q[0], q[1], q[2]) <= 0 || quadIoU(r, q) < 0.5f) return q;
+  return r;
+}
+
 }  // namespace
 
 Quad orderClockwise(const std::vector<cv::Point2f>& pts) {
@@ -237,7 +291,7 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
   int hh, hw, ch, cw, mh, mw;
   Status s = checkTensor(heat, "heat", 1, hh, hw);
   if (s.ok()) s = checkTensor(corners, "corners", 8, ch, cw);
-  if (s.ok()) s = checkTensor(mask, "mask", 1, mh, mw);
+  if (s.ok()) s = checkTensor(mask, "mask", 2, mh, mw);
   if (!s.ok()) return s;
   if (ch != hh || cw != hw) return Status::Error("BAD_MODEL_OUTPUT", "corners grid differs from heat grid");
   try {
@@ -287,7 +341,10 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
     if (kept.empty()) return Status::Ok();
 
     // 3. Refine each kept candidate with the mask contour that contains its regression centre.
-    cv::Mat m(mh, mw, CV_32F, const_cast<float*>(mask.data));
+    cv::Mat m, pointMap;
+    const cv::Mat channels(mh, mw, CV_32FC2, const_cast<float*>(mask.data));
+    cv::extractChannel(channels, m, 0);
+    cv::extractChannel(channels, pointMap, 1);
     cv::Mat bin;
     cv::compare(m, params.mask_threshold, bin, cv::CMP_GE);  // 8-bit 0/255
     std::vector<std::vector<cv::Point>> contours;
@@ -342,8 +399,12 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
       d.from_mask = true;
       refined.push_back(d);
     }
-    kept = std::move(refined);
-    out = std::move(kept);
+    // 4. Snap every quad's corners to the model's corner points.
+    std::vector<cv::Point2f> points;
+    if (params.corner_threshold < 1) points = cornerPoints(pointMap, params.corner_threshold);
+    for (auto& p : points) p = cv::Point2f(p.x * mx, p.y * my);
+    for (auto& d : refined) d.quad = snapToCornerPoints(d.quad, points);
+    out = std::move(refined);
     return Status::Ok();
   } catch (const cv::Exception& e) {
     out.clear();

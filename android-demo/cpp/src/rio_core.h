@@ -14,6 +14,7 @@ struct PostprocessParams {
   float score_threshold = 0.3f;
   float nms_iou = 0.5f;
   float mask_threshold = 0.8f;
+  float corner_threshold = 0.3f;  // a corner point (mask channel 1) counts from this peak value; 1 or more: no snapping
   int max_detections = 4;
   int input_width = 256;   // model input size; corner offsets are in these units
   int input_height = 256;
@@ -48,7 +49,8 @@ struct Status {
 // value = pixel / 255. `out` holds out_w * out_h * 3 floats.
 Status preprocess(const cv::Mat& frame, int out_w, int out_h, float* out);
 
-// heat [1,H,W,1], corners [1,H,W,8], mask [1,Hm,Wm,1] -> detections in frame pixels, best first.
+// heat [1,H,W,1], corners [1,H,W,8], mask [1,Hm,Wm,2] (card pixels, card-corner points) ->
+// detections in frame pixels, best first.
 Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask,
               int frame_width, int frame_height, const PostprocessParams& params,
               std::vector<Detection>& out);

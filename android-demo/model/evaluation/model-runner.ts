@@ -69,7 +69,7 @@ function checkOutputs(path: string, names: readonly string[]): void {
 
 /** The app's post-processing (C++ core: peaks, NMS, mask refinement) on one frame's outputs. */
 /** Overrides of contract/model-io.json's postprocess parameters (threshold sweeps on `validation`). */
-export type PostprocessOverrides = Partial<Record<'score_threshold' | 'mask_threshold' | 'nms_iou', number>>;
+export type PostprocessOverrides = Partial<Record<'score_threshold' | 'mask_threshold' | 'corner_threshold' | 'nms_iou', number>>;
 
 export function postprocess(outputs: Record<string, FloatTensor>, frameWidth: number, frameHeight: number, params: PostprocessOverrides = {}): Detection[] {
   const r = detect({

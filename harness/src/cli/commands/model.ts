@@ -73,9 +73,10 @@ export function registerModel(program: Command): void {
     .option('--limit <n>', 'first N frames only', (v) => Number(v))
     .option('--score-threshold <x>', 'override model-io.json\'s heat-peak threshold (sweep it on --suite validation)', probability('--score-threshold'))
     .option('--mask-threshold <x>', 'override model-io.json\'s mask threshold', probability('--mask-threshold'))
+    .option('--corner-threshold <x>', 'override model-io.json\'s corner-point threshold (1 = no corner snapping)', probability('--corner-threshold'))
     .option('--per-scenario', 'also a table per scenario: where in a condition the model misses')
     .option('--json', 'print the report as JSON')
-    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; perScenario?: boolean; scoreThreshold?: number; maskThreshold?: number }) => {
+    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; perScenario?: boolean; scoreThreshold?: number; maskThreshold?: number; cornerThreshold?: number }) => {
       if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
       const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
       const { loadRunner } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
@@ -84,7 +85,8 @@ export function registerModel(program: Command): void {
       const frames = await loadEvalFrames(opts.suite, opts.limit);
       const runner = await loadRunner(path);
       const overrides = { ...(opts.scoreThreshold !== undefined && { score_threshold: opts.scoreThreshold }),
-        ...(opts.maskThreshold !== undefined && { mask_threshold: opts.maskThreshold }) };
+        ...(opts.maskThreshold !== undefined && { mask_threshold: opts.maskThreshold }),
+        ...(opts.cornerThreshold !== undefined && { corner_threshold: opts.cornerThreshold }) };
       const q = await measureQuality(runner, frames, overrides);
       runner.close();
       const misses = qualityBarMisses(q);

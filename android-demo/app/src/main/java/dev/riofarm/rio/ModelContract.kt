@@ -25,7 +25,7 @@ class ModelContract(json: JSONObject) {
         postprocessParams = floatArrayOf(
             p.getDouble("score_threshold").toFloat(), p.getDouble("nms_iou").toFloat(),
             p.getDouble("mask_threshold").toFloat(), p.getInt("max_detections").toFloat(),
-            inputWidth.toFloat(), inputHeight.toFloat(),
+            inputWidth.toFloat(), inputHeight.toFloat(), p.getDouble("corner_threshold").toFloat(),
         )
     }
 

@@ -19,7 +19,7 @@ object RioCore {
     /** Stretches the ARGB_8888 frame into the model input (direct buffer, NHWC RGB /255). */
     @JvmStatic external fun nativePreprocess(bitmap: Bitmap, out: ByteBuffer, outWidth: Int, outHeight: Int)
 
-    /** Model outputs → flat detections; params = score, nms, mask thresholds, max detections, input w, h. */
+    /** Model outputs → flat detections; params = score, nms, mask thresholds, max detections, input w, h, corner threshold. */
     @JvmStatic external fun nativeDetect(
         heat: FloatArray, heatShape: IntArray,
         corners: FloatArray, cornersShape: IntArray,
