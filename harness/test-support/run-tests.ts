@@ -3,7 +3,8 @@
  * Node 20's runner cannot glob TypeScript files itself, so this finds them. Extra arguments filter
  * by path substring: `npm test -- vdevice scenarios`.
  * Files run one at a time: each integration test starts its own adb server and vdevices, and two
- * cores are all the machine has.
+ * cores are all the machine has. Unfiltered, it then runs the UI product gate (`npm run test:ui`:
+ * the WebdriverIO capture specs on vdevices with the release APK), so `npm test` is the whole of CI.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -32,4 +33,9 @@ if (chosen.length === 0) {
 const result = spawnSync(process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...chosen],
   { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const specsStatus = result.status ?? 1;
+if (filters.length > 0) process.exit(specsStatus);
+// The UI gate runs even after a failing spec: one CI run reports both.
+console.log('\n# npm run test:ui (WebdriverIO capture specs on vdevices, release APK)');
+const ui = spawnSync('npm', ['run', 'test:ui'], { stdio: 'inherit' });
+process.exit(specsStatus !== 0 ? specsStatus : ui.status ?? 1);

@@ -15,8 +15,9 @@ namespace {
 constexpr double kMinBlobFill = 0.8;
 // A quad corner moves to a corner point at most this share of the quad's shorter side away: far
 // enough to recover a card edge the mask lost under glare or merged into a neighbour, not so far as
-// to jump to another card's corner. Chosen on validation frames.
-constexpr float kSnapRadius = 0.3f;
+// to jump to another card's corner. Chosen on validation frames (mean crop IoU, release run 6: 0.2
+// 0.8984, 0.3 0.9025, 0.4 0.9034, 0.5 0.9028).
+constexpr float kSnapRadius = 0.4f;
 
 // Checks an NHWC tensor [1,h,w,c] with the expected channel count; fills h and w.
 Status checkTensor(const TensorView& t, const char* name, int channels, int& h, int& w) {
