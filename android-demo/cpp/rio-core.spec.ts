@@ -257,8 +257,9 @@ test('corner points sharpen the coarse regression quads of touching cards', () =
 });
 
 test('a corner point beyond the snap radius (another card\'s corner) is left alone', () => {
-  const far: Quad = [[900, 200], [1200, 200], [1200, 380], [900, 380]];
-  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9, points: [[1000, 150], [1250, 150], [1250, 300], [1000, 300]] }]);
+  // the card's shorter side is 360 px, so its corners look 144 px around them; the nearest point is 197 px away
+  const far: Quad = [[1080, 120], [1260, 120], [1260, 300], [1080, 300]];
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9, points: far }]);
   const d = detections(detect(o));
   assert.equal(d.length, 1);
   assertSameQuad(d[0]!.quad, axisAligned);
