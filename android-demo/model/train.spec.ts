@@ -45,3 +45,43 @@ describe('train.py --smoke end to end', () => {
     }
   });
 });
+
+describe('train_data.py targets', () => {
+  // A card in frame pixels (1280x720, stretched to the 256x256 input): its corners in mask pixels
+  // (stride 2) are (30,35.6) (90,37.3) (88,87.1) (32,85.3).
+  const quad = [[300, 200], [900, 220], [880, 490], [320, 480]];
+  const script = `
+import json, sys
+import numpy as np
+sys.path.insert(0, ${JSON.stringify(here)})
+from train_data import targets
+frame = {'width': 1280, 'height': 720, 'negative': False, 'cards': [{'quad': ${JSON.stringify(quad)}}]}
+out = {}
+for scale in (1.0, 0.5):
+    heat, corners, weight, mask = targets(frame, scale)
+    y, x = np.unravel_index(np.argmax(heat), heat.shape)
+    stride = 256 * scale / heat.shape[1]
+    decoded = [[float((x + 0.5) * stride + corners[2 * k, y, x] * 256 * scale), float((y + 0.5) * stride + corners[2 * k + 1, y, x] * 256 * scale)] for k in range(4)]
+    out[str(scale)] = {'mask_shape': list(mask.shape), 'points': np.argwhere(mask[1] == 1.0)[:, ::-1].tolist(),
+                       'cover': float(mask[0].sum()), 'decoded': decoded}
+print(json.dumps(out))
+`;
+
+  it('puts a corner point on the pixel of each card corner, the mask coverage on its area, and offsets that decode to its corners', () => {
+    const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, { mask_shape: number[]; points: number[][]; cover: number; decoded: number[][] }>;
+    const inInput = quad.map(([x, y]) => [x! * 256 / 1280, y! * 256 / 720]);
+    const area = (q: number[][]) => Math.abs(q.reduce((s, p, i) => { const n = q[(i + 1) % 4]!; return s + p[0]! * n[1]! - n[0]! * p[1]!; }, 0)) / 2;
+    for (const [scale, t] of Object.entries(out)) {
+      const s = Number(scale);
+      assert.deepEqual(t.mask_shape, [2, 128 * s, 128 * s]);
+      const expected = inInput.map(([x, y]) => [Math.floor(x! * s / 2), Math.floor(y! * s / 2)]);
+      assert.deepEqual([...t.points].sort(), [...expected].sort(), `scale ${s}: corner points at ${JSON.stringify(t.points)}`);
+      const maskArea = area(inInput.map(([x, y]) => [x! * s / 2, y! * s / 2]));
+      assert.ok(Math.abs(t.cover / maskArea - 1) < 0.02, `scale ${s}: coverage ${t.cover} vs area ${maskArea}`);
+      t.decoded.forEach(([x, y], k) => assert.ok(Math.hypot(x! - inInput[k]![0]! * s, y! - inInput[k]![1]! * s) < 1e-3, `scale ${s}: corner ${k} decodes to ${x},${y}`));
+    }
+  });
+});
+
