@@ -11,7 +11,7 @@ function detections(r: ReturnType<typeof detect>): CoreDetection[] {
   return r.detections;
 }
 
-/** Mask channel 0 (card pixels) at mask pixel (x, y) of a W×H frame's outputs. */
+/** Sets mask channel 0 (card pixels) to `value` at every mask pixel (x, y) where `inside` holds. */
 function paintMask(o: ReturnType<typeof paintOutputs>, inside: (x: number, y: number) => boolean, value: number): void {
   const [, mh, mw] = o.maskShape as [number, number, number];
   for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if (inside(x, y)) o.mask[(y * mw + x) * 2] = value;
@@ -74,9 +74,7 @@ test('a tilted card whose mask lost its corners (glare, rounding) still gives it
   const [, mh, mw] = o.maskShape as [number, number, number];
   // bite every corner off the mask: a chamfer of 6 mask pixels
   const corners = tilted.map(([x, y]) => [x * mw / W, y * mh / H] as const);
-  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) {
-    if (corners.some(([cx, cy]) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) < 6)) o.mask[(y * mw + x) * 2] = 0;
-  }
+  paintMask(o, (x, y) => corners.some(([cx, cy]) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) < 6), 0);
   const d = detections(detect(o));
   assert.equal(d.length, 1);
   assert.equal(d[0]!.fromMask, true);
@@ -87,8 +85,7 @@ test('a tilted card whose mask lost its corners (glare, rounding) still gives it
 test('a blob that is not card-shaped (a disc fills pi/4 of its square) gives way to the corner regression', () => {
   const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
   o.mask.fill(0);
-  const [, mh, mw] = o.maskShape as [number, number, number];
-  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if ((x - 60) ** 2 + (y - 60) ** 2 <= 30 ** 2) o.mask[(y * mw + x) * 2] = 0.9;
+  paintMask(o, (x, y) => (x - 60) ** 2 + (y - 60) ** 2 <= 30 ** 2, 0.9);
   const d = detections(detect(o));
   assert.equal(d.length, 1);
   assert.equal(d[0]!.fromMask, false, 'the regression quad, not the disc\'s enclosing square');
@@ -103,7 +100,7 @@ test('a blob near a corner (glare, a shadow) does not pull the corner: the sides
   const [ex, ey] = [(b[0] - a[0]) * mw / W, (b[1] - a[1]) * mh / H];
   const len = Math.hypot(ex, ey);
   const [cx, cy] = [(a[0] + 0.9 * (b[0] - a[0])) * mw / W + 2 * ey / len, (a[1] + 0.9 * (b[1] - a[1])) * mh / H - 2 * ex / len];
-  for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= 5) o.mask[(y * mw + x) * 2] = 0.9;
+  paintMask(o, (x, y) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= 5, 0.9);
   const d = detections(detect(o));
   assert.equal(d.length, 1);
   assert.equal(d[0]!.fromMask, true);

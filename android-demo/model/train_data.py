@@ -39,18 +39,20 @@ def quads_in_input(frame, scale=1.0):
     return [np.array([[x * sx, y * sy] for x, y in c['quad']], dtype=np.float32) for c in frame['cards']]
 
 
-def sigma_for(quad):
-    """Gaussian radius in heat cells, growing with the card's size (CenterNet-style)."""
-    w = np.linalg.norm(quad[1] - quad[0]) / HEAT_STRIDE
-    h = np.linalg.norm(quad[3] - quad[0]) / HEAT_STRIDE
-    return float(np.clip(0.12 * min(w, h), 0.8, 3.0))
+def point_sigma(quad, stride, share, lo, hi):
+    """Gaussian radius in grid cells of `stride`: `share` of the card's shorter side, within [lo, hi]."""
+    w = np.linalg.norm(quad[1] - quad[0]) / stride
+    h = np.linalg.norm(quad[3] - quad[0]) / stride
+    return float(np.clip(share * min(w, h), lo, hi))
 
 
-def corner_sigma(quad):
-    """Corner-point radius in mask pixels: tight (the point is the answer), a little wider on big cards."""
-    w = np.linalg.norm(quad[1] - quad[0]) / MASK_STRIDE
-    h = np.linalg.norm(quad[3] - quad[0]) / MASK_STRIDE
-    return float(np.clip(0.03 * min(w, h), 0.8, 2.0))
+def point_gaussian(xs, ys, px, py, sigma):
+    """A gaussian around point (px, py) on a grid (cell centres at i + 0.5), exactly 1.0 on the cell
+    holding the point when it is on the grid: the focal loss's one positive per point."""
+    g = np.exp(-((xs + 0.5 - px) ** 2 + (ys + 0.5 - py) ** 2) / (2 * sigma * sigma))
+    if 0 <= px < g.shape[1] and 0 <= py < g.shape[0]:
+        g[int(py), int(px)] = 1.0
+    return g
 
 
 def targets(frame, scale=1.0):
@@ -73,19 +75,15 @@ def targets(frame, scale=1.0):
         for quad in quads_in_input(frame, scale):
             ss = SUPERSAMPLE / MASK_STRIDE
             draw.polygon([(float(x * ss), float(y * ss)) for x, y in quad], fill=255)
-            cs = corner_sigma(quad)
+            # corner points: tight (the point is the answer), a little wider on big cards
+            cs = point_sigma(quad, MASK_STRIDE, 0.03, 0.8, 2.0)
             for px, py in quad / MASK_STRIDE:
-                g = np.exp(-((mxs + 0.5 - px) ** 2 + (mys + 0.5 - py) ** 2) / (2 * cs * cs))
-                if 0 <= px < mask_w and 0 <= py < mask_h:
-                    g[int(py), int(px)] = 1.0
-                corner_points = np.maximum(corner_points, g)
+                corner_points = np.maximum(corner_points, point_gaussian(mxs, mys, px, py, cs))
             cx, cy = quad.mean(axis=0) / HEAT_STRIDE
             if not (0 <= cx < heat_w and 0 <= cy < heat_h):
                 continue  # centre outside the frame: no candidate expected, the mask still learns it
-            s = sigma_for(quad)
-            g = np.exp(-((xs + 0.5 - cx) ** 2 + (ys + 0.5 - cy) ** 2) / (2 * s * s))
-            peak = (int(cy), int(cx))
-            g[peak] = 1.0
+            # centre heat: radius growing with the card's size (CenterNet-style)
+            g = point_gaussian(xs, ys, cx, cy, point_sigma(quad, HEAT_STRIDE, 0.12, 0.8, 3.0))
             near = g >= REGRESSION_HEAT
             stronger = near & (g >= heat)
             for k in range(4):
