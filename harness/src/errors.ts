@@ -34,6 +34,8 @@ export const ErrorKinds = {
   NOT_FOUND: { class: 'bad-input', httpStatus: 404 },
   UNAUTHORIZED: { class: 'bad-input', httpStatus: 401 },
   TOO_LARGE: { class: 'bad-input', httpStatus: 413 },
+  /** An upload that would change a run it does not own (recorded locally, or uploaded by another host). */
+  CONFLICT: { class: 'bad-input', httpStatus: 409 },
   // infrastructure
   ADB_ERROR: { class: 'infrastructure', httpStatus: 502 },
   DEVICE_GONE: { class: 'infrastructure', httpStatus: 502 },
@@ -43,6 +45,8 @@ export const ErrorKinds = {
   TIMEOUT: { class: 'infrastructure', httpStatus: 504 },
   INVALID_RESULTS: { class: 'infrastructure', httpStatus: 502 },
   STORE_ERROR: { class: 'infrastructure', httpStatus: 500 },
+  /** The server is at its limit for this kind of request: try again after Retry-After seconds. */
+  BUSY: { class: 'infrastructure', httpStatus: 503 },
   /** A bug or an unforeseen failure inside rio-farm itself (the server answers 500). */
   INTERNAL_ERROR: { class: 'infrastructure', httpStatus: 500 },
   // product

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RioError, type ErrorCode } from '../../harness/src/errors.ts';
+import { RETRY_AFTER_S } from './request-gate.ts';
 
 /** The JSON body of every error answer: a catalogue code, a message, and where (field, file…). */
 export interface ErrorBody {
@@ -32,6 +33,8 @@ function sendError(req: FastifyRequest, reply: FastifyReply, rio: RioError): Fas
   const status = rio.httpStatus >= 400 ? rio.httpStatus : 500;
   if (status >= 500) req.log.error({ err: rio.cause ?? rio }, rio.message);
   else req.log.info({ code: rio.code, where: rio.where }, rio.message);
+  // A busy server says when to come back rather than holding the request in a queue.
+  if (rio.code === 'BUSY') reply.header('retry-after', String(rio.where?.retry_after_s ?? RETRY_AFTER_S));
   const body: ErrorBody = { error: rio.code, message: rio.message };
   if (rio.where) body.where = rio.where;
   return reply.status(status).type('application/json; charset=utf-8').send(body);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { FrameTruth } from './queries/frames.ts';
+import { FRAME_SIZE_MAX } from '../../harness/src/store/limits.ts';
 
 type Point = [number, number];
 const OUTPUT_WIDTH = 640;
@@ -17,26 +18,31 @@ function polygon(quad: Point[], color: string, width: number, dashed: boolean): 
   return `<polygon points="${pts}" fill="none" stroke="${color}" stroke-width="${width}"${dashed ? ` stroke-dasharray="${width * 3},${width * 2}"` : ''}/>`;
 }
 
+const isQuad = (q: unknown): q is Point[] => Array.isArray(q) && q.length === 4
+  && q.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v)));
+
+/** The well-formed quads of a list of `{quad}` (stored rows are drawn as far as they make sense, never thrown on). */
+function quadsOf(list: unknown): Point[][] {
+  return Array.isArray(list) ? list.map((d) => (d !== null && typeof d === 'object' ? (d as { quad?: unknown }).quad : null)).filter(isQuad) : [];
+}
+
 function detectedQuads(json: string | null): Point[][] {
   if (!json) return [];
-  try {
-    const dets = JSON.parse(json) as { quad?: unknown }[];
-    return dets.map((d) => d.quad).filter((q): q is Point[] => Array.isArray(q) && q.length === 4
-      && q.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v))));
-  } catch {
-    return [];
-  }
+  try { return quadsOf(JSON.parse(json)); } catch { return []; }
 }
+
+/** A canvas side sharp can draw: the stored size when it is one a frame can have, else a 720p frame's. */
+const side = (v: number, fallback: number) => (Number.isInteger(v) && v >= 1 && v <= FRAME_SIZE_MAX ? v : fallback);
 
 /** JPEG bytes of the frame with truth and detections drawn, scaled to 640 px wide. */
 export async function renderFrameOverlay(truth: FrameTruth, scenarioCacheDir: string): Promise<Buffer> {
-  const { width, height } = truth;
+  const width = side(truth.width, 1280), height = side(truth.height, 720);
   const file = truth.sha256 && /^[0-9a-f]{64}$/.test(truth.sha256) ? join(scenarioCacheDir, 'frames', `${truth.sha256}.jpg`) : null;
   const haveImage = file !== null && existsSync(file);
   // Thick enough to survive the halving to 640 px wide.
   const stroke = Math.max(3, Math.round(width / 210));
   const shapes = [
-    ...truth.cards.map((c) => polygon(c.quad, '#22c55e', stroke, false)),
+    ...quadsOf(truth.cards).map((q) => polygon(q, '#22c55e', stroke, false)),
     ...detectedQuads(truth.measurement.detections_json).map((q) => polygon(q, '#ef4444', stroke, true)),
     haveImage ? '' : `<text x="${stroke * 6}" y="${stroke * 16}" font-family="DejaVu Sans" font-size="${stroke * 10}" fill="#ddd">frame image not on this host</text>`,
   ].join('');

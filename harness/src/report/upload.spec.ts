@@ -16,7 +16,7 @@ test('uploads run.json to /api/runs with the bearer token; a wrong token is UNAU
   const dir = mkdtempSync(join(tmpdir(), 'rio-upload-'));
   const app = await buildServer({ store: target.store, ingestToken: 'sekret', scenarioCacheDir: dir, reportsDir: dir, logger: false });
   try {
-    await source.store.createRun({ id: 'r-up', suite: 'smoke', status: 'passed', exit_code: 0, started_at: 1, finished_at: 2, host: 'h',
+    await source.store.createRun({ id: 'r-up', suite: 'smoke', status: 'passed', exit_code: 0, started_at: 1_780_000_000_000, finished_at: 1_780_000_060_000, host: 'h',
       out_dir: null, apk_sha256: null, app_version: null, model_sha256: null, options_json: '{}', virtual_only: 1 }, { who: 'test' });
     const file = join(dir, 'run.json');
     writeFileSync(file, JSON.stringify(await exportRun(source.store, 'r-up')));

@@ -6,12 +6,14 @@
 import { createHash } from 'node:crypto';
 import { openDb, type Db, type SqlValue } from './db.ts';
 import { migrate } from './migrate.ts';
+import { columnsOf, ignoreDuplicates, type TableName } from './tables.ts';
 import type {
   AggregateRow, AttemptRow, DeviceEventRow, DeviceFingerprint, DeviceRow, DeviceSampleRow, MeasurementRow,
   RunDeviceRow, RunDeviceView, RunRow, RunStatus, ScenarioFrameRow, ScenarioRow, WorkItemRow,
 } from './rows.ts';
 
 export type * from './rows.ts';
+export type { TableName } from './tables.ts';
 export { redact } from './db.ts';
 
 export const DEFAULT_DB_URL = 'sqlite:.rio-farm/rio-farm.db';
@@ -27,10 +29,28 @@ type Row = Record<string, SqlValue>;
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits for our widest table. */
 const ROWS_PER_INSERT = 40;
 
-function insertSql(table: string, row: object, conflict = ''): [string, SqlValue[]] {
-  const keys = Object.keys(row);
+function insertSql(table: TableName, row: object, conflict = ''): [string, SqlValue[]] {
+  const keys = columnsOf(table, row);
   const vals = keys.map((k) => normalise((row as Row)[k]));
   return [`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')}) ${conflict}`, vals];
+}
+
+/** `UPDATE table SET a = ?, b = ? WHERE <where>` with the declared columns the patch sets (none: null). */
+function updateSql(table: TableName, patch: object, where: string, whereVals: SqlValue[]): [string, SqlValue[]] | null {
+  const keys = columnsOf(table, patch);
+  if (keys.length === 0) return null;
+  return [`UPDATE ${table} SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE ${where}`,
+    [...keys.map((k) => normalise((patch as Row)[k])), ...whereVals]];
+}
+
+/** The fingerprint id of a device: derived from its serial and fields, so no upload can pick one. */
+export function fingerprintId(serial: string, fields: {
+  manufacturer: string | null; model: string | null; soc: string | null; abi: string | null; sdk: number | null;
+  build_fingerprint: string | null; virtual: number;
+}): string {
+  const f = { manufacturer: fields.manufacturer, model: fields.model, soc: fields.soc, abi: fields.abi, sdk: fields.sdk,
+    build_fingerprint: fields.build_fingerprint, virtual: fields.virtual };
+  return createHash('sha256').update(JSON.stringify([serial, f])).digest('hex').slice(0, 32);
 }
 
 function normalise(v: unknown): SqlValue {
@@ -53,10 +73,8 @@ export class Store {
     });
   }
   async updateRun(id: string, patch: Partial<Omit<RunRow, 'id'>>): Promise<void> {
-    const keys = Object.keys(patch);
-    if (keys.length === 0) return;
-    await this.db.run(`UPDATE runs SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`,
-      [...keys.map((k) => normalise((patch as Row)[k])), id]);
+    const update = updateSql('runs', patch, 'id = ?', [id]);
+    if (update) await this.db.run(...update);
   }
   async finishRun(id: string, status: RunStatus, exitCode: number): Promise<void> {
     await this.updateRun(id, { status, exit_code: exitCode, finished_at: Date.now() });
@@ -73,9 +91,9 @@ export class Store {
   async recordDevice(fp: DeviceFingerprint, now = Date.now()): Promise<string> {
     const fields = { manufacturer: fp.manufacturer, model: fp.model, soc: fp.soc, abi: fp.abi, sdk: fp.sdk,
       build_fingerprint: fp.build_fingerprint, virtual: fp.virtual ? 1 : 0 };
-    const id = createHash('sha256').update(JSON.stringify([fp.serial, fields])).digest('hex').slice(0, 32);
+    const id = fingerprintId(fp.serial, fields);
     await this.db.tx(async (t) => {
-      await t.run(...insertSql('device_fingerprints', { id, serial: fp.serial, ...fields, first_seen: now }, 'ON CONFLICT (id) DO NOTHING'));
+      await t.run(...insertSql('device_fingerprints', { id, serial: fp.serial, ...fields, first_seen: now }, ignoreDuplicates('device_fingerprints')));
       await t.run(...insertSql('devices', { serial: fp.serial, fingerprint_id: id, ...fields, first_seen: now, last_seen: now,
         quarantined_until: null, quarantine_reason: null },
       `ON CONFLICT (serial) DO UPDATE SET fingerprint_id = excluded.fingerprint_id, manufacturer = excluded.manufacturer,
@@ -121,15 +139,12 @@ export class Store {
   async upsertRunDevice(row: Partial<RunDeviceRow> & { run_id: string; serial: string }): Promise<void> {
     const existing = await this.db.get('SELECT 1 AS x FROM run_devices WHERE run_id = ? AND serial = ?', [row.run_id, row.serial]);
     if (!existing) {
-      await this.db.run(...insertSql('run_devices', { status: 'pending', health_failures: 0, ...row }, 'ON CONFLICT (run_id, serial) DO NOTHING'));
+      await this.db.run(...insertSql('run_devices', { status: 'pending', health_failures: 0, ...row }, ignoreDuplicates('run_devices')));
       return;
     }
     const { run_id, serial, ...patch } = row;
-    const keys = Object.keys(patch);
-    if (keys.length) {
-      await this.db.run(`UPDATE run_devices SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE run_id = ? AND serial = ?`,
-        [...keys.map((k) => normalise((patch as Row)[k])), run_id, serial]);
-    }
+    const update = updateSql('run_devices', patch, 'run_id = ? AND serial = ?', [run_id, serial]);
+    if (update) await this.db.run(...update);
   }
   runDevices(runId: string) { return this.db.all<RunDeviceView>(
     `SELECT rd.*, d.manufacturer, d.model, d.soc, d.abi, d.sdk, d.build_fingerprint, d.virtual
@@ -138,9 +153,9 @@ export class Store {
   // ── scenarios ─────────────────────────────────────────────────────────────────────────────────
   async recordScenario(s: ScenarioRow, frames: ScenarioFrameRow[]): Promise<void> {
     await this.db.tx(async (t) => {
-      const { changes } = await t.run(...insertSql('scenarios', s, 'ON CONFLICT (suite, id, truth_sha256) DO NOTHING'));
+      const { changes } = await t.run(...insertSql('scenarios', s, ignoreDuplicates('scenarios')));
       if (changes === 0) return; // same truth already stored
-      for (const f of frames) await t.run(...insertSql('scenario_frames', f, 'ON CONFLICT (suite, scenario_id, truth_sha256, frame_index) DO NOTHING'));
+      for (const f of frames) await t.run(...insertSql('scenario_frames', f, ignoreDuplicates('scenario_frames')));
     });
   }
   scenarioFrames(suite: string, scenarioId: string, truthSha: string) {
@@ -151,7 +166,7 @@ export class Store {
   // ── work items and attempts ───────────────────────────────────────────────────────────────────
   /** Plans work items; existing ids are kept as they are (a resumed run re-plans the same ids). */
   async planItems(items: WorkItemRow[]): Promise<void> {
-    await this.db.tx(async (t) => { for (const it of items) await t.run(...insertSql('work_items', it, 'ON CONFLICT (id) DO NOTHING')); });
+    await this.db.tx(async (t) => { for (const it of items) await t.run(...insertSql('work_items', it, ignoreDuplicates('work_items'))); });
   }
   workItems(runId: string) { return this.db.all<WorkItemRow>('SELECT * FROM work_items WHERE run_id = ? ORDER BY seq', [runId]); }
   async failItem(itemId: string): Promise<void> {
@@ -164,8 +179,8 @@ export class Store {
     await this.patchAttempt(id, { finished_at: Date.now(), outcome: 'infra_error', ...patch });
   }
   private async patchAttempt(id: string, patch: Partial<AttemptRow>, db: Db = this.db): Promise<void> {
-    const keys = Object.keys(patch);
-    await db.run(`UPDATE attempts SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`, [...keys.map((k) => normalise((patch as Row)[k])), id]);
+    const update = updateSql('attempts', patch, 'id = ?', [id]);
+    if (update) await db.run(...update);
   }
   /**
    * Stores a successful attempt's frames and marks its work item done, atomically: after a kill -9
@@ -207,22 +222,18 @@ export class Store {
   async addEvent(e: DeviceEventRow): Promise<void> { await this.db.run(...insertSql('device_events', e)); }
   events(runId: string) { return this.db.all<DeviceEventRow>('SELECT * FROM device_events WHERE run_id = ? ORDER BY serial, at', [runId]); }
 
-  /** Inserts rows as they are (used by run import); conflicts are ignored so an import is idempotent. */
-  async insertRaw(t: Db, table: string, row: object, key?: string): Promise<void> {
-    await t.run(...insertSql(table, row, key ? `ON CONFLICT (${key}) DO NOTHING` : ''));
-  }
-
   /**
-   * insertRaw for many rows: consecutive rows with the same columns go in one multi-row INSERT
-   * (a statement per row made ingest of a 20,000-frame run 2.5x slower). Both databases take it.
+   * Inserts rows of one table (run import): columns are the table's declared ones, rows already
+   * there are kept (so an import is idempotent), and consecutive rows setting the same columns go in
+   * one multi-row INSERT (a statement per row made ingest of a 20,000-frame run 2.5x slower).
    */
-  async insertManyRaw(t: Db, table: string, rows: readonly object[], key?: string): Promise<void> {
-    const conflict = key ? `ON CONFLICT (${key}) DO NOTHING` : '';
+  async insertMany(t: Db, table: TableName, rows: readonly object[]): Promise<void> {
+    const conflict = ignoreDuplicates(table);
     for (let i = 0; i < rows.length;) {
-      const cols = Object.keys(rows[i]!);
+      const cols = columnsOf(table, rows[i]!);
       const sig = cols.join(',');
       const batch: object[] = [];
-      while (i < rows.length && batch.length < ROWS_PER_INSERT && Object.keys(rows[i]!).join(',') === sig) batch.push(rows[i++]!);
+      while (i < rows.length && batch.length < ROWS_PER_INSERT && columnsOf(table, rows[i]!).join(',') === sig) batch.push(rows[i++]!);
       const tuple = `(${cols.map(() => '?').join(', ')})`;
       const vals = batch.flatMap((r) => cols.map((c) => normalise((r as Row)[c])));
       await t.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${batch.map(() => tuple).join(', ')} ${conflict}`, vals);

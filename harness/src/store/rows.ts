@@ -1,22 +1,27 @@
 /**
  * Row shapes of the store tables (migrations/001_initial.sql, README.md) as typebox schemas:
  * the same schemas validate the run export (run.json, POST /api/runs), so the two cannot drift.
+ * Every schema refuses properties it does not name, and every number is bounded by what it can
+ * mean (limits.ts): an upload is stored only when each value is one the store itself could write.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  BatteryLevel, BatteryTemp, Bytes, Count, DurationMs, ExitCodeNum, Flag, FrameSize, Fps, Id, Json, LatencyMs, Name, Percent,
+  PixelError, Rate01, Sdk, Sha256, Text, ThermalStatus, Time,
+} from './limits.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Num = Nullable(Type.Number());
-const Str = Nullable(Type.String());
-const Int = Type.Integer();
+/** Only the properties named: an unknown one is refused (400 naming it), never stored or used as a column. */
+const Row = <P extends Record<string, TSchema>>(props: P) => Type.Object(props, { additionalProperties: false });
 
 export const RunStatusSchema = Type.Union([Type.Literal('running'), Type.Literal('passed'), Type.Literal('product_failure'),
   Type.Literal('infra_failure'), Type.Literal('bad_input'), Type.Literal('aborted')]);
 export type RunStatus = Static<typeof RunStatusSchema>;
 
-export const RunRowSchema = Type.Object({
-  id: Type.String(), suite: Type.String(), status: RunStatusSchema, exit_code: Nullable(Int),
-  started_at: Type.Number(), finished_at: Num, host: Type.String(), out_dir: Str,
-  apk_sha256: Str, app_version: Str, model_sha256: Str, options_json: Type.String(), virtual_only: Int,
+export const RunRowSchema = Row({
+  id: Id, suite: Name, status: RunStatusSchema, exit_code: Nullable(ExitCodeNum),
+  started_at: Time, finished_at: Nullable(Time), host: Name, out_dir: Nullable(Text),
+  apk_sha256: Nullable(Sha256), app_version: Nullable(Name), model_sha256: Nullable(Sha256), options_json: Json, virtual_only: Flag,
 });
 export type RunRow = Static<typeof RunRowSchema>;
 
@@ -25,81 +30,89 @@ export interface DeviceFingerprint {
   build_fingerprint: string; virtual: boolean;
 }
 
-export const DeviceRowSchema = Type.Object({
-  serial: Type.String(), fingerprint_id: Type.String(), manufacturer: Str, model: Str, soc: Str, abi: Str,
-  sdk: Nullable(Int), build_fingerprint: Str, virtual: Int, first_seen: Type.Number(), last_seen: Type.Number(),
-  quarantined_until: Num, quarantine_reason: Str,
+export const DeviceRowSchema = Row({
+  serial: Id, fingerprint_id: Id, manufacturer: Nullable(Name), model: Nullable(Name), soc: Nullable(Name), abi: Nullable(Name),
+  sdk: Nullable(Sdk), build_fingerprint: Nullable(Text), virtual: Flag, first_seen: Time, last_seen: Time,
+  quarantined_until: Nullable(Time), quarantine_reason: Nullable(Text),
 });
 export type DeviceRow = Static<typeof DeviceRowSchema>;
 
-export const RunDeviceRowSchema = Type.Object({
-  run_id: Type.String(), serial: Type.String(), fingerprint_id: Str, status: Type.String(),
-  install_action: Str, install_ms: Num, push_files: Nullable(Int), push_skipped: Nullable(Int), push_bytes: Num, push_ms: Num,
-  health_failures: Int, error_code: Str, error_message: Str,
-});
+const runDeviceProps = {
+  run_id: Id, serial: Id, fingerprint_id: Nullable(Id), status: Name,
+  install_action: Nullable(Name), install_ms: Nullable(DurationMs), push_files: Nullable(Count), push_skipped: Nullable(Count),
+  push_bytes: Nullable(Bytes), push_ms: Nullable(DurationMs), health_failures: Count, error_code: Nullable(Name), error_message: Nullable(Text),
+};
+export const RunDeviceRowSchema = Row(runDeviceProps);
 export type RunDeviceRow = Static<typeof RunDeviceRowSchema>;
 
 /** run_devices joined with the fingerprint it ran under (what exports and reports show). */
-export const RunDeviceViewSchema = Type.Composite([RunDeviceRowSchema, Type.Object({
-  manufacturer: Str, model: Str, soc: Str, abi: Str, sdk: Nullable(Int), build_fingerprint: Str, virtual: Nullable(Int),
-})]);
+export const RunDeviceViewSchema = Row({
+  ...runDeviceProps,
+  manufacturer: Nullable(Name), model: Nullable(Name), soc: Nullable(Name), abi: Nullable(Name), sdk: Nullable(Sdk),
+  build_fingerprint: Nullable(Text), virtual: Nullable(Flag),
+});
 export type RunDeviceView = Static<typeof RunDeviceViewSchema>;
 
-export const ScenarioRowSchema = Type.Object({
-  suite: Type.String(), id: Type.String(), truth_sha256: Type.String(), conditions_json: Type.String(), background: Str,
-  fps: Num, width: Nullable(Int), height: Nullable(Int), frame_count: Int,
+export const ScenarioRowSchema = Row({
+  suite: Name, id: Id, truth_sha256: Sha256, conditions_json: Json, background: Nullable(Name),
+  fps: Nullable(Fps), width: Nullable(FrameSize), height: Nullable(FrameSize), frame_count: Count,
 });
 export type ScenarioRow = Static<typeof ScenarioRowSchema>;
 
-export const ScenarioFrameRowSchema = Type.Object({
-  suite: Type.String(), scenario_id: Type.String(), truth_sha256: Type.String(), frame_index: Int, sha256: Type.String(),
-  width: Int, height: Int, negative: Int, lighting: Type.String(), lighting_params_json: Str, cards_json: Type.String(),
+export const ScenarioFrameRowSchema = Row({
+  suite: Name, scenario_id: Id, truth_sha256: Sha256, frame_index: Count, sha256: Sha256,
+  width: FrameSize, height: FrameSize, negative: Flag, lighting: Name, lighting_params_json: Nullable(Json), cards_json: Json,
 });
 export type ScenarioFrameRow = Static<typeof ScenarioFrameRowSchema>;
 
-export const WorkItemRowSchema = Type.Object({
-  id: Type.String(), run_id: Type.String(), slot_serial: Type.String(), scenario_id: Type.String(), truth_sha256: Type.String(),
-  repeat_index: Int, seq: Int, status: Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('failed')]),
-  done_attempt_id: Str,
+export const WorkItemRowSchema = Row({
+  id: Id, run_id: Id, slot_serial: Id, scenario_id: Id, truth_sha256: Sha256,
+  repeat_index: Count, seq: Count, status: Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('failed')]),
+  done_attempt_id: Nullable(Id),
 });
 export type WorkItemRow = Static<typeof WorkItemRowSchema>;
 
-export const AttemptRowSchema = Type.Object({
-  id: Type.String(), run_id: Type.String(), item_id: Type.String(), attempt: Int, serial: Type.String(), scenario_id: Type.String(),
-  started_at: Type.Number(), finished_at: Num,
+export const AttemptRowSchema = Row({
+  id: Id, run_id: Id, item_id: Id, attempt: Count, serial: Id, scenario_id: Id,
+  started_at: Time, finished_at: Nullable(Time),
   outcome: Type.Union([Type.Literal('running'), Type.Literal('ok'), Type.Literal('infra_error'), Type.Literal('abandoned')]),
-  error_code: Str, error_message: Str, evidence_dir: Str, logcat_path: Str, results_path: Str, crops_dir: Str,
-  thermal_start: Nullable(Int), thermal_end: Nullable(Int), battery_temp_start: Num, battery_temp_end: Num,
-  delegate_used: Str, wall_ms: Num,
+  error_code: Nullable(Name), error_message: Nullable(Text), evidence_dir: Nullable(Text), logcat_path: Nullable(Text),
+  results_path: Nullable(Text), crops_dir: Nullable(Text),
+  thermal_start: Nullable(ThermalStatus), thermal_end: Nullable(ThermalStatus), battery_temp_start: Nullable(BatteryTemp),
+  battery_temp_end: Nullable(BatteryTemp), delegate_used: Nullable(Name), wall_ms: Nullable(DurationMs),
 });
 export type AttemptRow = Static<typeof AttemptRowSchema>;
 
-export const MeasurementRowSchema = Type.Object({
-  attempt_id: Type.String(), run_id: Type.String(), serial: Type.String(), scenario_id: Type.String(), repeat_index: Int,
-  frame_index: Int, lighting: Type.String(), negative: Int, t_decode: Num, t_pre: Num, t_infer: Num, t_post: Num, t_total: Num,
-  dropped: Int, thermal_flag: Int, detections: Int, matched: Int, cards: Int, iou: Num, corner_err_px: Num, corner_err_pct: Num,
-  false_detections: Int, detections_json: Str, error: Str,
+export const MeasurementRowSchema = Row({
+  attempt_id: Id, run_id: Id, serial: Id, scenario_id: Id, repeat_index: Count,
+  frame_index: Count, lighting: Name, negative: Flag, t_decode: Nullable(LatencyMs), t_pre: Nullable(LatencyMs),
+  t_infer: Nullable(LatencyMs), t_post: Nullable(LatencyMs), t_total: Nullable(LatencyMs),
+  dropped: Flag, thermal_flag: Flag, detections: Count, matched: Count, cards: Count, iou: Nullable(Rate01),
+  corner_err_px: Nullable(PixelError), corner_err_pct: Nullable(Percent),
+  false_detections: Count, detections_json: Nullable(Json), error: Nullable(Text),
 });
 export type MeasurementRow = Static<typeof MeasurementRowSchema>;
 
-export const AggregateRowSchema = Type.Object({
-  run_id: Type.String(), serial: Type.String(), scenario_id: Type.String(), lighting: Type.String(),
-  frames: Int, card_frames: Int, negative_frames: Int, latency_n: Int, thermal_excluded: Int,
-  p50: Num, p50_lo: Num, p50_hi: Num, p90: Num, p90_lo: Num, p90_hi: Num, p99: Num, p99_lo: Num, p99_hi: Num,
-  mean: Num, mean_lo: Num, mean_hi: Num, std: Num, infer_p50: Num, sustained_fps: Num, drop_rate: Num,
-  iou_median: Num, iou_mean: Num, iou_mean_lo: Num, iou_mean_hi: Num, corner_err_px: Num, corner_err_pct: Num,
-  detection_rate: Num, false_detections: Int, false_detection_rate: Num,
-  verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('no-data')]), verdict_reason: Str,
+const Lat = Nullable(LatencyMs);
+const R01 = Nullable(Rate01);
+export const AggregateRowSchema = Row({
+  run_id: Id, serial: Id, scenario_id: Id, lighting: Name,
+  frames: Count, card_frames: Count, negative_frames: Count, latency_n: Count, thermal_excluded: Count,
+  p50: Lat, p50_lo: Lat, p50_hi: Lat, p90: Lat, p90_lo: Lat, p90_hi: Lat, p99: Lat, p99_lo: Lat, p99_hi: Lat,
+  mean: Lat, mean_lo: Lat, mean_hi: Lat, std: Lat, infer_p50: Lat, sustained_fps: Nullable(Fps), drop_rate: R01,
+  iou_median: R01, iou_mean: R01, iou_mean_lo: R01, iou_mean_hi: R01, corner_err_px: Nullable(PixelError), corner_err_pct: Nullable(Percent),
+  detection_rate: R01, false_detections: Count, false_detection_rate: R01,
+  verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('no-data')]), verdict_reason: Nullable(Text),
 });
 export type AggregateRow = Static<typeof AggregateRowSchema>;
 
-export const DeviceSampleRowSchema = Type.Object({
-  run_id: Type.String(), serial: Type.String(), at: Type.Number(), phase: Type.String(),
-  thermal_status: Nullable(Int), battery_temp_c: Num, battery_level: Nullable(Int),
+export const DeviceSampleRowSchema = Row({
+  run_id: Id, serial: Id, at: Time, phase: Name,
+  thermal_status: Nullable(ThermalStatus), battery_temp_c: Nullable(BatteryTemp), battery_level: Nullable(BatteryLevel),
 });
 export type DeviceSampleRow = Static<typeof DeviceSampleRowSchema>;
 
-export const DeviceEventRowSchema = Type.Object({
-  run_id: Type.String(), serial: Type.String(), at: Type.Number(), kind: Type.String(), detail: Str,
+export const DeviceEventRowSchema = Row({
+  run_id: Id, serial: Id, at: Time, kind: Name, detail: Nullable(Text),
 });
 export type DeviceEventRow = Static<typeof DeviceEventRowSchema>;

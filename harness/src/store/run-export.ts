@@ -1,7 +1,8 @@
 /**
  * The run export: `reports/<run-id>/run.json` and the body of `POST /api/runs` (bearer token from
  * RIO_FARM_TOKEN) are this one document. The server validates uploads with `RunExportSchema` and
- * stores them with `importRun`, so a run recorded on any harness host lands in the same tables.
+ * `checkRunExport`, and stores them with `importRun` (run-import.ts), so a run recorded on any harness
+ * host lands in the same tables.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -11,24 +12,37 @@ import {
   AggregateRowSchema, AttemptRowSchema, DeviceEventRowSchema, DeviceSampleRowSchema, MeasurementRowSchema,
   RunDeviceViewSchema, RunRowSchema, ScenarioFrameRowSchema, ScenarioRowSchema, WorkItemRowSchema,
 } from './rows.ts';
+import { Text } from './limits.ts';
+import { checkRunExport } from './run-export-check.ts';
+
+export { importRun } from './run-import.ts';
+export { checkRunExport } from './run-export-check.ts';
 
 export const RUN_EXPORT_SCHEMA_ID = 'rio-run/1';
+
+/** Rows per array: far above a 10-device × 20,000-frame run, and the 64 MB body limit comes first anyway. */
+export const MAX_ROWS = 1_000_000;
+/** Small tables of one run (devices, scenarios, items, attempts, samples, events). */
+export const MAX_SMALL_ROWS = 100_000;
+const Rows = <T extends Parameters<typeof Type.Array>[0]>(row: T, max = MAX_SMALL_ROWS) => Type.Array(row, { maxItems: max });
 
 export const RunExportSchema = Type.Object({
   schema: Type.Literal(RUN_EXPORT_SCHEMA_ID),
   run: RunRowSchema,
-  labels: Type.Record(Type.String(), Type.String()),
-  devices: Type.Array(RunDeviceViewSchema),
-  scenarios: Type.Array(ScenarioRowSchema),
+  /** `--label K=V`: keys as the CLI accepts them */
+  labels: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Text, { maxProperties: 200 }),
+  devices: Rows(RunDeviceViewSchema),
+  scenarios: Rows(ScenarioRowSchema),
   /** truth of every frame the run measured (quads for worst-frame views) */
-  scenario_frames: Type.Array(ScenarioFrameRowSchema),
-  work_items: Type.Array(WorkItemRowSchema),
-  attempts: Type.Array(AttemptRowSchema),
-  measurements: Type.Array(MeasurementRowSchema),
-  aggregates: Type.Array(AggregateRowSchema),
-  samples: Type.Array(DeviceSampleRowSchema),
-  events: Type.Array(DeviceEventRowSchema),
-});
+  scenario_frames: Rows(ScenarioFrameRowSchema, MAX_ROWS),
+  work_items: Rows(WorkItemRowSchema),
+  attempts: Rows(AttemptRowSchema),
+  measurements: Rows(MeasurementRowSchema, MAX_ROWS),
+  /** the exporting host's aggregates: checked, but the store recomputes them from the stored frames */
+  aggregates: Rows(AggregateRowSchema),
+  samples: Rows(DeviceSampleRowSchema),
+  events: Rows(DeviceEventRowSchema),
+}, { additionalProperties: false });
 export type RunExport = Static<typeof RunExportSchema>;
 
 /** Reads everything the store holds about one run. */
@@ -52,47 +66,12 @@ export async function exportRun(store: Store, runId: string): Promise<RunExport>
   };
 }
 
-/** Throws BAD_ARGUMENT naming the first wrong field. */
+/** Throws BAD_ARGUMENT naming the first wrong field (schema, then how the rows fit together). */
 export function validateRunExport(json: unknown): RunExport {
-  if (Value.Check(RunExportSchema, json)) return json;
-  const first = Value.Errors(RunExportSchema, json).First();
-  throw new RioError('BAD_ARGUMENT', `invalid run export: ${first?.message ?? 'schema mismatch'}`, { field: first?.path || '/' });
-}
-
-/**
- * Writes an exported run into a store, in one transaction. Idempotent: rows already present are kept
- * (re-uploading a run changes nothing); aggregates of the run are replaced by the export's.
- */
-export async function importRun(store: Store, exp: RunExport): Promise<void> {
-  const runId = exp.run.id;
-  const mismatch = [...exp.devices, ...exp.work_items, ...exp.attempts, ...exp.measurements, ...exp.aggregates, ...exp.samples, ...exp.events]
-    .find((r) => r.run_id !== runId);
-  if (mismatch) throw new RioError('BAD_ARGUMENT', 'run export mixes rows of another run', { run: runId, other: mismatch.run_id });
-  await store.db.tx(async (t) => {
-    await store.insertRaw(t, 'runs', exp.run, 'id');
-    await t.run('UPDATE runs SET status = ?, exit_code = ?, finished_at = ? WHERE id = ?', [exp.run.status, exp.run.exit_code, exp.run.finished_at, runId]);
-    for (const [key, value] of Object.entries(exp.labels)) await store.insertRaw(t, 'run_labels', { run_id: runId, key, value }, 'run_id, key');
-    for (const d of exp.devices) {
-      const { manufacturer, model, soc, abi, sdk, build_fingerprint, virtual, ...rd } = d;
-      if (rd.fingerprint_id) {
-        const fp = { manufacturer, model, soc, abi, sdk, build_fingerprint, virtual: virtual ?? 0 };
-        await store.insertRaw(t, 'device_fingerprints', { id: rd.fingerprint_id, serial: d.serial, ...fp, first_seen: exp.run.started_at }, 'id');
-        await store.insertRaw(t, 'devices', { serial: d.serial, fingerprint_id: rd.fingerprint_id, ...fp,
-          first_seen: exp.run.started_at, last_seen: exp.run.started_at, quarantined_until: null, quarantine_reason: null }, 'serial');
-      }
-      await store.insertRaw(t, 'run_devices', rd, 'run_id, serial');
-    }
-    for (const s of exp.scenarios) await store.insertRaw(t, 'scenarios', s, 'suite, id, truth_sha256');
-    await store.insertManyRaw(t, 'scenario_frames', exp.scenario_frames, 'suite, scenario_id, truth_sha256, frame_index');
-    for (const w of exp.work_items) await store.insertRaw(t, 'work_items', w, 'id');
-    for (const a of exp.attempts) await store.insertRaw(t, 'attempts', a, 'id');
-    await store.insertManyRaw(t, 'measurements', exp.measurements, 'attempt_id, frame_index');
-    await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
-    await store.insertManyRaw(t, 'aggregates', exp.aggregates, 'run_id, serial, scenario_id, lighting');
-    // samples and events have no natural key: replace them wholesale.
-    await t.run('DELETE FROM device_samples WHERE run_id = ?', [runId]);
-    await store.insertManyRaw(t, 'device_samples', exp.samples);
-    await t.run('DELETE FROM device_events WHERE run_id = ?', [runId]);
-    await store.insertManyRaw(t, 'device_events', exp.events);
-  });
+  if (!Value.Check(RunExportSchema, json)) {
+    const first = Value.Errors(RunExportSchema, json).First();
+    throw new RioError('BAD_ARGUMENT', `invalid run export: ${first?.message ?? 'schema mismatch'}`, { field: first?.path || '/' });
+  }
+  checkRunExport(json);
+  return json;
 }

@@ -4,6 +4,8 @@ import { storeKinds } from './test-stores.ts';
 import { loadMigrations } from './migrate.ts';
 import { exportRun, importRun, validateRunExport } from './run-export.ts';
 import type { MeasurementRow, RunRow } from './index.ts';
+import { computeAggregates } from '../metrics/aggregate.ts';
+import { DEFAULT_BARS } from '../metrics/quality-bars.ts';
 
 const run = (id: string): RunRow => ({
   id, suite: 'smoke', status: 'running', exit_code: null, started_at: 1_700_000_000_000, finished_at: null,
@@ -81,13 +83,15 @@ for (const kind of storeKinds()) {
       const a = await kind.open();
       const b = await kind.open();
       try {
-        await a.store.createRun(run('r1'), { k: 'v' });
+        const T = 1_700_000_000_000;
+        await a.store.createRun({ ...run('r1'), status: 'passed', exit_code: 0, finished_at: T + 60_000 }, { k: 'v' });
         await a.store.recordDevice({ serial: 's1', manufacturer: 'rio', model: 'V1', soc: 'x', abi: 'x86_64', sdk: 34, build_fingerprint: 'f', virtual: true });
         await a.store.upsertRunDevice({ run_id: 'r1', serial: 's1', fingerprint_id: (await a.store.getDevice('s1'))!.fingerprint_id, status: 'done' });
-        await a.store.addEvent({ run_id: 'r1', serial: 's1', at: 5, kind: 'cooldown', detail: null });
-        await a.store.planItems([{ id: 'i', run_id: 'r1', slot_serial: 's1', scenario_id: 'sc', truth_sha256: 't', repeat_index: 0, seq: 0, status: 'pending', done_attempt_id: null }]);
-        await a.store.startAttempt({ id: 'i/a1', run_id: 'r1', item_id: 'i', attempt: 1, serial: 's1', scenario_id: 'sc' });
-        await a.store.completeAttempt('i/a1', 'i', {}, [{ ...frame('i/a1', 0), serial: 's1' }]);
+        await a.store.addEvent({ run_id: 'r1', serial: 's1', at: T + 5, kind: 'cooldown', detail: null });
+        await a.store.planItems([{ id: 'r1/s1/sc/0', run_id: 'r1', slot_serial: 's1', scenario_id: 'sc', truth_sha256: 'b'.repeat(64), repeat_index: 0, seq: 0, status: 'pending', done_attempt_id: null }]);
+        await a.store.startAttempt({ id: 'r1/s1/sc/0/a1', run_id: 'r1', item_id: 'r1/s1/sc/0', attempt: 1, serial: 's1', scenario_id: 'sc', started_at: T + 10 });
+        await a.store.completeAttempt('r1/s1/sc/0/a1', 'r1/s1/sc/0', { finished_at: T + 20 }, [{ ...frame('r1/s1/sc/0/a1', 0), serial: 's1' }]);
+        await a.store.replaceAggregates('r1', computeAggregates(await a.store.measurements('r1'), { bars: DEFAULT_BARS }));
         const exp = validateRunExport(JSON.parse(JSON.stringify(await exportRun(a.store, 'r1'))));
         await importRun(b.store, exp);
         await importRun(b.store, exp);

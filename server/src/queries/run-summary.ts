@@ -139,7 +139,7 @@ export class SummaryRefresher {
    * queues behind the one before, and a page's queries must not each wait for a run's summary.
    */
   readonly inFlight = new Set<string>();
-  constructor(private readonly db: Db, private readonly onError: (err: unknown) => void, private readonly intervalMs = 2000) {}
+  constructor(private readonly db: Db, private readonly onError: (err: unknown, runId?: string) => void, private readonly intervalMs = 2000) {}
   /** Summarises one run now (ingest) and invalidates what was derived from the old rows. */
   async summarize(runId: string, measured?: readonly FrameSample[]): Promise<void> {
     await summarizeRun(this.db, runId, measured);
@@ -163,7 +163,8 @@ export class SummaryRefresher {
         // would run in microtasks and no timer or socket would be served until it ended.
         await new Promise((r) => setImmediate(r));
         while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 20));
-        await this.summarize(id);
+        // One run that cannot be summarised must not keep the others off the dashboards.
+        try { await this.summarize(id); } catch (err) { this.onError(err, id); }
       }
     } catch (err) {
       this.onError(err); // the request that follows reports a broken store itself
@@ -172,4 +173,5 @@ export class SummaryRefresher {
       this.pending = null;
     }
   }
+
 }

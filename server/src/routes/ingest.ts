@@ -1,6 +1,8 @@
 /**
  * POST /api/runs: another harness host uploads a run export. Bearer token first (before the body is
- * read), then the size limit, then the schema; the write is idempotent by run id.
+ * read), then the size limit, then strict JSON (no duplicate keys, bounded depth), the schema (no
+ * unknown property, every number bounded) and how the rows fit together; then the write
+ * (importRun: 409 for a run this host does not own, idempotent by run id otherwise).
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Ajv } from 'ajv';
@@ -8,9 +10,18 @@ import { Type } from '@fastify/type-provider-typebox';
 import { RunExportSchema, importRun, type RunExport } from '../../../harness/src/store/run-export.ts';
 import { RioError } from '../../../harness/src/errors.ts';
 import { DEFAULT_INGEST_LIMIT_BYTES, type App, type ServerContext } from '../app.ts';
+import { parseStrictJson } from '../strict-json.ts';
+import { RequestGate } from '../request-gate.ts';
 
 // Uploaded rows are stored as sent: no type coercion or default filling, unlike query strings.
 const strictAjv = new Ajv({ strict: false, coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false });
+
+/**
+ * Imports at once: each holds ~64 MB of parsed JSON and takes the store's write lock in turns, so
+ * more would only queue behind each other; a few more may wait, the rest are told to come back.
+ */
+const INGEST_CONCURRENCY = 2;
+const INGEST_QUEUE = 4;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -21,24 +32,35 @@ export function tokenMatches(header: string | undefined, token: string | undefin
 }
 
 export function registerIngestRoute(app: App, ctx: ServerContext): void {
-  app.post('/api/runs', {
-    bodyLimit: ctx.ingestLimitBytes ?? DEFAULT_INGEST_LIMIT_BYTES,
-    schema: {
-      body: RunExportSchema,
-      response: { '2xx': Type.Object({ run_id: Type.String(), created: Type.Boolean(), measurements: Type.Integer() }) },
-    },
-    validatorCompiler: ({ schema }) => strictAjv.compile(schema),
-    onRequest: async (req) => {
-      if (!ctx.ingestToken) throw new RioError('UNAUTHORIZED', 'ingest is disabled on this server: start it with RIO_FARM_TOKEN set');
-      if (!tokenMatches(req.headers.authorization, ctx.ingestToken)) throw new RioError('UNAUTHORIZED', 'missing or wrong bearer token');
-    },
-  }, async (req, reply) => {
-    const exp = req.body as unknown as RunExport;
-    const existed = await ctx.store.db.get('SELECT 1 AS x FROM runs WHERE id = ?', [exp.run.id]);
-    await importRun(ctx.store, exp);
-    // A new run's stored frames are exactly the uploaded ones; a repeat keeps the rows stored first.
-    await ctx.summaries.summarize(exp.run.id, existed ? undefined : exp.measurements);
-    req.log.info({ run: exp.run.id, measurements: exp.measurements.length, created: !existed }, 'run ingested');
-    return reply.status(existed ? 200 : 201).send({ run_id: exp.run.id, created: !existed, measurements: exp.measurements.length });
+  const gate = new RequestGate('ingest', INGEST_CONCURRENCY, INGEST_QUEUE);
+  // Its own scope, so the strict JSON parser applies to uploads only.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      try { done(null, parseStrictJson(body as string)); } catch (err) { done(err as Error, undefined); }
+    });
+    scope.withTypeProvider().post('/api/runs', {
+      bodyLimit: ctx.ingestLimitBytes ?? DEFAULT_INGEST_LIMIT_BYTES,
+      schema: {
+        body: RunExportSchema,
+        response: { '2xx': Type.Object({ run_id: Type.String(), created: Type.Boolean(), measurements: Type.Integer() }) },
+      },
+      validatorCompiler: ({ schema }) => strictAjv.compile(schema),
+      onRequest: async (req) => {
+        if (!ctx.ingestToken) throw new RioError('UNAUTHORIZED', 'ingest is disabled on this server: start it with RIO_FARM_TOKEN set');
+        if (!tokenMatches(req.headers.authorization, ctx.ingestToken)) throw new RioError('UNAUTHORIZED', 'missing or wrong bearer token');
+      },
+    }, async (req, reply) => {
+      const exp = req.body as unknown as RunExport;
+      const { created, measurements } = await gate.run(() => importRun(ctx.store, exp));
+      // The run is stored: from here on nothing may turn the answer into a 5xx. A summary that fails
+      // is logged and redone by the background refresher.
+      try {
+        await ctx.summaries.summarize(exp.run.id);
+      } catch (err) {
+        req.log.error({ err, run: exp.run.id }, 'summarising an ingested run failed; the refresher will retry');
+      }
+      req.log.info({ run: exp.run.id, measurements, created }, 'run ingested');
+      return reply.status(created ? 201 : 200).send({ run_id: exp.run.id, created, measurements });
+    });
   });
 }

@@ -35,10 +35,14 @@ ${p.script ? html`<script src="/vendor/chart.umd.js"></script><script type="modu
 `.text;
 }
 
-/** ms since epoch → `2026-11-28 03:00` (UTC, as farms span time zones). */
+/**
+ * ms since epoch → `2026-11-28 03:00` (UTC, as farms span time zones). A stored value no date can
+ * hold (a row older than ingest's bounds, or written by a buggy host) is shown as such, never thrown.
+ */
 export function when(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  const d = new Date(Number(ms));
+  return Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
 export function num(v: number | null | undefined, digits = 1): string {

@@ -1,0 +1,100 @@
+/**
+ * Writes a run export into a store (POST /api/runs, and tests that move a run between stores).
+ *
+ * - Ownership: a run recorded locally, or uploaded first by another host, is never changed (CONFLICT,
+ *   409). A repeat upload from the same host adds what is missing and keeps what is stored.
+ * - Chunks: frame rows go in transactions of IMPORT_CHUNK_ROWS, so a large upload never holds
+ *   SQLite's one write lock for long while a local run on the same file is saving its frames. The run
+ *   stays `running` (unfinished: no dashboard or comparison reads it) until the last chunk is in.
+ * - Summary: the aggregates are recomputed from the frames actually stored, with the harness's own
+ *   computeAggregates; the upload's aggregates are never stored.
+ */
+import { RioError } from '../errors.ts';
+import { computeAggregates, type AggregateOptions } from '../metrics/aggregate.ts';
+import { DEFAULT_BARS, type QualityBars } from '../metrics/quality-bars.ts';
+import type { Db } from './db.ts';
+import type { Store } from './index.ts';
+import type { RunExport } from './run-export.ts';
+import { checkRunExport } from './run-export-check.ts';
+
+/** Rows per write transaction: ~20-50 ms of SQLite's write lock each (see harness/src/store/README.md). */
+export const IMPORT_CHUNK_ROWS = 2000;
+
+export interface ImportResult { created: boolean; measurements: number }
+
+/** Checks the export (checkRunExport), then stores it; see the file comment. */
+export async function importRun(store: Store, exp: RunExport, now = Date.now()): Promise<ImportResult> {
+  checkRunExport(exp);
+  const runId = exp.run.id;
+  const created = await store.db.tx((t) => claimAndWriteSmallTables(store, t, exp, now));
+  for (let i = 0; i < exp.scenario_frames.length; i += IMPORT_CHUNK_ROWS) {
+    await store.db.tx((t) => store.insertMany(t, 'scenario_frames', exp.scenario_frames.slice(i, i + IMPORT_CHUNK_ROWS)));
+  }
+  for (let i = 0; i < exp.measurements.length; i += IMPORT_CHUNK_ROWS) {
+    await store.db.tx((t) => store.insertMany(t, 'measurements', exp.measurements.slice(i, i + IMPORT_CHUNK_ROWS)));
+  }
+  const stored = await store.measurements(runId);
+  const aggregates = computeAggregates(stored, aggregateOptions(exp));
+  await store.db.tx(async (t) => {
+    await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
+    await store.insertMany(t, 'aggregates', aggregates);
+    // samples and events have no natural key: the owner's latest upload replaces them.
+    await t.run('DELETE FROM device_samples WHERE run_id = ?', [runId]);
+    await store.insertMany(t, 'device_samples', exp.samples);
+    await t.run('DELETE FROM device_events WHERE run_id = ?', [runId]);
+    await store.insertMany(t, 'device_events', exp.events);
+    await t.run('UPDATE runs SET status = ?, exit_code = ?, finished_at = ? WHERE id = ?', [exp.run.status, exp.run.exit_code, exp.run.finished_at, runId]);
+  });
+  return { created, measurements: stored.length };
+}
+
+/** The ownership check and every small table, in one transaction; true when the run is new here. */
+async function claimAndWriteSmallTables(store: Store, t: Db, exp: RunExport, now: number): Promise<boolean> {
+  const run = exp.run;
+  const existing = await t.get<{ host: string }>('SELECT host FROM runs WHERE id = ?', [run.id]);
+  const uploaded = await t.get<{ host: string }>('SELECT host FROM run_uploads WHERE run_id = ?', [run.id]);
+  if (existing && !uploaded) {
+    throw new RioError('CONFLICT', `run ${run.id} was recorded on this server's store by a local run: an upload cannot change it`, { field: '/run/id' });
+  }
+  // Claim first: of two hosts uploading one new run id at once, the second waits here and then sees the owner.
+  await store.insertMany(t, 'run_uploads', [{ run_id: run.id, host: run.host, first_at: now, last_at: now }]);
+  const owner = await t.get<{ host: string }>('SELECT host FROM run_uploads WHERE run_id = ?', [run.id]);
+  if (owner?.host !== run.host) {
+    throw new RioError('CONFLICT', `run ${run.id} was uploaded by host ${owner?.host}: host ${run.host} cannot change it`, { field: '/run/host' });
+  }
+  await t.run('UPDATE run_uploads SET last_at = ? WHERE run_id = ?', [now, run.id]);
+  // Unfinished until the last chunk is in (importRun's final transaction sets the real status).
+  await store.insertMany(t, 'runs', [{ ...run, status: 'running', exit_code: null, finished_at: null }]);
+  await store.insertMany(t, 'run_labels', Object.entries(exp.labels).map(([key, value]) => ({ run_id: run.id, key, value })));
+  for (const d of exp.devices) {
+    const { manufacturer, model, soc, abi, sdk, build_fingerprint, virtual, ...rd } = d;
+    if (rd.fingerprint_id) {
+      const fp = { manufacturer, model, soc, abi, sdk, build_fingerprint, virtual: virtual ?? 0 };
+      await store.insertMany(t, 'device_fingerprints', [{ id: rd.fingerprint_id, serial: d.serial, ...fp, first_seen: run.started_at }]);
+      await store.insertMany(t, 'devices', [{ serial: d.serial, fingerprint_id: rd.fingerprint_id, ...fp,
+        first_seen: run.started_at, last_seen: run.started_at, quarantined_until: null, quarantine_reason: null }]);
+    }
+    await store.insertMany(t, 'run_devices', [rd]);
+  }
+  await store.insertMany(t, 'scenarios', exp.scenarios);
+  await store.insertMany(t, 'work_items', exp.work_items);
+  await store.insertMany(t, 'attempts', exp.attempts);
+  return !existing;
+}
+
+/** The run's own bars and replay rates (options_json, checked to be an object), as `rio-farm run` used them. */
+function aggregateOptions(exp: RunExport): AggregateOptions {
+  const o = JSON.parse(exp.run.options_json) as Record<string, unknown>;
+  const given = (o.bars !== null && typeof o.bars === 'object' ? o.bars : {}) as Record<string, unknown>;
+  const bars: QualityBars = { ...DEFAULT_BARS };
+  for (const k of Object.keys(DEFAULT_BARS) as (keyof QualityBars)[]) {
+    const v = given[k];
+    if (typeof v === 'number' && Number.isFinite(v)) (bars as unknown as Record<string, number | null>)[k] = v;
+    else if (v === null && (k === 'p90_ms' || k === 'drop_rate')) bars[k] = null;
+  }
+  const fps = typeof o.fps === 'number' && Number.isFinite(o.fps) && o.fps >= 0 ? o.fps : undefined;
+  return {
+    bars, includeThermal: o.includeThermal === true,
+    replayFps: new Map(exp.scenarios.map((s) => [s.id, fps ?? s.fps ?? 0])),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The store's tables as code: each table's columns and key, from the row schemas (rows.ts) or
+ * listed here. Every INSERT and UPDATE the store builds takes its table and column names from this
+ * map, never from a row's keys: a key the table does not declare is a bug (or an attack) and throws.
+ */
+import { RioError } from '../errors.ts';
+import {
+  AggregateRowSchema, AttemptRowSchema, DeviceEventRowSchema, DeviceRowSchema, DeviceSampleRowSchema, MeasurementRowSchema,
+  RunDeviceRowSchema, RunRowSchema, ScenarioFrameRowSchema, ScenarioRowSchema, WorkItemRowSchema,
+} from './rows.ts';
+
+interface TableDef { readonly columns: readonly string[]; readonly key: readonly string[] | null }
+
+const cols = (schema: { properties: object }) => Object.keys(schema.properties);
+
+export const TABLES = {
+  runs: { columns: cols(RunRowSchema), key: ['id'] },
+  run_labels: { columns: ['run_id', 'key', 'value'], key: ['run_id', 'key'] },
+  devices: { columns: cols(DeviceRowSchema), key: ['serial'] },
+  device_fingerprints: {
+    columns: ['id', 'serial', 'manufacturer', 'model', 'soc', 'abi', 'sdk', 'build_fingerprint', 'virtual', 'first_seen'], key: ['id'],
+  },
+  leases: { columns: ['serial', 'run_id', 'holder', 'acquired_at', 'expires_at'], key: ['serial'] },
+  run_devices: { columns: cols(RunDeviceRowSchema), key: ['run_id', 'serial'] },
+  scenarios: { columns: cols(ScenarioRowSchema), key: ['suite', 'id', 'truth_sha256'] },
+  scenario_frames: { columns: cols(ScenarioFrameRowSchema), key: ['suite', 'scenario_id', 'truth_sha256', 'frame_index'] },
+  work_items: { columns: cols(WorkItemRowSchema), key: ['id'] },
+  attempts: { columns: cols(AttemptRowSchema), key: ['id'] },
+  measurements: { columns: cols(MeasurementRowSchema), key: ['attempt_id', 'frame_index'] },
+  aggregates: { columns: cols(AggregateRowSchema), key: ['run_id', 'serial', 'scenario_id', 'lighting'] },
+  device_samples: { columns: cols(DeviceSampleRowSchema), key: null },
+  device_events: { columns: cols(DeviceEventRowSchema), key: null },
+  run_uploads: { columns: ['run_id', 'host', 'first_at', 'last_at'], key: ['run_id'] },
+} as const satisfies Record<string, TableDef>;
+export type TableName = keyof typeof TABLES;
+
+/** Every table a run can leave rows in (what the ingest tests count before and after a refused upload). */
+export const STORED_TABLES: readonly string[] = [...Object.keys(TABLES),
+  'dash_run_device', 'dash_runs_done', 'ui_measurements', 'schema_migrations'];
+
+/**
+ * The declared columns of `table` that `row` sets, in the table's order. Throws on a key the table
+ * does not declare, so a column name can only ever come from this file.
+ */
+export function columnsOf(table: TableName, row: object): string[] {
+  const declared: readonly string[] = TABLES[table].columns;
+  for (const k of Object.keys(row)) {
+    if (!declared.includes(k)) throw new RioError('INTERNAL_ERROR', `table ${table} has no column "${k}"`, { table });
+  }
+  return declared.filter((c) => Object.hasOwn(row, c));
+}
+
+/** `ON CONFLICT (<the table's key>) DO NOTHING`, or nothing for a table without one. */
+export function ignoreDuplicates(table: TableName): string {
+  const key = TABLES[table].key;
+  return key ? `ON CONFLICT (${key.join(', ')}) DO NOTHING` : '';
+}
