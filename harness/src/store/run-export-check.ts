@@ -8,16 +8,13 @@ import { RioError } from '../errors.ts';
 import { fingerprintId } from './index.ts';
 import type { RunExport } from './run-export.ts';
 
-const bad = (field: string, message: string): never => { throw new RioError('BAD_ARGUMENT', `invalid run export: ${message}`, { field }); };
-
 const isPoint = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v));
 const isQuad = (q: unknown) => Array.isArray(q) && q.length === 4 && q.every(isPoint);
 
-function parseJson(text: string, field: string): unknown {
-  try { return JSON.parse(text); } catch { return bad(field, 'is not JSON'); }
-}
-
-export function checkRunExport(exp: RunExport): void {
+/** `root` prefixes every field path ('body' for an upload, so paths read like the schema's own errors). */
+export function checkRunExport(exp: RunExport, root = ''): void {
+  const bad = (field: string, message: string): never => { throw new RioError('BAD_ARGUMENT', `invalid run export: ${message}`, { field: `${root}${field}` }); };
+  const parseJson = (text: string, field: string): unknown => { try { return JSON.parse(text); } catch { return bad(field, 'is not JSON'); } };
   const runId = exp.run.id;
   const runScoped = ['devices', 'work_items', 'attempts', 'measurements', 'aggregates', 'samples', 'events'] as const;
   for (const table of runScoped) {

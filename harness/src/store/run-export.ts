@@ -30,7 +30,7 @@ export const RunExportSchema = Type.Object({
   schema: Type.Literal(RUN_EXPORT_SCHEMA_ID),
   run: RunRowSchema,
   /** `--label K=V`: keys as the CLI accepts them */
-  labels: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Text, { maxProperties: 200 }),
+  labels: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Text, { maxProperties: 200, additionalProperties: false }),
   devices: Rows(RunDeviceViewSchema),
   scenarios: Rows(ScenarioRowSchema),
   /** truth of every frame the run measured (quads for worst-frame views) */

@@ -22,11 +22,17 @@ export const IMPORT_CHUNK_ROWS = 2000;
 
 export interface ImportResult { created: boolean; measurements: number }
 
+export interface ImportOptions {
+  /** prefix of the field paths in errors ('body' for an upload) */
+  root?: string;
+  now?: number;
+}
+
 /** Checks the export (checkRunExport), then stores it; see the file comment. */
-export async function importRun(store: Store, exp: RunExport, now = Date.now()): Promise<ImportResult> {
-  checkRunExport(exp);
+export async function importRun(store: Store, exp: RunExport, { root = '', now = Date.now() }: ImportOptions = {}): Promise<ImportResult> {
+  checkRunExport(exp, root);
   const runId = exp.run.id;
-  const created = await store.db.tx((t) => claimAndWriteSmallTables(store, t, exp, now));
+  const created = await store.db.tx((t) => claimAndWriteSmallTables(store, t, exp, now, root));
   for (let i = 0; i < exp.scenario_frames.length; i += IMPORT_CHUNK_ROWS) {
     await store.db.tx((t) => store.insertMany(t, 'scenario_frames', exp.scenario_frames.slice(i, i + IMPORT_CHUNK_ROWS)));
   }
@@ -49,18 +55,18 @@ export async function importRun(store: Store, exp: RunExport, now = Date.now()):
 }
 
 /** The ownership check and every small table, in one transaction; true when the run is new here. */
-async function claimAndWriteSmallTables(store: Store, t: Db, exp: RunExport, now: number): Promise<boolean> {
+async function claimAndWriteSmallTables(store: Store, t: Db, exp: RunExport, now: number, root: string): Promise<boolean> {
   const run = exp.run;
   const existing = await t.get<{ host: string }>('SELECT host FROM runs WHERE id = ?', [run.id]);
   const uploaded = await t.get<{ host: string }>('SELECT host FROM run_uploads WHERE run_id = ?', [run.id]);
   if (existing && !uploaded) {
-    throw new RioError('CONFLICT', `run ${run.id} was recorded on this server's store by a local run: an upload cannot change it`, { field: '/run/id' });
+    throw new RioError('CONFLICT', `run ${run.id} was recorded on this server's store by a local run: an upload cannot change it`, { field: `${root}/run/id` });
   }
   // Claim first: of two hosts uploading one new run id at once, the second waits here and then sees the owner.
   await store.insertMany(t, 'run_uploads', [{ run_id: run.id, host: run.host, first_at: now, last_at: now }]);
   const owner = await t.get<{ host: string }>('SELECT host FROM run_uploads WHERE run_id = ?', [run.id]);
   if (owner?.host !== run.host) {
-    throw new RioError('CONFLICT', `run ${run.id} was uploaded by host ${owner?.host}: host ${run.host} cannot change it`, { field: '/run/host' });
+    throw new RioError('CONFLICT', `run ${run.id} was uploaded by host ${owner?.host}: host ${run.host} cannot change it`, { field: `${root}/run/host` });
   }
   await t.run('UPDATE run_uploads SET last_at = ? WHERE run_id = ?', [now, run.id]);
   // Unfinished until the last chunk is in (importRun's final transaction sets the real status).

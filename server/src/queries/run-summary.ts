@@ -17,11 +17,11 @@ export interface FrameSample {
 
 export interface WorstFrame { attempt_id: string; frame_index: number; scenario_id: string; iou: number }
 
-interface Bucket { frames: number; dropped: number; thermal: number; latencies: number[]; ious: number[];
+interface Bucket { serial: string; lighting: string; frames: number; dropped: number; thermal: number; latencies: number[]; ious: number[];
   matched: number; cards: number; worst: WorstFrame[] }
 
-function newBucket(): Bucket {
-  return { frames: 0, dropped: 0, thermal: 0, latencies: [], ious: [], matched: 0, cards: 0, worst: [] };
+function newBucket(serial: string, lighting: string): Bucket {
+  return { serial, lighting, frames: 0, dropped: 0, thermal: 0, latencies: [], ious: [], matched: 0, cards: 0, worst: [] };
 }
 
 function addSample(b: Bucket, f: FrameSample): void {
@@ -77,7 +77,7 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
   const bucket = (serial: string, lighting: string) => {
     const k = `${serial}\u0000${lighting}`;
     let b = buckets.get(k);
-    if (!b) { b = newBucket(); buckets.set(k, b); }
+    if (!b) { b = newBucket(serial, lighting); buckets.set(k, b); }
     return b;
   };
   for (const f of frames) {
@@ -89,8 +89,8 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
   const deviceBySerial = new Map(devices.map((d) => [d.serial, d]));
   await db.tx(async (t) => {
     await t.run('DELETE FROM dash_run_device WHERE run_id = ?', [runId]);
-    for (const [key, b] of buckets) {
-      const [serial, lighting] = key.split('\u0000') as [string, string];
+    // Serial and lighting from the bucket, not from splitting its key: a stored serial may hold any character.
+    for (const { serial, lighting, ...b } of buckets.values()) {
       const dev = deviceBySerial.get(serial);
       // Sorted before summing too: the means then do not depend on the order rows arrived in
       // (SQLite, PostgreSQL and an upload give the same stored numbers).

@@ -51,7 +51,7 @@ export function registerIngestRoute(app: App, ctx: ServerContext): void {
       },
     }, async (req, reply) => {
       const exp = req.body as unknown as RunExport;
-      const { created, measurements } = await gate.run(() => importRun(ctx.store, exp));
+      const { created, measurements } = await gate.run(() => importRun(ctx.store, exp, { root: 'body' }));
       // The run is stored: from here on nothing may turn the answer into a 5xx. A summary that fails
       // is logged and redone by the background refresher.
       try {

@@ -1,0 +1,155 @@
+/** POST /api/runs takes only what the schema names, and nothing it stores can break a page. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeKinds, type TestStore } from '../../harness/src/store/test-stores.ts';
+import type { RunExport } from '../../harness/src/store/run-export.ts';
+import { computeAggregates } from '../../harness/src/metrics/aggregate.ts';
+import { DEFAULT_BARS } from '../../harness/src/metrics/quality-bars.ts';
+import { buildServer, type App } from './app.ts';
+import { exportedRuns, tableCounts } from './testing/ingest-fixture.ts';
+
+const TOKEN = 'ingest-token';
+const copy = (e: RunExport): RunExport => structuredClone(e);
+
+for (const kind of storeKinds()) {
+  describe(`ingest on ${kind.name}`, () => {
+    let source: TestStore, target: TestStore, app: App, dir: string;
+    let runs: RunExport[];
+    const post = (body: string | object) => app.inject({
+      method: 'POST', url: '/api/runs', payload: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    });
+    /** Posts, expects the refusal, and proves that no table gained or lost a row. */
+    const refused = async (body: string | object, status: number, field?: string) => {
+      const before = await tableCounts(target.store.db);
+      const r = await post(body);
+      assert.equal(r.statusCode, status, r.body);
+      if (field !== undefined) assert.equal(r.json().where?.field, field, r.body);
+      assert.deepEqual(await tableCounts(target.store.db), before, 'a refused upload stores nothing');
+      return r.json();
+    };
+
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'rio-ingest-'));
+      source = await kind.open();
+      target = await kind.open();
+      runs = await exportedRuns(source.store, 3);
+      app = await buildServer({ store: target.store, ingestToken: TOKEN, scenarioCacheDir: dir, reportsDir: join(dir, 'reports'), logger: false });
+    });
+    after(async () => {
+      await app.close();
+      await source.drop(); await target.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('an unknown key is a 400 naming it, wherever it is, and no SQL is built from it', async () => {
+      const root = { ...copy(runs[0]!), extra: 1 };
+      assert.match((await refused(root, 400, 'body/extra')).message, /additional properties/);
+      const inRun = copy(runs[0]!);
+      (inRun.run as Record<string, unknown>)['evil"col'] = 1;
+      await refused(inRun, 400, 'body/run/evil"col');
+      const inFrame = copy(runs[0]!);
+      (inFrame.measurements[2] as Record<string, unknown>)['iou) VALUES (1); DROP TABLE runs; --'] = 0.5;
+      await refused(inFrame, 400, 'body/measurements/2/iou) VALUES (1); DROP TABLE runs; --');
+      const inLabels = copy(runs[0]!);
+      inLabels.labels['bad key"'] = 'x';
+      await refused(inLabels, 400);
+    });
+
+    test('every number is bounded by what it can mean; non-finite numbers are refused', async () => {
+      const cases: [(e: RunExport) => void, string][] = [
+        [(e) => { e.run.started_at = 9e15; }, 'body/run/started_at'],
+        [(e) => { e.run.started_at = 1; }, 'body/run/started_at'],
+        [(e) => { e.measurements[0]!.t_total = -1; }, 'body/measurements/0/t_total'],
+        [(e) => { e.measurements[0]!.t_infer = 3_600_000; }, 'body/measurements/0/t_infer'],
+        [(e) => { e.measurements[1]!.iou = 1.5; }, 'body/measurements/1/iou'],
+        [(e) => { e.measurements[1]!.cards = -1; }, 'body/measurements/1/cards'],
+        [(e) => { e.scenario_frames[0]!.width = 16_385; }, 'body/scenario_frames/0/width'],
+        [(e) => { e.run.exit_code = 1.5; }, 'body/run/exit_code'],
+        [(e) => { e.attempts[0]!.battery_temp_end = 1e9; }, 'body/attempts/0/battery_temp_end'],
+      ];
+      for (const [mutate, field] of cases) {
+        const e = copy(runs[0]!);
+        mutate(e);
+        await refused(e, 400, field);
+      }
+      // JSON has no Infinity, but 1e999 parses to it.
+      const text = JSON.stringify(runs[0]).replace(/"t_total":[0-9.]+/, '"t_total":1e999');
+      await refused(text, 400, 'body/measurements/0/t_total');
+      await refused(JSON.stringify(runs[0]).replace(/"t_total":[0-9.]+/, '"t_total":NaN'), 400);
+    });
+
+    test('a duplicate key is refused with 400 naming its path; so is nesting no export has', async () => {
+      const dup = JSON.stringify(runs[0]).replace('"suite":', '"suite":"other","suite":');
+      assert.match((await refused(dup, 400, 'body/run/suite')).message, /duplicate key "suite"/);
+      const escaped = JSON.stringify(runs[0]).replace('"host":', '"host":"x","\\u0068ost":');
+      await refused(escaped, 400, 'body/run/host');
+      await refused(`{"schema":${'['.repeat(5000)}${']'.repeat(5000)}}`, 400, 'body/schema/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0');
+    });
+
+    test('ids are the ones the harness derives: an upload cannot seed another run\'s item, attempt or fingerprint', async () => {
+      const other = runs[1]!.run.id;
+      const cases: [(e: RunExport) => void, string][] = [
+        [(e) => { e.work_items[0]!.id = e.work_items[0]!.id.replace(e.run.id, other); }, 'body/work_items/0/id'],
+        [(e) => { e.attempts[0]!.id = `${runs[1]!.attempts[0]!.id}`; }, 'body/attempts/0/id'],
+        [(e) => { e.measurements[3]!.attempt_id = runs[1]!.attempts[0]!.id; }, 'body/measurements/3/attempt_id'],
+        [(e) => { e.measurements[3]!.run_id = other; }, 'body/measurements/3/run_id'],
+        [(e) => { e.devices[0]!.fingerprint_id = 'f'.repeat(32); }, 'body/devices/0/fingerprint_id'],
+        [(e) => { e.scenario_frames[0]!.cards_json = '[{"quad":[[0,0]]}]'; }, 'body/scenario_frames/0/cards_json'],
+      ];
+      for (const [mutate, field] of cases) {
+        const e = copy(runs[0]!);
+        mutate(e);
+        await refused(e, 400, field);
+      }
+    });
+
+    test('an upload cannot change a run recorded locally or uploaded by another host: 409', async () => {
+      const local = copy(runs[2]!);
+      await target.store.createRun({ ...local.run, id: 'local-run-1' }, {});
+      local.run.id = 'local-run-1';
+      for (const t of ['devices', 'work_items', 'attempts', 'measurements', 'aggregates', 'samples', 'events'] as const) {
+        for (const r of local[t]) r.run_id = 'local-run-1';
+      }
+      for (const w of local.work_items) { w.id = w.id.replace(runs[2]!.run.id, 'local-run-1'); if (w.done_attempt_id) w.done_attempt_id = w.done_attempt_id.replace(runs[2]!.run.id, 'local-run-1'); }
+      for (const a of local.attempts) { a.id = a.id.replace(runs[2]!.run.id, 'local-run-1'); a.item_id = a.item_id.replace(runs[2]!.run.id, 'local-run-1'); }
+      for (const m of local.measurements) m.attempt_id = m.attempt_id.replace(runs[2]!.run.id, 'local-run-1');
+      assert.equal((await refused(local, 409, 'body/run/id')).error, 'CONFLICT');
+      assert.equal((await post(runs[1]!)).statusCode, 201);
+      const otherHost = copy(runs[1]!);
+      otherHost.run.host = 'farm-host-2';
+      otherHost.run.status = 'aborted';
+      await refused(otherHost, 409, 'body/run/host');
+      assert.equal((await target.store.getRun(runs[1]!.run.id))!.status, runs[1]!.run.status);
+      assert.equal((await post(runs[1]!)).statusCode, 200, 'the host that sent it may send it again');
+    });
+
+    test('the stored summary is computed from the stored frames, never taken from the upload', async () => {
+      const lying = copy(runs[0]!);
+      for (const a of lying.aggregates) { a.verdict = 'pass'; a.p50 = 1; a.iou_median = 1; }
+      const r = await post(lying);
+      assert.equal(r.statusCode, 201, r.body);
+      const stored = await target.store.measurements(lying.run.id);
+      assert.equal(r.json().measurements, stored.length);
+      const aggs = await target.store.aggregates(lying.run.id);
+      assert.deepEqual(aggs, computeAggregates(stored, { bars: DEFAULT_BARS, replayFps: new Map(lying.scenarios.map((s) => [s.id, s.fps ?? 0])) }));
+      assert.ok(aggs.every((a) => a.p50 !== 1));
+      const detail = (await app.inject({ url: `/api/runs/${lying.run.id}` })).json();
+      assert.equal(detail.summaries.length, 3 * 4, 'three devices × (three lightings + all)');
+    });
+
+    test('a stored date no page can show is shown as "invalid date": every page answers 200', async () => {
+      const bad = { ...runs[2]!.run, id: 'bad-date-run', started_at: 9e15, finished_at: 9e15 + 1 };
+      await target.store.createRun(bad, {});
+      await target.store.recordDevice({ serial: 'BADDATE1', manufacturer: 'x', model: 'y', soc: 's', abi: 'a', sdk: 34, build_fingerprint: 'b', virtual: false }, 9e15);
+      for (const url of ['/', '/runs', '/runs/bad-date-run', '/devices', '/devices/BADDATE1', '/compare?a=bad-date-run&b=bad-date-run', `/compare?a=bad-date-run&b=${runs[0]!.run.id}`]) {
+        const r = await app.inject({ url });
+        assert.equal(r.statusCode, 200, `${url}: ${r.body.slice(0, 300)}`);
+      }
+      assert.match((await app.inject({ url: '/runs' })).body, /invalid date/);
+    });
+  });
+}
