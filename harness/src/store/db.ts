@@ -7,6 +7,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RioError } from '../errors.ts';
+import { retryBusy, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
 
 export type SqlValue = string | number | null;
 
@@ -20,12 +21,17 @@ export interface Db {
   close(): Promise<void>;
 }
 
+export interface DbOptions {
+  /** Called each time a statement waits for another process's SQLite write lock (see sqlite-busy.ts). */
+  onBusyWait?: () => void;
+}
+
 /** `sqlite:PATH`, a bare path ending in .db, or `postgres://…[?schema=NAME]`. */
-export async function openDb(url: string): Promise<Db> {
+export async function openDb(url: string, opts: DbOptions = {}): Promise<Db> {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url);
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (!path) throw new RioError('BAD_CONFIG', 'empty SQLite path', { db: url });
-  return openSqlite(path);
+  return openSqlite(path, opts);
 }
 
 /** Serialises async work: better-sqlite3 has one connection, so a transaction must not interleave. */
@@ -38,7 +44,7 @@ class Mutex {
   }
 }
 
-function openSqlite(path: string): Db {
+async function openSqlite(path: string, opts: DbOptions): Promise<Db> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let conn: Database.Database;
   try {
@@ -46,9 +52,11 @@ function openSqlite(path: string): Db {
   } catch (err) {
     throw new RioError('STORE_ERROR', `cannot open SQLite store: ${(err as Error).message}`, { path }, { cause: err });
   }
-  // WAL: the server reads while a run writes; busy_timeout: a resumed run may overlap a dying one.
-  conn.pragma('journal_mode = WAL');
-  conn.pragma('busy_timeout = 10000');
+  // WAL: the server reads while a run writes. Busy waits: short in SQLite, continued asynchronously
+  // by retryBusy (sqlite-busy.ts), so waiting for another process's write lock never stalls this one.
+  conn.pragma('busy_timeout = ' + SQLITE_BUSY_TIMEOUT_MS);
+  const wait = <T>(fn: () => T | Promise<T>) => retryBusy(fn, opts.onBusyWait);
+  await wait(() => conn.pragma('journal_mode = WAL'));
   conn.pragma('synchronous = NORMAL');
   const mutex = new Mutex();
   const cache = new Map<string, Database.Statement>();
@@ -74,17 +82,18 @@ function openSqlite(path: string): Db {
   };
   return {
     kind: 'sqlite',
-    all: (sql, p) => mutex.lock(() => direct.all(sql, p)),
-    get: (sql, p) => mutex.lock(() => direct.get(sql, p)),
-    run: (sql, p) => mutex.lock(() => direct.run(sql, p)),
+    all: (sql, p) => mutex.lock(() => wait(() => direct.all(sql, p))),
+    get: (sql, p) => mutex.lock(() => wait(() => direct.get(sql, p))),
+    run: (sql, p) => mutex.lock(() => wait(() => direct.run(sql, p))),
+    // BEGIN IMMEDIATE takes the write lock up front: the wait happens there, never halfway through.
     tx: (fn) => mutex.lock(async () => {
-      conn.exec('BEGIN IMMEDIATE');
+      await wait(() => conn.exec('BEGIN IMMEDIATE'));
       try {
         const r = await fn(inner);
-        conn.exec('COMMIT');
+        await wait(() => conn.exec('COMMIT'));
         return r;
       } catch (err) {
-        conn.exec('ROLLBACK');
+        if (conn.inTransaction) conn.exec('ROLLBACK');
         throw err;
       }
     }),

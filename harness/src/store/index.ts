@@ -4,7 +4,7 @@
  * `openStore(url)` opens SQLite (`sqlite:PATH`) or PostgreSQL (`postgres://…[?schema=S]`) and migrates.
  */
 import { createHash } from 'node:crypto';
-import { openDb, type Db, type SqlValue } from './db.ts';
+import { openDb, type Db, type DbOptions, type SqlValue } from './db.ts';
 import { migrate } from './migrate.ts';
 import { columnsOf, ignoreDuplicates, type TableName } from './tables.ts';
 import type {
@@ -18,8 +18,8 @@ export { redact } from './db.ts';
 
 export const DEFAULT_DB_URL = 'sqlite:.rio-farm/rio-farm.db';
 
-export async function openStore(url: string = DEFAULT_DB_URL): Promise<Store> {
-  const db = await openDb(url);
+export async function openStore(url: string = DEFAULT_DB_URL, opts: DbOptions = {}): Promise<Store> {
+  const db = await openDb(url, opts);
   await migrate(db);
   return new Store(db);
 }

@@ -12,7 +12,9 @@
 import { RioError } from '../errors.ts';
 import { computeAggregates, type AggregateOptions } from '../metrics/aggregate.ts';
 import { DEFAULT_BARS, type QualityBars } from '../metrics/quality-bars.ts';
+import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import type { Db } from './db.ts';
+import type { AggregateRow, MeasurementRow } from './rows.ts';
 import type { Store } from './index.ts';
 import type { RunExport } from './run-export.ts';
 import { checkRunExport } from './run-export-check.ts';
@@ -40,7 +42,7 @@ export async function importRun(store: Store, exp: RunExport, { root = '', now =
     await store.db.tx((t) => store.insertMany(t, 'measurements', exp.measurements.slice(i, i + IMPORT_CHUNK_ROWS)));
   }
   const stored = await store.measurements(runId);
-  const aggregates = computeAggregates(stored, aggregateOptions(exp));
+  const aggregates = await aggregatesBetweenOthers(stored, aggregateOptions(exp));
   await store.db.tx(async (t) => {
     await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
     await store.insertMany(t, 'aggregates', aggregates);
@@ -52,6 +54,27 @@ export async function importRun(store: Store, exp: RunExport, { root = '', now =
     await t.run('UPDATE runs SET status = ?, exit_code = ?, finished_at = ? WHERE id = ?', [exp.run.status, exp.run.exit_code, exp.run.finished_at, runId]);
   });
   return { created, measurements: stored.length };
+}
+
+/**
+ * computeAggregates one (device, scenario) at a time, letting other work in between: its bootstraps
+ * take seconds of CPU for a 20,000-frame run, which must not stall a server's other requests. The
+ * cells are independent (each seeded by its own key), so the rows are exactly computeAggregates'.
+ */
+async function aggregatesBetweenOthers(rows: readonly MeasurementRow[], opts: AggregateOptions): Promise<AggregateRow[]> {
+  const groups = new Map<string, MeasurementRow[]>();
+  for (const r of rows) {
+    const k = JSON.stringify([r.serial, r.scenario_id]);
+    const g = groups.get(k);
+    if (g) g.push(r); else groups.set(k, [r]);
+  }
+  const out: AggregateRow[] = [];
+  for (const g of groups.values()) {
+    out.push(...computeAggregates(g, opts));
+    await yieldToOthers();
+  }
+  const key = (a: AggregateRow) => JSON.stringify([a.run_id, a.serial, a.scenario_id, a.lighting]);
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** The ownership check and every small table, in one transaction; true when the run is new here. */
