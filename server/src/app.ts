@@ -11,6 +11,8 @@ import { registerStaticAssets } from './static-assets.ts';
 import { SummaryRefresher } from './queries/run-summary.ts';
 import { HomeCache } from './queries/home-cache.ts';
 import { CompareCache } from './queries/run-compare.ts';
+import { FrameImageCache } from './frame-image-cache.ts';
+import type { RequestGate } from './request-gate.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerIngestRoute } from './routes/ingest.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
@@ -31,6 +33,8 @@ export interface ServerOptions {
   /** The reports folder (absolute): a run's evidence is served only when its out_dir lies inside. */
   reportsDir: string;
   logger?: boolean | { level: string };
+  /** Concurrency limits of the expensive unauthenticated requests (defaults in run-compare.ts, frame-image-cache.ts). */
+  gates?: { compare?: RequestGate; frameImages?: RequestGate };
 }
 
 /** What route modules share. */
@@ -38,6 +42,7 @@ export interface ServerContext extends ServerOptions {
   summaries: SummaryRefresher;
   home: HomeCache;
   compare: CompareCache;
+  frameImages: FrameImageCache;
 }
 
 /** The Fastify instance with typebox inference of params, query strings and bodies. */
@@ -52,7 +57,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const summaries = new SummaryRefresher(opts.store.db, (err, run) => app.log.error({ err, run }, 'summarising runs for the dashboards failed'));
-  const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries), compare: new CompareCache(opts.store) };
+  const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries),
+    compare: new CompareCache(opts.store, opts.gates?.compare), frameImages: new FrameImageCache(opts.scenarioCacheDir, opts.gates?.frameImages) };
   installErrorHandler(app);
   addSecurityHeaders(app);
   // Dashboards read the pre-aggregates: bring them up to date with runs a local `rio-farm run`

@@ -9,9 +9,15 @@ import { RioError } from '../../../harness/src/errors.ts';
 import { compareCells, type CompareCell, type Verdict } from '../../../harness/src/compare/compare-runs.ts';
 import { loadRunSide } from '../../../harness/src/compare/run-source.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
+import { RequestGate } from '../request-gate.ts';
 
 /** Comparisons kept; least recently used go first (each is ~40 KB for 10 devices × 6 lightings). */
 const MAX_ENTRIES = 200;
+/**
+ * Frames one side may have for an online comparison: ~10x the largest nightly (10 devices × 2,000
+ * frames × repeats); beyond it the bootstrap holds a core for minutes, and `rio-farm compare` is the tool.
+ */
+export const MAX_COMPARE_FRAMES = 400_000;
 
 export interface CompareRow extends CompareCell {
   /** the serial whose frames a link opens: run b's (the candidate's), else run a's */
@@ -39,7 +45,8 @@ function row(c: CompareCell): CompareRow {
 
 export class CompareCache {
   private readonly entries = new Map<string, { stamp: string; result: Promise<RunComparison> }>();
-  constructor(private readonly store: Store) {}
+  /** `gate` bounds how many comparisons compute at once (repeats of a kept one never wait for it). */
+  constructor(private readonly store: Store, private readonly gate = new RequestGate('comparison', 1, 4)) {}
 
   async compare(a: string, b: string): Promise<RunComparison> {
     const runs = await Promise.all([a, b].map((id) => this.store.getRun(id)));
@@ -53,7 +60,7 @@ export class CompareCache {
       this.entries.delete(key); this.entries.set(key, hit); // most recently used last
       return hit.result;
     }
-    const result = this.compute(a, b);
+    const result = this.gate.run(() => this.compute(a, b));
     if (finished) {
       result.catch(() => this.entries.delete(key));
       this.entries.set(key, { stamp, result });
@@ -63,6 +70,12 @@ export class CompareCache {
   }
 
   private async compute(a: string, b: string): Promise<RunComparison> {
+    for (const id of new Set([a, b])) {
+      const n = Number((await this.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ?', [id]))?.n ?? 0);
+      if (n > MAX_COMPARE_FRAMES) {
+        throw new RioError('TOO_LARGE', `run ${id} has ${n} frames, more than a comparison on the server takes (${MAX_COMPARE_FRAMES}): use rio-farm compare`, { run: id });
+      }
+    }
     const [sa, sb] = await Promise.all([loadRunSide(this.store, a), loadRunSide(this.store, b)]);
     const cells: CompareRow[] = [];
     // Cell by cell, letting other requests in between: a first comparison of big runs takes seconds of CPU.

@@ -6,7 +6,7 @@ import { RioError } from '../../../harness/src/errors.ts';
 import type { App, ServerContext } from '../app.ts';
 import { resolveInside } from '../evidence-files.ts';
 import { frameTruth } from '../queries/frames.ts';
-import { renderFrameOverlay } from '../frame-overlay.ts';
+import { INT32_MAX } from '../../../harness/src/store/limits.ts';
 
 /** Evidence is shown, never executed: anything not in this list is sent as a download. */
 const INLINE_TYPES: Record<string, string> = {
@@ -35,10 +35,10 @@ export function registerEvidenceRoutes(app: App, ctx: ServerContext): void {
   });
 
   app.get('/api/frame-image', {
-    schema: { querystring: Type.Object({ attempt: Type.String({ minLength: 1, maxLength: 400 }), frame: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) },
+    schema: { querystring: Type.Object({ attempt: Type.String({ minLength: 1, maxLength: 400 }), frame: Type.Integer({ minimum: 0, maximum: INT32_MAX }) }, { additionalProperties: false }) },
   }, async (req, reply) => {
     const truth = await frameTruth(db, req.query.attempt, req.query.frame);
-    const jpeg = await renderFrameOverlay(truth, ctx.scenarioCacheDir);
-    return reply.type('image/jpeg').header('cache-control', 'private, max-age=300').send(jpeg);
+    const { jpeg, hit } = await ctx.frameImages.image(truth);
+    return reply.type('image/jpeg').header('cache-control', 'private, max-age=300').header('x-rio-cache', hit ? 'hit' : 'miss').send(jpeg);
   });
 }
