@@ -33,8 +33,8 @@ export interface ServerOptions {
   /** The reports folder (absolute): a run's evidence is served only when its out_dir lies inside. */
   reportsDir: string;
   logger?: boolean | { level: string };
-  /** Concurrency limits of the expensive unauthenticated requests (defaults in run-compare.ts, frame-image-cache.ts). */
-  gates?: { compare?: RequestGate; frameImages?: RequestGate };
+  /** Concurrency limits of the expensive requests (defaults in run-compare.ts, frame-image-cache.ts, routes/ingest.ts). */
+  gates?: { compare?: RequestGate; frameImages?: RequestGate; ingest?: RequestGate };
 }
 
 /** What route modules share. */

@@ -10,12 +10,12 @@ export const RETRY_AFTER_S = 5;
 export class RequestGate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(readonly name: string, readonly limit: number, readonly queue: number) {}
+  constructor(readonly name: string, readonly limit: number, readonly queue: number, readonly retryAfterS = RETRY_AFTER_S) {}
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) {
       if (this.waiting.length >= this.queue) {
-        throw new RioError('BUSY', `the server is busy with ${this.name} requests: try again in ${RETRY_AFTER_S} s`, { retry_after_s: RETRY_AFTER_S });
+        throw new RioError('BUSY', `the server is busy with ${this.name} requests: try again in ${this.retryAfterS} s`, { retry_after_s: this.retryAfterS });
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running++;

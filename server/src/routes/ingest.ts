@@ -32,7 +32,7 @@ export function tokenMatches(header: string | undefined, token: string | undefin
 }
 
 export function registerIngestRoute(app: App, ctx: ServerContext): void {
-  const gate = new RequestGate('ingest', INGEST_CONCURRENCY, INGEST_QUEUE);
+  const gate = ctx.gates?.ingest ?? new RequestGate('ingest', INGEST_CONCURRENCY, INGEST_QUEUE);
   // Its own scope, so the strict JSON parser applies to uploads only.
   app.register(async (scope) => {
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
