@@ -10,6 +10,7 @@ import { computeAggregates } from '../../harness/src/metrics/aggregate.ts';
 import { DEFAULT_BARS } from '../../harness/src/metrics/quality-bars.ts';
 import { buildServer, type App } from './app.ts';
 import { exportedRuns, tableCounts } from './testing/ingest-fixture.ts';
+import { renamed } from './testing/run-mutations.ts';
 
 const TOKEN = 'ingest-token';
 const copy = (e: RunExport): RunExport => structuredClone(e);
@@ -108,15 +109,8 @@ for (const kind of storeKinds()) {
     });
 
     test('an upload cannot change a run recorded locally or uploaded by another host: 409', async () => {
-      const local = copy(runs[2]!);
-      await target.store.createRun({ ...local.run, id: 'local-run-1' }, {});
-      local.run.id = 'local-run-1';
-      for (const t of ['devices', 'work_items', 'attempts', 'measurements', 'aggregates', 'samples', 'events'] as const) {
-        for (const r of local[t]) r.run_id = 'local-run-1';
-      }
-      for (const w of local.work_items) { w.id = w.id.replace(runs[2]!.run.id, 'local-run-1'); if (w.done_attempt_id) w.done_attempt_id = w.done_attempt_id.replace(runs[2]!.run.id, 'local-run-1'); }
-      for (const a of local.attempts) { a.id = a.id.replace(runs[2]!.run.id, 'local-run-1'); a.item_id = a.item_id.replace(runs[2]!.run.id, 'local-run-1'); }
-      for (const m of local.measurements) m.attempt_id = m.attempt_id.replace(runs[2]!.run.id, 'local-run-1');
+      const local = renamed(runs[2]!, 'local-run-1');
+      await target.store.createRun(local.run, {});
       assert.equal((await refused(local, 409, 'body/run/id')).error, 'CONFLICT');
       assert.equal((await post(runs[1]!)).statusCode, 201);
       const otherHost = copy(runs[1]!);
