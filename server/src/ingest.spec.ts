@@ -147,3 +147,18 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+for (const kind of storeKinds()) {
+  test(`query values no column can be compared with are 400s, not 500s (${kind.name})`, async () => {
+    const ts = await kind.open();
+    const dir = mkdtempSync(join(tmpdir(), 'rio-query-'));
+    const app = await buildServer({ store: ts.store, scenarioCacheDir: dir, reportsDir: dir, logger: false });
+    try {
+      for (const url of [`/api/runs?from=${'9'.repeat(30)}`, `/runs?to=${'9'.repeat(30)}`, '/runs/x/frames?offset=100000000000000000000',
+        '/api/runs/x/frames?min_latency=1e300', '/api/frame-image?attempt=a&frame=1e20']) {
+        const r = await app.inject({ url });
+        assert.equal(r.statusCode, 400, `${url}: ${r.body.slice(0, 200)}`);
+      }
+    } finally { await app.close(); await ts.drop(); rmSync(dir, { recursive: true, force: true }); }
+  });
+}

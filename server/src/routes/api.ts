@@ -6,6 +6,7 @@ import { listFrames } from '../queries/frames.ts';
 import { getDevice, listDevices } from '../queries/devices.ts';
 import { deviceSeries, METRICS, type MetricName } from '../queries/series.ts';
 import { parseTime } from './time-param.ts';
+import { LATENCY_MAX_MS } from '../../../harness/src/store/limits.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 300 });
 const Page = { limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }) };
@@ -42,7 +43,7 @@ export function registerApiRoutes(app: App, ctx: ServerContext): void {
       params: Type.Object({ id: Id }),
       querystring: Type.Object({
         device: Type.Optional(Text), lighting: Type.Optional(Text), scenario: Type.Optional(Text),
-        min_latency: Type.Optional(Type.Number({ minimum: 0 })), max_latency: Type.Optional(Type.Number({ minimum: 0 })),
+        min_latency: Type.Optional(Type.Number({ minimum: 0, maximum: LATENCY_MAX_MS })), max_latency: Type.Optional(Type.Number({ minimum: 0, maximum: LATENCY_MAX_MS })),
         sort: Type.Union([Type.Literal('frame'), Type.Literal('iou'), Type.Literal('latency')], { default: 'frame' }), ...Page,
       }, { additionalProperties: false }),
     },

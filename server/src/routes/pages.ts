@@ -12,6 +12,7 @@ import { comparePage } from '../views/compare-page.ts';
 import { devicesPage, framesPage, runsPage } from '../views/lists-pages.ts';
 import { RunsQuery } from './api.ts';
 import { parseTime } from './time-param.ts';
+import { LATENCY_MAX_MS } from '../../../harness/src/store/limits.ts';
 
 const HTML = 'text/html; charset=utf-8';
 const Id = Type.String({ minLength: 1, maxLength: 300 });
@@ -45,9 +46,10 @@ export function registerPageRoutes(app: App, ctx: ServerContext): void {
       params: Type.Object({ id: Id }),
       querystring: Type.Object({
         device: Type.Optional(Name), lighting: Type.Optional(Name), scenario: Type.Optional(Type.String({ maxLength: 200 })),
-        min_latency: Type.Optional(Type.Number({ minimum: 0 })), max_latency: Type.Optional(Type.Number({ minimum: 0 })),
+        min_latency: Type.Optional(Type.Number({ minimum: 0, maximum: LATENCY_MAX_MS })), max_latency: Type.Optional(Type.Number({ minimum: 0, maximum: LATENCY_MAX_MS })),
         sort: Type.Union([Type.Literal('frame'), Type.Literal('iou'), Type.Literal('latency')], { default: 'iou' }),
-        offset: Type.Integer({ minimum: 0, default: 0 }), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        // An offset PostgreSQL's BIGINT cannot take would be a 500; no run has ten million frames.
+        offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
       }),
     },
   }, async (req, reply) => {
