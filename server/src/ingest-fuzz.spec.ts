@@ -83,6 +83,12 @@ for (const kind of storeKinds()) {
         ...runs.flatMap((r) => [`/runs/${encodeURIComponent(r.id)}`, `/runs/${encodeURIComponent(r.id)}/frames`]),
         ...devices.map((d) => `/devices/${encodeURIComponent(d.serial)}`),
         `/compare?a=${encodeURIComponent(runs[0]!.id)}&b=${encodeURIComponent(runs.at(-1)!.id)}`];
+      // The worst-frame images of a few accepted runs: drawn from stored truth and detections.
+      for (const r of runs.filter((x) => x.id.startsWith('fuzz-run-')).slice(0, 5)) {
+        const detail = (await app.inject({ url: `/api/runs/${encodeURIComponent(r.id)}` })).json() as { summaries: { worst: { attempt_id: string; frame_index: number }[] }[] };
+        const worst = detail.summaries.flatMap((s) => s.worst).slice(0, 2);
+        urls.push(...worst.map((w) => `/api/frame-image?attempt=${encodeURIComponent(w.attempt_id)}&frame=${w.frame_index}`));
+      }
       for (const url of urls) {
         const r = await app.inject({ url });
         assert.equal(r.statusCode, 200, `${url} after the battery: ${r.body.slice(0, 300)}`);
