@@ -17,7 +17,8 @@ import { computeAggregates } from '../metrics/aggregate.ts';
 import { lightingKey } from '../metrics/lighting.ts';
 import type { FrameTruth } from '../metrics/frame-measurements.ts';
 import { readFingerprint, modelLabel } from '../fingerprint/device-fingerprint.ts';
-import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT } from '../devices/index.ts';
+import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT, type AdbServerClient } from '../devices/index.ts';
+import { onInterrupt } from '../cli/interrupts.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { uploadRun } from '../report/upload.ts';
 import { AdbDevice } from './adb-device.ts';
@@ -42,9 +43,9 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
   const progress = hooks.progress ?? new RunProgress();
   const store = await openStore(input.db);
   let local: LocalVdevices | undefined;
+  let closeAdbConnections = () => {};
   const abort = new AbortController();
-  const onSigint = () => { progress.note('interrupted: finishing the current attempts, then reporting'); abort.abort(); };
-  process.once('SIGINT', onSigint);
+  const stopListening = onInterrupt(() => abort.abort(), (line) => progress.note(line));
   try {
     const { runId, opts, resumed } = await startOrResume(store, input);
     const suite = selectScenarios(await buildSuite(opts.suite), opts.scenarios);
@@ -56,6 +57,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
 
     const adbPort = await ensureAdbServer(Number(process.env.ANDROID_ADB_SERVER_PORT ?? DEFAULT_ADB_PORT));
     const client = adbClient(adbPort);
+    closeAdbConnections = () => client.closeAll();
     let serials = await onlineDevices(client);
     if (opts.devices !== 'all') {
       const missing = opts.devices.filter((s) => !serials.includes(s));
@@ -104,8 +106,11 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
 
     return await finishRun(store, runId, opts, outDir, suite, progress, abort.signal.aborted);
   } finally {
-    process.off('SIGINT', onSigint);
+    // Whatever happened, close everything this run opened: devices attached before the run keep
+    // their adb connections alive, and one left open keeps this process from ever exiting.
+    stopListening();
     progress.stop();
+    closeAdbConnections();
     if (local) { progress.note('stopping the vdevices this run started'); await local.stop(); }
     await store.close();
   }
@@ -152,7 +157,7 @@ async function startOrResume(store: Store, input: RunOptions & { resume?: string
   return { runId: run.id, opts, resumed: true };
 }
 
-async function onlineDevices(client: ReturnType<typeof adbClient>): Promise<string[]> {
+async function onlineDevices(client: AdbServerClient): Promise<string[]> {
   const list: { id: string; type: string }[] = await client.listDevices();
   return list.filter((d) => d.type === 'device').map((d) => d.id).sort();
 }
