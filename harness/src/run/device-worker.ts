@@ -100,6 +100,13 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
       const item = await ctx.queue.take(serial);
       if (!item) break;
       current = item;
+      // Renewed before every item, not only on its timer: a harness that cannot prove it still holds
+      // the device (another harness took it over, or the store refused renewals until it expired)
+      // must not start work there. The item goes back to the queue with the rest of the device's work.
+      if (!await lease.renew()) {
+        await event('lease-lost', lease.lostBecause).catch(() => undefined);
+        throw new RioError('DEVICE_UNHEALTHY', `lease lost: ${lease.lostBecause}; no more work starts on this device`, { device: serial });
+      }
       ctx.progress.update(serial, { scenario: item.scenario_id, itemsTotal: Math.max(done + 1 + ctx.queue.ownCount(serial), 1), itemsDone: done, framesDone: 0, framesTotal: 0 });
       await ensureFrames([item.scenario_id]);
       const before = await healthGate(`before:${item.scenario_id}`);

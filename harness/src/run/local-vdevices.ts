@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { RioError } from '../errors.ts';
 import { adbConnect, adbDisconnect } from '../devices/index.ts';
+import { processAlive } from '../lease/lease-holder.ts';
 
 const CHILD = fileURLToPath(new URL('./vdevice-process.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -84,7 +85,7 @@ function claimSlot(home: string, profile: string, index: number): Slot {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
     } catch {
       const holder = Number(readFileSync(lock, 'utf8'));
-      if (holder !== process.pid && alive(holder)) continue;
+      if (holder !== process.pid && processAlive(holder)) continue;
       writeFileSync(lock, String(process.pid));
     }
     let port = 0;
@@ -96,11 +97,6 @@ function claimSlot(home: string, profile: string, index: number): Slot {
       release: () => rmSync(lock, { force: true }),
     };
   }
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
 function readFirstLine(child: ChildProcess): Promise<{ serial: string; port: number }> {
