@@ -30,6 +30,7 @@ import { startLocalVdevices, type LocalVdevices } from './local-vdevices.ts';
 import { newRunId } from './run-id.ts';
 import { validateRunOptions, type RunOptions } from './run-options.ts';
 import { APP_PACKAGE } from '../replay/scenario-replay.ts';
+import { leaseHolder, holderGone } from '../lease/lease-holder.ts';
 
 export interface RunSummary { runId: string; status: RunStatus; exitCode: number; outDir: string; store: string }
 
@@ -150,11 +151,29 @@ async function startOrResume(store: Store, input: RunOptions & { resume?: string
   if (!input.resume) return { runId: newRunId(), opts: validateRunOptions(input), resumed: false };
   const run = await store.getRun(input.resume);
   if (!run) throw new RioError('NOT_FOUND', `no run ${input.resume} in ${input.db}`, { run: input.resume });
-  const opts = { ...(JSON.parse(run.options_json) as RunOptions), db: input.db };
+  let stored: RunOptions;
+  try { stored = JSON.parse(run.options_json) as RunOptions; } catch {
+    throw new RioError('BAD_ARGUMENT', `run ${run.id} has unreadable stored options`, { option: '--resume' });
+  }
+  // The stored options are data: validated exactly like fresh ones. The store and the upload address
+  // come from this command line only — a stored `upload` is never used unless --upload is given again.
+  const opts = validateRunOptions({ ...stored, db: input.db, upload: input.upload });
+  await refuseIfStillRunning(store, run.id);
   // Attempts the dead harness left running keep their evidence but count as abandoned.
   await store.abandonRunningAttempts(run.id);
   await store.updateRun(run.id, { status: 'running', finished_at: null, exit_code: null });
   return { runId: run.id, opts, resumed: true };
+}
+
+/** A run whose harness still holds a live lease is not dead: resuming it would run its work twice. */
+async function refuseIfStillRunning(store: Store, runId: string): Promise<void> {
+  const me = leaseHolder();
+  const live = (await store.listLeases()).find((l) => l.run_id === runId && l.holder !== me
+    && Number(l.expires_at) > Date.now() && !holderGone(String(l.holder)));
+  if (live) {
+    throw new RioError('BAD_ARGUMENT', `run ${runId} is still running: ${live.holder} holds the lease on ${live.serial} until ${new Date(Number(live.expires_at)).toISOString()}; stop that harness first, or wait for its leases to expire`,
+      { option: '--resume' });
+  }
 }
 
 async function onlineDevices(client: AdbServerClient): Promise<string[]> {
