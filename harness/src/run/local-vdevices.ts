@@ -17,6 +17,8 @@ import { adbConnect, adbDisconnect } from '../devices/index.ts';
 import { processAlive } from '../lease/lease-holder.ts';
 
 const CHILD = fileURLToPath(new URL('./vdevice-process.ts', import.meta.url));
+/** tsx resolved from here, not from the user's working directory (a run started outside the checkout). */
+const TSX = import.meta.resolve('tsx');
 const START_TIMEOUT_MS = 60_000;
 
 export interface LocalVdevices { serials: string[]; stop(): Promise<void> }
@@ -52,7 +54,7 @@ export async function startLocalVdevices(o: LocalVdeviceOptions): Promise<LocalV
       const slot = o.home ? claimSlot(o.home, profile, i) : undefined;
       if (slot) slots.push(slot);
       const child = spawn(process.execPath,
-        ['--import', 'tsx', CHILD, profile, JSON.stringify(o.faults?.[i] ?? []), String(slot?.port ?? 0), slot?.dataDir ?? ''],
+        ['--import', TSX, CHILD, profile, JSON.stringify(o.faults?.[i] ?? []), String(slot?.port ?? 0), slot?.dataDir ?? ''],
         { stdio: ['pipe', 'pipe', 'inherit'] });
       children.push(child);
       const line = await readFirstLine(child);
