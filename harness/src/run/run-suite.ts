@@ -18,7 +18,7 @@ import { lightingKey } from '../metrics/lighting.ts';
 import type { FrameTruth } from '../metrics/frame-measurements.ts';
 import { readFingerprint, modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT, type AdbServerClient } from '../devices/index.ts';
-import { onInterrupt } from '../cli/interrupts.ts';
+import { onInterrupt } from './interrupts.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { uploadRun } from '../report/upload.ts';
 import { AdbDevice } from './adb-device.ts';
