@@ -5,6 +5,7 @@
  */
 import adbkit from '@devicefarmer/adbkit';
 import type { Client } from '@devicefarmer/adbkit';
+import { adbClient } from './adb-client.ts';
 
 // adbkit is CommonJS: its named exports exist only on the default export under Node's ESM loader
 const { Adb } = adbkit;
@@ -27,9 +28,7 @@ export interface DeviceSummary {
   thermalStatus?: number;
 }
 
-export function adbClient(adbPort: number): Client {
-  return Adb.createClient({ port: adbPort, host: '127.0.0.1' });
-}
+export { adbClient } from './adb-client.ts';
 
 async function shellText(client: Client, serial: string, command: string): Promise<string> {
   const stream = await client.getDevice(serial).shell(command);
@@ -77,6 +76,10 @@ export async function describeDevice(client: Client, serial: string, state = 'de
 /** Every device on the adb server at `adbPort`, online ones described. */
 export async function listDevices(adbPort: number): Promise<DeviceSummary[]> {
   const client = adbClient(adbPort);
-  const devices = await client.listDevices();
-  return Promise.all(devices.map((d: { id: string; type: string }) => describeDevice(client, d.id, d.type).catch(() => ({ serial: d.id, state: d.type }))));
+  try {
+    const devices = await client.listDevices();
+    return await Promise.all(devices.map((d: { id: string; type: string }) => describeDevice(client, d.id, d.type).catch(() => ({ serial: d.id, state: d.type }))));
+  } finally {
+    client.closeAll(); // a device that stops answering mid-describe must not keep `rio-farm devices` alive
+  }
 }

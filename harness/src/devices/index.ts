@@ -3,6 +3,7 @@ export { runAdb, freePort, type AdbResult } from './adb-cli.ts';
 export { ensureAdbServer, killAdbServer, isListening, adbVersion, DEFAULT_ADB_PORT } from './adb-server.ts';
 export { adbConnect, adbDisconnect, deviceState } from './connect.ts';
 export { listDevices, describeDevice, adbClient, parseBattery, parseThermalStatus, type DeviceSummary } from './discovery.ts';
+export { AdbServerClient } from './adb-client.ts';
 export { formatDeviceTable } from './device-table.ts';
 export { runDoctor, type DoctorCheck } from './doctor.ts';
 export { hostPublicKey } from './host-key.ts';

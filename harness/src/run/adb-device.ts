@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
 import { RioError } from '../errors.ts';
+import { openLogcatStream } from './logcat-stream.ts';
 
 /** Default deadline of one adb call: generous for a phone on a busy USB hub, short enough to notice a hang. */
 export const ADB_CALL_TIMEOUT_MS = 20_000;
@@ -49,7 +50,7 @@ export class AdbDevice {
 
   /** `adb -s SERIAL shell CMD` → stdout+stderr as text (adbkit's legacy shell has no exit code). */
   async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS): Promise<string> {
-    return withDeadline((async () => (await readAll(await this.device.shell(cmd))).toString('utf8'))(), timeoutMs, `shell ${cmd.slice(0, 60)}`, this.serial);
+    return this.streamed(() => this.device.shell(cmd), timeoutMs, `shell ${cmd.slice(0, 60)}`).then((b) => b.toString('utf8'));
   }
 
   /** `adb -s SERIAL shell getprop` */
@@ -107,7 +108,28 @@ export class AdbDevice {
 
   /** `adb -s SERIAL pull PATH` into memory; NOT_FOUND-like failures surface as ADB_ERROR. */
   async pull(devicePath: string, timeoutMs = 60_000): Promise<Buffer> {
-    return withDeadline((async () => readAll(await this.device.pull(devicePath)))(), timeoutMs, `pull ${devicePath}`, this.serial);
+    return this.streamed(() => this.device.pull(devicePath), timeoutMs, `pull ${devicePath}`);
+  }
+
+  /**
+   * Reads a whole adbkit stream within the deadline; past it the stream is destroyed, so a device
+   * that stopped answering does not keep a socket to the adb server open behind the TIMEOUT.
+   */
+  private async streamed(open: () => PromiseLike<unknown>, timeoutMs: number, what: string): Promise<Buffer> {
+    let stream: NodeJS.ReadableStream & { destroy?(): void } | undefined;
+    let late = false;
+    const close = () => stream?.destroy?.();
+    try {
+      return await withDeadline((async () => {
+        stream = await open() as typeof stream;
+        if (late) close(); // opened after the deadline: nobody will read it
+        return readAll(stream!);
+      })(), timeoutMs, what, this.serial);
+    } catch (err) {
+      late = true;
+      close();
+      throw err;
+    }
   }
 
   /** `adb -s SERIAL shell ls -l DIR` via the sync service: name → size. Missing dir → empty. */
@@ -121,15 +143,19 @@ export class AdbDevice {
     }
   }
 
-  /** `adb -s SERIAL logcat -B *:I`, parsed; the caller ends it with reader.end(). */
+  /** `adb -s SERIAL logcat -B *:I`, parsed; the caller's end() closes the stream. */
   async logcat(onEntry: (e: LogEntry) => void, onEnd: (err?: Error) => void): Promise<{ end(): void }> {
-    const reader = await withDeadline<NodeJS.EventEmitter & { end(): void }>(this.device.openLogcat(), ADB_CALL_TIMEOUT_MS, 'logcat', this.serial);
+    const opening = openLogcatStream(this.device);
+    const stream = await withDeadline(opening, ADB_CALL_TIMEOUT_MS, 'logcat', this.serial).catch((err) => {
+      opening.then((late) => late.close(), () => undefined); // it may still open after the deadline
+      throw err;
+    });
     let ended = false;
     const finish = (err?: Error) => { if (!ended) { ended = true; onEnd(err); } };
-    reader.on('entry', (e: LogEntry) => onEntry(e));
-    reader.on('error', (err: Error) => finish(err));
-    reader.on('end', () => finish());
-    return { end: () => { ended = true; try { reader.end(); } catch { /* already closed */ } } };
+    stream.reader.on('entry', (e: LogEntry) => onEntry(e));
+    stream.reader.on('error', (err: Error) => finish(err));
+    stream.reader.on('end', () => finish());
+    return { end: () => { ended = true; stream.close(); } };
   }
 }
 

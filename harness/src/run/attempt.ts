@@ -24,10 +24,14 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
   const id = `${item.id}/a${n}`;
   const evidenceDir = join(ctx.outDir, 'attempts', safeName(adb.serial), `${safeName(item.scenario_id)}-r${item.repeat_index}-a${n}`);
   const rel = (p?: string) => (p ? relative(ctx.outDir, p) : null);
-  await ctx.store.startAttempt({ id, run_id: ctx.runId, item_id: item.id, attempt: n, serial: adb.serial, scenario_id: item.scenario_id,
-    evidence_dir: relative(ctx.outDir, evidenceDir) });
   const evidence: Evidence = {};
   const frames = scenario.frames;
+  try {
+    await storeWrite('recording the attempt start', ctx.store.startAttempt({ id, run_id: ctx.runId, item_id: item.id, attempt: n, serial: adb.serial,
+      scenario_id: item.scenario_id, evidence_dir: relative(ctx.outDir, evidenceDir) }));
+  } catch (err) {
+    return { ok: false, error: err as RioError, frames: 0 }; // nothing ran yet: retried like any infrastructure failure
+  }
   try {
     const { results, wallMs } = await replayScenario(adb, logcat, {
       appRunId: appRunId(id), scenarioId: scenario.id, frames: frames.map((f) => ({ index: f.index, sha256: f.sha256 })), camera: scenario.camera,
@@ -44,18 +48,21 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
     }
     const rows = measureFrames(results, truth, { attempt_id: id, run_id: ctx.runId, serial: adb.serial, scenario_id: item.scenario_id,
       repeat_index: item.repeat_index, harnessThermal: thermalBefore });
-    await ctx.store.completeAttempt(id, item.id, {
+    await storeWrite(`storing the results of ${id}`, ctx.store.completeAttempt(id, item.id, {
       logcat_path: rel(evidence.logcat), results_path: rel(evidence.results), crops_dir: rel(evidence.crops),
       thermal_start: results.device_state.start.thermal_status, thermal_end: results.device_state.end.thermal_status,
       battery_temp_start: results.device_state.start.battery_temp_c, battery_temp_end: results.device_state.end.battery_temp_c,
       delegate_used: results.delegate.used, wall_ms: wallMs,
-    }, rows);
+    }, rows));
+    // The item is done from here on: what follows is annotation, and a store error in it must not
+    // turn a stored result into a failure that would run the scenario again.
+    const note = (err: unknown) => ctx.progress.note(`${adb.serial}: ${id}: ${storeError('annotating the run', err).message}`);
     // The app and model identity come from the app itself (what actually ran), first attempt wins.
     await ctx.store.db.run('UPDATE runs SET app_version = ?, model_sha256 = ? WHERE id = ? AND app_version IS NULL',
-      [`${results.app.version_name} (${results.app.version_code})`, results.model.sha256, ctx.runId]);
+      [`${results.app.version_name} (${results.app.version_code})`, results.model.sha256, ctx.runId]).catch(note);
     if (attemptThermal(results, thermalBefore) > 0) {
       await ctx.store.addEvent({ run_id: ctx.runId, serial: adb.serial, at: Date.now(), kind: 'thermal-flagged',
-        detail: `${item.scenario_id}: thermal ${results.device_state.start.thermal_status}→${results.device_state.end.thermal_status}, ${rows.length} frames flagged` });
+        detail: `${item.scenario_id}: thermal ${results.device_state.start.thermal_status}→${results.device_state.end.thermal_status}, ${rows.length} frames flagged` }).catch(note);
     }
     return { ok: true, frames: rows.length };
   } catch (err) {
@@ -63,7 +70,22 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
     await ctx.store.failAttempt(id, {
       error_code: e.code, error_message: e.message,
       logcat_path: rel(evidence.logcat), results_path: rel(evidence.results), crops_dir: rel(evidence.crops),
+    }).catch((storeErr) => {
+      // The evidence files stay on disk either way; only the row saying so could not be written.
+      ctx.progress.note(`${adb.serial}: ${id} failed (${e.code}) and ${storeError('recording that', storeErr).message}; evidence kept in ${evidenceDir}`);
     });
     return { ok: false, error: e, frames: 0 };
   }
+}
+
+/** A store failure (SQLITE_BUSY, a lost connection, a failed write) as the infrastructure failure it is. */
+function storeError(what: string, err: unknown): RioError {
+  if (err instanceof RioError) return err;
+  const e = err as { code?: string; message?: string };
+  return new RioError('STORE_ERROR', `${what} failed: ${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(err)}`, undefined, { cause: err });
+}
+
+/** Awaits a store write, turning its failure into STORE_ERROR so the attempt is retried, not lost. */
+async function storeWrite<T>(what: string, write: Promise<T>): Promise<T> {
+  try { return await write; } catch (err) { throw storeError(what, err); }
 }

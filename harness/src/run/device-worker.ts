@@ -26,9 +26,13 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
   const adb = new AdbDevice(ctx.client, serial);
   const logcat = new LogcatFeed();
   const { store, runId } = ctx;
-  const event = (kind: string, detail: string | null) => store.addEvent({ run_id: runId, serial, at: Date.now(), kind, detail });
+  // Events and samples annotate the run: a store error writing one is reported, and must not take
+  // the device (and its remaining scenarios) out of the run.
+  const unrecorded = (what: string) => (err: Error) => ctx.progress.note(`${serial}: ${what} not stored: ${err?.message ?? err}`);
+  const event = (kind: string, detail: string | null) => store.addEvent({ run_id: runId, serial, at: Date.now(), kind, detail }).catch(unrecorded(`event ${kind}`));
   const sample = (phase: string) => async (s: DeviceState) => {
-    await store.addSample({ run_id: runId, serial, at: Date.now(), phase, thermal_status: s.thermalStatus, battery_temp_c: s.batteryTempC, battery_level: s.batteryLevel });
+    await store.addSample({ run_id: runId, serial, at: Date.now(), phase, thermal_status: s.thermalStatus, battery_temp_c: s.batteryTempC, battery_level: s.batteryLevel })
+      .catch(unrecorded(`${phase} sample`));
   };
   let healthFailures = 0;
   let failures = 0;
@@ -100,6 +104,13 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
       const item = await ctx.queue.take(serial);
       if (!item) break;
       current = item;
+      // Renewed before every item, not only on its timer: a harness that cannot prove it still holds
+      // the device (another harness took it over, or the store refused renewals until it expired)
+      // must not start work there. The item goes back to the queue with the rest of the device's work.
+      if (!await lease.renew()) {
+        await event('lease-lost', lease.lostBecause);
+        throw new RioError('DEVICE_UNHEALTHY', `lease lost: ${lease.lostBecause}; no more work starts on this device`, { device: serial });
+      }
       ctx.progress.update(serial, { scenario: item.scenario_id, itemsTotal: Math.max(done + 1 + ctx.queue.ownCount(serial), 1), itemsDone: done, framesDone: 0, framesTotal: 0 });
       await ensureFrames([item.scenario_id]);
       const before = await healthGate(`before:${item.scenario_id}`);

@@ -14,8 +14,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { RioError } from '../errors.ts';
 import { adbConnect, adbDisconnect } from '../devices/index.ts';
+import { processAlive } from '../lease/lease-holder.ts';
 
 const CHILD = fileURLToPath(new URL('./vdevice-process.ts', import.meta.url));
+/** tsx resolved from here, not from the user's working directory (a run started outside the checkout). */
+const TSX = import.meta.resolve('tsx');
 const START_TIMEOUT_MS = 60_000;
 
 export interface LocalVdevices { serials: string[]; stop(): Promise<void> }
@@ -51,7 +54,7 @@ export async function startLocalVdevices(o: LocalVdeviceOptions): Promise<LocalV
       const slot = o.home ? claimSlot(o.home, profile, i) : undefined;
       if (slot) slots.push(slot);
       const child = spawn(process.execPath,
-        ['--import', 'tsx', CHILD, profile, JSON.stringify(o.faults?.[i] ?? []), String(slot?.port ?? 0), slot?.dataDir ?? ''],
+        ['--import', TSX, CHILD, profile, JSON.stringify(o.faults?.[i] ?? []), String(slot?.port ?? 0), slot?.dataDir ?? ''],
         { stdio: ['pipe', 'pipe', 'inherit'] });
       children.push(child);
       const line = await readFirstLine(child);
@@ -84,7 +87,7 @@ function claimSlot(home: string, profile: string, index: number): Slot {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
     } catch {
       const holder = Number(readFileSync(lock, 'utf8'));
-      if (holder !== process.pid && alive(holder)) continue;
+      if (holder !== process.pid && processAlive(holder)) continue;
       writeFileSync(lock, String(process.pid));
     }
     let port = 0;
@@ -96,11 +99,6 @@ function claimSlot(home: string, profile: string, index: number): Slot {
       release: () => rmSync(lock, { force: true }),
     };
   }
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
 function readFirstLine(child: ChildProcess): Promise<{ serial: string; port: number }> {

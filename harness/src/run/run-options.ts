@@ -3,7 +3,7 @@
  * options_json, so `--resume` continues with exactly the same settings).
  */
 import { RioError } from '../errors.ts';
-import { DEFAULT_BARS, type QualityBars } from '../metrics/quality-bars.ts';
+import { DEFAULT_BARS, parseBars, type QualityBars } from '../metrics/quality-bars.ts';
 import { DEFAULT_HEALTH, type HealthThresholds } from '../health/preflight.ts';
 import { DEFAULT_DB_URL } from '../store/index.ts';
 import { RECONNECT_WAIT_MS } from './device-session.ts';
@@ -60,17 +60,72 @@ export const DEFAULT_RUN_OPTIONS: Omit<RunOptions, 'suite'> = {
   vdevices: 3, reconnectWaitMs: RECONNECT_WAIT_MS,
 };
 
+/**
+ * The one validation of run options, for fresh ones from the command line and for the stored
+ * options a `--resume` continues with (options_json is data, and data can be edited): every field
+ * is checked and only known fields are kept. Throws BAD_ARGUMENT naming the option.
+ */
 export function validateRunOptions(o: RunOptions): RunOptions {
   const bad = (msg: string, option: string) => new RioError('BAD_ARGUMENT', msg, { option });
+  const int = (v: unknown, option: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) throw bad(`${option} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${JSON.stringify(v)}`, option);
+    return v as number;
+  };
+  const optInt = (v: unknown, option: string, min: number) => (v === undefined || v === null ? undefined : int(v, option, min));
+  const str = (v: unknown, option: string) => {
+    if (typeof v !== 'string' || v.length === 0) throw bad(`${option} must be a non-empty string`, option);
+    return v;
+  };
+  const optStr = (v: unknown, option: string) => (v === undefined || v === null ? undefined : str(v, option));
+  const strList = (v: unknown, option: string) => {
+    if (!Array.isArray(v) || v.length === 0) throw bad(`${option} names nothing`, option);
+    return v.map((x) => str(x, option));
+  };
+  const bool = (v: unknown, option: string) => {
+    if (typeof v !== 'boolean') throw bad(`${option} must be true or false`, option);
+    return v;
+  };
   if (!o.suite) throw bad('--suite is required', '--suite');
-  if (!Number.isInteger(o.repeat) || o.repeat < 1) throw bad('--repeat must be an integer ≥ 1', '--repeat');
-  if (!Number.isInteger(o.threads) || o.threads < 1) throw bad('--threads must be an integer ≥ 1', '--threads');
   if (!(DELEGATES as readonly string[]).includes(o.delegate)) throw bad(`--delegate must be one of ${DELEGATES.join(', ')}`, '--delegate');
-  if (!Number.isInteger(o.retries) || o.retries < 0) throw bad('--retries must be an integer ≥ 0', '--retries');
-  if (o.fps !== undefined && !(o.fps >= 0)) throw bad('--fps must be ≥ 0', '--fps');
-  if (!Number.isInteger(o.vdevices) || o.vdevices < 1 || o.vdevices > 16) throw bad('--vdevices must be 1…16', '--vdevices');
-  if (Array.isArray(o.devices) && o.devices.length === 0) throw bad('--devices names no device', '--devices');
-  return o;
+  if (o.fps !== undefined && o.fps !== null && !(typeof o.fps === 'number' && o.fps >= 0 && Number.isFinite(o.fps))) throw bad('--fps must be ≥ 0', '--fps');
+  if (o.labels === null || typeof o.labels !== 'object' || Object.values(o.labels).some((v) => typeof v !== 'string')) throw bad('labels must be K=V strings', '--label');
+  if (o.bars === null || typeof o.bars !== 'object') throw bad('bars must be K=V', '--bar');
+  if (o.health === null || typeof o.health !== 'object') throw bad('health thresholds missing', '--cooldown-max');
+  const health = Object.fromEntries(Object.keys(DEFAULT_HEALTH).map((k) => {
+    const v = (o.health as unknown as Record<string, unknown>)[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`health threshold ${k} must be a number ≥ 0`, k === 'cooldownMaxMs' ? '--cooldown-max' : '--health');
+    return [k, v];
+  })) as unknown as HealthThresholds;
+  return {
+    suite: str(o.suite, '--suite'),
+    devices: o.devices === 'all' ? 'all' : strList(o.devices, '--devices'),
+    apk: optStr(o.apk, '--apk'), model: optStr(o.model, '--model'),
+    repeat: int(o.repeat, '--repeat', 1), threads: int(o.threads, '--threads', 1, 64), delegate: o.delegate,
+    warmup: int(o.warmup, '--warmup', 0), fps: o.fps ?? undefined, shard: bool(o.shard, '--shard'),
+    out: optStr(o.out, '--out'), db: str(o.db, '--db'),
+    // Labels and bars go back through the same parsers the command line uses.
+    labels: parseLabels(Object.entries(o.labels).map(([k, v]) => `${k}=${v}`)),
+    bars: parseBars(Object.entries(o.bars).map(([k, v]) => `${k}=${v ?? 'none'}`)),
+    retries: int(o.retries, '--retries', 0, 20), scenarioTimeoutMs: optInt(o.scenarioTimeoutMs, '--scenario-timeout', 1),
+    stallMs: int(o.stallMs, '--stall-timeout', 1), saveCrops: bool(o.saveCrops, '--no-crops'),
+    includeThermal: bool(o.includeThermal, '--include-thermal'), health,
+    vdevices: int(o.vdevices, '--vdevices', 1, 16),
+    vdeviceProfiles: o.vdeviceProfiles === undefined ? undefined : strList(o.vdeviceProfiles, '--vdevice-profile'),
+    vdeviceHome: optStr(o.vdeviceHome, '--vdevice-home'),
+    upload: o.upload === undefined ? undefined : uploadUrl(o.upload),
+    scenarios: o.scenarios === undefined ? undefined : strList(o.scenarios, '--scenario'),
+    reconnectWaitMs: int(o.reconnectWaitMs, 'reconnectWaitMs', 0),
+  };
+}
+
+/** An http(s) server address for --upload. */
+function uploadUrl(v: unknown): string {
+  let u: URL | undefined;
+  try { u = new URL(String(v)); } catch { /* reported below */ }
+  if (typeof v !== 'string' || !u || !['http:', 'https:'].includes(u.protocol)) {
+    throw new RioError('BAD_ARGUMENT', `--upload needs an http(s) URL, got ${JSON.stringify(v)}`, { option: '--upload' });
+  }
+  return v;
 }
 
 /** `K=V` label strings → object; throws BAD_ARGUMENT on a malformed one. */

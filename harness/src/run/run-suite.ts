@@ -17,7 +17,8 @@ import { computeAggregates } from '../metrics/aggregate.ts';
 import { lightingKey } from '../metrics/lighting.ts';
 import type { FrameTruth } from '../metrics/frame-measurements.ts';
 import { readFingerprint, modelLabel } from '../fingerprint/device-fingerprint.ts';
-import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT } from '../devices/index.ts';
+import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT, type AdbServerClient } from '../devices/index.ts';
+import { onInterrupt } from './interrupts.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { uploadRun } from '../report/upload.ts';
 import { AdbDevice } from './adb-device.ts';
@@ -29,6 +30,7 @@ import { startLocalVdevices, type LocalVdevices } from './local-vdevices.ts';
 import { newRunId } from './run-id.ts';
 import { validateRunOptions, type RunOptions } from './run-options.ts';
 import { APP_PACKAGE } from '../replay/scenario-replay.ts';
+import { leaseHolder, holderGone } from '../lease/lease-holder.ts';
 
 export interface RunSummary { runId: string; status: RunStatus; exitCode: number; outDir: string; store: string }
 
@@ -42,9 +44,9 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
   const progress = hooks.progress ?? new RunProgress();
   const store = await openStore(input.db);
   let local: LocalVdevices | undefined;
+  let closeAdbConnections = () => {};
   const abort = new AbortController();
-  const onSigint = () => { progress.note('interrupted: finishing the current attempts, then reporting'); abort.abort(); };
-  process.once('SIGINT', onSigint);
+  const stopListening = onInterrupt(() => abort.abort(), (line) => progress.note(line));
   try {
     const { runId, opts, resumed } = await startOrResume(store, input);
     const suite = selectScenarios(await buildSuite(opts.suite), opts.scenarios);
@@ -56,6 +58,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
 
     const adbPort = await ensureAdbServer(Number(process.env.ANDROID_ADB_SERVER_PORT ?? DEFAULT_ADB_PORT));
     const client = adbClient(adbPort);
+    closeAdbConnections = () => client.closeAll();
     let serials = await onlineDevices(client);
     if (opts.devices !== 'all') {
       const missing = opts.devices.filter((s) => !serials.includes(s));
@@ -104,8 +107,11 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
 
     return await finishRun(store, runId, opts, outDir, suite, progress, abort.signal.aborted);
   } finally {
-    process.off('SIGINT', onSigint);
+    // Whatever happened, close everything this run opened: devices attached before the run keep
+    // their adb connections alive, and one left open keeps this process from ever exiting.
+    stopListening();
     progress.stop();
+    closeAdbConnections();
     if (local) { progress.note('stopping the vdevices this run started'); await local.stop(); }
     await store.close();
   }
@@ -145,14 +151,32 @@ async function startOrResume(store: Store, input: RunOptions & { resume?: string
   if (!input.resume) return { runId: newRunId(), opts: validateRunOptions(input), resumed: false };
   const run = await store.getRun(input.resume);
   if (!run) throw new RioError('NOT_FOUND', `no run ${input.resume} in ${input.db}`, { run: input.resume });
-  const opts = { ...(JSON.parse(run.options_json) as RunOptions), db: input.db };
+  let stored: RunOptions;
+  try { stored = JSON.parse(run.options_json) as RunOptions; } catch {
+    throw new RioError('BAD_ARGUMENT', `run ${run.id} has unreadable stored options`, { option: '--resume' });
+  }
+  // The stored options are data: validated exactly like fresh ones. The store and the upload address
+  // come from this command line only — a stored `upload` is never used unless --upload is given again.
+  const opts = validateRunOptions({ ...stored, db: input.db, upload: input.upload });
+  await refuseIfStillRunning(store, run.id);
   // Attempts the dead harness left running keep their evidence but count as abandoned.
   await store.abandonRunningAttempts(run.id);
   await store.updateRun(run.id, { status: 'running', finished_at: null, exit_code: null });
   return { runId: run.id, opts, resumed: true };
 }
 
-async function onlineDevices(client: ReturnType<typeof adbClient>): Promise<string[]> {
+/** A run whose harness still holds a live lease is not dead: resuming it would run its work twice. */
+async function refuseIfStillRunning(store: Store, runId: string): Promise<void> {
+  const me = leaseHolder();
+  const live = (await store.listLeases()).find((l) => l.run_id === runId && l.holder !== me
+    && Number(l.expires_at) > Date.now() && !holderGone(String(l.holder)));
+  if (live) {
+    throw new RioError('BAD_ARGUMENT', `run ${runId} is still running: ${live.holder} holds the lease on ${live.serial} until ${new Date(Number(live.expires_at)).toISOString()}; stop that harness first, or wait for its leases to expire`,
+      { option: '--resume' });
+  }
+}
+
+async function onlineDevices(client: AdbServerClient): Promise<string[]> {
   const list: { id: string; type: string }[] = await client.listDevices();
   return list.filter((d) => d.type === 'device').map((d) => d.id).sort();
 }

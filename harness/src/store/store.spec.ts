@@ -38,7 +38,9 @@ for (const kind of storeKinds()) {
         assert.equal((await s.acquireLease('dev1', 'runA', 'h:1', 1000, 10_000)).ok, true);
         const other = await s.acquireLease('dev1', 'runB', 'h:2', 1000, 10_500);
         assert.equal(other.ok, false);
-        assert.equal((await s.acquireLease('dev1', 'runA', 'h:3', 1000, 10_600)).ok, true, 'resumed run re-takes its lease');
+        assert.equal((await s.acquireLease('dev1', 'runA', 'h:3', 1000, 10_600)).ok, false, 'the same run under another holder needs a take-over');
+        assert.equal(await s.takeOverLease('dev1', 'runA', 'h:1', 'h:3', 1000, 10_600), true, 'resumed run re-takes its lease from a gone holder');
+        assert.equal(await s.takeOverLease('dev1', 'runA', 'h:1', 'h:4', 1000, 10_600), false, 'only from the holder it saw');
         assert.equal((await s.acquireLease('dev1', 'runB', 'h:2', 1000, 12_000)).ok, true, 'expired lease is free');
         await s.releaseLease('dev1', 'runB');
         assert.equal((await s.listLeases()).length, 0);
