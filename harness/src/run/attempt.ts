@@ -11,7 +11,7 @@ import { replayScenario, type Evidence } from '../replay/scenario-replay.ts';
 import type { LogcatFeed } from '../replay/logcat-feed.ts';
 import { PER_FRAME_MS, SCENARIO_BASE_MS } from './run-options.ts';
 import type { AdbDevice } from './adb-device.ts';
-import type { RunContext } from './run-context.ts';
+import { recordPendingFailures, type RunContext } from './run-context.ts';
 import { appRunId, safeName } from './run-id.ts';
 
 export interface AttemptResult { ok: boolean; error?: RioError; frames: number }
@@ -26,6 +26,7 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
   const rel = (p?: string) => (p ? relative(ctx.outDir, p) : null);
   const evidence: Evidence = {};
   const frames = scenario.frames;
+  await recordPendingFailures(ctx);
   try {
     await storeWrite('recording the attempt start', ctx.store.startAttempt({ id, run_id: ctx.runId, item_id: item.id, attempt: n, serial: adb.serial,
       scenario_id: item.scenario_id, evidence_dir: relative(ctx.outDir, evidenceDir) }));
@@ -67,11 +68,11 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
     return { ok: true, frames: rows.length };
   } catch (err) {
     const e = err instanceof RioError ? err : new RioError('INTERNAL_ERROR', (err as Error)?.stack ?? String(err), { device: adb.serial }, { cause: err });
-    await ctx.store.failAttempt(id, {
-      error_code: e.code, error_message: e.message,
-      logcat_path: rel(evidence.logcat), results_path: rel(evidence.results), crops_dir: rel(evidence.crops),
-    }).catch((storeErr) => {
-      // The evidence files stay on disk either way; only the row saying so could not be written.
+    const failure = { error_code: e.code, error_message: e.message,
+      logcat_path: rel(evidence.logcat), results_path: rel(evidence.results), crops_dir: rel(evidence.crops) };
+    await ctx.store.failAttempt(id, failure).catch((storeErr) => {
+      // The evidence files stay on disk either way; the row saying so is written at the next chance.
+      ctx.unrecordedFailures.set(id, failure);
       ctx.progress.note(`${adb.serial}: ${id} failed (${e.code}) and ${storeError('recording that', storeErr).message}; evidence kept in ${evidenceDir}`);
     });
     return { ok: false, error: e, frames: 0 };
@@ -80,7 +81,7 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
 
 /** A store failure (SQLITE_BUSY, a lost connection, a failed write) as the infrastructure failure it is. */
 function storeError(what: string, err: unknown): RioError {
-  if (err instanceof RioError) return err;
+  if (err instanceof RioError && err.code === 'STORE_ERROR') return err;
   const e = err as { code?: string; message?: string };
   return new RioError('STORE_ERROR', `${what} failed: ${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(err)}`, undefined, { cause: err });
 }

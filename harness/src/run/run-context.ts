@@ -25,4 +25,21 @@ export interface RunContext {
   /** device serial → model group (for --shard eligibility and labels) */
   groups: Map<string, string>;
   signal: AbortSignal;
+  /**
+   * Attempt failures whose row could not be written (the store stayed busy): written before the
+   * next attempt and at the end of the run, so no attempt is left looking 'running'.
+   */
+  unrecordedFailures: Map<string, AttemptFailure>;
+}
+
+export type AttemptFailure = Parameters<Store['failAttempt']>[1];
+
+/** Writes the attempt failures that could not be stored before; those that still fail stay queued. */
+export async function recordPendingFailures(ctx: Pick<RunContext, 'store' | 'unrecordedFailures'>): Promise<void> {
+  for (const [id, failure] of ctx.unrecordedFailures) {
+    try {
+      await ctx.store.failAttempt(id, failure);
+      ctx.unrecordedFailures.delete(id);
+    } catch { return; } // still busy: keep them for the next chance
+  }
 }

@@ -23,6 +23,7 @@ import { writeReports } from '../report/write-reports.ts';
 import { uploadRun } from '../report/upload.ts';
 import { AdbDevice } from './adb-device.ts';
 import { runDevice } from './device-worker.ts';
+import { recordPendingFailures } from './run-context.ts';
 import { planWork } from './work-plan.ts';
 import { WorkQueue } from './work-queue.ts';
 import { RunProgress } from './progress.ts';
@@ -98,11 +99,13 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     const queue = new WorkQueue(items, (s) => groups.get(s) ?? '', opts.shard, serials);
     const ctx = {
       runId, opts, store, client, outDir, apk, scenarios, truth: truthMaps(suite.scenarios), queue, progress, attemptsUsed, groups,
-      signal: abort.signal,
+      signal: abort.signal, unrecordedFailures: new Map(),
     };
     progress.start();
     await Promise.all(serials.map((s) => runDevice(ctx, s)));
     progress.stop();
+    await recordPendingFailures(ctx);
+    for (const id of ctx.unrecordedFailures.keys()) progress.note(`the failure of attempt ${id} could not be stored (its evidence is on disk)`);
     for (const it of queue.stranded()) await store.failItem(it.id);
 
     return await finishRun(store, runId, opts, outDir, suite, progress, abort.signal.aborted);

@@ -12,6 +12,12 @@ import { RioError } from '../errors.ts';
 export const SQLITE_BUSY_TIMEOUT_MS = 50;
 /** The whole wait for the lock: an import chunk or a work item's frames take tens of ms; a minute means a stuck writer. */
 export const STORE_BUSY_BUDGET_MS = 60_000;
+
+/** The budget in force: RIO_STORE_BUSY_BUDGET_MS overrides it (tests that hold the lock on purpose use seconds). */
+export function storeBusyBudgetMs(): number {
+  const fromEnv = Number(process.env.RIO_STORE_BUSY_BUDGET_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : STORE_BUSY_BUDGET_MS;
+}
 const BACKOFF_MS = [5, 10, 20, 50, 100, 200];
 
 export function isBusy(err: unknown): boolean {
@@ -20,7 +26,7 @@ export function isBusy(err: unknown): boolean {
 }
 
 /** Runs fn, retrying while SQLite answers BUSY, for at most budgetMs; onWait hears each wait (logs, tests). */
-export async function retryBusy<T>(fn: () => T | Promise<T>, onWait?: () => void, budgetMs = STORE_BUSY_BUDGET_MS): Promise<T> {
+export async function retryBusy<T>(fn: () => T | Promise<T>, onWait?: () => void, budgetMs = storeBusyBudgetMs()): Promise<T> {
   const start = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
