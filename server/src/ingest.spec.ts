@@ -91,7 +91,7 @@ for (const kind of storeKinds()) {
       await refused(`{"schema":${'['.repeat(5000)}${']'.repeat(5000)}}`, 400, 'body/schema/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0');
     });
 
-    test('ids are the ones the harness derives: an upload cannot seed another run\'s item, attempt or fingerprint', async () => {
+    test('ids are the ones the harness derives: an upload cannot seed another run\'s item, attempt, fingerprint or scenario truth', async () => {
       const other = runs[1]!.run.id;
       const cases: [(e: RunExport) => void, string][] = [
         [(e) => { e.work_items[0]!.id = e.work_items[0]!.id.replace(e.run.id, other); }, 'body/work_items/0/id'],
@@ -100,6 +100,9 @@ for (const kind of storeKinds()) {
         [(e) => { e.measurements[3]!.run_id = other; }, 'body/measurements/3/run_id'],
         [(e) => { e.devices[0]!.fingerprint_id = 'f'.repeat(32); }, 'body/devices/0/fingerprint_id'],
         [(e) => { e.scenario_frames[0]!.cards_json = '[{"quad":[[0,0]]}]'; }, 'body/scenario_frames/0/cards_json'],
+        // other quads under the truth id a later local run of this scenario uses
+        [(e) => { e.scenario_frames[0]!.cards_json = '[{"quad":[[1,1],[9,1],[9,9],[1,9]]}]'; }, 'body/scenario_frames/0/truth_sha256'],
+        [(e) => { e.scenarios[0]!.truth_sha256 = 'e'.repeat(64); }, 'body/scenarios/0/truth_sha256'],
       ];
       for (const [mutate, field] of cases) {
         const e = copy(runs[0]!);

@@ -8,6 +8,7 @@ import { resolve, join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { RioError, ExitCode } from '../errors.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { truthId, type TruthFrameFields } from '../store/truth-id.ts';
 import type { RunStatus, ScenarioFrameRow } from '../store/rows.ts';
 import { buildSuite, type BuiltScenario, type BuiltSuite } from '../../../scenarios/generator/index.ts';
 import { ensureDemoApk, APK_DIR } from '../../../android-demo/apk/index.ts';
@@ -210,9 +211,9 @@ async function recordRunStart(store: Store, runId: string, opts: RunOptions, apk
   for (const s of serials) await store.upsertRunDevice({ run_id: runId, serial: s, status: 'pending' });
 }
 
-/** The truth's identity: its frames' content hashes and quads (a regenerated scenario gets a new one). */
+/** The truth's identity: the hash of its frame rows (a regenerated scenario gets a new one; see store/truth-id.ts). */
 export function truthSha(s: BuiltScenario): string {
-  return createHashHex(JSON.stringify(s.frames.map((f) => [f.index, f.sha256, f.cards, f.negative, f.lighting])));
+  return truthId(frameFields(s));
 }
 
 const createHashHex = (s: string) => createHash('sha256').update(s, 'latin1').digest('hex');
@@ -224,7 +225,11 @@ export function scenarioRow(s: BuiltScenario) {
 
 export function frameRows(s: BuiltScenario): ScenarioFrameRow[] {
   const sha = truthSha(s);
-  return s.frames.map((f) => ({ suite: s.suite, scenario_id: s.id, truth_sha256: sha, frame_index: f.index, sha256: f.sha256,
+  return frameFields(s).map((f) => ({ suite: s.suite, scenario_id: s.id, truth_sha256: sha, ...f }));
+}
+
+function frameFields(s: BuiltScenario): TruthFrameFields[] {
+  return s.frames.map((f) => ({ frame_index: f.index, sha256: f.sha256,
     width: f.width, height: f.height, negative: f.negative ? 1 : 0, lighting: lightingKey(f.lighting.tags),
     lighting_params_json: JSON.stringify(f.lighting.params), cards_json: JSON.stringify(f.cards) }));
 }

@@ -6,6 +6,7 @@
  */
 import { RioError } from '../errors.ts';
 import { fingerprintId } from './index.ts';
+import { truthId } from './truth-id.ts';
 import type { RunExport } from './run-export.ts';
 
 const isPoint = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v));
@@ -36,6 +37,22 @@ export function checkRunExport(exp: RunExport, root = ''): void {
     if (!Array.isArray(cards) || !cards.every((c) => c !== null && typeof c === 'object' && isQuad((c as { quad?: unknown }).quad))) {
       bad(`/scenario_frames/${i}/cards_json`, 'is not a list of {quad: [[x, y] × 4]}');
     }
+  });
+
+  // Truth ids are recomputed from the frames they name, so no upload can store other quads under one.
+  const truthFrames = new Map<string, { first: number; frames: RunExport['scenario_frames'] }>();
+  exp.scenario_frames.forEach((f, i) => {
+    const key = `${f.scenario_id}\u0000${f.truth_sha256}`;
+    const group = truthFrames.get(key) ?? { first: i, frames: [] };
+    group.frames.push(f);
+    truthFrames.set(key, group);
+  });
+  for (const { first, frames } of truthFrames.values()) {
+    const id = truthId(frames);
+    if (frames[0]!.truth_sha256 !== id) bad(`/scenario_frames/${first}/truth_sha256`, `is not the truth id of its scenario's frames (${id})`);
+  }
+  exp.scenarios.forEach((s, i) => {
+    if (!truthFrames.has(`${s.id}\u0000${s.truth_sha256}`)) bad(`/scenarios/${i}/truth_sha256`, 'names no frames in this export');
   });
 
   const items = new Map<string, RunExport['work_items'][number]>();

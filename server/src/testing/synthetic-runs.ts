@@ -12,6 +12,7 @@ import type { MeasurementRow, ScenarioFrameRow } from '../../../harness/src/stor
 import { computeAggregates } from '../../../harness/src/metrics/aggregate.ts';
 import { DEFAULT_BARS } from '../../../harness/src/metrics/quality-bars.ts';
 import { seededRandom } from '../../../harness/src/stats/bootstrap.ts';
+import { truthId } from '../../../harness/src/store/truth-id.ts';
 
 export interface SyntheticDevice {
   serial: string; manufacturer: string; model: string; soc: string; abi: string; sdk: number;
@@ -73,7 +74,6 @@ interface TruthFrame { row: ScenarioFrameRow; quad: [number, number][] | null }
 async function recordScenarios(store: Store, farm: SyntheticFarm, rand: () => number): Promise<Map<string, { truthSha: string; frames: TruthFrame[] }>> {
   const out = new Map<string, { truthSha: string; frames: TruthFrame[] }>();
   for (const sc of farm.scenarios) {
-    const truthSha = sha(`${farm.suite}/${sc.id}/${farm.seed ?? 1}`);
     const frames: TruthFrame[] = [];
     for (let i = 0; i < sc.frames; i++) {
       const negative = sc.negativeEvery ? i % sc.negativeEvery === sc.negativeEvery - 1 : false;
@@ -82,12 +82,14 @@ async function recordScenarios(store: Store, farm: SyntheticFarm, rand: () => nu
       frames.push({
         quad,
         row: {
-          suite: farm.suite, scenario_id: sc.id, truth_sha256: truthSha, frame_index: i, sha256: sha(`${sc.id}/frame/${i}`),
+          suite: farm.suite, scenario_id: sc.id, truth_sha256: '', frame_index: i, sha256: sha(`${sc.id}/frame/${i}`),
           width: FRAME_W, height: FRAME_H, negative: negative ? 1 : 0, lighting, lighting_params_json: null,
           cards_json: JSON.stringify(quad ? [{ quad, visible: 1 }] : []),
         },
       });
     }
+    const truthSha = truthId(frames.map((f) => f.row));
+    for (const f of frames) f.row.truth_sha256 = truthSha;
     await store.recordScenario({ suite: farm.suite, id: sc.id, truth_sha256: truthSha, conditions_json: JSON.stringify(sc.lightings),
       background: 'desk', fps: 0, width: FRAME_W, height: FRAME_H, frame_count: sc.frames }, frames.map((f) => f.row));
     out.set(sc.id, { truthSha, frames });
