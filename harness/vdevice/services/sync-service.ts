@@ -75,7 +75,8 @@ async function serve(device: DeviceCore, stream: AdbStream, reader: ByteReader):
     const path = arg.toString('utf8');
     switch (req) {
       case 'STAT': await stream.write(statV1(device, path)); break;
-      case 'STA2': case 'LST2': await stream.write(statV2(device, path)); break;
+      // adbd answers with the id it was asked with: @yume-chan/adb checks it (LST2 ≠ STA2)
+      case 'STA2': case 'LST2': await stream.write(statV2(device, path, req)); break;
       case 'LIST': case 'LIS2': await list(device, stream, path, req === 'LIS2'); break;
       case 'RECV': await recv(device, stream, path); break;
       case 'SEND': if (!(await send(device, stream, reader, path))) return; break;
@@ -107,9 +108,9 @@ function statV1(device: DeviceCore, path: string): Buffer {
   return b;
 }
 
-function statV2(device: DeviceCore, path: string): Buffer {
+function statV2(device: DeviceCore, path: string, req: 'STA2' | 'LST2'): Buffer {
   const { st, errno } = lookup(device, path);
-  return Buffer.concat([id('STA2'), u32(errno), stat2Body(st)]);
+  return Buffer.concat([id(req), u32(errno), stat2Body(st)]);
 }
 
 async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boolean): Promise<void> {
