@@ -10,6 +10,8 @@ import { RioError } from '../errors.ts';
 import type { AdbDevice } from '../run/adb-device.ts';
 
 export const MARKER_DIR = '/data/local/tmp/rio-farm';
+/** The marker holds 64 hex digits; a device answering more (or slowly) is not holding our marker. */
+const MARKER_BUDGET = { maxBytes: 4096, timeoutMs: 10_000 };
 
 export interface ApkInfo { path: string; sha256: string; size: number; packageName: string }
 
@@ -45,7 +47,7 @@ async function installedSha(adb: AdbDevice, apk: ApkInfo): Promise<string | null
   const path = await installedApkPath(adb, apk.packageName);
   if (!path) return null;
   let marker: string;
-  try { marker = (await adb.pull(`${MARKER_DIR}/${apk.packageName}.sha256`, 10_000)).toString('utf8').trim(); } catch { return null; }
+  try { marker = (await adb.pull(`${MARKER_DIR}/${apk.packageName}.sha256`, MARKER_BUDGET)).toString('utf8').trim(); } catch { return null; }
   const [sha, size] = marker.split(/\s+/);
   const dir = path.replace(/\/[^/]+$/, '');
   const name = path.slice(dir.length + 1);

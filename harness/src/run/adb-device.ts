@@ -5,9 +5,15 @@
 import { Readable } from 'node:stream';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
 import { RioError } from '../errors.ts';
+import { readWithinBudget, type TransferBudget } from '../devices/transfer-budget.ts';
 
 /** Default deadline of one adb call: generous for a phone on a busy USB hub, short enough to notice a hang. */
 export const ADB_CALL_TIMEOUT_MS = 20_000;
+/**
+ * Most output one shell call may return. The commands the harness sends answer in kilobytes; a
+ * device answering without end (tampered firmware) is cut here instead of filling the heap.
+ */
+export const MAX_SHELL_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; end(): void }
 
@@ -35,12 +41,6 @@ export function asAdbError(err: unknown, what: string, serial: string): RioError
   return new RioError(gone ? 'DEVICE_GONE' : 'ADB_ERROR', `${what}: ${msg}`, { device: serial }, { cause: err });
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks);
-}
-
 export class AdbDevice {
   readonly device: DeviceClient;
   constructor(readonly client: Client, readonly serial: string) {
@@ -48,8 +48,11 @@ export class AdbDevice {
   }
 
   /** `adb -s SERIAL shell CMD` → stdout+stderr as text (adbkit's legacy shell has no exit code). */
-  async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS): Promise<string> {
-    return withDeadline((async () => (await readAll(await this.device.shell(cmd))).toString('utf8'))(), timeoutMs, `shell ${cmd.slice(0, 60)}`, this.serial);
+  async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS, size: Omit<TransferBudget, 'timeoutMs'> = { maxBytes: MAX_SHELL_OUTPUT_BYTES }): Promise<string> {
+    const what = `shell ${cmd.slice(0, 60)}`;
+    const stream = await withDeadline<NodeJS.ReadableStream>(this.device.shell(cmd), timeoutMs, what, this.serial);
+    return withDeadline(readWithinBudget(stream, { ...size, timeoutMs }, what, { device: this.serial }), timeoutMs + 1_000, what, this.serial)
+      .then((b) => b.toString('utf8'));
   }
 
   /** `adb -s SERIAL shell getprop` */
@@ -105,9 +108,14 @@ export class AdbDevice {
     await withDeadline(Promise.all(Array.from({ length: Math.min(lanes, files.length) }, lane)), timeoutMs, `push ${files.length} files`, this.serial);
   }
 
-  /** `adb -s SERIAL pull PATH` into memory; NOT_FOUND-like failures surface as ADB_ERROR. */
-  async pull(devicePath: string, timeoutMs = 60_000): Promise<Buffer> {
-    return withDeadline((async () => readAll(await this.device.pull(devicePath)))(), timeoutMs, `pull ${devicePath}`, this.serial);
+  /**
+   * `adb -s SERIAL pull PATH` into memory within a byte and time budget (over either, the transfer
+   * is cancelled); NOT_FOUND-like failures surface as ADB_ERROR.
+   */
+  async pull(devicePath: string, budget: TransferBudget): Promise<Buffer> {
+    const what = `pull ${devicePath}`;
+    const transfer = await withDeadline<NodeJS.ReadableStream>(this.device.pull(devicePath), budget.timeoutMs, what, this.serial);
+    return withDeadline(readWithinBudget(transfer, budget, what, { device: this.serial, file: devicePath }), budget.timeoutMs + 1_000, what, this.serial);
   }
 
   /** `adb -s SERIAL shell ls -l DIR` via the sync service: name → size. Missing dir → empty. */
