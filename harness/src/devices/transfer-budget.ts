@@ -15,17 +15,21 @@ export interface TransferBudget {
   tooLarge?: ErrorCode;
 }
 
-/** A stream from adbkit: a shell socket (destroy) or a sync PullTransfer (cancel). */
-type DeviceStream = NodeJS.ReadableStream & { cancel?(): void; destroy?(err?: Error): void };
+/** A stream from adbkit: a shell socket or a sync PullTransfer. */
+type DeviceStream = NodeJS.ReadableStream & { destroy?(err?: Error): void };
 
-/** Reads `stream` to its end within `budget`; `what` and `where` name it in errors. */
-export function readWithinBudget(stream: DeviceStream, budget: TransferBudget, what: string, where: Record<string, string | number>): Promise<Buffer> {
+/**
+ * Reads `stream` to its end within `budget`; `what` and `where` name it in errors. `close` ends
+ * the transfer (default: destroy the stream); errors the stream raises after that are expected.
+ */
+export function readWithinBudget(stream: DeviceStream, budget: TransferBudget, what: string, where: Record<string, string | number>,
+  close: () => void = () => stream.destroy?.()): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
     const cancel = () => {
-      try { if (stream.cancel) stream.cancel(); else stream.destroy?.(); } catch { /* already closed */ }
+      try { close(); } catch { /* already closed */ }
     };
     const finish = (err?: Error) => {
       if (settled) return;
@@ -45,6 +49,7 @@ export function readWithinBudget(stream: DeviceStream, budget: TransferBudget, w
     };
     stream.on('data', onData);
     stream.once('end', () => finish());
-    stream.once('error', (err: Error) => finish(err));
+    // `on`, not `once`: a closed transfer may report its cut-off read as a second error
+    stream.on('error', (err: Error) => finish(err));
   });
 }

@@ -15,7 +15,7 @@ export const ADB_CALL_TIMEOUT_MS = 20_000;
  */
 export const MAX_SHELL_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; end(): void }
+interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; pull(path: string): NodeJS.ReadableStream; end(): void }
 
 export interface LogEntry { date: Date; priority: number; tag: string; message: string; pid: number }
 
@@ -114,8 +114,13 @@ export class AdbDevice {
    */
   async pull(devicePath: string, budget: TransferBudget): Promise<Buffer> {
     const what = `pull ${devicePath}`;
-    const transfer = await withDeadline<NodeJS.ReadableStream>(this.device.pull(devicePath), budget.timeoutMs, what, this.serial);
-    return withDeadline(readWithinBudget(transfer, budget, what, { device: this.serial, file: devicePath }), budget.timeoutMs + 1_000, what, this.serial);
+    const sync = await withDeadline<SyncLike>(this.device.syncService(), budget.timeoutMs, what, this.serial);
+    const transfer = sync.pull(devicePath);
+    transfer.on('end', () => sync.end());
+    // ending the sync connection (not PullTransfer.cancel, whose cancelled read rejects unhandled)
+    // stops the device's stream; the transfer's read then fails into its own error handler
+    return withDeadline(readWithinBudget(transfer, budget, what, { device: this.serial, file: devicePath }, () => sync.end()),
+      budget.timeoutMs + 1_000, what, this.serial);
   }
 
   /** `adb -s SERIAL shell ls -l DIR` via the sync service: name → size. Missing dir → empty. */

@@ -202,8 +202,10 @@ export class VirtualDevice {
   }
 
   private banner(): string {
-    const p = this.core.props;
-    const props = ['ro.product.name', 'ro.product.model', 'ro.product.device'].map((k) => `${k}=${p.get(k)}`).join(';');
+    // from the profile, not getprop: a `props` override (the hostile profile's control characters)
+    // must not break the banner's `;`/`=` syntax, as it would not on a phone's adbd either
+    const p = this.profile.product;
+    const props = `ro.product.name=${p.name};ro.product.model=${p.model};ro.product.device=${p.device}`;
     return `device::${props};features=${this.core.adbFeatures.join(',')}`;
   }
 }

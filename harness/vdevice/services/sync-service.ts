@@ -120,10 +120,15 @@ async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boo
   } catch {
     // an unreadable or missing folder lists as empty, as adbd does
   }
+  const real = new Set(names);
+  if (device.firmware) names = device.firmware.listing(path, names);
+  // a name the firmware made up is shown with the stat of a real file beside it
+  const lieStat = () => names.filter((n) => real.has(n)).map((n) => lookup(device, posix.join(device.fs.normalize(path), n)).st).find((s) => s?.isFile());
   // One write for the whole listing: every separate WRTE would wait for the host's OKAY.
   const entries: Buffer[] = [];
   for (const name of ['.', '..', ...names]) {
-    const st = name === '..' ? undefined : lookup(device, name === '.' ? path : posix.join(device.fs.normalize(path), name)).st;
+    const st = name === '..' ? undefined : !real.has(name) && name !== '.' ? lieStat()
+      : lookup(device, name === '.' ? path : posix.join(device.fs.normalize(path), name)).st;
     if (!st && name !== '..') continue;
     const n = Buffer.from(name);
     if (v2) {
@@ -147,6 +152,10 @@ async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boo
 }
 
 async function recv(device: DeviceCore, stream: AdbStream, path: string): Promise<void> {
+  if (device.firmware?.isEndless(path)) {
+    const head = Buffer.concat([id('DATA'), u32(64 * 1024)]);
+    return device.firmware.streamForever((b) => stream.write(Buffer.concat([head, b])), stream.signal);
+  }
   let host: string;
   try {
     const st = device.fs.stat(path);
