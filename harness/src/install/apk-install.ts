@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { RioError } from '../errors.ts';
 import type { AdbDevice } from '../run/adb-device.ts';
+import { shellQuote } from '../../appium-driver/lib/shell-quote.js';
 
 export const MARKER_DIR = '/data/local/tmp/rio-farm';
 /** The marker holds 64 hex digits; a device answering more (or slowly) is not holding our marker. */
@@ -38,7 +39,7 @@ export async function ensureInstalled(adb: AdbDevice, apk: ApkInfo): Promise<Ins
 
 /** `adb shell pm path PKG` → the base.apk path, or null when not installed. */
 async function installedApkPath(adb: AdbDevice, pkg: string): Promise<string | null> {
-  const out = await adb.shell(`pm path ${pkg} 2>/dev/null`);
+  const out = await adb.shell(`pm path ${shellQuote(pkg)} 2>/dev/null`);
   const m = /^package:(\S+)$/m.exec(out);
   return m ? m[1]! : null;
 }
