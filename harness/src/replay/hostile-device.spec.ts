@@ -20,25 +20,27 @@ import { AdbDevice } from '../run/adb-device.ts';
 import { RioError } from '../errors.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/rio-farm.mjs', import.meta.url));
-/** Two scenarios × (1 + 2 retries) = 6 attempts: each hostile case once. */
-const SCENARIOS = ['daylight-wood', 'white-on-white'];
+/** Three scenarios × (1 + 2 retries) = 9 attempts: each hostile case at least once. */
+const SCENARIOS = ['daylight-wood', 'white-on-white', 'dim-dark-cloth'];
 /** Control characters other than \n and \t, C1 controls and bidi overrides: none may reach a terminal. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** What the harness must say about each case: the attempt's error names what and where. */
-const EXPECTED: Record<HostileCase, RegExp> = {
-  'traversal-crop-names': /crop file name is not <index>\.jpg .*device=.*field=crops/,
-  'frames-not-in-manifest': /frame 999999 is not in the manifest .*device=.*file=.*field=frames\.\d+\.index, frame=999999/,
-  'wrong-frame-count': /frames reported for a manifest of \d+ .*device=.*field=frames, frame=\d+/,
-  'absurd-numbers': /frames\.0\.t_total/,
-  'oversize-results': /exceeds 16777216 bytes \(transfer cancelled\)/,
-  'endless-results': /exceeds 16777216 bytes \(transfer cancelled\)/,
+const EXPECTED: Record<HostileCase, [string, RegExp]> = {
+  'traversal-crop-names': ['INVALID_RESULTS', /crop file name is not <index>\.jpg .*device=.*field=crops/],
+  'frames-not-in-manifest': ['INVALID_RESULTS', /frame 999999 is not in the manifest .*device=.*file=.*field=frames\.\d+\.index, frame=999999/],
+  'wrong-frame-count': ['INVALID_RESULTS', /frames reported for a manifest of \d+ .*device=.*field=frames, frame=\d+/],
+  'absurd-numbers': ['INVALID_RESULTS', /frames\.0\.t_total/],
+  'oversize-results': ['INVALID_RESULTS', /exceeds 16777216 bytes \(transfer cancelled\)/],
+  'endless-results': ['INVALID_RESULTS', /exceeds 16777216 bytes \(transfer cancelled\)/],
+  'control-characters-in-errors': ['APP_CRASH', /app reported status error: PWNED/],
 };
 
 let farm: TestFarm;
 let sentinel: string;
-const contained: string[] = [];
-const cases: string[] = [];
+/** distinct hostile cases tried, and those the harness was seen to contain */
+const contained = new Set<string>();
+const cases = new Set<string>();
 
 before(async () => {
   farm = await startTestFarm({ count: 1, profile: 'hostile-virtual' });
@@ -48,7 +50,7 @@ after(async () => {
   await farm?.stop();
   rmSync(sentinel, { recursive: true, force: true });
   // the count line `npm test` shows (quoted in the issue note)
-  console.log(`hostile device: ${cases.length} cases, ${contained.length} contained`);
+  console.log(`hostile device: ${cases.size} cases, ${contained.size} contained`);
 });
 
 interface CliResult { code: number | null; stdout: string; stderr: string; exitedByItself: boolean }
@@ -98,7 +100,7 @@ test('rio-farm run against the hostile device: contained, exit 2, clean terminal
 
   assert.equal(r.code, 2, `exit 2 (infrastructure / invalid results); stderr: ${r.stderr.slice(-2000)}`);
   const served = firmware.served.map((s) => s.case);
-  assert.deepEqual([...served].sort(), [...HOSTILE_CASES].sort(), 'each hostile case was served once');
+  assert.deepEqual([...new Set(served)].sort(), [...HOSTILE_CASES].sort(), 'each hostile case was served');
 
   // nothing outside the report folder: the sentinel holds the report and nothing else
   const escaped = walk(sentinel).filter((f) => !f.startsWith('inner/report/'));
@@ -114,35 +116,36 @@ test('rio-farm run against the hostile device: contained, exit 2, clean terminal
   assert.equal(attempts.length, served.length, 'one attempt per served case');
   attempts.forEach((a, i) => {
     const c = served[i]!;
-    cases.push(c);
+    cases.add(c);
     assert.equal(a.outcome, 'infra_error', `${c}: ${a.error_code} ${a.error_message}`);
-    assert.equal(a.error_code, 'INVALID_RESULTS', `${c}: ${a.error_message}`);
-    assert.match(a.error_message ?? '', EXPECTED[c], c);
+    assert.equal(a.error_code, EXPECTED[c][0], `${c}: ${a.error_message}`);
+    assert.match(a.error_message ?? '', EXPECTED[c][1], c);
     // evidence kept: the logcat excerpt always, results.json whenever the harness could read it
     assert.ok(a.evidence_dir && existsSync(join(out, a.evidence_dir)), `${c}: evidence folder kept`);
     assert.ok(a.logcat_path && existsSync(join(out, a.logcat_path)), `${c}: logcat excerpt kept`);
     if (!['oversize-results', 'endless-results'].includes(c)) assert.ok(a.results_path && existsSync(join(out, a.results_path)), `${c}: results.json kept`);
-    contained.push(c);
+    contained.add(c);
   });
 
   // device strings on the terminal: sanitised everywhere (table, progress, errors)
-  cases.push('control characters in getprop → terminal');
+  cases.add('control characters in getprop → terminal');
   assert.doesNotMatch(r.stdout, CONTROL, 'stdout');
   assert.doesNotMatch(r.stderr, CONTROL, 'stderr');
+  assert.match(r.stdout + r.stderr, /PWNED/, "the app's hostile error message was printed (sanitised)");
   const table = await rioFarm(['devices']);
   assert.match(table.stdout, /Hostile/);
   assert.doesNotMatch(table.stdout + table.stderr, CONTROL, 'rio-farm devices');
-  contained.push('control characters in getprop → terminal');
+  contained.add('control characters in getprop → terminal');
 
-  cases.push('</script> in getprop → report.html');
+  cases.add('</script> in getprop → report.html');
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.ok(html.includes('Virtual&lt;/script&gt;&lt;script&gt;alert(1)'), 'the hostile model is in the report, escaped');
   assert.ok(!/<\/script|<script|<img/i.test(html), 'no markup from the device');
-  contained.push('</script> in getprop → report.html');
+  contained.add('</script> in getprop → report.html');
 });
 
 test('a sync pull that never ends is cancelled by its byte budget and the device keeps serving', async () => {
-  cases.push('endless sync pull');
+  cases.add('endless sync pull');
   const firmware = farm.vdevices[0]!.core.firmware!;
   const adb = new AdbDevice(farm.client, farm.serials[0]!);
   await adb.shell('echo x > /sdcard/endless.bin');
@@ -155,5 +158,5 @@ test('a sync pull that never ends is cancelled by its byte budget and the device
   assert.equal(await adb.shell('echo still-here'), 'still-here\n');
   // the crop names the firmware lies with are what the containment spec refuses
   assert.ok(HOSTILE_CROP_NAMES.some((n) => n.startsWith('../')) && HOSTILE_CROP_NAMES.some((n) => n.includes('\0')));
-  contained.push('endless sync pull');
+  contained.add('endless sync pull');
 });

@@ -65,6 +65,8 @@ function lyingResults(lie: HostileCase, runId: string, manifest: ManifestLike): 
       return { ...base, frames: frames.slice(0, Math.max(0, frames.length - 1)) };
     case 'absurd-numbers':
       return { ...base, frames: [{ ...frames[0]!, t_total: 1e300, detections: [{ quad: [[0, 0], [1e12, 0], [1e12, 1e12], [0, 1e12]], score: 1 }] }, ...frames.slice(1)] };
+    case 'control-characters-in-errors':
+      return { ...base, status: 'error', errors: [{ code: 'PWNED\u001b[2J\u001b[H', message: 'all frames passed\r\u001b]0;pwned-title\u0007\u001b[32m PASS \u202e' }] };
     case 'oversize-results':
       return JSON.stringify({ ...base, scenario: ' '.repeat(OVERSIZE_BYTES) });
     default:

@@ -15,6 +15,8 @@ export const HOSTILE_CASES = [
   'traversal-crop-names',
   /** results.json reports a frame the manifest does not have */
   'frames-not-in-manifest',
+  /** status error with app error codes (third: the last attempt of the first scenario, so the final table prints it) and messages full of ANSI escapes and control characters */
+  'control-characters-in-errors',
   /** results.json says ok but reports fewer frames than the manifest */
   'wrong-frame-count',
   /** results.json with stage times of 1e300 ms and corners a trillion pixels away */
