@@ -10,8 +10,15 @@ import { RioError, type ErrorCode } from '../../harness/src/errors.ts';
 export const RESULTS_SCHEMA_ID = 'rio-results/1';
 export const MANIFEST_SCHEMA_ID = 'rio-manifest/1';
 
-const Ms = Type.Number({ minimum: 0, description: 'milliseconds, monotonic clock' });
-const PointSchema = Type.Tuple([Type.Number(), Type.Number()]);
+/**
+ * Bounds on what a number can mean. A device's results.json is untrusted (tampered or buggy
+ * firmware): a stage of an hour, a frame wider than 16384 px or a corner a million pixels away is
+ * not a measurement but a broken or lying app, and must not reach the statistics.
+ */
+export const RESULT_BOUNDS = { maxStageMs: 3_600_000, maxRunMs: 86_400_000, maxFrameSide: 16384, maxCoordinate: 100_000 } as const;
+const Ms = Type.Number({ minimum: 0, maximum: RESULT_BOUNDS.maxStageMs, description: 'milliseconds, monotonic clock' });
+const Coordinate = Type.Number({ minimum: -RESULT_BOUNDS.maxCoordinate, maximum: RESULT_BOUNDS.maxCoordinate });
+const PointSchema = Type.Tuple([Coordinate, Coordinate]);
 export const QuadSchema = Type.Tuple([PointSchema, PointSchema, PointSchema, PointSchema], {
   description: 'four [x,y] corners in frame pixels, clockwise (y down) from the card top-left',
 });
@@ -19,7 +26,7 @@ export const DelegateName = Type.Union([Type.Literal('cpu'), Type.Literal('xnnpa
 
 const DeviceSample = Type.Object({
   thermal_status: Type.Integer({ minimum: 0, maximum: 6, description: '0 NONE … 6 SHUTDOWN (PowerManager)' }),
-  battery_temp_c: Type.Number(),
+  battery_temp_c: Type.Number({ minimum: -50, maximum: 150 }),
 });
 
 export const AppErrorSchema = Type.Object({
@@ -43,8 +50,8 @@ export const FrameResultSchema = Type.Object({
   t_total: Ms,
   dropped: Type.Boolean({ description: 'true when replay fps delivered it while the app was busy; then all t_* are 0 and detections empty' }),
   detections: Type.Array(DetectionSchema),
-  width: Type.Optional(Type.Integer({ minimum: 1, description: 'decoded frame width, pixels' })),
-  height: Type.Optional(Type.Integer({ minimum: 1 })),
+  width: Type.Optional(Type.Integer({ minimum: 1, maximum: RESULT_BOUNDS.maxFrameSide, description: 'decoded frame width, pixels' })),
+  height: Type.Optional(Type.Integer({ minimum: 1, maximum: RESULT_BOUNDS.maxFrameSide })),
   warmup: Type.Optional(Type.Boolean({ description: 'never set on reported frames; warm-up frames are not reported' })),
   error: Type.Optional(AppErrorSchema),
 });
@@ -72,7 +79,7 @@ export const ResultsSchema = Type.Object({
   save_crops: Type.Optional(Type.Boolean()),
   device_state: Type.Object({ start: DeviceSample, end: DeviceSample }),
   started_at: Type.Optional(Type.String({ description: 'ISO-8601 wall clock' })),
-  wall_ms: Type.Optional(Ms),
+  wall_ms: Type.Optional(Type.Number({ minimum: 0, maximum: RESULT_BOUNDS.maxRunMs })),
   status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
   errors: Type.Array(AppErrorSchema),
   frames: Type.Array(FrameResultSchema),
@@ -131,6 +138,30 @@ export function validateResults(json: unknown, where: string): Results {
     seen.add(f.index);
   });
   return r;
+}
+
+/**
+ * results.json may only name the frames of the manifest it answers: every manifest frame once
+ * (dropped ones included, CONTRACT.md), with the manifest's file, and app errors only about those
+ * frames. Throws INVALID_RESULTS naming the device, file, field and frame.
+ */
+export function checkResultsFrames(r: Results, manifest: Manifest, where: { device: string; file: string }): void {
+  const files = new Map(manifest.frames.map((f) => [f.index, f.file]));
+  const fail = (message: string, field: string, frame: number) =>
+    new RioError('INVALID_RESULTS', `results ${where.file}: ${message}`, { device: where.device, file: where.file, field, frame });
+  r.frames.forEach((f, i) => {
+    const file = files.get(f.index);
+    if (file === undefined) throw fail(`frame ${f.index} is not in the manifest`, `frames.${i}.index`, f.index);
+    if (f.file !== file) throw fail(`frame ${f.index} names file ${JSON.stringify(f.file.slice(0, 200))}, the manifest ${file}`, `frames.${i}.file`, f.index);
+  });
+  r.errors.forEach((e, i) => {
+    if (e.frame !== undefined && !files.has(e.frame)) throw fail(`error about frame ${e.frame}, which is not in the manifest`, `errors.${i}.frame`, e.frame);
+  });
+  if (r.status === 'ok' && r.frames.length !== manifest.frames.length) {
+    const reported = new Set(r.frames.map((f) => f.index));
+    const missing = manifest.frames.find((f) => !reported.has(f.index));
+    throw fail(`${r.frames.length} frames reported for a manifest of ${manifest.frames.length}`, 'frames', missing?.index ?? -1);
+  }
 }
 
 /** Validates a manifest (the app side uses it on what the harness pushed). Throws RioError('BAD_ARGUMENT'). */

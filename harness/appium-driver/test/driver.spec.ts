@@ -177,4 +177,15 @@ describe('rio Appium driver on a vdevice', { timeout: 240_000 }, () => {
       await allowed.stop();
     }
   });
+  test('mobile: startActivity quotes extras for the device shell and refuses an unknown extra type', async () => {
+    const hostile = `'; touch /sdcard/pwned-quote; echo '$(touch /sdcard/pwned-subst)\`touch /sdcard/pwned-tick\``;
+    await b.execute('mobile: startActivity', { intent: `${PKG}/.MainActivity`, stop: true, extras: [['s', 'label', hostile], ['i', 'fps', '5']] });
+    const typed = farm.vdevices[0]!.core.openedServices.filter((s) => s.includes('am start')).pop() ?? '';
+    assert.match(typed, /--es 'label' ''\\''; touch/, 'the value reached am start inside single quotes');
+    for (const f of ['pwned-quote', 'pwned-subst', 'pwned-tick']) assert.equal(farm.vdevices[0]!.core.fs.exists(`/sdcard/${f}`), false, `${f} was not created`);
+    await assert.rejects(b.execute('mobile: startActivity', { intent: `${PKG}/.MainActivity`, extras: [['s; touch /sdcard/pwned-type;', 'k', 'v']] }),
+      /extra type .* is not one of s, i, z, f, l/);
+    assert.equal(farm.vdevices[0]!.core.fs.exists('/sdcard/pwned-type'), false);
+    await restartPreview(b);
+  });
 });

@@ -8,6 +8,7 @@ import { registerRun } from './commands/run.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerServe } from './commands/serve.ts';
 import { ExitCode, RioError } from '../errors.ts';
+import { terminalText } from '../devices/terminal-text.ts';
 
 /** Builds the `rio-farm` command tree; each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -62,9 +63,10 @@ function reportError(err: unknown): number {
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? ExitCode.Ok : ExitCode.BadInput;
   }
   if (err instanceof RioError) {
-    process.stderr.write(`rio-farm: ${err.code}: ${err.message}\n`);
+    // messages quote devices (file names, getprop values, app errors): no control characters reach the terminal
+    process.stderr.write(`rio-farm: ${err.code}: ${terminalText(err.message, { multiline: true })}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`rio-farm: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.stderr.write(`rio-farm: unexpected error: ${terminalText((err as Error)?.stack ?? String(err), { multiline: true })}\n`);
   return ExitCode.Infrastructure;
 }

@@ -6,6 +6,7 @@
 import adbkit from '@devicefarmer/adbkit';
 import type { Client } from '@devicefarmer/adbkit';
 import { adbClient } from './adb-client.ts';
+import { readWithinBudget } from './transfer-budget.ts';
 
 // adbkit is CommonJS: its named exports exist only on the default export under Node's ESM loader
 const { Adb } = adbkit;
@@ -30,9 +31,12 @@ export interface DeviceSummary {
 
 export { adbClient } from './adb-client.ts';
 
+/** `dumpsys battery|thermalservice` answer in a few KiB; a device answering without end is cut. */
+const DISCOVERY_SHELL_BUDGET = { maxBytes: 1024 * 1024, timeoutMs: 10_000 };
+
 async function shellText(client: Client, serial: string, command: string): Promise<string> {
   const stream = await client.getDevice(serial).shell(command);
-  return (await Adb.util.readAll(stream)).toString('utf8');
+  return (await readWithinBudget(stream, DISCOVERY_SHELL_BUDGET, `shell ${command}`, { device: serial })).toString('utf8');
 }
 
 /** Parses `dumpsys battery`. */

@@ -8,8 +8,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { RioError } from '../errors.ts';
 import type { AdbDevice } from '../run/adb-device.ts';
+import { shellQuote } from '../../appium-driver/lib/shell-quote.js';
 
 export const MARKER_DIR = '/data/local/tmp/rio-farm';
+/** The marker holds 64 hex digits; a device answering more (or slowly) is not holding our marker. */
+const MARKER_BUDGET = { maxBytes: 4096, timeoutMs: 10_000 };
 
 export interface ApkInfo { path: string; sha256: string; size: number; packageName: string }
 
@@ -36,7 +39,7 @@ export async function ensureInstalled(adb: AdbDevice, apk: ApkInfo): Promise<Ins
 
 /** `adb shell pm path PKG` → the base.apk path, or null when not installed. */
 async function installedApkPath(adb: AdbDevice, pkg: string): Promise<string | null> {
-  const out = await adb.shell(`pm path ${pkg} 2>/dev/null`);
+  const out = await adb.shell(`pm path ${shellQuote(pkg)} 2>/dev/null`);
   const m = /^package:(\S+)$/m.exec(out);
   return m ? m[1]! : null;
 }
@@ -45,7 +48,7 @@ async function installedSha(adb: AdbDevice, apk: ApkInfo): Promise<string | null
   const path = await installedApkPath(adb, apk.packageName);
   if (!path) return null;
   let marker: string;
-  try { marker = (await adb.pull(`${MARKER_DIR}/${apk.packageName}.sha256`, 10_000)).toString('utf8').trim(); } catch { return null; }
+  try { marker = (await adb.pull(`${MARKER_DIR}/${apk.packageName}.sha256`, MARKER_BUDGET)).toString('utf8').trim(); } catch { return null; }
   const [sha, size] = marker.split(/\s+/);
   const dir = path.replace(/\/[^/]+$/, '');
   const name = path.slice(dir.length + 1);

@@ -4,6 +4,7 @@
  * or restarting; subscribers are told so at once instead of waiting for a timeout.
  */
 import type { AdbDevice, LogEntry } from '../run/adb-device.ts';
+import { LOGCAT_LINE_MAX_CHARS } from './pull-budgets.ts';
 
 const HISTORY = 5000;
 
@@ -22,7 +23,9 @@ export class LogcatFeed {
 
   async start(adb: AdbDevice): Promise<void> {
     this.stop();
-    this.handle = await adb.logcat((e) => {
+    this.handle = await adb.logcat((raw) => {
+      // a binary logcat entry may carry 64 KiB; Android's logger keeps 4 KiB, and so does the history
+      const e = raw.message.length > LOGCAT_LINE_MAX_CHARS ? { ...raw, message: raw.message.slice(0, LOGCAT_LINE_MAX_CHARS) } : raw;
       this.history.push(e);
       this.seen++;
       if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);

@@ -6,11 +6,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RioError } from '../errors.ts';
-import { manifestOf, validateResults, type ManifestCamera, type Results } from '../../../android-demo/contract/results-schema.ts';
+import { checkResultsFrames, manifestOf, validateResults, type ManifestCamera, type Results } from '../../../android-demo/contract/results-schema.ts';
+import { shellQuote } from '../../appium-driver/lib/shell-quote.js';
 import type { AdbDevice, LogEntry } from '../run/adb-device.ts';
 import { APP_FILES_DIR } from '../install/frame-push.ts';
 import { formatLogEntry, type LogcatFeed } from './logcat-feed.ts';
 import { isCrashOf, parseMarker } from './app-markers.ts';
+import { containedPath, safeBasename } from './contained-path.ts';
+import { CROP_BUDGET, CROPS_TOTAL_MAX_BYTES, LOGCAT_EXCERPT_MAX_BYTES, MAX_CROP_FILES, RESULTS_BUDGET } from './pull-budgets.ts';
 
 export const APP_PACKAGE = 'dev.riofarm.rio';
 export const BENCHMARK_ACTIVITY = `${APP_PACKAGE}/.BenchmarkActivity`;
@@ -52,8 +55,11 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
   const tick = (k: keyof ReplayTimings) => { const now = performance.now(); timings[k] = now - lap; lap = now; };
   const saveLogcat = () => {
     const lines = logcat.from(mark).filter((e) => relevant(e, req.appRunId)).map(formatLogEntry);
+    let text = lines.join('\n') + '\n';
+    // the newest lines say why the attempt ended: keep the tail when a flood overflows the budget
+    if (text.length > LOGCAT_EXCERPT_MAX_BYTES) text = `[… logcat excerpt cut to its last ${LOGCAT_EXCERPT_MAX_BYTES} bytes]\n` + text.slice(-LOGCAT_EXCERPT_MAX_BYTES);
     evidence.logcat = join(req.evidenceDir, 'logcat.txt');
-    writeFileSync(evidence.logcat, lines.join('\n') + '\n');
+    writeFileSync(evidence.logcat, text);
   };
   try {
     const manifest = manifestOf(req.appRunId, req.scenarioId, req.frames, req.camera);
@@ -62,8 +68,11 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     tick('manifest');
     const finished = waitForDone(logcat, req, onProgress);
     finished.catch(() => undefined); // observed below; avoid an unhandled rejection while am start runs
-    const am = await adb.shell(`am start -W -n ${BENCHMARK_ACTIVITY} --es run_id ${req.appRunId} --es manifest ${runDir}/manifest.json ` +
-      `--ei warmup ${req.warmup} --ei threads ${req.threads} --es delegate ${req.delegate} --ei fps ${req.fps} --ez save_crops ${req.saveCrops}`,
+    // Every value is quoted: the delegate and run id may come from a stored run (--resume), and
+    // the device's sh would otherwise run whatever they contain.
+    const q = shellQuote;
+    const am = await adb.shell(`am start -W -n ${q(BENCHMARK_ACTIVITY)} --es run_id ${q(req.appRunId)} --es manifest ${q(`${runDir}/manifest.json`)} ` +
+      `--ei warmup ${q(req.warmup)} --ei threads ${q(req.threads)} --es delegate ${q(req.delegate)} --ei fps ${q(req.fps)} --ez save_crops ${q(req.saveCrops)}`,
     req.timeoutMs);
     if (/^Error:|Exception/m.test(am)) throw new RioError('APP_CRASH', `am start failed: ${am.trim().split('\n').slice(-2).join(' ')}`, { device: adb.serial });
     tick('amStart');
@@ -74,16 +83,17 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     writeFileSync(evidence.results, bytes);
     if (json === undefined) throw new RioError('INVALID_RESULTS', 'results.json is not JSON', { file: evidence.results });
     const results = validateResults(json, evidence.results);
+    checkResultsFrames(results, manifest, { device: adb.serial, file: evidence.results });
     tick('pullResults');
     if (results.run_id !== req.appRunId) throw new RioError('INVALID_RESULTS', `results.json is for run ${results.run_id}`, { file: evidence.results, field: 'run_id' });
     if (results.status !== 'ok') {
       throw new RioError('APP_CRASH', `app reported status error: ${results.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`, { device: adb.serial });
     }
-    if (req.saveCrops) await pullCrops(adb, `${runDir}/crops`, join(req.evidenceDir, 'crops'), evidence);
+    if (req.saveCrops) await pullCrops(adb, `${runDir}/crops`, join(req.evidenceDir, 'crops'), new Set(results.frames.map((f) => f.index)), evidence);
     tick('pullCrops');
     const wallMs = performance.now() - t0;
     // Not awaited: the device deletes while the harness checks health for the next scenario.
-    void adb.shell(`rm -rf ${runDir}`).catch(() => undefined);
+    void adb.shell(`rm -rf ${q(runDir)}`).catch(() => undefined);
     tick('cleanup');
     writeFileSync(join(req.evidenceDir, 'timings.json'), JSON.stringify(timings));
     return { results, wallMs, timings };
@@ -128,13 +138,15 @@ function waitForDone(logcat: LogcatFeed, req: ReplayRequest, onProgress: (done: 
 /**
  * results.json is small text: `cat` over the shell is one round trip, where a sync pull costs
  * ~50 ms on some devices. A missing file or unparsable output falls back to the pull (binary-safe).
+ * Both are held to RESULTS_BUDGET: a device answering without end is cut, not waited for.
  */
 async function readResults(adb: AdbDevice, path: string): Promise<{ bytes: Buffer; json: unknown }> {
   const parse = (b: Buffer) => { try { return JSON.parse(b.toString('utf8')) as unknown; } catch { return undefined; } };
-  const text = Buffer.from(await adb.shell(`cat ${path}`), 'utf8');
+  const text = Buffer.from(await adb.shell(`cat ${shellQuote(path)}`, RESULTS_BUDGET.timeoutMs, RESULTS_BUDGET), 'utf8');
   const viaShell = parse(text);
   if (viaShell !== undefined) return { bytes: text, json: viaShell };
-  const bytes = await adb.pull(path).catch((err: RioError) => {
+  const bytes = await adb.pull(path, RESULTS_BUDGET).catch((err: RioError) => {
+    if (err.code !== 'ADB_ERROR') throw err;
     throw new RioError('INVALID_RESULTS', `results.json missing after RIO_DONE: ${err.message}`, { device: adb.serial, file: path });
   });
   return { bytes, json: parse(bytes) };
@@ -143,16 +155,35 @@ async function readResults(adb: AdbDevice, path: string): Promise<{ bytes: Buffe
 /** Pulls in flight per attempt: overlaps per-file round trips. */
 const CROP_PULLS = 4;
 
-async function pullCrops(adb: AdbDevice, deviceDir: string, hostDir: string, evidence: Evidence): Promise<void> {
+/** A crop the app may write: `<index>.jpg` for a frame it reported (CONTRACT.md). */
+const CROP_NAME = /^(\d{1,9})\.jpg$/;
+
+/**
+ * Pulls the crops the app wrote. The names come from the device's listing, so each must be a
+ * plain `<index>.jpg` of a reported frame; anything else (a path, control characters) means the
+ * device is not telling the truth, and the attempt fails before a byte is written for it.
+ */
+async function pullCrops(adb: AdbDevice, deviceDir: string, hostDir: string, frames: ReadonlySet<number>, evidence: Evidence): Promise<void> {
   const files = await adb.list(deviceDir);
   if (files.size === 0) return;
-  mkdirSync(hostDir, { recursive: true });
+  const where = (name: string) => ({ device: adb.serial, file: `${deviceDir}/${JSON.stringify(name.slice(0, 200)).slice(1, -1)}`, field: 'crops' });
+  if (files.size > MAX_CROP_FILES) throw new RioError('INVALID_RESULTS', `${files.size} crop files listed, more than ${MAX_CROP_FILES}`, { device: adb.serial, file: deviceDir, field: 'crops' });
   const names = [...files.keys()];
+  for (const name of names) {
+    const m = CROP_NAME.exec(name);
+    if (safeBasename(name) !== name || !m) throw new RioError('INVALID_RESULTS', 'crop file name is not <index>.jpg', where(name));
+    if (!frames.has(Number(m[1]))) throw new RioError('INVALID_RESULTS', `crop of frame ${m[1]}, which results.json does not report`, { ...where(name), frame: Number(m[1]) });
+  }
+  mkdirSync(hostDir, { recursive: true });
   let next = 0;
+  let total = 0;
   await Promise.all(Array.from({ length: Math.min(CROP_PULLS, names.length) }, async () => {
     while (next < names.length) {
       const name = names[next++]!;
-      writeFileSync(join(hostDir, name), await adb.pull(`${deviceDir}/${name}`));
+      const bytes = await adb.pull(`${deviceDir}/${name}`, CROP_BUDGET);
+      total += bytes.length;
+      if (total > CROPS_TOTAL_MAX_BYTES) throw new RioError('INVALID_RESULTS', `crops exceed ${CROPS_TOTAL_MAX_BYTES} bytes in all`, where(name));
+      writeFileSync(containedPath(hostDir, name, adb.serial), bytes);
     }
   }));
   evidence.crops = hostDir;

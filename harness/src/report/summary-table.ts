@@ -1,6 +1,7 @@
 /** The final table printed at the end of `rio-farm run`: one line per device × scenario. */
 import type { RunExport } from '../store/run-export.ts';
 import { testCases } from './testcases.ts';
+import { terminalText } from '../devices/terminal-text.ts';
 
 const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
 
@@ -10,7 +11,7 @@ export function summaryTable(exp: RunExport): string {
     const a = c.aggregate;
     return [c.device, c.scenario, String(a?.frames ?? 0), f(a?.p50), f(a?.p90), f(a?.p99), f(a?.sustained_fps), f(a?.drop_rate, 2),
       f(a?.iou_median, 3), f(a?.detection_rate, 2), f(a?.false_detection_rate, 2), String(a?.thermal_excluded ?? 0), String(c.attempts.length),
-      c.outcome === 'pass' ? 'pass' : `${c.outcome}${c.message ? `: ${c.message}` : ''}`];
+      c.outcome === 'pass' ? 'pass' : `${c.outcome}${c.message ? `: ${c.message}` : ''}`].map((cell) => terminalText(cell));
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === head.length - 1 ? 0 : r[i]!.length))));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');

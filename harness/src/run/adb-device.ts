@@ -5,12 +5,18 @@
 import { Readable } from 'node:stream';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
 import { RioError } from '../errors.ts';
+import { readWithinBudget, type TransferBudget } from '../devices/transfer-budget.ts';
 import { openLogcatStream } from './logcat-stream.ts';
 
 /** Default deadline of one adb call: generous for a phone on a busy USB hub, short enough to notice a hang. */
 export const ADB_CALL_TIMEOUT_MS = 20_000;
+/**
+ * Most output one shell call may return. The commands the harness sends answer in kilobytes; a
+ * device answering without end (tampered firmware) is cut here instead of filling the heap.
+ */
+export const MAX_SHELL_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; end(): void }
+interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; pull(path: string): NodeJS.ReadableStream; end(): void }
 
 export interface LogEntry { date: Date; priority: number; tag: string; message: string; pid: number }
 
@@ -36,10 +42,16 @@ export function asAdbError(err: unknown, what: string, serial: string): RioError
   return new RioError(gone ? 'DEVICE_GONE' : 'ADB_ERROR', `${what}: ${msg}`, { device: serial }, { cause: err });
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks);
+/**
+ * Waits for a stream or connection to open within the deadline; one that opens after it is closed
+ * at once, since nobody will read it and it would keep a socket to the adb server (and the process) alive.
+ */
+async function openWithin<T>(opening: PromiseLike<T>, timeoutMs: number, what: string, serial: string, close: (late: T) => void): Promise<T> {
+  const p = Promise.resolve(opening);
+  return withDeadline(p, timeoutMs, what, serial).catch((err) => {
+    p.then((late) => { try { close(late); } catch { /* already closed */ } }, () => undefined);
+    throw err;
+  });
 }
 
 export class AdbDevice {
@@ -49,8 +61,11 @@ export class AdbDevice {
   }
 
   /** `adb -s SERIAL shell CMD` → stdout+stderr as text (adbkit's legacy shell has no exit code). */
-  async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS): Promise<string> {
-    return this.streamed(() => this.device.shell(cmd), timeoutMs, `shell ${cmd.slice(0, 60)}`).then((b) => b.toString('utf8'));
+  async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS, size: Omit<TransferBudget, 'timeoutMs'> = { maxBytes: MAX_SHELL_OUTPUT_BYTES }): Promise<string> {
+    const what = `shell ${cmd.slice(0, 60)}`;
+    const stream = await openWithin<NodeJS.ReadableStream & { destroy?(): void }>(this.device.shell(cmd), timeoutMs, what, this.serial, (late) => late.destroy?.());
+    return withDeadline(readWithinBudget(stream, { ...size, timeoutMs }, what, { device: this.serial }), timeoutMs + 1_000, what, this.serial)
+      .then((b) => b.toString('utf8'));
   }
 
   /** `adb -s SERIAL shell getprop` */
@@ -90,7 +105,7 @@ export class AdbDevice {
   async pushMany(files: readonly { from: string; to: string }[], lanes = 2, onFile?: () => void, timeoutMs = 600_000): Promise<void> {
     let next = 0;
     const lane = async () => {
-      const sync = await withDeadline<SyncLike>(this.device.syncService(), ADB_CALL_TIMEOUT_MS, 'sync', this.serial);
+      const sync = await openWithin<SyncLike>(this.device.syncService(), ADB_CALL_TIMEOUT_MS, 'sync', this.serial, (late) => late.end());
       try {
         while (next < files.length) {
           const f = files[next++]!;
@@ -106,30 +121,19 @@ export class AdbDevice {
     await withDeadline(Promise.all(Array.from({ length: Math.min(lanes, files.length) }, lane)), timeoutMs, `push ${files.length} files`, this.serial);
   }
 
-  /** `adb -s SERIAL pull PATH` into memory; NOT_FOUND-like failures surface as ADB_ERROR. */
-  async pull(devicePath: string, timeoutMs = 60_000): Promise<Buffer> {
-    return this.streamed(() => this.device.pull(devicePath), timeoutMs, `pull ${devicePath}`);
-  }
-
   /**
-   * Reads a whole adbkit stream within the deadline; past it the stream is destroyed, so a device
-   * that stopped answering does not keep a socket to the adb server open behind the TIMEOUT.
+   * `adb -s SERIAL pull PATH` into memory within a byte and time budget (over either, the transfer
+   * is cancelled); NOT_FOUND-like failures surface as ADB_ERROR.
    */
-  private async streamed(open: () => PromiseLike<unknown>, timeoutMs: number, what: string): Promise<Buffer> {
-    let stream: NodeJS.ReadableStream & { destroy?(): void } | undefined;
-    let late = false;
-    const close = () => stream?.destroy?.();
-    try {
-      return await withDeadline((async () => {
-        stream = await open() as typeof stream;
-        if (late) close(); // opened after the deadline: nobody will read it
-        return readAll(stream!);
-      })(), timeoutMs, what, this.serial);
-    } catch (err) {
-      late = true;
-      close();
-      throw err;
-    }
+  async pull(devicePath: string, budget: TransferBudget): Promise<Buffer> {
+    const what = `pull ${devicePath}`;
+    const sync = await openWithin<SyncLike>(this.device.syncService(), budget.timeoutMs, what, this.serial, (late) => late.end());
+    const transfer = sync.pull(devicePath);
+    transfer.on('end', () => sync.end());
+    // ending the sync connection (not PullTransfer.cancel, whose cancelled read rejects unhandled)
+    // stops the device's stream; the transfer's read then fails into its own error handler
+    return withDeadline(readWithinBudget(transfer, budget, what, { device: this.serial, file: devicePath }, () => sync.end()),
+      budget.timeoutMs + 1_000, what, this.serial);
   }
 
   /** `adb -s SERIAL shell ls -l DIR` via the sync service: name → size. Missing dir → empty. */
@@ -145,11 +149,7 @@ export class AdbDevice {
 
   /** `adb -s SERIAL logcat -B *:I`, parsed; the caller's end() closes the stream. */
   async logcat(onEntry: (e: LogEntry) => void, onEnd: (err?: Error) => void): Promise<{ end(): void }> {
-    const opening = openLogcatStream(this.device);
-    const stream = await withDeadline(opening, ADB_CALL_TIMEOUT_MS, 'logcat', this.serial).catch((err) => {
-      opening.then((late) => late.close(), () => undefined); // it may still open after the deadline
-      throw err;
-    });
+    const stream = await openWithin(openLogcatStream(this.device), ADB_CALL_TIMEOUT_MS, 'logcat', this.serial, (late) => late.close());
     let ended = false;
     const finish = (err?: Error) => { if (!ended) { ended = true; onEnd(err); } };
     stream.reader.on('entry', (e: LogEntry) => onEntry(e));

@@ -2,6 +2,8 @@
  * Live progress per device: what it is doing, scenario k/n, frames, ETA. On a terminal the block
  * is redrawn in place; otherwise (CI logs) one line per state change, so logs stay readable.
  */
+import { terminalText } from '../devices/terminal-text.ts';
+
 export interface DeviceProgress {
   serial: string; label: string; phase: string; scenario?: string;
   itemsDone: number; itemsTotal: number; framesDone: number; framesTotal: number;
@@ -28,7 +30,7 @@ export class RunProgress {
   /** One-off line (vdevice start, resume notes…), printed above the live block. */
   note(text: string): void {
     if (this.live) this.clear();
-    this.out.write(text + '\n');
+    this.out.write(terminalText(text, { multiline: true }) + '\n');
     if (this.live && this.timer) this.draw();
   }
 
@@ -39,7 +41,7 @@ export class RunProgress {
     // Logs get one line per scenario start and per notable phase, not every health check in between.
     const notable = patch.phase !== undefined && patch.phase !== prev.phase && !['replay', 'cool-down check'].includes(patch.phase);
     if (!this.live && (notable || (patch.scenario && patch.scenario !== prev.scenario))) {
-      this.out.write(`${serial}: ${this.describe(next)}\n`);
+      this.out.write(`${terminalText(serial)}: ${this.describe(next)}\n`);
     }
   }
 
@@ -48,7 +50,8 @@ export class RunProgress {
     const items = d.itemsTotal ? ` [${d.itemsDone}/${d.itemsTotal}]` : '';
     const frames = d.framesTotal ? ` frames ${d.framesDone}/${d.framesTotal}` : '';
     const fail = d.failures ? ` retries ${d.failures}` : '';
-    return `${d.phase}${scen}${items}${frames}${fail}`;
+    // the scenario and phase may quote the device (an error's message): one sanitiser for all of it
+    return terminalText(`${d.phase}${scen}${items}${frames}${fail}`);
   }
 
   private line(d: DeviceProgress): string {
@@ -57,7 +60,7 @@ export class RunProgress {
     const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
     const elapsed = (Date.now() - d.startedAt) / 1000;
     const eta = frac > 0 && frac < 1 ? ` ETA ${Math.round(elapsed / frac - elapsed)}s` : '';
-    return `${d.label.slice(0, 34).padEnd(34)} ${bar} ${this.describe(d)}${eta}`;
+    return `${terminalText(d.label).slice(0, 34).padEnd(34)} ${bar} ${this.describe(d)}${eta}`;
   }
 
   private clear(): void {

@@ -14,6 +14,7 @@ import { ThermalModel } from './thermal.ts';
 import { profileProps, type DeviceProfile } from './profile.ts';
 import type { DeviceEventName, Fault } from './faults.ts';
 import { ActivityManager } from '../apps/runtime.ts';
+import { HostileFirmware } from './hostile-firmware.ts';
 
 /** adb features this device advertises in CNXN; they decide how clients talk to it. */
 export const DEFAULT_ADB_FEATURES = ['shell_v2', 'cmd', 'stat_v2', 'ls_v2', 'fixed_push_mkdir', 'abb_exec'];
@@ -29,6 +30,8 @@ export class DeviceCore {
   readonly am: ActivityManager;
   readonly settings: Settings;
   readonly thermal: ThermalModel;
+  /** set by the `hostile` profile: the device lies in listings, file reads and its app's results */
+  readonly firmware: HostileFirmware | undefined;
   readonly events = new EventEmitter();
   /** device-local listening ports (apps register here; tcp:PORT connects to them) */
   readonly ports = new Map<number, PortHandler>();
@@ -45,6 +48,7 @@ export class DeviceCore {
     readonly adbFeatures: string[],
   ) {
     this.props = new Map(Object.entries(profileProps(profile, serial)));
+    this.firmware = profile.firmware === 'hostile' ? new HostileFirmware() : undefined;
     this.fs = new DeviceFs(dataDir, profile.storageMb * 1024 * 1024);
     this.settings = new Settings(this.fs, profile.product.model,
       createHash('sha256').update(serial + profile.name).digest('hex').slice(0, 16));

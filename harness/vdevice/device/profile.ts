@@ -21,6 +21,10 @@ export interface DeviceProfile {
   battery: { level: number; tempC: number };
   storageMb: number;
   thermal: { ambientC: number; heatPerBusySecond: number; coolPerSecond: number };
+  /** getprop values that override the derived ones (only getprop: the CNXN banner keeps product.*) */
+  props?: Record<string, string>;
+  /** `hostile`: tampered firmware that lies to the harness (device/hostile-firmware.ts) */
+  firmware?: 'hostile';
 }
 
 export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');
@@ -82,5 +86,6 @@ export function profileProps(p: DeviceProfile, serial: string): Record<string, s
     'init.svc.bootanim': 'stopped',
     'persist.sys.locale': 'en-US',
     'persist.sys.timezone': 'UTC',
+    ...p.props,
   };
 }

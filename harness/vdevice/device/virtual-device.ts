@@ -16,6 +16,13 @@ import type { DeviceEventName, Fault } from './faults.ts';
 import { openService } from '../services/index.ts';
 import { RioError } from '../../src/errors.ts';
 
+/**
+ * Host connections served at once. One adb server holds one; a few more are tools connecting
+ * directly. Past this a new TCP connection is closed at once, as a phone's adbd that cannot take
+ * another transport: a client looping on connect must not exhaust the device's sockets.
+ */
+export const MAX_CONNECTIONS = 8;
+
 export interface VirtualDeviceOptions {
   /** TCP port to listen on; 0 or absent picks a free one */
   port?: number;
@@ -176,6 +183,10 @@ export class VirtualDevice {
   }
 
   private accept(socket: Socket): void {
+    if (this.sockets.size >= MAX_CONNECTIONS) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     const slow = this.faults.find((f): f is Extract<Fault, { kind: 'slow-link' }> => f.kind === 'slow-link');
@@ -191,8 +202,10 @@ export class VirtualDevice {
   }
 
   private banner(): string {
-    const p = this.core.props;
-    const props = ['ro.product.name', 'ro.product.model', 'ro.product.device'].map((k) => `${k}=${p.get(k)}`).join(';');
+    // from the profile, not getprop: a `props` override (the hostile profile's control characters)
+    // must not break the banner's `;`/`=` syntax, as it would not on a phone's adbd either
+    const p = this.profile.product;
+    const props = `ro.product.name=${p.name};ro.product.model=${p.model};ro.product.device=${p.device}`;
     return `device::${props};features=${this.core.adbFeatures.join(',')}`;
   }
 }

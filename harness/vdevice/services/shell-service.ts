@@ -12,6 +12,12 @@ import { COMMANDS } from '../shell/commands/index.ts';
 import { ChunkQueue } from '../transport/chunk-queue.ts';
 
 const ID_STDIN = 0, ID_STDOUT = 1, ID_STDERR = 2, ID_EXIT = 3, ID_CLOSE_STDIN = 4;
+/**
+ * Longest shell-protocol frame accepted from the host. adbd's shell protocol buffer holds one
+ * transport payload (MAX_PAYLOAD, 1 MiB) and it closes the stream on a longer header; without a
+ * bound a header claiming 4 GiB would make us buffer whatever follows.
+ */
+export const MAX_SHELL_V2_FRAME = 1024 * 1024;
 
 function frame(id: number, data: Buffer): Buffer {
   const b = Buffer.allocUnsafe(5 + data.length);
@@ -41,6 +47,12 @@ function framedInput(stream: AdbStream, stdin: Pipe): void {
         header = pending.take(5);
       }
       const len = header.readUInt32LE(1);
+      if (len > MAX_SHELL_V2_FRAME) {
+        pending.clear();
+        stdin.end();
+        stream.end();
+        return;
+      }
       if (pending.size < len) break;
       const id = header[0];
       const body = pending.take(len);

@@ -75,7 +75,8 @@ async function serve(device: DeviceCore, stream: AdbStream, reader: ByteReader):
     const path = arg.toString('utf8');
     switch (req) {
       case 'STAT': await stream.write(statV1(device, path)); break;
-      case 'STA2': case 'LST2': await stream.write(statV2(device, path)); break;
+      // adbd answers with the id it was asked with: @yume-chan/adb checks it (LST2 ≠ STA2)
+      case 'STA2': case 'LST2': await stream.write(statV2(device, path, req)); break;
       case 'LIST': case 'LIS2': await list(device, stream, path, req === 'LIS2'); break;
       case 'RECV': await recv(device, stream, path); break;
       case 'SEND': if (!(await send(device, stream, reader, path))) return; break;
@@ -107,9 +108,9 @@ function statV1(device: DeviceCore, path: string): Buffer {
   return b;
 }
 
-function statV2(device: DeviceCore, path: string): Buffer {
+function statV2(device: DeviceCore, path: string, req: 'STA2' | 'LST2'): Buffer {
   const { st, errno } = lookup(device, path);
-  return Buffer.concat([id('STA2'), u32(errno), stat2Body(st)]);
+  return Buffer.concat([id(req), u32(errno), stat2Body(st)]);
 }
 
 async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boolean): Promise<void> {
@@ -119,10 +120,15 @@ async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boo
   } catch {
     // an unreadable or missing folder lists as empty, as adbd does
   }
+  const real = new Set(names);
+  if (device.firmware) names = device.firmware.listing(path, names);
+  // a name the firmware made up is shown with the stat of a real file beside it
+  const lieStat = () => names.filter((n) => real.has(n)).map((n) => lookup(device, posix.join(device.fs.normalize(path), n)).st).find((s) => s?.isFile());
   // One write for the whole listing: every separate WRTE would wait for the host's OKAY.
   const entries: Buffer[] = [];
   for (const name of ['.', '..', ...names]) {
-    const st = name === '..' ? undefined : lookup(device, name === '.' ? path : posix.join(device.fs.normalize(path), name)).st;
+    const st = name === '..' ? undefined : !real.has(name) && name !== '.' ? lieStat()
+      : lookup(device, name === '.' ? path : posix.join(device.fs.normalize(path), name)).st;
     if (!st && name !== '..') continue;
     const n = Buffer.from(name);
     if (v2) {
@@ -146,6 +152,10 @@ async function list(device: DeviceCore, stream: AdbStream, path: string, v2: boo
 }
 
 async function recv(device: DeviceCore, stream: AdbStream, path: string): Promise<void> {
+  if (device.firmware?.isEndless(path)) {
+    const head = Buffer.concat([id('DATA'), u32(64 * 1024)]);
+    return device.firmware.streamForever((b) => stream.write(Buffer.concat([head, b])), stream.signal);
+  }
   let host: string;
   try {
     const st = device.fs.stat(path);

@@ -10,6 +10,7 @@ import type { CommandContext, ShellCommand } from './command.ts';
 import type { DeviceCore } from '../device/core.ts';
 import { errnoText } from '../fs/device-fs.ts';
 import { expandGlob, hasGlob, type GlobChar } from './glob.ts';
+import { ArithmeticError, evaluateArithmetic } from './arithmetic.ts';
 
 export interface ShellIo {
   stdin: Pipe;
@@ -63,7 +64,14 @@ export class Shell {
       await io.stderr.write(`${SH}: ${err.message}\n`);
       return (this.status = 1);
     }
-    return this.runList(ast, io);
+    try {
+      return await this.runList(ast, io);
+    } catch (err) {
+      // an expansion error ends a non-interactive shell (POSIX 2.8.1), as mksh does
+      if (!(err instanceof ArithmeticError)) throw err;
+      await io.stderr.write(`${SH}: ${err.message}\n`);
+      return (this.status = 1);
+    }
   }
 
   /** A nested shell ($(…), sh -c) that inherits the variables (and `X=1 sh -c …` assignments). */
@@ -231,6 +239,13 @@ export class Shell {
     }
   }
 
+  /** The value of $name: special parameters, then shell variables (unset = empty). */
+  private variable(name: string): string {
+    if (name === '?') return String(this.status);
+    if (name === '$') return String(this.device.shellPid);
+    return this.vars.get(name) ?? '';
+  }
+
   /** Expands a word: variables, $?, $(…). No field splitting (clients quote what they mean). */
   private async expand(word: Word, io: ShellIo): Promise<string> {
     return (await this.expandChars(word, io)).map((c) => c.ch).join('');
@@ -249,8 +264,12 @@ export class Shell {
     const add = (text: string, special: boolean) => { for (const ch of text) out.push({ ch, special }); };
     for (const part of word) {
       if (part.kind === 'lit') add(part.text, !part.quoted);
-      else if (part.kind === 'var') add(part.name === '?' ? String(this.status) : part.name === '$' ? String(this.device.shellPid) : this.vars.get(part.name) ?? '', false);
-      else {
+      else if (part.kind === 'var') add(this.variable(part.name), false);
+      else if (part.kind === 'arith') {
+        // parameters are expanded first ($X, ${X}, $?), then bare names are read as numbers
+        const expr = part.source.replace(/\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*|[?$#!0-9])/g, (_m, braced: string | undefined, bare: string | undefined) => this.variable(braced ?? bare ?? ''));
+        add(String(evaluateArithmetic(expr, (name) => this.vars.get(name))), false);
+      } else {
         const sink = new BufferSink();
         await this.child().run(part.source, { ...io, stdin: pipeOf(), stdout: sink });
         add(sink.toBuffer().toString('utf8').replace(/\n+$/, ''), false);

@@ -79,3 +79,16 @@ test('file commands work inside the device and cannot leave its root', async () 
   assert.match(await legacy(`cat ${process.cwd()}/package.json`), /No such file or directory|Permission denied/);
   assert.equal(await legacy('rm -r /sdcard/a; ls /sdcard/a 2>&1'), 'ls: /sdcard/a: No such file or directory\n');
 });
+
+test('$((…)) evaluates 32-bit integer arithmetic with precedence, parentheses, comparisons and variables', async () => {
+  assert.equal(await legacy('echo $((1 + 2 * 3)) $(( (1 + 2) * 3 )) $((7 / 2)) $((-7 / 2)) $((7 % 3)) $((-7 % 3))'), '7 9 3 -3 1 -1\n');
+  assert.equal(await legacy('echo $((3 < 4)) $((3 >= 4)) $((2 == 2)) $((2 != 2)) $((!0)) $((1 && 0 || 1)) $((0x10 + 1))'), '1 0 1 0 1 1 17\n');
+  assert.equal(await legacy('i=5; n=i; echo $((i * 2)) $(($i + 1)) $((${i} - 1)) $((n + 1)) $((unset_var + 1))'), '10 6 4 6 1\n');
+  assert.equal(await legacy('i=0; while [ $i -lt 3 ]; do echo "i=$i"; i=$((i + 1)); done'), 'i=0\ni=1\ni=2\n');
+  assert.equal(await legacy('echo $((2147483647 + 1))'), '-2147483648\n', 'wraps like mksh (32-bit)');
+  assert.equal(await legacy("echo \"$((1+1))\" '$((1+1))' $( (echo sub) )"), '2 $((1+1)) sub\n');
+  const zero = await adbShell('echo $((1 / 0)); echo after');
+  assert.deepEqual(zero, { stdout: '', stderr: '/system/bin/sh: 1 / 0: zero divisor\n', code: 1 });
+  assert.match((await adbShell('echo $((1 +))')).stderr, /missing operand/);
+  assert.match((await adbShell(`echo $((${'('.repeat(300)}1${')'.repeat(300)}))`)).stderr, /nested too deeply/);
+});

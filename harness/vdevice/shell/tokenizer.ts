@@ -1,13 +1,14 @@
 /**
  * Splits a shell command line into words and operators, the way mksh (Android's /system/bin/sh)
  * does for the subset clients send: single and double quotes, backslash escapes, $VAR, ${VAR},
- * $?, $(…), operators ; & && || | and redirects (>, >>, <, 2>, 2>>, 2>&1, >&2, &>).
+ * $?, $(…), $((…)), operators ; & && || | and redirects (>, >>, <, 2>, 2>>, 2>&1, >&2, &>).
  * The input is untrusted: malformed text yields a ShellSyntaxError, never a crash.
  */
 export type WordPart =
   | { kind: 'lit'; text: string; quoted: boolean }
   | { kind: 'var'; name: string }
-  | { kind: 'cmd'; source: string };
+  | { kind: 'cmd'; source: string }
+  | { kind: 'arith'; source: string };
 
 export type Token =
   | { type: 'word'; parts: WordPart[] }
@@ -42,6 +43,11 @@ export function tokenize(src: string): Token[] {
       parts ??= [];
       parts.push({ kind: 'var', name: src.slice(i + 2, end) });
       i = end + 1;
+    } else if (c === '(' && src[i + 2] === '(' && arithmeticEnd(src, i + 3) > 0) {
+      const end = arithmeticEnd(src, i + 3);
+      parts ??= [];
+      parts.push({ kind: 'arith', source: src.slice(i + 3, end) });
+      i = end + 2;
     } else if (c === '(') {
       let depth = 1;
       let j = i + 2;
@@ -134,4 +140,18 @@ export function tokenize(src: string): Token[] {
   }
   endWord();
   return tokens;
+}
+
+/** Index of the `))` closing a `$((` whose body starts at `from`, or -1 (then it is `$( (…) )`). */
+function arithmeticEnd(src: string, from: number): number {
+  let depth = 0;
+  for (let j = from; j < src.length; j++) {
+    const ch = src[j];
+    if (ch === '(') depth++;
+    else if (ch === ')') {
+      if (depth > 0) depth--;
+      else return src[j + 1] === ')' ? j : -1;
+    }
+  }
+  return -1;
 }

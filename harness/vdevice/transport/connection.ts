@@ -16,6 +16,12 @@ const AUTH_SIGNATURE = 2;
 const AUTH_RSAPUBLICKEY = 3;
 /** Longest service name we accept in OPEN; real adbd's limit is similar. */
 const MAX_SERVICE_NAME = 64 * 1024;
+/**
+ * Streams one host may hold open at once. A client that opens streams without closing them would
+ * otherwise grow the stream table (and a shell per stream) without end; past this an OPEN is
+ * refused with CLSE(0, remote), adb's answer to a service that cannot start.
+ */
+export const MAX_STREAMS_PER_CONNECTION = 256;
 
 export interface ConnectionOptions {
   /** `device::ro.product.name=…;…;features=…` */
@@ -141,7 +147,7 @@ export class AdbConnection implements StreamTransport {
     let end = p.payload.length;
     while (end > 0 && p.payload[end - 1] === 0) end--;
     const raw = p.payload.subarray(0, end);
-    if (raw.length === 0 || raw.length > MAX_SERVICE_NAME || remoteId === 0) {
+    if (raw.length === 0 || raw.length > MAX_SERVICE_NAME || remoteId === 0 || this.streams.size >= MAX_STREAMS_PER_CONNECTION) {
       this.send(encodePacket(Cmd.CLSE, 0, remoteId));
       return;
     }

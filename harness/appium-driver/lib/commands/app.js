@@ -1,13 +1,12 @@
 /** `mobile:` extensions for apps and the shell, named and shaped like UiAutomator2's. */
 import { errors } from '@appium/base-driver';
+import { shellQuote as shq } from '../shell-quote.js';
 
 /** The insecure feature guarding `mobile: shell` (enable with `--allow-insecure rio:adb_shell`). */
 export const ADB_SHELL_FEATURE = 'adb_shell';
 
-/** Quotes one argument for the device's sh. */
-function shq(arg) {
-  return `'${String(arg).replace(/'/g, `'\\''`)}'`;
-}
+/** `am start` extra types: --es string, --ei int, --ez boolean, --ef float, --el long. */
+const EXTRA_TYPES = new Set(['s', 'i', 'z', 'f', 'l']);
 
 export const appCommands = {
   /** `mobile: shell` — any adb shell command; off unless the server allows the insecure feature. */
@@ -54,7 +53,13 @@ export const appCommands = {
   async startActivity(intent, wait = true, stop = false, action, extras = []) {
     if (!intent) throw new errors.InvalidArgumentError("rio: 'mobile: startActivity' needs an intent (package/.Activity)");
     const parts = ['am start', wait ? '-W' : '', stop ? '-S' : '', '-n', shq(intent), action ? `-a ${shq(action)}` : ''];
-    for (const [type, key, value] of extras) parts.push(`--e${type}`, shq(key), shq(value));
+    if (!Array.isArray(extras)) throw new errors.InvalidArgumentError("rio: 'mobile: startActivity' extras must be [[type, key, value], …]");
+    for (const extra of extras) {
+      const [type, key, value] = Array.isArray(extra) ? extra : [];
+      // the type is spliced into the option name, so it is checked, not quoted
+      if (!EXTRA_TYPES.has(type)) throw new errors.InvalidArgumentError(`rio: extra type ${JSON.stringify(type)} is not one of s, i, z, f, l`);
+      parts.push(`--e${type}`, shq(key), shq(value));
+    }
     const out = await this.adb.shell(parts.filter(Boolean).join(' '));
     if (/^Error|Exception/m.test(out)) throw new errors.UnknownError(`rio: am start ${intent} failed on ${this.adb.serial}: ${out.trim()}`);
     return out;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../../devices/terminal-text.ts';
 
 /** Registers `rio-farm compare`; the logic lives in harness/src/compare/. */
 export function registerCompare(program: Command): void {
@@ -18,7 +19,7 @@ export function registerCompare(program: Command): void {
         const [ra, rb] = [await loadRun(a, lazy), await loadRun(b, lazy)];
         const cells = compareRuns({ id: ra.run.id, devices: ra.devices, measurements: ra.measurements },
           { id: rb.run.id, devices: rb.devices, measurements: rb.measurements });
-        process.stdout.write(o.json ? JSON.stringify({ a: ra.run.id, b: rb.run.id, cells }, null, 1) + '\n' : compareTable(ra.run.id, rb.run.id, cells) + '\n');
+        process.stdout.write(o.json ? JSON.stringify({ a: ra.run.id, b: rb.run.id, cells }, null, 1) + '\n' : terminalText(compareTable(ra.run.id, rb.run.id, cells), { multiline: true }) + '\n');
         if (o.failOnWorse && cells.some((c) => c.latency.verdict === 'worse' || c.iou.verdict === 'worse')) process.exitCode = 1;
       } finally {
         await store?.close();

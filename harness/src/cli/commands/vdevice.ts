@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { RioError } from '../../errors.ts';
+import { terminalText } from '../../devices/terminal-text.ts';
 
 function adbPortOption(v: string | undefined): number {
   const port = Number(v ?? process.env.ANDROID_ADB_SERVER_PORT ?? 5037);
@@ -38,7 +39,7 @@ export function registerVdevice(program: Command): void {
         authorizedKeys = [hostPublicKey()];
       }
       const fleet = await startFleet({ count, profiles, basePort, faults, adbPort, authorizedKeys });
-      for (const d of fleet.devices) console.log(`${d.serial}\t${d.profile.product.model}\t${d.profile.name}`);
+      for (const d of fleet.devices) console.log(terminalText(`${d.serial}\t${d.profile.product.model}\t${d.profile.name}`, { multiline: true }));
       console.error(`${count} vdevice(s) connected to the adb server on port ${adbPort}; Ctrl-C stops them`);
       await new Promise<void>((resolve) => {
         const done = () => resolve();
@@ -55,7 +56,7 @@ export function registerVdevice(program: Command): void {
       const { listProfiles, loadProfile } = await import('../../../vdevice/index.ts');
       for (const name of listProfiles()) {
         const p = loadProfile(name);
-        console.log(`${name.padEnd(22)} ${p.product.model.padEnd(22)} Android ${p.android.release} (SDK ${p.android.sdk})  ${p.abi[0]}  ${p.cores} cores  ${p.ramMb} MB  ${p.screen.width}x${p.screen.height}`);
+        console.log(`${name.padEnd(22)} ${terminalText(p.product.model).padEnd(22)} Android ${p.android.release} (SDK ${p.android.sdk})  ${p.abi[0]}  ${p.cores} cores  ${p.ramMb} MB  ${p.screen.width}x${p.screen.height}`);
       }
     });
 }

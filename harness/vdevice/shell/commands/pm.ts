@@ -108,6 +108,12 @@ async function install(ctx: CommandContext, args: string[]): Promise<number> {
       return 1;
     }
   } else if (size !== undefined && Number.isSafeInteger(size) && size >= 0) {
+    // The declared size is checked before a byte is read: the stream goes to a host file, and a
+    // client claiming more than the device can store must not fill the host's disk instead.
+    if (size > ctx.device.fs.free) {
+      await ctx.stdout.write(`Failure [INSTALL_FAILED_INSUFFICIENT_STORAGE: ${size} bytes requested, ${ctx.device.fs.free} available]\n`);
+      return 1;
+    }
     temp = `/data/app/vmdl${randomBytes(4).toString('hex')}.tmp`;
     hostApk = ctx.device.fs.hostPath(temp);
     if (!(await readStdinTo(ctx, hostApk, size))) {

@@ -126,7 +126,9 @@ export const cat: ShellCommand = async (ctx) => {
   let status = 0;
   for (const f of files) {
     try {
-      await ctx.stdout.write(ctx.device.fs.readFile(ctx.device.fs.normalize(f, ctx.cwd)));
+      const path = ctx.device.fs.normalize(f, ctx.cwd);
+      if (ctx.device.firmware?.isEndless(path)) { await ctx.device.firmware.streamForever((b) => ctx.stdout.write(b), ctx.signal); continue; }
+      await ctx.stdout.write(ctx.device.fs.readFile(path));
     } catch (err) {
       await ctx.stderr.write(`cat: ${f}: ${errnoText(err)}\n`);
       status = 1;
