@@ -49,7 +49,7 @@ async function ingestBreakdown(exported: string, sourceId: string): Promise<Reco
       steps['schema validation (ajv)']!.push(performance.now() - t); t = performance.now();
       await importRun(store, exp);
       steps['importRun (store write API)']!.push(performance.now() - t); t = performance.now();
-      await summarizeRun(store.db, exp.run.id, exp.measurements);
+      await summarizeRun(store, exp.run.id, exp.measurements);
       steps['pre-aggregate (summarizeRun)']!.push(performance.now() - t);
     }
   } finally { await store.close(); }

@@ -129,7 +129,7 @@ export async function generateBenchStore(path: string, shape: BenchShape, log: (
   const st = await openStore(`sqlite:${partial}`);
   const ids = await st.db.all<{ id: string }>('SELECT id FROM runs ORDER BY started_at');
   for (const [i, { id }] of ids.entries()) {
-    await summarizeRun(st.db, id);
+    await summarizeRun(st, id);
     if ((i + 1) % 100 === 0) log(`  summarised ${i + 1}/${ids.length} runs`);
   }
   await st.close();

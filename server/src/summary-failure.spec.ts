@@ -41,7 +41,7 @@ test('a run that cannot be summarised does not keep the others off the dashboard
   // Written into the store directly, as a local run would be, after the poisoned one: the background refresher summarises it.
   await target.store.createRun({ ...runs[1]!.run, id: 'healthy-1', started_at: runs[0]!.run.started_at + 1 }, {});
   const failed: string[] = [];
-  const refresher = new SummaryRefresher(target.store.db, (_err, run) => { if (run) failed.push(run); }, 0);
+  const refresher = new SummaryRefresher(target.store, (_err, run) => { if (run) failed.push(run); }, 0);
   await refresher.refresh(60_000);
   assert.ok(failed.includes('poisoned-2'), failed.join());
   const done = await target.store.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM dash_runs_done WHERE run_id = 'healthy-1'");

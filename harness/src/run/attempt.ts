@@ -59,8 +59,7 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
     // turn a stored result into a failure that would run the scenario again.
     const note = (err: unknown) => ctx.progress.note(`${adb.serial}: ${id}: ${storeError('annotating the run', err).message}`);
     // The app and model identity come from the app itself (what actually ran), first attempt wins.
-    await ctx.store.db.run('UPDATE runs SET app_version = ?, model_sha256 = ? WHERE id = ? AND app_version IS NULL',
-      [`${results.app.version_name} (${results.app.version_code})`, results.model.sha256, ctx.runId]).catch(note);
+    await ctx.store.recordAppIdentity(ctx.runId, `${results.app.version_name} (${results.app.version_code})`, results.model.sha256).catch(note);
     if (attemptThermal(results, thermalBefore) > 0) {
       await ctx.store.addEvent({ run_id: ctx.runId, serial: adb.serial, at: Date.now(), kind: 'thermal-flagged',
         detail: `${item.scenario_id}: thermal ${results.device_state.start.thermal_status}→${results.device_state.end.thermal_status}, ${rows.length} frames flagged` }).catch(note);

@@ -116,3 +116,19 @@ export const DeviceEventRowSchema = Row({
   run_id: Id, serial: Id, at: Time, kind: Name, detail: Nullable(Text),
 });
 export type DeviceEventRow = Static<typeof DeviceEventRowSchema>;
+
+/** ui_measurements (migration 080): a UI capture spec's timings; written by the UI farm, never uploaded. */
+export interface UiMeasurementRow {
+  attempt_id: string; run_id: string; serial: string; scenario_id: string; lighting: string; frame_index: number | null;
+  launch_ms: number | null; time_to_outline_ms: number | null; capture_to_crop_ms: number | null;
+  crop_iou: number | null; crop_aspect: number | null; screenshot_path: string | null;
+}
+
+/** dash_run_device (migration 050): one run × device × lighting summary the dashboards read. */
+export interface DashRunDeviceRow {
+  run_id: string; serial: string; lighting: string; suite: string; started_at: number; virtual: number;
+  fingerprint_id: string | null; frames: number; latency_n: number; thermal_excluded: number; dropped: number;
+  p50: number | null; p50_lo: number | null; p50_hi: number | null; p90: number | null; p90_lo: number | null; p90_hi: number | null;
+  iou_n: number; iou_mean: number | null; iou_lo: number | null; iou_hi: number | null; detection_rate: number | null;
+  histogram_json: string | null; worst_json: string | null;
+}

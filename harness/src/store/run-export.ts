@@ -53,8 +53,7 @@ export async function exportRun(store: Store, runId: string): Promise<RunExport>
   const keys = new Map(items.map((i) => [`${i.scenario_id}\u0000${i.truth_sha256}`, i]));
   const scenarios = []; const scenarioFrames = [];
   for (const i of keys.values()) {
-    const s = await store.db.get<Static<typeof ScenarioRowSchema>>('SELECT * FROM scenarios WHERE suite = ? AND id = ? AND truth_sha256 = ?',
-      [run.suite, i.scenario_id, i.truth_sha256]);
+    const s = await store.scenario(run.suite, i.scenario_id, i.truth_sha256);
     if (s) scenarios.push(s);
     scenarioFrames.push(...await store.scenarioFrames(run.suite, i.scenario_id, i.truth_sha256));
   }

@@ -31,12 +31,21 @@ export const TABLES = {
   device_samples: { columns: cols(DeviceSampleRowSchema), key: null },
   device_events: { columns: cols(DeviceEventRowSchema), key: null },
   run_uploads: { columns: ['run_id', 'host', 'first_at', 'last_at'], key: ['run_id'] },
+  ui_measurements: {
+    columns: ['attempt_id', 'run_id', 'serial', 'scenario_id', 'lighting', 'frame_index', 'launch_ms', 'time_to_outline_ms',
+      'capture_to_crop_ms', 'crop_iou', 'crop_aspect', 'screenshot_path'], key: ['attempt_id'],
+  },
+  dash_run_device: {
+    columns: ['run_id', 'serial', 'lighting', 'suite', 'started_at', 'virtual', 'fingerprint_id', 'frames', 'latency_n',
+      'thermal_excluded', 'dropped', 'p50', 'p50_lo', 'p50_hi', 'p90', 'p90_lo', 'p90_hi', 'iou_n', 'iou_mean', 'iou_lo', 'iou_hi',
+      'detection_rate', 'histogram_json', 'worst_json'], key: ['run_id', 'serial', 'lighting'],
+  },
+  dash_runs_done: { columns: ['run_id', 'finished_at', 'summarized_at'], key: ['run_id'] },
 } as const satisfies Record<string, TableDef>;
 export type TableName = keyof typeof TABLES;
 
 /** Every table a run can leave rows in (what the ingest tests count before and after a refused upload). */
-export const STORED_TABLES: readonly string[] = [...Object.keys(TABLES),
-  'dash_run_device', 'dash_runs_done', 'ui_measurements', 'schema_migrations'];
+export const STORED_TABLES: readonly string[] = [...Object.keys(TABLES), 'schema_migrations'];
 
 /**
  * The declared columns of `table` that `row` sets, in the table's order. Throws on a key the table

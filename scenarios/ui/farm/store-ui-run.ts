@@ -75,10 +75,10 @@ async function storeScenarioAttempts(store: Store, plan: UiPlan, serial: string,
         error_code: 'BELOW_BAR', error_message: r.error ?? null }, rows);
     }
     if (r.frameIndex !== undefined) {
-      await store.db.run(`INSERT INTO ui_measurements (attempt_id, run_id, serial, scenario_id, lighting, frame_index, launch_ms,
-        time_to_outline_ms, capture_to_crop_ms, crop_iou, crop_aspect, screenshot_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, plan.runId, serial, s.scenarioId, s.lighting, r.frameIndex, r.launchMs ?? null, r.timeToOutlineMs ?? null, r.captureToCropMs ?? null,
-        r.cropIoU ?? null, r.cropAspect ?? null, r.screenshot ?? null]);
+      await store.addUiMeasurement({ attempt_id: id, run_id: plan.runId, serial, scenario_id: s.scenarioId, lighting: s.lighting,
+        frame_index: r.frameIndex, launch_ms: r.launchMs ?? null, time_to_outline_ms: r.timeToOutlineMs ?? null,
+        capture_to_crop_ms: r.captureToCropMs ?? null, crop_iou: r.cropIoU ?? null, crop_aspect: r.cropAspect ?? null,
+        screenshot_path: r.screenshot ?? null });
     }
   }
 }

@@ -3,6 +3,7 @@
  * measurements, so every dashboard read is an indexed lookup instead of a scan of frame rows.
  */
 import type { Db } from '../../../harness/src/store/db.ts';
+import type { DashRunDeviceRow, Store } from '../../../harness/src/store/index.ts';
 import { latencyHistogram, meanWithCi, quantileWithCi, type Histogram } from './summary-stats.ts';
 
 /** Lowest-IoU frames kept per run device for the run page (drawn with sharp on request). */
@@ -62,7 +63,8 @@ function keepWorst(b: Bucket, f: FrameSample): void {
  * Recomputes one run's dashboard rows (replacing any earlier ones) in one transaction. Ingest passes
  * the uploaded frames it has just stored, which saves reading them back.
  */
-export async function summarizeRun(db: Db, runId: string, measured?: readonly FrameSample[]): Promise<number> {
+export async function summarizeRun(store: Store, runId: string, measured?: readonly FrameSample[]): Promise<number> {
+  const db = store.db;
   const run = await db.get<{ suite: string; started_at: number; finished_at: number | null }>(
     'SELECT suite, started_at, finished_at FROM runs WHERE id = ?', [runId]);
   if (!run) return 0;
@@ -87,32 +89,26 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
     addSample(bucket(f.serial, f.lighting), f);
   }
   const deviceBySerial = new Map(devices.map((d) => [d.serial, d]));
-  await db.tx(async (t) => {
-    await t.run('DELETE FROM dash_run_device WHERE run_id = ?', [runId]);
-    // Serial and lighting from the bucket, not from splitting its key: a stored serial may hold any character.
-    for (const { serial, lighting, ...b } of buckets.values()) {
-      const dev = deviceBySerial.get(serial);
-      // Sorted before summing too: the means then do not depend on the order rows arrived in
-      // (SQLite, PostgreSQL and an upload give the same stored numbers).
-      b.latencies.sort((x, y) => x - y);
-      b.ious.sort((x, y) => x - y);
-      const p50 = quantileWithCi(b.latencies, 0.5);
-      const p90 = quantileWithCi(b.latencies, 0.9);
-      const iou = meanWithCi(b.ious);
-      const hist: Histogram | null = lighting === '*' ? latencyHistogram(b.latencies) : null;
-      await t.run(
-        `INSERT INTO dash_run_device (run_id, serial, lighting, suite, started_at, virtual, fingerprint_id, frames, latency_n,
-           thermal_excluded, dropped, p50, p50_lo, p50_hi, p90, p90_lo, p90_hi, iou_n, iou_mean, iou_lo, iou_hi,
-           detection_rate, histogram_json, worst_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [runId, serial, lighting, run.suite, run.started_at, dev?.virtual ?? 0, dev?.fingerprint_id ?? null, b.frames,
-          b.latencies.length, b.thermal, b.dropped, p50.value, p50.lo, p50.hi, p90.value, p90.lo, p90.hi,
-          b.ious.length, iou.value, iou.lo, iou.hi, b.cards > 0 ? b.matched / b.cards : null,
-          hist ? JSON.stringify(hist) : null, lighting === '*' ? JSON.stringify(b.worst) : null]);
-    }
-    await t.run('DELETE FROM dash_runs_done WHERE run_id = ?', [runId]);
-    await t.run('INSERT INTO dash_runs_done (run_id, finished_at, summarized_at) VALUES (?, ?, ?)', [runId, run.finished_at, Date.now()]);
+  // Serial and lighting from the bucket, not from splitting its key: a stored serial may hold any character.
+  const rows: DashRunDeviceRow[] = [...buckets.values()].map(({ serial, lighting, ...b }) => {
+    const dev = deviceBySerial.get(serial);
+    // Sorted before summing too: the means then do not depend on the order rows arrived in
+    // (SQLite, PostgreSQL and an upload give the same stored numbers).
+    b.latencies.sort((x, y) => x - y);
+    b.ious.sort((x, y) => x - y);
+    const p50 = quantileWithCi(b.latencies, 0.5);
+    const p90 = quantileWithCi(b.latencies, 0.9);
+    const iou = meanWithCi(b.ious);
+    const hist: Histogram | null = lighting === '*' ? latencyHistogram(b.latencies) : null;
+    return {
+      run_id: runId, serial, lighting, suite: run.suite, started_at: run.started_at, virtual: dev?.virtual ?? 0,
+      fingerprint_id: dev?.fingerprint_id ?? null, frames: b.frames, latency_n: b.latencies.length, thermal_excluded: b.thermal,
+      dropped: b.dropped, p50: p50.value, p50_lo: p50.lo, p50_hi: p50.hi, p90: p90.value, p90_lo: p90.lo, p90_hi: p90.hi,
+      iou_n: b.ious.length, iou_mean: iou.value, iou_lo: iou.lo, iou_hi: iou.hi, detection_rate: b.cards > 0 ? b.matched / b.cards : null,
+      histogram_json: hist ? JSON.stringify(hist) : null, worst_json: lighting === '*' ? JSON.stringify(b.worst) : null,
+    };
   });
+  await store.replaceDashRows(runId, run.finished_at, rows);
   return buckets.size;
 }
 
@@ -139,10 +135,10 @@ export class SummaryRefresher {
    * queues behind the one before, and a page's queries must not each wait for a run's summary.
    */
   readonly inFlight = new Set<string>();
-  constructor(private readonly db: Db, private readonly onError: (err: unknown, runId?: string) => void, private readonly intervalMs = 2000) {}
+  constructor(private readonly store: Store, private readonly onError: (err: unknown, runId?: string) => void, private readonly intervalMs = 2000) {}
   /** Summarises one run now (ingest) and invalidates what was derived from the old rows. */
   async summarize(runId: string, measured?: readonly FrameSample[]): Promise<void> {
-    await summarizeRun(this.db, runId, measured);
+    await summarizeRun(this.store, runId, measured);
     this.generation++;
   }
   /**
@@ -158,7 +154,7 @@ export class SummaryRefresher {
   }
   private async summarizeMissing(): Promise<void> {
     try {
-      for (const id of await runsNeedingSummary(this.db)) {
+      for (const id of await runsNeedingSummary(this.store.db)) {
         // better-sqlite3 answers synchronously, so without a macrotask turn here the whole backfill
         // would run in microtasks and no timer or socket would be served until it ended.
         await new Promise((r) => setImmediate(r));

@@ -45,3 +45,10 @@ export async function deviceSeries(db: Db, q: SeriesQuery): Promise<Series> {
     .map((p) => ({ run_id: p.run_id, started_at: p.started_at, fingerprint_id: p.fingerprint_id }));
   return { device: q.device, virtual, metric: q.metric, unit: m.unit, lighting: q.lighting, suite: q.suite, points, fingerprint_changes: changes };
 }
+
+/** The lightings a device has dashboard rows for (its page's lighting picker); '*' is every frame and listed apart. */
+export async function deviceLightings(db: Db, serial: string): Promise<string[]> {
+  const rows = await db.all<{ lighting: string }>(
+    `SELECT DISTINCT lighting FROM dash_run_device WHERE serial = ? AND lighting <> '*' ORDER BY lighting`, [serial]);
+  return rows.map((r) => r.lighting);
+}

@@ -24,8 +24,7 @@ export function registerApiRoutes(app: App, ctx: ServerContext): void {
   app.get('/api/health', {
     schema: { response: { 200: Type.Object({ ok: Type.Boolean(), store: Type.String(), runs: Type.Integer() }) } },
   }, async () => {
-    const r = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM runs');
-    return { ok: true, store: db.kind, runs: Number(r?.n ?? 0) };
+    return { ok: true, store: db.kind, runs: await ctx.store.countRuns() };
   });
 
   app.get('/api/home', { schema: { querystring: Type.Object({ suite: Type.String({ minLength: 1, maxLength: 100, default: 'nightly' }) }, { additionalProperties: false }) } },

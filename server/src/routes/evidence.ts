@@ -20,7 +20,7 @@ export function registerEvidenceRoutes(app: App, ctx: ServerContext): void {
   app.get('/evidence/:runId/*', {
     schema: { params: Type.Object({ runId: Type.String({ minLength: 1, maxLength: 300 }), '*': Type.String({ minLength: 1, maxLength: 1000 }) }) },
   }, async (req, reply) => {
-    const run = await db.get<{ out_dir: string | null }>('SELECT out_dir FROM runs WHERE id = ?', [req.params.runId]);
+    const run = await ctx.store.getRun(req.params.runId);
     if (!run) throw new RioError('NOT_FOUND', 'no such run', { run: req.params.runId });
     if (!run.out_dir) throw new RioError('NOT_FOUND', 'this run kept no evidence folder', { run: req.params.runId });
     // out_dir comes from the run (and so from an uploading host): it must lie in this server's

@@ -4,7 +4,7 @@ import type { App, ServerContext } from '../app.ts';
 import { listRuns, runDetail } from '../queries/runs.ts';
 import { listFrames } from '../queries/frames.ts';
 import { getDevice, listDevices } from '../queries/devices.ts';
-import { deviceSeries } from '../queries/series.ts';
+import { deviceLightings, deviceSeries } from '../queries/series.ts';
 import { homePage } from '../views/home-page.ts';
 import { devicePage } from '../views/device-page.ts';
 import { runPage } from '../views/run-page.ts';
@@ -19,15 +19,17 @@ const Id = Type.String({ minLength: 1, maxLength: 300 });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 /** Points shown on a trend chart: the regression-detection windows look back ~50 runs. */
 const TREND_POINTS = 60;
+/** Thermal and health events listed on a device page, newest first. */
+const DEVICE_EVENTS_SHOWN = 100;
 
 export function registerPageRoutes(app: App, ctx: ServerContext): void {
   const db = ctx.store.db;
 
   app.get('/', { schema: { querystring: Type.Object({ suite: Type.Optional(Name) }) } }, async (req, reply) => {
-    const suites = (await db.all<{ suite: string }>('SELECT DISTINCT suite FROM runs ORDER BY suite')).map((r) => r.suite);
+    const suites = await ctx.store.suites();
     // Nightly is what people come for; a store without one shows the suite it has (a smoke quick start).
-    const latest = suites.includes('nightly') ? undefined : await db.get<{ suite: string }>('SELECT suite FROM runs ORDER BY started_at DESC LIMIT 1');
-    const suite = req.query.suite ?? latest?.suite ?? 'nightly';
+    const latest = suites.includes('nightly') ? undefined : await ctx.store.latestSuite();
+    const suite = req.query.suite ?? latest ?? 'nightly';
     return reply.type(HTML).send(homePage(suite, suites, await ctx.home.view(suite)));
   });
 
@@ -70,12 +72,11 @@ export function registerPageRoutes(app: App, ctx: ServerContext): void {
       deviceSeries(db, { ...q, metric: 'latency_p50' }),
       deviceSeries(db, { ...q, metric: 'latency_p90' }),
       deviceSeries(db, { ...q, metric: 'iou_mean' }),
-      db.all<{ lighting: string }>(`SELECT DISTINCT lighting FROM dash_run_device WHERE serial = ? AND lighting <> '*' ORDER BY lighting`, [device.serial]),
-      db.all<{ run_id: string; at: number; kind: string; detail: string | null }>(
-        `SELECT run_id, at, kind, detail FROM device_events WHERE serial = ? ORDER BY at DESC LIMIT 100`, [device.serial]),
+      deviceLightings(db, device.serial),
+      ctx.store.deviceEvents(device.serial, DEVICE_EVENTS_SHOWN),
     ]);
     return reply.type(HTML).send(devicePage({
-      device, suite, lighting, lightings: lightings.map((l) => l.lighting), latency, latency_p90: latencyP90, iou,
+      device, suite, lighting, lightings, latency, latency_p90: latencyP90, iou,
       thermal_events: events.map((e) => ({ ...e, at: Number(e.at) })),
     }));
   });
