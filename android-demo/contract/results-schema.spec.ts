@@ -32,24 +32,24 @@ test('accepts a complete results document', () => {
 });
 
 test('names the bad field path', () => {
-  rejects((r) => { r.frames[0].t_infer = -1; }, 'frames.0.t_infer');
-  rejects((r) => { r.frames[0].detections[0].quad = [[1, 2], [3, 4], [5, 6]]; }, 'frames.0.detections.0.quad');
-  rejects((r) => { r.delegate.used = 'tpu'; }, 'delegate.used');
-  rejects((r) => { delete r.device_state.end; }, 'device_state.end');
-  rejects((r) => { r.model.sha256 = 'nothex'; }, 'model.sha256');
-  rejects((r) => { r.schema = 'rio-results/2'; }, 'schema');
+  rejects((r) => { r.frames[0].t_infer = -1; }, '/frames/0/t_infer');
+  rejects((r) => { r.frames[0].detections[0].quad = [[1, 2], [3, 4], [5, 6]]; }, '/frames/0/detections/0/quad');
+  rejects((r) => { r.delegate.used = 'tpu'; }, '/delegate/used');
+  rejects((r) => { delete r.device_state.end; }, '/device_state/end');
+  rejects((r) => { r.model.sha256 = 'nothex'; }, '/model/sha256');
+  rejects((r) => { r.schema = 'rio-results/2'; }, '/schema');
 });
 
 test('rejects status ok with errors and duplicate frame indexes', () => {
-  rejects((r) => { r.errors.push({ code: 'X', message: 'm' }); }, 'status');
-  rejects((r) => { r.frames[1].index = 0; }, 'frames.1.index');
+  rejects((r) => { r.errors.push({ code: 'X', message: 'm' }); }, '/status');
+  rejects((r) => { r.frames[1].index = 0; }, '/frames/1/index');
 });
 
 test('manifest: frames must be content-addressed relative paths', () => {
   const m = { schema: 'rio-manifest/1', run_id: 'r', scenario: 's', frames: [{ index: 0, file: 'frames/ab.jpg' }] };
   assert.equal(validateManifest(m, 'm').frames.length, 1);
   assert.throws(() => validateManifest({ ...m, frames: [{ index: 0, file: '/etc/passwd' }] }, 'm'),
-    (e: unknown) => e instanceof RioError && e.code === 'BAD_ARGUMENT' && e.where?.field === 'frames.0.file');
+    (e: unknown) => e instanceof RioError && e.code === 'BAD_ARGUMENT' && e.where?.field === '/frames/0/file');
 });
 
 test('manifest: the camera field of view is optional and must be a real angle', () => {
@@ -58,6 +58,6 @@ test('manifest: the camera field of view is optional and must be a real angle', 
   assert.equal(validateManifest(m, 'm').camera, undefined);
   for (const fov of [0, 180, -3]) {
     assert.throws(() => validateManifest({ ...m, camera: { fov_deg: fov } }, 'm'),
-      (e: unknown) => e instanceof RioError && e.where?.field === 'camera.fov_deg', `fov_deg ${fov}`);
+      (e: unknown) => e instanceof RioError && e.where?.field === '/camera/fov_deg', `fov_deg ${fov}`);
   }
 });

@@ -3,9 +3,9 @@
  * pushes and the results.json the app writes. The harness, the host twin and the tests all validate
  * against these; the Kotlin app writes the same fields.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { Type, type Static, type TSchema } from 'typebox';
 import { RioError, type ErrorCode } from '../../harness/src/errors.ts';
+import { checkSchema } from '../../harness/src/schema-check.ts';
 
 export const RESULTS_SCHEMA_ID = 'rio-results/1';
 export const MANIFEST_SCHEMA_ID = 'rio-manifest/1';
@@ -115,14 +115,8 @@ export type Detection = Static<typeof DetectionSchema>;
 export type AppError = Static<typeof AppErrorSchema>;
 export type Delegate = Static<typeof DelegateName>;
 
-const compiled = new Map<TSchema, TypeCheck<TSchema>>();
 function check<T extends TSchema>(schema: T, json: unknown, what: string, where: string, code: ErrorCode): Static<T> {
-  let c = compiled.get(schema);
-  if (!c) compiled.set(schema, (c = TypeCompiler.Compile(schema)));
-  if (c.Check(json)) return json as Static<T>;
-  const first = c.Errors(json).First();
-  const field = first?.path ? first.path.slice(1).replaceAll('/', '.') || '(root)' : '(root)';
-  throw new RioError(code, `${what} ${where}: ${field}: ${first?.message ?? 'invalid'}`, { file: where, field });
+  return checkSchema(schema, json, { what: `${what} ${where}:`, code, where: { file: where } });
 }
 
 /** Validates a parsed results.json; throws RioError('INVALID_RESULTS') naming the first bad field path. */
@@ -130,11 +124,11 @@ export function validateResults(json: unknown, where: string): Results {
   const r = check(ResultsSchema, json, 'results', where, 'INVALID_RESULTS');
   // Cross-field rules the schema cannot say: status matches errors, frames are unique.
   if (r.status === 'ok' && r.errors.length > 0) {
-    throw new RioError('INVALID_RESULTS', `results ${where}: status ok with ${r.errors.length} errors`, { file: where, field: 'status' });
+    throw new RioError('INVALID_RESULTS', `results ${where}: status ok with ${r.errors.length} errors`, { file: where, field: '/status' });
   }
   const seen = new Set<number>();
   r.frames.forEach((f, i) => {
-    if (seen.has(f.index)) throw new RioError('INVALID_RESULTS', `results ${where}: duplicate frame index ${f.index}`, { file: where, field: `frames.${i}.index` });
+    if (seen.has(f.index)) throw new RioError('INVALID_RESULTS', `results ${where}: duplicate frame index ${f.index}`, { file: where, field: `/frames/${i}/index` });
     seen.add(f.index);
   });
   return r;
@@ -151,16 +145,16 @@ export function checkResultsFrames(r: Results, manifest: Manifest, where: { devi
     new RioError('INVALID_RESULTS', `results ${where.file}: ${message}`, { device: where.device, file: where.file, field, frame });
   r.frames.forEach((f, i) => {
     const file = files.get(f.index);
-    if (file === undefined) throw fail(`frame ${f.index} is not in the manifest`, `frames.${i}.index`, f.index);
-    if (f.file !== file) throw fail(`frame ${f.index} names file ${JSON.stringify(f.file.slice(0, 200))}, the manifest ${file}`, `frames.${i}.file`, f.index);
+    if (file === undefined) throw fail(`frame ${f.index} is not in the manifest`, `/frames/${i}/index`, f.index);
+    if (f.file !== file) throw fail(`frame ${f.index} names file ${JSON.stringify(f.file.slice(0, 200))}, the manifest ${file}`, `/frames/${i}/file`, f.index);
   });
   r.errors.forEach((e, i) => {
-    if (e.frame !== undefined && !files.has(e.frame)) throw fail(`error about frame ${e.frame}, which is not in the manifest`, `errors.${i}.frame`, e.frame);
+    if (e.frame !== undefined && !files.has(e.frame)) throw fail(`error about frame ${e.frame}, which is not in the manifest`, `/errors/${i}/frame`, e.frame);
   });
   if (r.status === 'ok' && r.frames.length !== manifest.frames.length) {
     const reported = new Set(r.frames.map((f) => f.index));
     const missing = manifest.frames.find((f) => !reported.has(f.index));
-    throw fail(`${r.frames.length} frames reported for a manifest of ${manifest.frames.length}`, 'frames', missing?.index ?? -1);
+    throw fail(`${r.frames.length} frames reported for a manifest of ${manifest.frames.length}`, '/frames', missing?.index ?? -1);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RioError, type ErrorCode } from '../../harness/src/errors.ts';
 import { RETRY_AFTER_S } from './request-gate.ts';
+import { schemaErrorField, type SchemaError } from '../../harness/src/schema-check.ts';
 
 /** The JSON body of every error answer: a catalogue code, a message, and where (field, file…). */
 export interface ErrorBody {
@@ -15,10 +16,7 @@ export function toRioError(err: FastifyError | RioError | Error): RioError {
   const fe = err as FastifyError;
   if (fe.validation && fe.validation.length > 0) {
     const first = fe.validation[0]!;
-    const params = first.params as Record<string, unknown>;
-    const missing = typeof params?.missingProperty === 'string' ? `/${params.missingProperty}` : '';
-    const extra = typeof params?.additionalProperty === 'string' ? `/${params.additionalProperty}` : '';
-    const field = `${fe.validationContext ?? 'request'}${first.instancePath}${missing}${extra}`;
+    const field = schemaErrorField(fe.validationContext ?? 'request', first as SchemaError);
     return new RioError('BAD_ARGUMENT', `invalid ${field}: ${first.message ?? 'does not match the schema'}`, { field });
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new RioError('TOO_LARGE', 'request body is larger than this route accepts');

@@ -85,7 +85,7 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     const results = validateResults(json, evidence.results);
     checkResultsFrames(results, manifest, { device: adb.serial, file: evidence.results });
     tick('pullResults');
-    if (results.run_id !== req.appRunId) throw new RioError('INVALID_RESULTS', `results.json is for run ${results.run_id}`, { file: evidence.results, field: 'run_id' });
+    if (results.run_id !== req.appRunId) throw new RioError('INVALID_RESULTS', `results.json is for run ${results.run_id}`, { file: evidence.results, field: '/run_id' });
     if (results.status !== 'ok') {
       throw new RioError('APP_CRASH', `app reported status error: ${results.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`, { device: adb.serial });
     }

@@ -45,7 +45,7 @@ export async function runAttempt(ctx: RunContext, adb: AdbDevice, logcat: Logcat
     const missing = frames.filter((f) => !results.frames.some((r) => r.index === f.index));
     if (missing.length) {
       throw new RioError('INVALID_RESULTS', `results.json lacks ${missing.length} of ${frames.length} frames (first: ${missing[0]!.index})`,
-        { file: evidence.results ?? 'results.json', field: 'frames' });
+        { file: evidence.results ?? 'results.json', field: '/frames' });
     }
     const rows = measureFrames(results, truth, { attempt_id: id, run_id: ctx.runId, serial: adb.serial, scenario_id: item.scenario_id,
       repeat_index: item.repeat_index, harnessThermal: thermalBefore });

@@ -3,7 +3,7 @@
  * (400 naming the field) unless every value is one a real run could have written. The bounds also
  * keep PostgreSQL from failing on a value SQLite would take (INTEGER is 32-bit there, BIGINT 64).
  */
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 
 /** 2000-01-01: older than any rio-farm store; a time before it is a unit mix-up (seconds, µs) or junk. */
 export const STORE_TIME_MIN = Date.UTC(2000, 0, 1);

@@ -4,7 +4,7 @@
  * Every schema refuses properties it does not name, and every number is bounded by what it can
  * mean (limits.ts): an upload is stored only when each value is one the store itself could write.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import {
   BatteryLevel, BatteryTemp, Bytes, Count, DurationMs, ExitCodeNum, Flag, FrameSize, Fps, Id, Json, LatencyMs, Name, Percent,
   PixelError, Rate01, Sdk, Sha256, Text, ThermalStatus, Time,

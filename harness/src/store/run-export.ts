@@ -4,8 +4,8 @@
  * `checkRunExport`, and stores them with `importRun` (run-import.ts), so a run recorded on any harness
  * host lands in the same tables.
  */
-import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Type, type Static } from 'typebox';
+import { checkSchema } from '../schema-check.ts';
 import { RioError } from '../errors.ts';
 import type { Store } from './index.ts';
 import {
@@ -66,11 +66,8 @@ export async function exportRun(store: Store, runId: string): Promise<RunExport>
 }
 
 /** Throws BAD_ARGUMENT naming the first wrong field (schema, then how the rows fit together). */
-export function validateRunExport(json: unknown): RunExport {
-  if (!Value.Check(RunExportSchema, json)) {
-    const first = Value.Errors(RunExportSchema, json).First();
-    throw new RioError('BAD_ARGUMENT', `invalid run export: ${first?.message ?? 'schema mismatch'}`, { field: first?.path || '/' });
-  }
-  checkRunExport(json);
-  return json;
+export function validateRunExport(json: unknown, root = ''): RunExport {
+  const exp = checkSchema(RunExportSchema, json, { root, what: 'invalid run export' });
+  checkRunExport(exp, root);
+  return exp;
 }

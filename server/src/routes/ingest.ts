@@ -5,16 +5,14 @@
  * (importRun: 409 for a run this host does not own, idempotent by run id otherwise).
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { Ajv } from 'ajv';
 import { Type } from '@fastify/type-provider-typebox';
 import { RunExportSchema, importRun, type RunExport } from '../../../harness/src/store/run-export.ts';
+import { checkSchema } from '../../../harness/src/schema-check.ts';
 import { RioError } from '../../../harness/src/errors.ts';
 import { DEFAULT_INGEST_LIMIT_BYTES, type App, type ServerContext } from '../app.ts';
 import { parseStrictJson } from '../strict-json.ts';
 import { RequestGate } from '../request-gate.ts';
 
-// Uploaded rows are stored as sent: no type coercion or default filling, unlike query strings.
-const strictAjv = new Ajv({ strict: false, coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false });
 
 /**
  * Imports at once: each holds ~64 MB of parsed JSON and takes the store's write lock in turns, so
@@ -44,7 +42,11 @@ export function registerIngestRoute(app: App, ctx: ServerContext): void {
         body: RunExportSchema,
         response: { '2xx': Type.Object({ run_id: Type.String(), created: Type.Boolean(), measurements: Type.Integer() }) },
       },
-      validatorCompiler: ({ schema }) => strictAjv.compile(schema),
+      // The run export's own check (harness/src/schema-check.ts), not fastify's Ajv: uploaded rows are
+      // stored as sent (no coercion, no defaults), and run.json read by `compare` is checked the same way.
+      validatorCompiler: () => (body) => {
+        try { return { value: checkSchema(RunExportSchema, body, { root: 'body', what: 'invalid' }) }; } catch (error) { return { error: error as Error }; }
+      },
       onRequest: async (req) => {
         if (!ctx.ingestToken) throw new RioError('UNAUTHORIZED', 'ingest is disabled on this server: start it with RIO_FARM_TOKEN set');
         if (!tokenMatches(req.headers.authorization, ctx.ingestToken)) throw new RioError('UNAUTHORIZED', 'missing or wrong bearer token');
