@@ -1,11 +1,11 @@
 /** `screencap -p` of the twin: the laid-out screen drawn with sharp — frame + green card outline, or the crop. */
 import sharp, { type OverlayOptions } from 'sharp';
 import { SCREEN, type UiNode } from './ui-hierarchy.ts';
+import { escapeMarkup } from '../../harness/src/render/markup.ts';
 import type { CropView, PreviewFrame } from './preview-activity.ts';
 
 export type ScreenContent = { kind: 'preview'; frame: PreviewFrame | undefined } | { kind: 'crop'; view: CropView };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Widgets (text, buttons) and the outline as one SVG layer over the images. */
 function widgetsSvg(nodes: UiNode[], outline: string | undefined): Buffer {
@@ -15,9 +15,9 @@ function widgetsSvg(nodes: UiNode[], outline: string | undefined): Buffer {
     const b = n.bounds;
     if (n.cls === 'android.widget.Button') {
       parts.push(`<rect x="${b.x1}" y="${b.y1}" width="${b.x2 - b.x1}" height="${b.y2 - b.y1}" rx="24" fill="#1e88e5"/>`);
-      parts.push(`<text x="${(b.x1 + b.x2) / 2}" y="${(b.y1 + b.y2) / 2 + 16}" font-family="DejaVu Sans" font-size="44" fill="#fff" text-anchor="middle">${esc(n.text ?? '')}</text>`);
+      parts.push(`<text x="${(b.x1 + b.x2) / 2}" y="${(b.y1 + b.y2) / 2 + 16}" font-family="DejaVu Sans" font-size="44" fill="#fff" text-anchor="middle">${escapeMarkup(n.text ?? '')}</text>`);
     } else if (n.cls === 'android.widget.TextView') {
-      parts.push(`<text x="${b.x1}" y="${b.y2 - 16}" font-family="DejaVu Sans" font-size="34" fill="#eee">${esc(n.text ?? '')}</text>`);
+      parts.push(`<text x="${b.x1}" y="${b.y2 - 16}" font-family="DejaVu Sans" font-size="34" fill="#eee">${escapeMarkup(n.text ?? '')}</text>`);
     }
   }
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${SCREEN.width}" height="${SCREEN.height}">${parts.join('')}</svg>`);

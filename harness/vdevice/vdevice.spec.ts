@@ -109,5 +109,5 @@ test('screencap -p returns a real PNG of the screen size and uiautomator dumps t
   assert.equal(png.readUInt32BE(16), 1080);
   assert.equal(png.readUInt32BE(20), 2340);
   assert.equal(await sh('uiautomator dump'), 'UI hierchary dumped to: /sdcard/window_dump.xml\n');
-  assert.match(await sh('cat /sdcard/window_dump.xml'), /^<\?xml.*<hierarchy rotation="0"><node .*package="com.android.launcher3"/);
+  assert.match(await sh('cat /sdcard/window_dump.xml'), /^<\?xml[^]*<hierarchy [^>]*rotation="0"[^>]*>\s*<node [^]*package="com.android.launcher3"/);
 });

@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import { Rng } from './rng.ts';
+import { escapeMarkup } from '../../harness/src/render/markup.ts';
 import { cardText, type CardText } from './card-content.ts';
 import { bytesToLinear } from './colour.ts';
 import type { CardTexture } from './scene-render.ts';
@@ -63,12 +64,11 @@ function palette(d: CardDesign, rng: Rng): Palette {
   }
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fontOf = (s: string) => (/[\u3131-\uD79D]/.test(s) ? "'Noto Sans CJK KR'" : "'DejaVu Sans'");
 
 function text(x: number, y: number, size: number, fill: string, s: string, opts: { bold?: boolean; anchor?: string } = {}): string {
   return `<text x="${x.toFixed(2)}" y="${y.toFixed(2)}" font-size="${size}" font-family="${fontOf(s)}" fill="${fill}"` +
-    `${opts.bold ? ' font-weight="bold"' : ''}${opts.anchor ? ` text-anchor="${opts.anchor}"` : ''}>${esc(s)}</text>`;
+    `${opts.bold ? ' font-weight="bold"' : ''}${opts.anchor ? ` text-anchor="${opts.anchor}"` : ''}>${escapeMarkup(s)}</text>`;
 }
 
 function logo(x: number, y: number, size: number, p: Palette, kind: number): string {

@@ -1,10 +1,10 @@
 /** A contact sheet of a suite: one frame per scenario with its truth quads drawn, as a PNG. */
 import sharp from 'sharp';
 import type { BuiltSuite } from './types.ts';
+import { escapeMarkup } from '../../harness/src/render/markup.ts';
 
 const TILE_W = 320, TILE_H = 200, LABEL_H = 20, COLUMNS = 6;
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Writes the sheet and returns how many tiles it holds. */
 export async function writeContactSheet(suite: BuiltSuite, outPath: string, maxTiles = 120): Promise<number> {
@@ -23,7 +23,7 @@ export async function writeContactSheet(suite: BuiltSuite, outPath: string, maxT
     }).join('');
     const frame = await sharp(f.path).resize(w, h).composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${polys}</svg>`) }]).png().toBuffer();
     const label = `${s.id} · ${f.lighting.tags.join(',')}${f.negative ? ' · negative' : ''}`;
-    const labelSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="${TILE_W}" height="${LABEL_H}"><rect width="100%" height="100%" fill="#111"/><text x="4" y="14" font-family="DejaVu Sans" font-size="11" fill="#eee">${esc(label.slice(0, 52))}</text></svg>`;
+    const labelSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="${TILE_W}" height="${LABEL_H}"><rect width="100%" height="100%" fill="#111"/><text x="4" y="14" font-family="DejaVu Sans" font-size="11" fill="#eee">${escapeMarkup(label.slice(0, 52))}</text></svg>`;
     return sharp({ create: { width: TILE_W, height: TILE_H, channels: 3, background: '#222' } })
       .composite([{ input: frame, left: Math.round((TILE_W - w) / 2), top: LABEL_H }, { input: Buffer.from(labelSvg), left: 0, top: 0 }]).png().toBuffer();
   }));

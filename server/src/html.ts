@@ -3,6 +3,8 @@
  * getprop values) come from untrusted devices and other hosts, so nothing reaches a page unescaped
  * unless it was built by this module.
  */
+import { escapeMarkup } from '../../harness/src/render/markup.ts';
+
 const SAFE = Symbol('safe-html');
 
 export interface SafeHtml {
@@ -19,12 +21,8 @@ function isSafe(v: unknown): v is SafeHtml {
   return typeof v === 'object' && v !== null && (v as SafeHtml)[SAFE] === true;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
-
-/** Escapes text for element content and quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
-}
+/** Escapes text for element content and quoted attribute values (the one escaper, harness/src/render/markup.ts). */
+export const escapeHtml = escapeMarkup;
 
 function render(v: unknown): string {
   if (isSafe(v)) return v.text;

@@ -5,10 +5,8 @@
  */
 import type { RunExport } from '../store/run-export.ts';
 import { testCases } from './testcases.ts';
+import { escapeMarkup } from '../render/markup.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-  // XML 1.0 forbids most control characters even escaped
-  .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 export function junitXml(exp: RunExport): string {
   const cases = testCases(exp);
@@ -24,15 +22,15 @@ export function junitXml(exp: RunExport): string {
       const summary = a ? `frames=${a.frames} p50=${a.p50?.toFixed(2)}ms p90=${a.p90?.toFixed(2)}ms iou_median=${a.iou_median?.toFixed(3)} detection_rate=${a.detection_rate?.toFixed(3)} thermal_excluded=${a.thermal_excluded}` : '';
       const retries = c.attempts.filter((x) => x.outcome !== 'ok').map((x) => `attempt ${x.attempt} on ${x.serial}: ${x.outcome} ${x.error_code ?? ''} ${x.error_message ?? ''} (evidence: ${x.evidence_dir})`);
       const out = [summary, ...retries].filter(Boolean).join('\n');
-      const inner = c.outcome === 'product-failure' ? `<failure type="BELOW_BAR" message="${esc(c.message ?? '')}"/>`
-        : c.outcome === 'infra-error' ? `<error type="${esc(c.message?.split(':')[0] ?? 'INFRA')}" message="${esc(c.message ?? '')}"/>`
-          : c.outcome === 'no-data' ? `<skipped message="${esc(c.message ?? '')}"/>` : '';
-      return `    <testcase classname="${esc(`${model.get(dev) ?? dev}.${dev}`)}" name="${esc(c.scenario)}" time="${c.seconds.toFixed(3)}">` +
-        `${inner}${out ? `<system-out>${esc(out)}</system-out>` : ''}</testcase>`;
+      const inner = c.outcome === 'product-failure' ? `<failure type="BELOW_BAR" message="${escapeMarkup(c.message ?? '')}"/>`
+        : c.outcome === 'infra-error' ? `<error type="${escapeMarkup(c.message?.split(':')[0] ?? 'INFRA')}" message="${escapeMarkup(c.message ?? '')}"/>`
+          : c.outcome === 'no-data' ? `<skipped message="${escapeMarkup(c.message ?? '')}"/>` : '';
+      return `    <testcase classname="${escapeMarkup(`${model.get(dev) ?? dev}.${dev}`)}" name="${escapeMarkup(c.scenario)}" time="${c.seconds.toFixed(3)}">` +
+        `${inner}${out ? `<system-out>${escapeMarkup(out)}</system-out>` : ''}</testcase>`;
     });
-    return `  <testsuite name="${esc(`${exp.run.suite} on ${model.get(dev) ?? dev} (${dev})`)}" tests="${mine.length}" failures="${failures}" errors="${errors}" ` +
+    return `  <testsuite name="${escapeMarkup(`${exp.run.suite} on ${model.get(dev) ?? dev} (${dev})`)}" tests="${mine.length}" failures="${failures}" errors="${errors}" ` +
       `skipped="${mine.filter((c) => c.outcome === 'no-data').length}" time="${time.toFixed(3)}" timestamp="${new Date(exp.run.started_at).toISOString()}">\n${body.join('\n')}\n  </testsuite>`;
   });
   const totals = { tests: cases.length, failures: cases.filter((c) => c.outcome === 'product-failure').length, errors: cases.filter((c) => c.outcome === 'infra-error').length };
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rio-farm ${esc(exp.run.id)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rio-farm ${escapeMarkup(exp.run.id)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

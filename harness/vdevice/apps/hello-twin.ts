@@ -8,6 +8,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PNG } from 'pngjs';
 import type { AppTwin, AppTwinContext, AppTwinUi, RunningApp } from './app-twin.ts';
+import { screenRoot, uiDumpXml, type UiNode } from '../../src/render/ui-dump.ts';
 
 class HelloUi implements AppTwinUi {
   taps = 0;
@@ -18,10 +19,9 @@ class HelloUi implements AppTwinUi {
     return PNG.sync.write(png);
   }
   dumpHierarchy(): string {
-    return `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation="0">` +
-      `<node index="0" text="" resource-id="" class="android.widget.FrameLayout" package="dev.riofarm.hello" content-desc="" checkable="false" checked="false" clickable="false" enabled="true" focusable="false" focused="false" scrollable="false" long-clickable="false" password="false" selected="false" bounds="[0,0][1080,2400]">` +
-      `<node index="0" text="Tapped ${this.taps}" resource-id="dev.riofarm.hello:id/button" class="android.widget.Button" package="dev.riofarm.hello" content-desc="" checkable="false" checked="false" clickable="true" enabled="true" focusable="true" focused="false" scrollable="false" long-clickable="false" password="false" selected="false" bounds="[100,100][500,300]" />` +
-      `</node></hierarchy>`;
+    const button: UiNode = { id: 'button', cls: 'android.widget.Button', text: `Tapped ${this.taps}`, clickable: true,
+      bounds: { x1: 100, y1: 100, x2: 500, y2: 300 } };
+    return uiDumpXml({ package: 'dev.riofarm.hello', width: 1080, height: 2400, root: screenRoot(1080, 2400, [button]) });
   }
   tap(x: number, y: number): void {
     if (x >= 100 && x <= 500 && y >= 100 && y <= 300) this.taps++;

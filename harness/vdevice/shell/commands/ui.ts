@@ -5,6 +5,9 @@
 import { PNG } from 'pngjs';
 import type { ShellCommand, CommandContext } from '../command.ts';
 import { errnoText } from '../../fs/device-fs.ts';
+import { screenRoot, uiDumpXml, type UiNode } from '../../../src/render/ui-dump.ts';
+
+const LAUNCHER = 'com.android.launcher3';
 
 const KEYCODES: Record<string, number> = { KEYCODE_HOME: 3, KEYCODE_BACK: 4, KEYCODE_DPAD_UP: 19, KEYCODE_DPAD_DOWN: 20,
   KEYCODE_POWER: 26, KEYCODE_ENTER: 66, KEYCODE_DEL: 67, KEYCODE_MENU: 82, KEYCODE_WAKEUP: 224, KEYCODE_APP_SWITCH: 187 };
@@ -20,17 +23,16 @@ function screenSize(ctx: CommandContext): { width: number; height: number } {
 
 function launcherHierarchy(ctx: CommandContext): string {
   const { width, height } = screenSize(ctx);
-  const apps = ctx.device.packages.list();
-  const icons = apps.map((p, i) => {
+  const icons: UiNode[] = ctx.device.packages.list().map((p, i) => {
     const x = 40 + (i % 4) * Math.floor((width - 80) / 4);
     const y = 300 + Math.floor(i / 4) * 300;
     const w = Math.floor((width - 80) / 4) - 20;
-    return `<node index="${i}" text="${p.name}" resource-id="com.android.launcher3:id/icon" class="android.widget.TextView" package="com.android.launcher3" content-desc="${p.name}" checkable="false" checked="false" clickable="true" enabled="true" focusable="true" focused="false" scrollable="false" long-clickable="true" password="false" selected="false" bounds="[${x},${y}][${x + w},${y + 260}]" />`;
-  }).join('');
-  return `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><hierarchy rotation="0">` +
-    `<node index="0" text="" resource-id="" class="android.widget.FrameLayout" package="com.android.launcher3" content-desc="" checkable="false" checked="false" clickable="false" enabled="true" focusable="false" focused="false" scrollable="false" long-clickable="false" password="false" selected="false" bounds="[0,0][${width},${height}]">` +
-    `<node index="0" text="" resource-id="com.android.launcher3:id/workspace" class="android.view.ViewGroup" package="com.android.launcher3" content-desc="Home" checkable="false" checked="false" clickable="false" enabled="true" focusable="false" focused="false" scrollable="true" long-clickable="false" password="false" selected="false" bounds="[0,0][${width},${height}]">` +
-    icons + '</node></node></hierarchy>';
+    return { id: 'icon', cls: 'android.widget.TextView', text: p.name, desc: p.name, clickable: true, longClickable: true,
+      bounds: { x1: x, y1: y, x2: x + w, y2: y + 260 } };
+  });
+  const workspace: UiNode = { id: 'workspace', cls: 'android.view.ViewGroup', desc: 'Home', scrollable: true,
+    bounds: { x1: 0, y1: 0, x2: width, y2: height }, children: icons };
+  return uiDumpXml({ package: LAUNCHER, width, height, root: screenRoot(width, height, [workspace]) });
 }
 
 /** A launcher screenshot: wallpaper gradient plus one tile per installed app. */
