@@ -1,5 +1,6 @@
 /**
- * Draws a measured frame with its true quads (green) and detected quads (red, dashed) using sharp,
+ * Draws a measured frame with its true quads (green) and detected quads (red, dashed) using sharp
+ * and the overlay report.html uses (harness/src/render/quad-overlay.ts),
  * for the run page's worst frames. When the frame image is not on this host (a run uploaded from
  * another farm host), the quads are drawn on a grey canvas of the frame's size and say so.
  */
@@ -8,28 +9,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { FrameTruth } from './queries/frames.ts';
 import { FRAME_SIZE_MAX } from '../../harness/src/store/limits.ts';
+import { quadOverlaySvg, quadsOf, quadsOfJson } from '../../harness/src/render/quad-overlay.ts';
 
-type Point = [number, number];
 const OUTPUT_WIDTH = 640;
 sharp.concurrency(2);
-
-function polygon(quad: Point[], color: string, width: number, dashed: boolean): string {
-  const pts = quad.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
-  return `<polygon points="${pts}" fill="none" stroke="${color}" stroke-width="${width}"${dashed ? ` stroke-dasharray="${width * 3},${width * 2}"` : ''}/>`;
-}
-
-const isQuad = (q: unknown): q is Point[] => Array.isArray(q) && q.length === 4
-  && q.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v)));
-
-/** The well-formed quads of a list of `{quad}` (stored rows are drawn as far as they make sense, never thrown on). */
-function quadsOf(list: unknown): Point[][] {
-  return Array.isArray(list) ? list.map((d) => (d !== null && typeof d === 'object' ? (d as { quad?: unknown }).quad : null)).filter(isQuad) : [];
-}
-
-function detectedQuads(json: string | null): Point[][] {
-  if (!json) return [];
-  try { return quadsOf(JSON.parse(json)); } catch { return []; }
-}
 
 /** A canvas side sharp can draw: the stored size when it is one a frame can have, else a 720p frame's. */
 const side = (v: number, fallback: number) => (Number.isInteger(v) && v >= 1 && v <= FRAME_SIZE_MAX ? v : fallback);
@@ -41,12 +24,9 @@ export async function renderFrameOverlay(truth: FrameTruth, scenarioCacheDir: st
   const haveImage = file !== null && existsSync(file);
   // Thick enough to survive the halving to 640 px wide.
   const stroke = Math.max(3, Math.round(width / 210));
-  const shapes = [
-    ...quadsOf(truth.cards).map((q) => polygon(q, '#22c55e', stroke, false)),
-    ...detectedQuads(truth.measurement.detections_json).map((q) => polygon(q, '#ef4444', stroke, true)),
-    haveImage ? '' : `<text x="${stroke * 6}" y="${stroke * 16}" font-family="DejaVu Sans" font-size="${stroke * 10}" fill="#ddd">frame image not on this host</text>`,
-  ].join('');
-  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes}</svg>`);
+  const svg = Buffer.from(quadOverlaySvg({ width, height, stroke, truth: quadsOf(truth.cards),
+    detected: quadsOfJson(truth.measurement.detections_json),
+    extra: haveImage ? '' : `<text x="${stroke * 6}" y="${stroke * 16}" font-family="DejaVu Sans" font-size="${stroke * 10}" fill="#ddd">frame image not on this host</text>` }));
   const base = haveImage
     ? sharp(file!).resize(width, height, { fit: 'fill' })
     : sharp({ create: { width, height, channels: 3, background: '#3a3a3a' } });

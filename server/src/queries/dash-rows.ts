@@ -17,6 +17,7 @@ export function dashRowOut(r: DashRow): DeviceRunSummary {
   return {
     ...rest, started_at: Number(r.started_at), virtual: Boolean(r.virtual),
     histogram: histogram_json ? JSON.parse(histogram_json) as Histogram : null,
-    worst: worst_json ? JSON.parse(worst_json) as WorstFrame[] : [],
+    // Rows summarised before worst frames carried cards and false detections were card frames.
+    worst: worst_json ? (JSON.parse(worst_json) as Partial<WorstFrame>[]).map((w) => ({ cards: 1, false_detections: 0, ...w }) as WorstFrame) : [],
   };
 }

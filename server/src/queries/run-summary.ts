@@ -4,25 +4,30 @@
  */
 import type { Db } from '../../../harness/src/store/db.ts';
 import type { DashRunDeviceRow, Store } from '../../../harness/src/store/index.ts';
+import { WorstFrameList } from '../../../harness/src/report/worst-frame-choice.ts';
 import { latencyHistogram, meanWithCi, quantileWithCi, type Histogram } from './summary-stats.ts';
 
-/** Lowest-IoU frames kept per run device for the run page (drawn with sharp on request). */
+/** Worst frames kept per run device for the run page (drawn with sharp on request). */
 const WORST_FRAMES_PER_DEVICE = 4;
 
 /** The measurement columns a summary reads. */
 export interface FrameSample {
   serial: string; lighting: string; scenario_id: string; attempt_id: string; frame_index: number;
   t_total: number | null; dropped: number; thermal_flag: number; iou: number | null; matched: number; cards: number;
-  error: string | null;
+  false_detections: number; error: string | null;
 }
 
-export interface WorstFrame { attempt_id: string; frame_index: number; scenario_id: string; iou: number }
+/** A worst frame as the run page lists it (the choice: harness/src/report/worst-frame-choice.ts). */
+export interface WorstFrame {
+  attempt_id: string; frame_index: number; scenario_id: string; iou: number | null; cards: number; false_detections: number;
+}
 
 interface Bucket { serial: string; lighting: string; frames: number; dropped: number; thermal: number; latencies: number[]; ious: number[];
-  matched: number; cards: number; worst: WorstFrame[] }
+  matched: number; cards: number; worst: WorstFrameList<FrameSample> }
 
 function newBucket(serial: string, lighting: string): Bucket {
-  return { serial, lighting, frames: 0, dropped: 0, thermal: 0, latencies: [], ious: [], matched: 0, cards: 0, worst: [] };
+  return { serial, lighting, frames: 0, dropped: 0, thermal: 0, latencies: [], ious: [], matched: 0, cards: 0,
+    worst: new WorstFrameList<FrameSample>(WORST_FRAMES_PER_DEVICE) };
 }
 
 function addSample(b: Bucket, f: FrameSample): void {
@@ -43,20 +48,9 @@ function addSample(b: Bucket, f: FrameSample): void {
   b.cards += f.cards;
 }
 
-/** Worst first; ties (many missed cards score 0) broken by frame identity, so any row order gives the same list. */
-function worse(a: WorstFrame, b: WorstFrame): number {
-  return a.iou - b.iou || (a.attempt_id < b.attempt_id ? -1 : a.attempt_id > b.attempt_id ? 1 : a.frame_index - b.frame_index);
-}
-
-/** Keeps the k lowest-IoU frames seen so far (k is tiny, so a sorted array is enough). */
-function keepWorst(b: Bucket, f: FrameSample): void {
-  if (f.cards === 0 || f.dropped) return;
-  const iou = f.iou ?? 0;
-  const w = { attempt_id: f.attempt_id, frame_index: f.frame_index, scenario_id: f.scenario_id, iou };
-  if (b.worst.length === WORST_FRAMES_PER_DEVICE && worse(w, b.worst[b.worst.length - 1]!) >= 0) return;
-  b.worst.push(w);
-  b.worst.sort(worse);
-  if (b.worst.length > WORST_FRAMES_PER_DEVICE) b.worst.pop();
+function worstFrameOut(f: FrameSample): WorstFrame {
+  return { attempt_id: f.attempt_id, frame_index: f.frame_index, scenario_id: f.scenario_id, iou: f.cards > 0 ? f.iou ?? 0 : null,
+    cards: f.cards, false_detections: f.false_detections };
 }
 
 /**
@@ -73,7 +67,8 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
        FROM run_devices rd LEFT JOIN device_fingerprints f ON f.id = rd.fingerprint_id
        LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [runId]);
   const frames = measured ?? await db.all<FrameSample>(
-    `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
+    `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards,
+            false_detections, error
        FROM measurements WHERE run_id = ?`, [runId]);
   const buckets = new Map<string, Bucket>();
   const bucket = (serial: string, lighting: string) => {
@@ -85,7 +80,7 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
   for (const f of frames) {
     const all = bucket(f.serial, '*');
     addSample(all, f);
-    keepWorst(all, f);
+    all.worst.offer(f);
     addSample(bucket(f.serial, f.lighting), f);
   }
   const deviceBySerial = new Map(devices.map((d) => [d.serial, d]));
@@ -105,7 +100,7 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
       fingerprint_id: dev?.fingerprint_id ?? null, frames: b.frames, latency_n: b.latencies.length, thermal_excluded: b.thermal,
       dropped: b.dropped, p50: p50.value, p50_lo: p50.lo, p50_hi: p50.hi, p90: p90.value, p90_lo: p90.lo, p90_hi: p90.hi,
       iou_n: b.ious.length, iou_mean: iou.value, iou_lo: iou.lo, iou_hi: iou.hi, detection_rate: b.cards > 0 ? b.matched / b.cards : null,
-      histogram_json: hist ? JSON.stringify(hist) : null, worst_json: lighting === '*' ? JSON.stringify(b.worst) : null,
+      histogram_json: hist ? JSON.stringify(hist) : null, worst_json: lighting === '*' ? JSON.stringify(b.worst.frames.map(worstFrameOut)) : null,
     };
   });
   await store.replaceDashRows(runId, run.finished_at, rows);

@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../html.ts';
+import { worseFirst } from '../../../harness/src/report/worst-frame-choice.ts';
 import type { RunDetail } from '../queries/runs.ts';
 import { kindBadge, layout, num, qs, statusBadge, when } from './layout.ts';
 
@@ -28,7 +29,7 @@ ${[...lightings, '*'].map((l) => {
   })}</tr>`)}
 </tbody></table>`;
   const worst = d.summaries.filter((s) => s.lighting === '*').flatMap((s) => s.worst.map((w) => ({ ...w, serial: s.serial })))
-    .sort((a, b) => a.iou - b.iou).slice(0, 8);
+    .sort(worseFirst).slice(0, 8);
   const body = html`
 <p>${statusBadge(r.status)} suite <b>${r.suite}</b> · started ${when(r.started_at)} · finished ${when(r.finished_at)} · host ${r.host}
  · app ${r.app_version ?? '—'} · model <code>${(r.model_sha256 ?? '—').slice(0, 12)}</code>
