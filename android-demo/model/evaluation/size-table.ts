@@ -3,6 +3,8 @@
  * fp32 / fp16 / int8 dynamic-range) and, per runnable variant, crop quality per lighting condition
  * and mean inference latency on the same evaluation frames — so the price of quantisation shows.
  */
+import { fixed, percent } from '../../../harness/src/render/numbers.ts';
+import { textTable } from '../../../harness/src/render/text-table.ts';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,8 +66,10 @@ export async function buildSizeTable(inputs: SizeTableInputs, frames: readonly E
   }
 }
 
-const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
-const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
+const pct = (v: number | null) => percent(v, 1, '-');
+const num = (v: number | null) => fixed(v, 3, '-');
+/** Model tables: the name column left, numbers right-aligned. */
+const numbersRight = { right: (i: number) => i > 0 };
 
 /** Plain-text table: sizes, then median crop IoU per condition, then rates and latency. */
 export function formatSizeTable(t: SizeTable): string {
@@ -79,9 +83,7 @@ export function formatSizeTable(t: SizeTable): string {
   });
   const perDevice = t.rows.filter((r) => r.devices?.length).map((r) =>
     `${r.variant}: ${r.devices!.map((d) => `${d.model}${d.virtual ? ' (virtual)' : ''} ${d.meanInferMs.toFixed(1)} ms`).join(', ')}`);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [fmt(header), ...lines.map(fmt), ...(perDevice.length ? ['device ms = mean t_infer per device via rio-farm run:', ...perDevice] : [])].join('\n');
+  return [textTable(header, lines, numbersRight), ...(perDevice.length ? ['device ms = mean t_infer per device via rio-farm run:', ...perDevice] : [])].join('\n');
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -91,11 +93,7 @@ export function formatQuality(q: QualityReport, perScenario = false): string {
   const columns = ['card frames', 'median IoU', 'detected', 'neg frames', 'false det'];
   const cells = (r: ConditionQuality) => [r.scenario ?? r.condition, String(r.cardFrames), num(r.iouMedian), pct(r.detectionRate), String(r.negativeFrames), pct(r.falseDetectionRate)];
   const table = (rows: ConditionQuality[], first: string) => {
-    const lines = rows.map(cells);
-    const head = [first, ...columns];
-    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-    const fmt = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-    return [fmt(head), ...lines.map(fmt)];
+    return [textTable([first, ...columns], rows.map(cells), numbersRight)];
   };
   const byScenario = perScenario ? ['', ...table([...q.scenarios].sort((a, b) => a.condition.localeCompare(b.condition) || a.scenario!.localeCompare(b.scenario!)), 'scenario')] : [];
   return [...table([...q.rows, q.all], 'condition'), `mean inference ${q.meanInferMs.toFixed(1)} ms/frame`, ...byScenario].join('\n');

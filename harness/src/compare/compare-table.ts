@@ -1,14 +1,13 @@
 /** The compare result as a terminal table. */
 import type { CompareCell, MetricDiff } from './compare-runs.ts';
 
-const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
-const sign = (v: number | null, d: number) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(d)}`);
-const cell = (m: MetricDiff, d: number) => `${f(m.a, d)} → ${f(m.b, d)}  ${sign(m.diff, d)} [${sign(m.lo, d)}, ${sign(m.hi, d)}]  p=${m.p === null ? '—' : m.p < 0.001 ? '<0.001' : m.p.toFixed(3)}`;
+import { fixed as f, pValue, signed as sign } from '../render/numbers.ts';
+import { textTable } from '../render/text-table.ts';
+
+const cell = (m: MetricDiff, d: number) => `${f(m.a, d)} → ${f(m.b, d)}  ${sign(m.diff, d)} [${sign(m.lo, d)}, ${sign(m.hi, d)}]  p=${pValue(m.p)}`;
 
 export function compareTable(a: string, b: string, cells: readonly CompareCell[]): string {
   const head = ['device', 'lighting', 'n A/B', 'p50 latency ms A → B  diff [95% CI]', 'latency', 'mean IoU A → B  diff [95% CI]', 'IoU'];
   const rows = cells.map((c) => [c.device, c.lighting, `${c.latency.nA}/${c.latency.nB}`, cell(c.latency, 2), c.latency.verdict, cell(c.iou, 3), c.iou.verdict]);
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();
-  return [`compare ${a} (A) → ${b} (B)`, line(head), ...rows.map(line)].join('\n');
+  return [`compare ${a} (A) → ${b} (B)`, textTable(head, rows)].join('\n');
 }

@@ -1,6 +1,6 @@
 /** Renders DeviceSummary rows as the `rio-farm devices` table. */
 import type { DeviceSummary } from './discovery.ts';
-import { terminalText } from './terminal-text.ts';
+import { textTable } from '../render/text-table.ts';
 
 const THERMAL = ['NONE', 'LIGHT', 'MODERATE', 'SEVERE', 'CRITICAL', 'EMERGENCY', 'SHUTDOWN'];
 
@@ -13,7 +13,6 @@ export function formatDeviceTable(devices: DeviceSummary[]): string {
     d.batteryTempC !== undefined ? `${d.batteryTempC.toFixed(1)}°C` : '-',
     d.thermalStatus !== undefined ? THERMAL[d.thermalStatus] ?? String(d.thermalStatus) : '-',
     d.state,
-  ].map((cell) => terminalText(cell)));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  ]);
+  return textTable(header, rows);
 }

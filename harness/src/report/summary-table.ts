@@ -1,9 +1,8 @@
 /** The final table printed at the end of `rio-farm run`: one line per device × scenario. */
 import type { RunExport } from '../store/run-export.ts';
 import { testCases } from './testcases.ts';
-import { terminalText } from '../devices/terminal-text.ts';
-
-const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
+import { textTable } from '../render/text-table.ts';
+import { fixed as f } from '../render/numbers.ts';
 
 export function summaryTable(exp: RunExport): string {
   const head = ['device', 'scenario', 'frames', 'p50 ms', 'p90 ms', 'p99 ms', 'fps', 'drop', 'IoU med', 'det', 'false+', 'therm', 'tries', 'result'];
@@ -11,10 +10,8 @@ export function summaryTable(exp: RunExport): string {
     const a = c.aggregate;
     return [c.device, c.scenario, String(a?.frames ?? 0), f(a?.p50), f(a?.p90), f(a?.p99), f(a?.sustained_fps), f(a?.drop_rate, 2),
       f(a?.iou_median, 3), f(a?.detection_rate, 2), f(a?.false_detection_rate, 2), String(a?.thermal_excluded ?? 0), String(c.attempts.length),
-      c.outcome === 'pass' ? 'pass' : `${c.outcome}${c.message ? `: ${c.message}` : ''}`].map((cell) => terminalText(cell));
+      c.outcome === 'pass' ? 'pass' : `${c.outcome}${c.message ? `: ${c.message}` : ''}`];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === head.length - 1 ? 0 : r[i]!.length))));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const status = `run ${exp.run.id} ${exp.run.status} (exit ${exp.run.exit_code})`;
-  return [line(head), ...rows.map(line), status].join('\n');
+  return [textTable(head, rows), status].join('\n');
 }

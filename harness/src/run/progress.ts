@@ -1,6 +1,9 @@
 /**
  * Live progress per device: what it is doing, scenario k/n, frames, ETA. On a terminal the block
  * is redrawn in place; otherwise (CI logs) one line per state change, so logs stay readable.
+ * Hand-written rather than cli-progress: every label and phase can quote a device (serial, model,
+ * an app error), and each must pass the terminal sanitiser before it is drawn; a bar library
+ * formats its own payload. Tests pass a quiet one (run-test-support.ts quietProgress).
  */
 import { terminalText } from '../devices/terminal-text.ts';
 
