@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeKinds, type TestStore } from '../../harness/src/store/test-stores.ts';
-import type { RunExport } from '../../harness/src/store/run-export.ts';
+import { validateRunExport, type RunExport } from '../../harness/src/store/run-export.ts';
+import type { RioError } from '../../harness/src/errors.ts';
 import { computeAggregates } from '../../harness/src/metrics/aggregate.ts';
 import { DEFAULT_BARS } from '../../harness/src/metrics/quality-bars.ts';
 import { buildServer, type App } from './app.ts';
@@ -44,6 +45,22 @@ for (const kind of storeKinds()) {
       await app.close();
       await source.drop(); await target.drop();
       rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('ingest and a run.json read by the CLI refuse the same bad field with the same name', async () => {
+      const mutations: ((e: RunExport) => void)[] = [
+        (e) => { (e.run as Record<string, unknown>)['evil"col'] = 1; },
+        (e) => { (e.measurements[1] as Record<string, unknown>).iou = 2; },
+        (e) => { delete (e.attempts[0] as Partial<RunExport['attempts'][0]>).serial; },
+        (e) => { (e.devices[0] as Record<string, unknown>).sdk = 'x'; },
+      ];
+      for (const mutate of mutations) {
+        const bad = copy(runs[0]!);
+        mutate(bad);
+        const cli = (() => { try { validateRunExport(bad, 'body'); return null; } catch (err) { return (err as RioError).where?.field; } })();
+        assert.ok(cli, 'the CLI refuses it');
+        await refused(bad, 400, String(cli));
+      }
     });
 
     test('an unknown key is a 400 naming it, wherever it is, and no SQL is built from it', async () => {
