@@ -20,7 +20,7 @@ import { runSuite } from '../src/run/run-suite.ts';
 import { quietProgress } from '../src/run/run-test-support.ts';
 import { DEFAULT_RUN_OPTIONS } from '../src/run/run-options.ts';
 import { openStore } from '../src/store/index.ts';
-import { AdbDevice } from '../src/run/adb-device.ts';
+import { AdbDevice } from '../src/devices/adb-device.ts';
 import { pushFrames, FRAMES_DIR } from '../src/install/frame-push.ts';
 
 const SUITES = (process.env.RIO_BENCH_SUITES ?? 'smoke,nightly').split(',');

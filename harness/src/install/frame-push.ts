@@ -3,7 +3,7 @@
  * device already holds (same sha256 name and size) — frames stay on the device across runs.
  */
 import { statSync } from 'node:fs';
-import type { AdbDevice } from '../run/adb-device.ts';
+import type { AdbDevice } from '../devices/adb-device.ts';
 
 export const APP_FILES_DIR = '/sdcard/Android/data/dev.riofarm.rio/files';
 export const FRAMES_DIR = `${APP_FILES_DIR}/frames`;

@@ -12,7 +12,7 @@ import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
 import { buildSuite } from '../../../scenarios/generator/index.ts';
 import type { BuiltScenario } from '../../../scenarios/generator/types.ts';
 import { RioError } from '../errors.ts';
-import { AdbDevice } from '../run/adb-device.ts';
+import { AdbDevice } from '../devices/adb-device.ts';
 import { apkInfo, ensureInstalled } from '../install/apk-install.ts';
 import { pushFrames, APP_FILES_DIR } from '../install/frame-push.ts';
 import { LogcatFeed } from './logcat-feed.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { RioError } from '../errors.ts';
 import { checkResultsFrames, manifestOf, validateResults, type ManifestCamera, type Results } from '../../../android-demo/contract/results-schema.ts';
 import { shellQuote } from '../../appium-driver/lib/shell-quote.js';
-import type { AdbDevice, LogEntry } from '../run/adb-device.ts';
+import type { AdbDevice, LogEntry } from '../devices/adb-device.ts';
 import { APP_FILES_DIR } from '../install/frame-push.ts';
 import { formatLogEntry, type LogcatFeed } from './logcat-feed.ts';
 import { isCrashOf, parseMarker } from './app-markers.ts';

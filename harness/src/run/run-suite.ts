@@ -22,7 +22,7 @@ import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT, type AdbServerClient } fr
 import { onInterrupt } from './interrupts.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { uploadRun } from '../report/upload.ts';
-import { AdbDevice } from './adb-device.ts';
+import { AdbDevice } from '../devices/adb-device.ts';
 import { runDevice } from './device-worker.ts';
 import { recordPendingFailures } from './run-context.ts';
 import { planWork } from './work-plan.ts';

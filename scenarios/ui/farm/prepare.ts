@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { RioError } from '../../../harness/src/errors.ts';
 import type { DeviceFingerprint } from '../../../harness/src/store/index.ts';
-import { AdbDevice, adbClient } from '../../../harness/src/run/adb-device.ts';
+import { AdbDevice, adbClient } from '../../../harness/src/devices/adb-device.ts';
 import { readFingerprint } from '../../../harness/src/fingerprint/device-fingerprint.ts';
 import { apkInfo, ensureInstalled } from '../../../harness/src/install/apk-install.ts';
 import { APP_FILES_DIR, pushFrames } from '../../../harness/src/install/frame-push.ts';

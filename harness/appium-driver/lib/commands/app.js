@@ -1,6 +1,7 @@
 /** `mobile:` extensions for apps and the shell, named and shaped like UiAutomator2's. */
 import { errors } from '@appium/base-driver';
 import { shellQuote as shq } from '../shell-quote.js';
+import { ADB_CALL_TIMEOUT_MS } from '../../../src/devices/call-deadlines.js';
 
 /** The insecure feature guarding `mobile: shell` (enable with `--allow-insecure rio:adb_shell`). */
 export const ADB_SHELL_FEATURE = 'adb_shell';
@@ -10,24 +11,17 @@ const EXTRA_TYPES = new Set(['s', 'i', 'z', 'f', 'l']);
 
 export const appCommands = {
   /** `mobile: shell` — any adb shell command; off unless the server allows the insecure feature. */
-  async mobileShell(command, args = [], timeout = 20000, includeStderr = false) {
+  async mobileShell(command, args = [], timeout = ADB_CALL_TIMEOUT_MS, includeStderr = false) {
     if (!this.isFeatureEnabled(ADB_SHELL_FEATURE)) {
       throw new errors.UnsupportedOperationError(
         `rio: 'mobile: shell' needs the insecure feature '${ADB_SHELL_FEATURE}'; start Appium with ` +
         `--allow-insecure rio:${ADB_SHELL_FEATURE} (or riovdevice:… / *:…)`);
     }
     const line = [command, ...(Array.isArray(args) ? args : [args])].map(String).join(' ');
-    let timer;
-    const timedOut = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new errors.TimeoutError(`rio: 'adb shell ${line}' took over ${timeout} ms`)), timeout);
-    });
-    try {
-      const stdout = await Promise.race([this.adb.shell(line), timedOut]);
-      // adb's legacy shell merges stderr into stdout, so stderr is always empty here.
-      return includeStderr ? { stdout, stderr: '' } : stdout;
-    } finally {
-      clearTimeout(timer);
-    }
+    // the caller's timeout is the adb call's own deadline: a second, shorter one inside would fire first
+    const stdout = await this.adb.shell(line, Number(timeout) > 0 ? Number(timeout) : ADB_CALL_TIMEOUT_MS);
+    // adb's legacy shell merges stderr into stdout, so stderr is always empty here.
+    return includeStderr ? { stdout, stderr: '' } : stdout;
   },
 
   /** `mobile: activateApp` — brings the app's launcher activity to the front. */
