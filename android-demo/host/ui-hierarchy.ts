@@ -1,5 +1,7 @@
 /** UiAutomator2-style page source for the twin's screens (what `uiautomator dump` prints on a phone). */
 
+import { APP_PACKAGE, resourceId } from '../contract/app-identity.ts';
+
 export interface Bounds { x1: number; y1: number; x2: number; y2: number }
 export interface UiNode {
   id?: string;            // short id: 'capture' → dev.riofarm.rio:id/capture
@@ -11,7 +13,6 @@ export interface UiNode {
   children?: UiNode[];
 }
 
-export const PACKAGE = 'dev.riofarm.rio';
 export const SCREEN = { width: 1080, height: 1920 } as const;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -19,8 +20,8 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 function nodeXml(n: UiNode, index: number, depth: number): string {
   const b = n.bounds;
   const attrs = [
-    ['index', index], ['text', n.text ?? ''], ['resource-id', n.id ? `${PACKAGE}:id/${n.id}` : ''], ['class', n.cls],
-    ['package', PACKAGE], ['content-desc', n.desc ?? ''], ['checkable', false], ['checked', false],
+    ['index', index], ['text', n.text ?? ''], ['resource-id', n.id ? resourceId(n.id) : ''], ['class', n.cls],
+    ['package', APP_PACKAGE], ['content-desc', n.desc ?? ''], ['checkable', false], ['checked', false],
     ['clickable', n.clickable ?? false], ['enabled', true], ['focusable', n.clickable ?? false], ['focused', false],
     ['long-clickable', false], ['password', false], ['scrollable', false], ['selected', false],
     ['bounds', `[${Math.round(b.x1)},${Math.round(b.y1)}][${Math.round(b.x2)},${Math.round(b.y2)}]`], ['displayed', true],

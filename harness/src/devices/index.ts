@@ -6,7 +6,7 @@ export { listDevices, describeDevice, adbClient, parseBattery, parseThermalStatu
 export { AdbServerClient } from './adb-client.ts';
 export { AdbDevice, withDeadline, asAdbError, type LogEntry } from './adb-device.ts';
 export { classifyAdbFailure, DEVICE_GONE_PATTERN } from './adb-failure.js';
-export { isVirtualDevice } from './virtual-device.js';
+export { isVirtualDevice, runsHostTwin } from './virtual-device.js';
 export { formatDeviceTable } from './device-table.ts';
 export { runDoctor, type DoctorCheck } from './doctor.ts';
 export { hostPublicKey } from './host-key.ts';

@@ -15,3 +15,13 @@ export function isVirtualDevice(props) {
     || props['ro.boot.qemu'] === '1'
     || /^(goldfish|ranchu)$/.test(props['ro.hardware'] ?? '');
 }
+
+/**
+ * A rio vdevice runs the demo app's host twin (the no-dex APK works there only); an emulator is
+ * virtual but runs the real Gradle APK like a phone, and is driven like one.
+ * @param {Readonly<Record<string, string | undefined>>} props
+ * @returns {boolean}
+ */
+export function runsHostTwin(props) {
+  return props['ro.rio.virtual'] === '1';
+}

@@ -12,7 +12,7 @@ import { readDeviceState, type DeviceState } from '../health/device-state.ts';
 import { ensureInstalled } from '../install/apk-install.ts';
 import { pushFrames, type FrameFile } from '../install/frame-push.ts';
 import { LogcatFeed } from '../replay/logcat-feed.ts';
-import { APP_PACKAGE } from '../replay/scenario-replay.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 import { AdbDevice } from '../devices/adb-device.ts';
 import { ADB_PROBE_TIMEOUT_MS } from '../devices/call-deadlines.js';
 import { runAttempt } from './attempt.ts';

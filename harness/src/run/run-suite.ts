@@ -31,7 +31,7 @@ import { RunProgress } from './progress.ts';
 import { startLocalVdevices, type LocalVdevices } from './local-vdevices.ts';
 import { newRunId } from './run-id.ts';
 import { validateRunOptions, type RunOptions } from './run-options.ts';
-import { APP_PACKAGE } from '../replay/scenario-replay.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 import { leaseHolder, holderGone } from '../lease/lease-holder.ts';
 
 export interface RunSummary { runId: string; status: RunStatus; exitCode: number; outDir: string; store: string }
