@@ -12,7 +12,8 @@ import { fingerprintFromProps } from '../../../harness/src/fingerprint/device-fi
 import { apkInfo, ensureInstalled } from '../../../harness/src/install/apk-install.ts';
 import { pushFrames } from '../../../harness/src/install/frame-push.ts';
 import { freePort, killAdbServer, listDevices, runsHostTwin } from '../../../harness/src/devices/index.ts';
-import { listProfiles, type Fault, type VirtualDevice } from '../../../harness/vdevice/index.ts';
+import { listProfiles, loadProfile, type Fault, type VirtualDevice } from '../../../harness/vdevice/index.ts';
+import { profileProps } from '../../../harness/vdevice/device/profile.ts';
 import { startFleet, type Fleet } from '../../../harness/vdevice/fleet.ts';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
 import { APP_PACKAGE, appRunDir, manifestOf } from '../../../android-demo/contract/index.ts';
@@ -86,7 +87,8 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     }
     if (serials.length === 0) {
       adbPort = ownAdbPort = await freePort();
-      const profiles = listProfiles();
+      // only profiles whose devices run the host twin: the rio driver and the twin APK need one
+      const profiles = listProfiles().filter((name) => runsHostTwin(profileProps(loadProfile(name), '')));
       fleet = await startFleet({ count: forced ?? 1, profiles, adbPort, faults: opts.faults });
       serials = fleet.devices.map((d) => d.serial);
     }
