@@ -55,12 +55,15 @@ export async function runBenchmark(farm: TestFarm, serial: string, o: RunOptions
     stream?.end();
   }
   const logcat = entries.map(formatLogEntry).join('\n') + '\n';
-  const pulled = await adb.pull(`${runDir}/results.json`, RESULTS_BUDGET).catch(() => undefined);
-  if (!pulled) return { logcat, crashed, resultsMissing: true };
+  // a crashed run leaves no results.json (CONTRACT.md): ask the folder, since a sync pull of a missing file ends empty
+  if (!(await adb.list(runDir)).has('results.json')) return { logcat, crashed, resultsMissing: true };
+  const pulled = await adb.pull(`${runDir}/results.json`, RESULTS_BUDGET);
   return { results: JSON.parse(pulled.toString('utf8')), logcat, crashed, resultsMissing: false };
 }
 
 /** Pulls one crop (or undefined when the app wrote none). */
 export async function pullCrop(farm: TestFarm, serial: string, runId: string, index: number): Promise<Buffer | undefined> {
-  return new AdbDevice(farm.client, serial).pull(`${appRunDir(runId)}/crops/${index}.jpg`, CROP_BUDGET).catch(() => undefined);
+  const adb = new AdbDevice(farm.client, serial);
+  const crops = `${appRunDir(runId)}/crops`;
+  return (await adb.list(crops)).has(`${index}.jpg`) ? adb.pull(`${crops}/${index}.jpg`, CROP_BUDGET) : undefined;
 }

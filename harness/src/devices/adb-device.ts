@@ -18,7 +18,7 @@ export { ADB_CALL_TIMEOUT_MS };
  */
 export const MAX_SHELL_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; pull(path: string): NodeJS.ReadableStream; end(): void }
+interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; pull(path: string): NodeJS.ReadableStream; stat(path: string): Promise<unknown>; end(): void }
 
 export interface LogEntry { date: Date; priority: number; tag: string; message: string; pid: number }
 
@@ -129,6 +129,9 @@ export class AdbDevice {
   async pull(devicePath: string, budget: TransferBudget): Promise<Buffer> {
     const what = `pull ${devicePath}`;
     const sync = await openWithin<SyncLike>(this.device.syncService(), budget.timeoutMs, what, this.serial, (late) => late.end());
+    // adbkit ends a pull of a missing file as an empty stream and reports the device's FAIL only
+    // afterwards: stat first, so that a missing file is an error and never an empty file
+    await withDeadline(sync.stat(devicePath), budget.timeoutMs, what, this.serial).catch((err: unknown) => { sync.end(); throw err; });
     const transfer = sync.pull(devicePath);
     transfer.on('end', () => sync.end());
     // ending the sync connection (not PullTransfer.cancel, whose cancelled read rejects unhandled)

@@ -1,3 +1,4 @@
+// @ts-check
 /** `mobile:` extensions for apps and the shell, named and shaped like UiAutomator2's. */
 import { errors } from '@appium/base-driver';
 import { shellQuote as shq } from '../shell-quote.js';
@@ -9,8 +10,17 @@ export const ADB_SHELL_FEATURE = 'adb_shell';
 /** `am start` extra types: --es string, --ei int, --ez boolean, --ef float, --el long. */
 const EXTRA_TYPES = new Set(['s', 'i', 'z', 'f', 'l']);
 
-export const appCommands = {
-  /** `mobile: shell` — any adb shell command; off unless the server allows the insecure feature. */
+/** @typedef {import('../driver-context.js').RioDriverContext} RioDriverContext */
+
+export const appCommands = /** @satisfies {ThisType<RioDriverContext>} */ ({
+  /**
+   * `mobile: shell` — any adb shell command; off unless the server allows the insecure feature.
+   * @param {string} command
+   * @param {unknown[] | unknown} [args]
+   * @param {number} [timeout] ms, the adb call's own deadline
+   * @param {boolean} [includeStderr]
+   * @returns {Promise<string | { stdout: string, stderr: string }>}
+   */
   async mobileShell(command, args = [], timeout = ADB_CALL_TIMEOUT_MS, includeStderr = false) {
     if (!this.isFeatureEnabled(ADB_SHELL_FEATURE)) {
       throw new errors.UnsupportedOperationError(
@@ -24,7 +34,10 @@ export const appCommands = {
     return includeStderr ? { stdout, stderr: '' } : stdout;
   },
 
-  /** `mobile: activateApp` — brings the app's launcher activity to the front. */
+  /**
+   * `mobile: activateApp` — brings the app's launcher activity to the front.
+   * @param {string} appId
+   */
   async activateApp(appId) {
     const resolved = await this.adb.shell(`cmd package resolve-activity --brief -c android.intent.category.LAUNCHER ${shq(appId)}`);
     const component = resolved.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`${appId}/`));
@@ -33,7 +46,10 @@ export const appCommands = {
     await this.startActivity(activity, true);
   },
 
-  /** `mobile: terminateApp` — `am force-stop`; true when the app was running before. */
+  /**
+   * `mobile: terminateApp` — `am force-stop`; true when the app was running before.
+   * @param {string} appId
+   */
   async terminateApp(appId) {
     const running = /^\d+/.test((await this.adb.shell(`pidof ${shq(appId)}`)).trim());
     await this.adb.shell(`am force-stop ${shq(appId)}`);
@@ -43,6 +59,12 @@ export const appCommands = {
   /**
    * `mobile: startActivity` — `am start [-W] [-S] -n COMPONENT [-a ACTION] [extras]`.
    * extras: [[type, key, value]] with type s|i|z|f|l like `am start --es/--ei/--ez/--ef/--el`.
+   * @param {string} intent
+   * @param {boolean} [wait]
+   * @param {boolean} [stop]
+   * @param {string} [action]
+   * @param {unknown} [extras]
+   * @returns {Promise<string>}
    */
   async startActivity(intent, wait = true, stop = false, action, extras = []) {
     if (!intent) throw new errors.InvalidArgumentError("rio: 'mobile: startActivity' needs an intent (package/.Activity)");
@@ -59,8 +81,11 @@ export const appCommands = {
     return out;
   },
 
-  /** `mobile: installApp` — `adb install -r APK`. */
+  /**
+   * `mobile: installApp` — `adb install -r APK`.
+   * @param {string} appPath
+   */
   async installApp(appPath) {
     await this.adb.install(appPath);
   },
-};
+});
