@@ -6,12 +6,17 @@
  */
 
 /**
- * What adb, adbkit and the socket say when the device (or the link to it) is not there: the adb
- * server's `device 'X' not found` / `device offline` / `device unauthorized`, and a TCP link that
- * closed under us. A bare "not found" is not here: a missing file on the device says it too.
+ * What the adb server says about a device that is not there: `device 'X' not found`, `device
+ * offline`, `device unauthorized`, `no devices/emulators found`. A bare "not found" is not here:
+ * a missing file on the device says it too. Also read by the UI specs' failure classes.
  */
-export const DEVICE_GONE_PATTERN =
-  /device '[^']*' not found|device not found|device (is )?(offline|not attached)|device unauthorized|no devices|closed|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|not connected/i;
+export const DEVICE_MISSING_PATTERN = /device '?[^' ]*'? not found|device not found|device (is )?(offline|not attached)|device unauthorized|no devices/i;
+
+/** What adbkit and the socket say when the link to the device closed under a call. */
+const LINK_LOST_PATTERN = /closed|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|not connected/i;
+
+/** Either: the device is gone. */
+export const DEVICE_GONE_PATTERN = new RegExp(`${DEVICE_MISSING_PATTERN.source}|${LINK_LOST_PATTERN.source}`, 'i');
 
 /**
  * @param {string} message an adb or adbkit error message
