@@ -9,8 +9,9 @@ import { remote } from 'webdriverio';
 import { startTestFarm } from '../../test-support/farm.ts';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
 import { startAppium, type AppiumServer } from './appium-server.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 
-const PKG = 'dev.riofarm.rio';
+const PKG = APP_PACKAGE;
 const CAPTURE = `${PKG}:id/capture`;
 const STATUS = `${PKG}:id/status`;
 
