@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateResults, validateManifest, type Results } from './results-schema.ts';
+import { validateResults, type Results } from './results-schema.ts';
+import { validateManifest } from './manifest-schema.ts';
 import { RioError } from '../../harness/src/errors.ts';
 
 /** A hand-written, complete results document as the app writes it. */

@@ -1,14 +1,14 @@
 /**
- * The one schema of the RIO demo app contract (android-demo/CONTRACT.md): the manifest the harness
- * pushes and the results.json the app writes. The harness, the host twin and the tests all validate
- * against these; the Kotlin app writes the same fields.
+ * The one schema of results.json, what the RIO demo app writes (android-demo/CONTRACT.md), and the
+ * checks the harness holds it to. The harness, the host twin and the tests all validate against
+ * it; the Kotlin app writes the same fields. The manifest it answers: manifest-schema.ts.
  */
-import { Type, type Static, type TSchema } from 'typebox';
-import { RioError, type ErrorCode } from '../../harness/src/errors.ts';
-import { checkSchema } from '../../harness/src/schema-check.ts';
+import { Type, type Static } from 'typebox';
+import { RioError } from '../../harness/src/errors.ts';
+import { checkContract } from './schema-check.ts';
+import type { Manifest } from './manifest-schema.ts';
 
 export const RESULTS_SCHEMA_ID = 'rio-results/1';
-export const MANIFEST_SCHEMA_ID = 'rio-manifest/1';
 
 /**
  * Bounds on what a number can mean. A device's results.json is untrusted (tampered or buggy
@@ -85,43 +85,18 @@ export const ResultsSchema = Type.Object({
   frames: Type.Array(FrameResultSchema),
 });
 
-/** The camera that shot a manifest's frames. */
-export const ManifestCameraSchema = Type.Object({
-  fov_deg: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 180, description: "field of view across the frames' longer side, degrees: crops use it to recover the card's shape" }),
-});
-
-export const ManifestSchema = Type.Object({
-  schema: Type.Literal(MANIFEST_SCHEMA_ID),
-  run_id: Type.String({ minLength: 1 }),
-  scenario: Type.String(),
-  camera: Type.Optional(ManifestCameraSchema),
-  frames: Type.Array(Type.Object({
-    index: Type.Integer({ minimum: 0 }),
-    file: Type.String({ pattern: '^frames/[^/]+$', description: 'relative to the app external files dir' }),
-  })),
-});
 
 export type Results = Static<typeof ResultsSchema>;
-export type Manifest = Static<typeof ManifestSchema>;
-export type ManifestCamera = Static<typeof ManifestCameraSchema>;
 
-/** The manifest the harness pushes for a run of content-addressed frames (CONTRACT.md). */
-export function manifestOf(runId: string, scenario: string, frames: readonly { index: number; sha256: string }[], camera?: ManifestCamera): Manifest {
-  return { schema: MANIFEST_SCHEMA_ID, run_id: runId, scenario, ...(camera ? { camera } : {}),
-    frames: frames.map((f) => ({ index: f.index, file: `frames/${f.sha256}.jpg` })) };
-}
 export type FrameResult = Static<typeof FrameResultSchema>;
 export type Detection = Static<typeof DetectionSchema>;
 export type AppError = Static<typeof AppErrorSchema>;
 export type Delegate = Static<typeof DelegateName>;
 
-function check<T extends TSchema>(schema: T, json: unknown, what: string, where: string, code: ErrorCode): Static<T> {
-  return checkSchema(schema, json, { what: `${what} ${where}:`, code, where: { file: where } });
-}
 
 /** Validates a parsed results.json; throws RioError('INVALID_RESULTS') naming the first bad field path. */
 export function validateResults(json: unknown, where: string): Results {
-  const r = check(ResultsSchema, json, 'results', where, 'INVALID_RESULTS');
+  const r = checkContract(ResultsSchema, json, 'results', where, 'INVALID_RESULTS');
   // Cross-field rules the schema cannot say: status matches errors, frames are unique.
   if (r.status === 'ok' && r.errors.length > 0) {
     throw new RioError('INVALID_RESULTS', `results ${where}: status ok with ${r.errors.length} errors`, { file: where, field: '/status' });
@@ -156,9 +131,4 @@ export function checkResultsFrames(r: Results, manifest: Manifest, where: { devi
     const missing = manifest.frames.find((f) => !reported.has(f.index));
     throw fail(`${r.frames.length} frames reported for a manifest of ${manifest.frames.length}`, '/frames', missing?.index ?? -1);
   }
-}
-
-/** Validates a manifest (the app side uses it on what the harness pushed). Throws RioError('BAD_ARGUMENT'). */
-export function validateManifest(json: unknown, where: string): Manifest {
-  return check(ManifestSchema, json, 'manifest', where, 'BAD_ARGUMENT');
 }

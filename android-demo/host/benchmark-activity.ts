@@ -8,13 +8,15 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { AppTwinContext, RunningApp } from '../../harness/vdevice/apps/app-twin.ts';
-import { validateManifest, RESULTS_SCHEMA_ID, type AppError, type FrameResult, type Manifest, type Results } from '../contract/results-schema.ts';
+import { RESULTS_SCHEMA_ID, type AppError, type FrameResult, type Results } from '../contract/results-schema.ts';
+import { validateManifest, type Manifest } from '../contract/manifest-schema.ts';
+import { formatMarker } from '../contract/logcat-markers.ts';
+import { LOG_TAG as TAG } from '../contract/app-identity.ts';
 import { loadApkModel, type ApkModel } from './apk-model.ts';
-import { parseBenchmarkExtras, type BenchmarkExtras } from './benchmark-extras.ts';
+import { parseBenchmarkExtras, type BenchmarkExtras } from '../contract/benchmark-extras.ts';
 import { processFrame, type FrameOutcome } from './frame-pipeline.ts';
 import { crop } from '../cpp/rio-core.ts';
 
-const TAG = 'RIO';
 /** Longer crop side; a phone screen shows no more than this. */
 export const CROP_MAX_SIDE = 640;
 
@@ -22,7 +24,7 @@ export const CROP_MAX_SIDE = 640;
 export async function startBenchmark(ctx: AppTwinContext): Promise<RunningApp> {
   const extras = parseBenchmarkExtras(ctx.extras);
   if ('code' in extras) {
-    ctx.log('E', TAG, `RIO_ERROR run=${extras.runId ?? '-'} code=${extras.code} message=${extras.message}`);
+    ctx.log('E', TAG, formatMarker({ kind: 'error', run: extras.runId ?? '-', code: extras.code, message: extras.message }));
     if (!extras.runId) return { done: Promise.resolve() };
     const runId = extras.runId;
     return { done: writeFailure(ctx, runId, [extras], undefined, undefined) };
@@ -48,7 +50,7 @@ async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<vo
   }
   if (x.delegate !== 'cpu') ctx.log('W', TAG, `delegate ${x.delegate} unavailable in the host twin (LiteRT.js WASM); using cpu`);
   const n = manifest.frames.length;
-  ctx.log('I', TAG, `RIO_START run=${x.runId} frames=${n}`);
+  ctx.log('I', TAG, formatMarker({ kind: 'start', run: x.runId, frames: n }));
   const framePath = (file: string) => ctx.hostPath(posix.join(ctx.externalFilesDir, file));
 
   // Warm-up: the first frame, all stages, not reported (JIT, caches, like the Kotlin side).
@@ -72,7 +74,7 @@ async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<vo
     frames.push(result);
     if (result.error) {
       errors.push({ ...result.error, frame: f.index });
-      ctx.log('E', TAG, `RIO_ERROR run=${x.runId} code=${result.error.code} message=frame ${f.index}: ${result.error.message}`);
+      ctx.log('E', TAG, formatMarker({ kind: 'error', run: x.runId, code: result.error.code, message: `frame ${f.index}: ${result.error.message}` }));
     }
     if (x.saveCrops && out.frame && out.detections[0]) await saveCrop(ctx, runDir, f.index, out, manifest.camera?.fov_deg);
     // Keep-only-latest camera: frames that arrived while busy, except the newest, are never seen.
@@ -85,7 +87,7 @@ async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<vo
       }
     }
     i = next;
-    ctx.log('I', TAG, `RIO_PROGRESS run=${x.runId} done=${frames.length} total=${n}`);
+    ctx.log('I', TAG, formatMarker({ kind: 'progress', run: x.runId, done: frames.length, total: n }));
   }
   const results: Results = {
     ...header(ctx, x, manifest, model),
@@ -97,7 +99,7 @@ async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<vo
     frames,
   };
   await writeResults(ctx, runDir, results);
-  ctx.log('I', TAG, `RIO_DONE run=${x.runId} status=${results.status}`);
+  ctx.log('I', TAG, formatMarker({ kind: 'done', run: x.runId, status: results.status }));
 }
 
 function toFrameResult(f: { index: number; file: string }, o: FrameOutcome): FrameResult {
@@ -140,11 +142,11 @@ function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | un
 /** A run that could not start still answers with a results.json saying why (status error). */
 async function writeFailure(ctx: AppTwinContext, runId: string, errors: AppError[], x: BenchmarkExtras | undefined, manifest: Manifest | undefined): Promise<void> {
   const extras: BenchmarkExtras = x ?? { runId, manifest: '', warmup: 0, threads: 1, delegate: 'cpu', fps: 0, saveCrops: false };
-  for (const e of errors) ctx.log('E', TAG, `RIO_ERROR run=${runId} code=${e.code} message=${e.message}`);
+  for (const e of errors) ctx.log('E', TAG, formatMarker({ kind: 'error', run: runId, code: e.code, message: e.message }));
   const state = sample(ctx);
   const results: Results = { ...header(ctx, extras, manifest, undefined), device_state: { start: state, end: state }, status: 'error', errors, frames: [] };
   await writeResults(ctx, posix.join(ctx.externalFilesDir, 'runs', runId), results);
-  ctx.log('I', TAG, `RIO_DONE run=${runId} status=error`);
+  ctx.log('I', TAG, formatMarker({ kind: 'done', run: runId, status: 'error' }));
 }
 
 /** tmp + rename, so the harness never pulls half a file. */

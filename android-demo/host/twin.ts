@@ -5,13 +5,14 @@
 import type { AppTwin, AppTwinContext, RunningApp } from '../../harness/vdevice/apps/app-twin.ts';
 import { startBenchmark } from './benchmark-activity.ts';
 import { startPreview } from './preview-activity.ts';
+import { APP_PACKAGE, BENCHMARK_ACTIVITY, MAIN_ACTIVITY } from '../contract/app-identity.ts';
 
 export const twin: AppTwin = {
   start(ctx: AppTwinContext): Promise<RunningApp> {
-    const activity = ctx.activity.replace(/^dev\.riofarm\.rio\./, '.');
-    if (activity === '.BenchmarkActivity') return startBenchmark(ctx);
-    if (activity === '.MainActivity') return startPreview(ctx);
+    const activity = ctx.activity.startsWith(`${APP_PACKAGE}.`) ? ctx.activity.slice(APP_PACKAGE.length) : ctx.activity;
+    if (activity === BENCHMARK_ACTIVITY) return startBenchmark(ctx);
+    if (activity === MAIN_ACTIVITY) return startPreview(ctx);
     // Android refuses unknown components before any app code runs; the vdevice reports that.
-    return Promise.reject(new Error(`Activity class {dev.riofarm.rio/${ctx.activity}} does not exist.`));
+    return Promise.reject(new Error(`Activity class {${APP_PACKAGE}/${ctx.activity}} does not exist.`));
   },
 };

@@ -1,15 +1,15 @@
 /** UiAutomator2-style page source for the twin's screens (what `uiautomator dump` prints on a phone). */
 
 import { screenRoot, uiDumpXml, type UiNode } from '../../harness/src/render/ui-dump.ts';
+import { APP_PACKAGE } from '../contract/app-identity.ts';
 
 export type { Bounds, UiNode } from '../../harness/src/render/ui-dump.ts';
 
-export const PACKAGE = 'dev.riofarm.rio';
 export const SCREEN = { width: 1080, height: 1920 } as const;
 
 /** The whole window: a FrameLayout root holding `children`. */
 export function hierarchyXml(children: UiNode[]): string {
-  return uiDumpXml({ package: PACKAGE, ...SCREEN, root: screenRoot(SCREEN.width, SCREEN.height, children) });
+  return uiDumpXml({ package: APP_PACKAGE, ...SCREEN, root: screenRoot(SCREEN.width, SCREEN.height, children) });
 }
 
 /** The clickable node under a tap, topmost first. */

@@ -20,8 +20,9 @@ import { runSuite } from '../src/run/run-suite.ts';
 import { quietProgress } from '../src/run/run-test-support.ts';
 import { DEFAULT_RUN_OPTIONS } from '../src/run/run-options.ts';
 import { openStore } from '../src/store/index.ts';
-import { AdbDevice } from '../src/run/adb-device.ts';
-import { pushFrames, FRAMES_DIR } from '../src/install/frame-push.ts';
+import { AdbDevice } from '../src/devices/adb-device.ts';
+import { pushFrames } from '../src/install/frame-push.ts';
+import { FRAMES_DIR } from '../../android-demo/contract/app-identity.ts';
 
 const SUITES = (process.env.RIO_BENCH_SUITES ?? 'smoke,nightly').split(',');
 const DEVICES = (process.env.RIO_BENCH_DEVICES ?? '1,3').split(',').map(Number);

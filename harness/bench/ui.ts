@@ -15,6 +15,7 @@ import { startAppium } from '../appium-driver/test/appium-server.ts';
 import { quantileSorted } from '../src/stats/descriptive.ts';
 import { prepareUiFarm } from '../../scenarios/ui/farm/prepare.ts';
 import { MAIN_ACTIVITY } from '../../scenarios/ui/support/rio-app.ts';
+import { resourceId } from '../../android-demo/contract/app-identity.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CALLS = Number(process.env.RIO_BENCH_CALLS ?? 30);
@@ -41,10 +42,10 @@ async function commandLatency(): Promise<Record<string, { median: number; p95: n
     try {
       const scenario = farm.plan.scenarios[0]!;
       await browser.execute('mobile: startActivity', { intent: MAIN_ACTIVITY, stop: true, extras: [['s', 'manifest', scenario.manifestDevicePath]] });
-      const preview = await browser.$('id=dev.riofarm.rio:id/preview');
+      const preview = await browser.$(`id=${resourceId('preview')}`);
       await preview.waitForExist({ timeout: 10_000 });
       return {
-        'find (id)': await timeCalls(() => browser.findElement('id', 'dev.riofarm.rio:id/capture')),
+        'find (id)': await timeCalls(() => browser.findElement('id', resourceId('capture'))),
         'click (input tap)': await timeCalls(() => preview.click()),
         'page source': await timeCalls(() => browser.getPageSource()),
         'screenshot (PNG)': await timeCalls(() => browser.takeScreenshot()),

@@ -1,6 +1,6 @@
 /** The scenarios API other areas build on (fixed in the team brief). */
 import type { Quad } from '../../harness/src/metrics/quad.ts';
-import type { ManifestCamera } from '../../android-demo/contract/results-schema.ts';
+import type { ManifestCamera } from '../../android-demo/contract/manifest-schema.ts';
 
 export interface TruthCard {
   /** Full quad, clockwise from the card's own top-left, frame pixels (may extend outside the frame). */

@@ -1,16 +1,16 @@
 /**
  * The harness side of one benchmark run, as tests and the app benchmark need it: install, push
- * frames and manifest, `am start`, wait for RIO_DONE or a crash in logcat, pull results.json —
- * all through the adb CLI on the test farm's server, as CONTRACT.md describes.
+ * frames and manifest, `am start`, follow logcat until RIO_DONE or a crash, pull results.json —
+ * through the device facade on the test farm's adb server, with the contract's own builder
+ * and parser (android-demo/contract), as CONTRACT.md describes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestFarm } from '../../../harness/test-support/farm.ts';
-import { manifestOf } from '../../contract/results-schema.ts';
+import { AdbDevice, type LogEntry } from '../../../harness/src/devices/adb-device.ts';
+import { formatLogEntry } from '../../../harness/src/replay/logcat-feed.ts';
+import { isCrashOf } from '../../../harness/src/replay/app-crash.ts';
+import { CROP_BUDGET, RESULTS_BUDGET } from '../../../harness/src/replay/pull-budgets.ts';
+import { APP_PACKAGE, appRunDir, benchmarkStartCommand, FRAMES_DIR, manifestOf, parseMarker } from '../../contract/index.ts';
 
-export const APP_FILES = '/sdcard/Android/data/dev.riofarm.rio/files';
 
 export interface RunOptions { runId: string; scenario?: string; frames: { index: number; path: string; sha256: string }[];
   warmup?: number; threads?: number; delegate?: string; fps?: number; saveCrops?: boolean; timeoutMs?: number;
@@ -18,59 +18,52 @@ export interface RunOptions { runId: string; scenario?: string; frames: { index:
   editManifest?: (m: { frames: { index: number; file: string }[] }) => void }
 export interface RunOutcome { results?: unknown; logcat: string; crashed: boolean; resultsMissing: boolean }
 
-async function adbOk(farm: TestFarm, serial: string, args: string[]): Promise<string> {
-  const r = await farm.adb(['-s', serial, ...args]);
-  if (r.code !== 0) throw new Error(`adb ${args.join(' ')} → ${r.code}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
+/** `adb install -r APK` */
 export async function installApk(farm: TestFarm, serial: string, apkPath: string): Promise<void> {
-  const out = await adbOk(farm, serial, ['install', '-r', apkPath]);
-  if (!/Success/.test(out)) throw new Error(`install: ${out}`);
+  await new AdbDevice(farm.client, serial).install(apkPath);
 }
 
-/** Pushes the frames the device lacks and the manifest; starts the run; waits for its end. */
+/** Pushes the frames and the manifest; starts the run; follows logcat to its end; pulls results.json. */
 export async function runBenchmark(farm: TestFarm, serial: string, o: RunOptions): Promise<RunOutcome> {
-  const tmp = mkdtempSync(join(tmpdir(), 'rio-run-'));
+  const adb = new AdbDevice(farm.client, serial);
+  for (const f of o.frames) await adb.push(f.path, `${FRAMES_DIR}/${f.sha256}.jpg`);
+  const manifest = manifestOf(o.runId, o.scenario ?? 'test', o.frames);
+  o.editManifest?.(manifest);
+  const runDir = appRunDir(o.runId);
+  await adb.push(Buffer.from(JSON.stringify(manifest)), `${runDir}/manifest.json`);
+  await adb.shell('logcat -c');
+  const entries: LogEntry[] = [];
+  let crashed = false;
+  let stream: { end(): void } | undefined;
+  const ended = new Promise<void>((resolve, reject) => {
+    const timeoutMs = o.timeoutMs ?? 120_000;
+    const timer = setTimeout(() => reject(new Error(`run ${o.runId}: no RIO_DONE within ${timeoutMs} ms\n${entries.map(formatLogEntry).join('\n')}`)), timeoutMs);
+    const finish = () => { clearTimeout(timer); resolve(); };
+    adb.logcat((e) => {
+      entries.push(e);
+      if (isCrashOf(APP_PACKAGE, e.tag, e.message)) { crashed = true; finish(); }
+      const m = parseMarker(e.tag, e.message);
+      if (m?.kind === 'done' && m.run === o.runId) finish();
+    }, (err) => { clearTimeout(timer); reject(err ?? new Error(`logcat of ${serial} ended before RIO_DONE`)); })
+      .then((s) => { stream = s; }, reject);
+  });
   try {
-    for (const f of o.frames) await adbOk(farm, serial, ['push', f.path, `${APP_FILES}/frames/${f.sha256}.jpg`]);
-    const manifest = manifestOf(o.runId, o.scenario ?? 'test', o.frames);
-    o.editManifest?.(manifest);
-    const local = join(tmp, 'manifest.json');
-    writeFileSync(local, JSON.stringify(manifest));
-    const devManifest = `${APP_FILES}/runs/${o.runId}/manifest.json`;
-    await adbOk(farm, serial, ['push', local, devManifest]);
-    await adbOk(farm, serial, ['logcat', '-c']);
-    await adbOk(farm, serial, ['shell', 'am', 'start', '-W', '-n', 'dev.riofarm.rio/.BenchmarkActivity',
-      '--es', 'run_id', o.runId, '--es', 'manifest', devManifest, '--ei', 'warmup', String(o.warmup ?? 1),
-      '--ei', 'threads', String(o.threads ?? 2), '--es', 'delegate', o.delegate ?? 'cpu', '--ei', 'fps', String(o.fps ?? 0),
-      '--ez', 'save_crops', String(o.saveCrops ?? false)]);
-    const deadline = Date.now() + (o.timeoutMs ?? 120_000);
-    let logcat = '';
-    for (;;) {
-      logcat = await adbOk(farm, serial, ['logcat', '-d']);
-      const crashed = /FATAL EXCEPTION/.test(logcat) && logcat.includes('dev.riofarm.rio');
-      if (crashed || new RegExp(`RIO_DONE run=${o.runId} `).test(logcat)) {
-        const pulled = join(tmp, 'results.json');
-        const r = await farm.adb(['-s', serial, 'pull', `${APP_FILES}/runs/${o.runId}/results.json`, pulled]);
-        if (r.code !== 0) return { logcat, crashed, resultsMissing: true };
-        return { results: JSON.parse(readFileSync(pulled, 'utf8')), logcat, crashed, resultsMissing: false };
-      }
-      if (Date.now() > deadline) throw new Error(`run ${o.runId}: no RIO_DONE within ${o.timeoutMs ?? 120_000} ms\n${logcat}`);
-      await sleep(250);
-    }
+    await adb.shell(benchmarkStartCommand({ runId: o.runId, manifest: `${runDir}/manifest.json`, warmup: o.warmup ?? 1,
+      threads: o.threads ?? 2, delegate: o.delegate ?? 'cpu', fps: o.fps ?? 0, saveCrops: o.saveCrops ?? false }));
+    await ended;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    stream?.end();
   }
+  const logcat = entries.map(formatLogEntry).join('\n') + '\n';
+  // a crashed run leaves no results.json (CONTRACT.md): ask the folder, since a sync pull of a missing file ends empty
+  if (!(await adb.list(runDir)).has('results.json')) return { logcat, crashed, resultsMissing: true };
+  const pulled = await adb.pull(`${runDir}/results.json`, RESULTS_BUDGET);
+  return { results: JSON.parse(pulled.toString('utf8')), logcat, crashed, resultsMissing: false };
 }
 
 /** Pulls one crop (or undefined when the app wrote none). */
 export async function pullCrop(farm: TestFarm, serial: string, runId: string, index: number): Promise<Buffer | undefined> {
-  const tmp = mkdtempSync(join(tmpdir(), 'rio-crop-'));
-  try {
-    const r = await farm.adb(['-s', serial, 'pull', `${APP_FILES}/runs/${runId}/crops/${index}.jpg`, join(tmp, 'c.jpg')]);
-    return r.code === 0 ? readFileSync(join(tmp, 'c.jpg')) : undefined;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  const adb = new AdbDevice(farm.client, serial);
+  const crops = `${appRunDir(runId)}/crops`;
+  return (await adb.list(crops)).has(`${index}.jpg`) ? adb.pull(`${crops}/${index}.jpg`, CROP_BUDGET) : undefined;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The device as this driver sees it: a thin facade over @devicefarmer/adbkit where every method is
  * one `adb -s SERIAL shell …` a user could type. Only adb is used, so the same code drives a phone
@@ -5,13 +6,15 @@
  */
 import AdbModule from '@devicefarmer/adbkit';
 import { errors } from '@appium/base-driver';
+// the runner's rules, shared as plain JS: one failure classifier, one set of call deadlines
+import { classifyAdbFailure } from '../../src/devices/adb-failure.js';
+import { ADB_CALL_TIMEOUT_MS } from '../../src/devices/call-deadlines.js';
 
-const Adb = AdbModule.default ?? AdbModule;
+/** @type {typeof import('@devicefarmer/adbkit').default} */
+const Adb = /** @type {any} */ (AdbModule).default ?? AdbModule;
 
 /** Where `uiautomator dump` writes; /data/local/tmp is writable by the shell user on every Android. */
 const DUMP_PATH = '/data/local/tmp/rio-window-dump.xml';
-/** Deadline of one adb call: long enough for a busy USB hub, short enough that a stalled device surfaces. */
-const ADB_CALL_TIMEOUT_MS = 20_000;
 
 export class AdbDevice {
   /**
@@ -30,20 +33,25 @@ export class AdbDevice {
   /** `adb devices`: throws a clear error unless this serial is listed as `device`. */
   async assertOnline() {
     const list = await this.guard('adb devices', () => this.client.listDevices());
-    const me = list.find((d) => d.id === this.serial);
+    const me = list.find((/** @type {{id: string, type: string}} */ d) => d.id === this.serial);
     if (!me || me.type !== 'device') {
       throw new errors.SessionNotCreatedError(
         `rio: device ${this.serial} is ${me ? me.type : 'not attached'} on the adb server at port ${this.adbPort}`);
     }
   }
 
-  /** `adb shell CMD` → stdout+stderr as text (legacy shell: no exit code). */
-  async shell(command) {
+  /**
+   * `adb shell CMD` → stdout+stderr as text (legacy shell: no exit code).
+   * @param {string} command
+   * @param {number} [timeoutMs] the whole call's deadline (`mobile: shell` passes its own)
+   * @returns {Promise<string>}
+   */
+  async shell(command, timeoutMs = ADB_CALL_TIMEOUT_MS) {
     this.log?.debug(`adb -s ${this.serial} shell ${command}`);
     return this.guard(`adb shell ${command}`, async () => {
       const stream = await this.device.shell(command);
       return (await Adb.util.readAll(stream)).toString('utf8');
-    });
+    }, timeoutMs);
   }
 
   /** `adb shell uiautomator dump` → the window hierarchy XML. */
@@ -56,17 +64,31 @@ export class AdbDevice {
     return out.slice(start);
   }
 
-  /** `adb shell input tap X Y` */
+  /**
+   * `adb shell input tap X Y`
+   * @param {number} x
+   * @param {number} y
+   */
   async tap(x, y) {
     await this.shell(`input tap ${Math.round(x)} ${Math.round(y)}`);
   }
 
-  /** `adb shell input swipe X1 Y1 X2 Y2 MS` (also a long press when both points are equal) */
+  /**
+   * `adb shell input swipe X1 Y1 X2 Y2 MS` (also a long press when both points are equal)
+   * @param {number} x1
+   * @param {number} y1
+   * @param {number} x2
+   * @param {number} y2
+   * @param {number} durationMs
+   */
   async swipe(x1, y1, x2, y2, durationMs) {
     await this.shell(`input swipe ${[x1, y1, x2, y2].map(Math.round).join(' ')} ${Math.max(0, Math.round(durationMs))}`);
   }
 
-  /** `adb shell input keyevent CODE` */
+  /**
+   * `adb shell input keyevent CODE`
+   * @param {number | string} code
+   */
   async keyevent(code) {
     await this.shell(`input keyevent ${code}`);
   }
@@ -80,7 +102,10 @@ export class AdbDevice {
     return png;
   }
 
-  /** `adb install -r APK` */
+  /**
+   * `adb install -r APK`
+   * @param {string} apkPath
+   */
   async install(apkPath) {
     await this.guard(`adb install ${apkPath}`, () => this.device.install(apkPath));
   }
@@ -97,18 +122,29 @@ export class AdbDevice {
    * device and the failure class the specs retry on: DEVICE_GONE (not attached, offline, link
    * closed), ADB_ERROR (adb refused), TIMEOUT (a stalled device must not hang the session).
    */
+  /**
+   * @template T
+   * @param {string} what the adb command as typed
+   * @param {() => Promise<T>} fn
+   * @param {number} [timeoutMs]
+   * @returns {Promise<T>}
+   */
   async guard(what, fn, timeoutMs = ADB_CALL_TIMEOUT_MS) {
+    /** @type {NodeJS.Timeout | undefined} */
     let timer;
+    let timedOut = false;
+    /** @type {Promise<never>} */
     const deadline = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`TIMEOUT after ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => { timedOut = true; reject(new Error(`took over ${timeoutMs} ms`)); }, timeoutMs);
     });
     try {
       return await Promise.race([fn(), deadline]);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      const kind = /^TIMEOUT/.test(msg) ? 'TIMEOUT'
-        : /not found|offline|no devices|closed|ECONNRESET|ECONNREFUSED|EPIPE|not connected|unauthorized/i.test(msg) ? 'DEVICE_GONE' : 'ADB_ERROR';
-      throw new errors.UnknownError(`rio: ${kind} ${this.serial}: '${what}' failed on the adb server at port ${this.adbPort}: ${msg}`);
+      const kind = timedOut ? 'TIMEOUT' : classifyAdbFailure(msg);
+      const text = `rio: ${kind} ${this.serial}: '${what}' failed on the adb server at port ${this.adbPort}: ${msg}`;
+      // W3C's timeout error for a deadline, so a client sees `mobile: shell`'s own timeout as one
+      throw timedOut ? new errors.TimeoutError(text) : new errors.UnknownError(text);
     } finally {
       clearTimeout(timer);
     }

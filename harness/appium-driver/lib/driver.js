@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * RioVdeviceDriver: an Appium 3 driver (automationName `RioVdevice`, driverName `rio`) that drives
  * an Android device purely over adb — `uiautomator dump` for the page source, `input` for touches,
@@ -27,6 +28,9 @@ const CAP_CONSTRAINTS = {
   appWaitActivity: { isString: true },
 };
 
+/** @typedef {import('./driver-context.js').RioDriverContext} RioDriverContext */
+
+/** @extends {BaseDriver<any>} */
 export class RioVdeviceDriver extends BaseDriver {
   /** `driver.execute('mobile: …', {…})` → these methods (Appium routes them through executeMethod). */
   static executeMethodMap = {
@@ -40,17 +44,29 @@ export class RioVdeviceDriver extends BaseDriver {
     'mobile: longClickGesture': { command: 'longClickGesture', params: { optional: ['elementId', 'x', 'y', 'duration'] } },
   };
 
+  /**
+   * @param {any} [opts] Appium's server and capability options
+   * @param {boolean} [shouldValidateCaps]
+   */
   constructor(opts = {}, shouldValidateCaps = true) {
     super(opts, shouldValidateCaps);
     this.desiredCapConstraints = CAP_CONSTRAINTS;
     this.locatorStrategies = ['xpath', 'id', 'accessibility id', 'class name'];
-    /** element id → where the element was found (see resolveElement) */
+    /** @type {Map<string, import('./driver-context.js').ElementRef>} element id → where the element was found (see resolveElement) */
     this.elements = new Map();
     this.elementCounter = 0;
+    /** @type {AdbDevice | null} the device of the current session */
     this.adb = null;
   }
 
-  /** Attaches to the device (`appium:udid`, or the only one online), installs and starts the app if asked. */
+  /**
+   * Attaches to the device (`appium:udid`, or the only one online), installs and starts the app if asked.
+   * @param {any} w3cCaps1
+   * @param {any} [w3cCaps2]
+   * @param {any} [w3cCaps3]
+   * @param {any} [driverData]
+   * @returns {Promise<any>}
+   */
   async createSession(w3cCaps1, w3cCaps2, w3cCaps3, driverData) {
     const [sessionId, caps] = await super.createSession(w3cCaps1, w3cCaps2, w3cCaps3, driverData);
     try {
@@ -62,7 +78,7 @@ export class RioVdeviceDriver extends BaseDriver {
       if (this.opts.appPackage && this.opts.appActivity) {
         const { appPackage, appActivity } = this.opts;
         const component = appActivity.includes('/') ? appActivity : `${appPackage}/${appActivity}`;
-        await this.startActivity(component, true, !this.opts.noReset);
+        await /** @type {RioDriverContext} */ (/** @type {unknown} */ (this)).startActivity(component, true, !this.opts.noReset);
       }
       return [sessionId, { ...caps, udid: serial, adbPort }];
     } catch (err) {
@@ -72,10 +88,14 @@ export class RioVdeviceDriver extends BaseDriver {
     }
   }
 
-  /** With no udid: the single online device of that adb server; several or none is an error. */
+  /**
+   * With no udid: the single online device of that adb server; several or none is an error.
+   * @param {number} adbPort
+   * @returns {Promise<string>}
+   */
   async onlyDevice(adbPort) {
     const probe = new AdbDevice('', adbPort);
-    const online = (await probe.guard('adb devices', () => probe.client.listDevices())).filter((d) => d.type === 'device');
+    const online = (await probe.guard('adb devices', () => probe.client.listDevices())).filter((/** @type {{ id: string, type: string }} */ d) => d.type === 'device');
     if (online.length !== 1) {
       throw new errors.SessionNotCreatedError(
         `rio: set appium:udid — the adb server at port ${adbPort} has ${online.length} online devices`);
@@ -83,6 +103,7 @@ export class RioVdeviceDriver extends BaseDriver {
     return online[0].id;
   }
 
+  /** @param {string} [sessionId] */
   async deleteSession(sessionId) {
     this.elements.clear();
     this.adb = null;
@@ -92,14 +113,19 @@ export class RioVdeviceDriver extends BaseDriver {
   /**
    * Appium 3 matches an insecure feature's prefix against the automation name (`riovdevice:adb_shell`);
    * the driver name (`rio:adb_shell`, what `appium driver list` shows) is accepted too. A deny wins.
+   * @param {string} name
    */
   isFeatureEnabled(name) {
-    const listed = (list) => (list ?? []).some((f) => [`${DRIVER_NAME}:${name}`, `riovdevice:${name}`, `*:${name}`].includes(f));
+    const listed = (/** @type {string[] | undefined} */ list) => (list ?? []).some((f) => [`${DRIVER_NAME}:${name}`, `riovdevice:${name}`, `*:${name}`].includes(f));
     if (listed(this.denyInsecure)) return false;
     return super.isFeatureEnabled(name) || listed(this.allowInsecure);
   }
 
-  /** W3C execute: only `mobile:` extensions exist (there is no JavaScript context on a device). */
+  /**
+   * W3C execute: only `mobile:` extensions exist (there is no JavaScript context on a device).
+   * @param {string} script
+   * @param {any} [args]
+   */
   async execute(script, args) {
     if (!script.trim().startsWith('mobile:')) {
       throw new errors.NotImplementedError(`rio: only 'mobile:' scripts can be executed, got '${script.slice(0, 40)}'`);

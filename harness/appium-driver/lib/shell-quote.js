@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The one way rio-farm puts a value into a device shell command line (`adb shell …` is a string
  * the device's sh parses): the value in single quotes, each ' written as '\''. Nothing inside
@@ -7,7 +8,11 @@
  * harness share it.
  */
 
-/** Quotes one argument for the device's sh; NUL cannot be passed through adb and is refused. */
+/**
+ * Quotes one argument for the device's sh; NUL cannot be passed through adb and is refused.
+ * @param {string | number | boolean} arg
+ * @returns {string}
+ */
 export function shellQuote(arg) {
   const s = String(arg);
   if (s.includes('\0')) throw new TypeError('a shell argument cannot contain NUL');

@@ -9,8 +9,9 @@ import { remote } from 'webdriverio';
 import { startTestFarm } from '../../test-support/farm.ts';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
 import { startAppium, type AppiumServer } from './appium-server.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 
-const PKG = 'dev.riofarm.rio';
+const PKG = APP_PACKAGE;
 const CAPTURE = `${PKG}:id/capture`;
 const STATUS = `${PKG}:id/status`;
 
@@ -172,6 +173,9 @@ describe('rio Appium driver on a vdevice', { timeout: 240_000 }, () => {
     const other = await session(allowed, farm, apk);
     try {
       assert.equal((await other.execute('mobile: shell', { command: 'echo', args: ['hi'] }) as string).trim(), 'hi');
+      // the caller's timeout is the call's deadline: a command past the default 20 s still answers
+      assert.equal((await other.execute('mobile: shell', { command: 'sleep 21; echo', args: ['late'], timeout: 40_000 }) as string).trim(), 'late');
+      await assert.rejects(other.execute('mobile: shell', { command: 'sleep', args: ['5'], timeout: 500 }), /TIMEOUT .*took over 500 ms/);
     } finally {
       await other.deleteSession().catch(() => {});
       await allowed.stop();

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { RioError } from '../errors.ts';
+import { ADB_CLI_TIMEOUT_MS } from './call-deadlines.js';
 
 export interface AdbResult {
   stdout: string;
@@ -12,11 +13,8 @@ export interface AdbResult {
   code: number;
 }
 
-/** Default time for one adb CLI call; `adb connect` to a dead port returns well within it. */
-export const ADB_CALL_TIMEOUT_MS = 60_000;
-
 /** `adb -P PORT …`. Resolves on exit (not on pipe close: `start-server` leaves a daemon behind). */
-export function runAdb(args: string[], port: number, timeoutMs = ADB_CALL_TIMEOUT_MS): Promise<AdbResult> {
+export function runAdb(args: string[], port: number, timeoutMs = ADB_CLI_TIMEOUT_MS): Promise<AdbResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('adb', ['-P', String(port), ...args], {
       env: { ...process.env, ANDROID_ADB_SERVER_PORT: String(port) },

@@ -1,6 +1,7 @@
 /** Starting, probing and stopping an adb server on a given port. */
 import { connect } from 'node:net';
 import { runAdb, freePort } from './adb-cli.ts';
+import { ADB_CLI_QUICK_TIMEOUT_MS } from './call-deadlines.js';
 import { RioError } from '../errors.ts';
 
 export const DEFAULT_ADB_PORT = 5037;
@@ -36,7 +37,7 @@ export async function killAdbServer(port: number): Promise<void> {
 /** `adb version` → { version: '1.0.41', build: '29.0.6-debian' }, or undefined when adb is missing. */
 export async function adbVersion(): Promise<{ version: string; build: string; path: string } | undefined> {
   try {
-    const r = await runAdb(['version'], DEFAULT_ADB_PORT, 10_000);
+    const r = await runAdb(['version'], DEFAULT_ADB_PORT, ADB_CLI_QUICK_TIMEOUT_MS);
     const version = /Android Debug Bridge version (\S+)/.exec(r.stdout)?.[1];
     if (!version) return undefined;
     return { version, build: /Version (\S+)/.exec(r.stdout)?.[1] ?? '', path: /Installed as (\S+)/.exec(r.stdout)?.[1] ?? '' };

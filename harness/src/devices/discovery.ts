@@ -1,15 +1,14 @@
 /**
  * Device discovery for `rio-farm devices`, `rio-farm run` and wdio: every device the adb server
  * knows, with identity and health read over adb like any phone (getprop, dumpsys battery,
- * dumpsys thermalservice). A device is labelled virtual from its own `ro.rio.virtual=1` property.
+ * dumpsys thermalservice) through the device facade, every call with a deadline. Virtual or real
+ * is the one rule of virtual-device.js (a vdevice or an emulator).
  */
-import adbkit from '@devicefarmer/adbkit';
 import type { Client } from '@devicefarmer/adbkit';
 import { adbClient } from './adb-client.ts';
-import { readWithinBudget } from './transfer-budget.ts';
-
-// adbkit is CommonJS: its named exports exist only on the default export under Node's ESM loader
-const { Adb } = adbkit;
+import { AdbDevice, withDeadline } from './adb-device.ts';
+import { ADB_CALL_TIMEOUT_MS } from './call-deadlines.js';
+import { isVirtualDevice } from './virtual-device.js';
 
 export interface DeviceSummary {
   serial: string;
@@ -34,9 +33,8 @@ export { adbClient } from './adb-client.ts';
 /** `dumpsys battery|thermalservice` answer in a few KiB; a device answering without end is cut. */
 const DISCOVERY_SHELL_BUDGET = { maxBytes: 1024 * 1024, timeoutMs: 10_000 };
 
-async function shellText(client: Client, serial: string, command: string): Promise<string> {
-  const stream = await client.getDevice(serial).shell(command);
-  return (await readWithinBudget(stream, DISCOVERY_SHELL_BUDGET, `shell ${command}`, { device: serial })).toString('utf8');
+function dumpsys(adb: AdbDevice, service: string): Promise<string> {
+  return adb.shell(`dumpsys ${service}`, DISCOVERY_SHELL_BUDGET.timeoutMs, { maxBytes: DISCOVERY_SHELL_BUDGET.maxBytes }).catch(() => '');
 }
 
 /** Parses `dumpsys battery`. */
@@ -55,11 +53,9 @@ export function parseThermalStatus(text: string): number | undefined {
 /** Identity and health of one online device. */
 export async function describeDevice(client: Client, serial: string, state = 'device'): Promise<DeviceSummary> {
   if (state !== 'device') return { serial, state };
-  const props = await client.getDevice(serial).getProperties();
-  const [battery, thermal] = await Promise.all([
-    shellText(client, serial, 'dumpsys battery').catch(() => ''),
-    shellText(client, serial, 'dumpsys thermalservice').catch(() => ''),
-  ]);
+  const adb = new AdbDevice(client, serial);
+  const props = await adb.getprops();
+  const [battery, thermal] = await Promise.all([dumpsys(adb, 'battery'), dumpsys(adb, 'thermalservice')]);
   const b = parseBattery(battery);
   return {
     serial, state,
@@ -70,7 +66,7 @@ export async function describeDevice(client: Client, serial: string, state = 'de
     abi: props['ro.product.cpu.abi'],
     soc: props['ro.soc.model'] || props['ro.board.platform'] || props['ro.hardware'],
     fingerprint: props['ro.build.fingerprint'],
-    virtual: props['ro.rio.virtual'] === '1' || props['ro.kernel.qemu'] === '1',
+    virtual: isVirtualDevice(props),
     batteryLevel: b.level,
     batteryTempC: b.tempC,
     thermalStatus: parseThermalStatus(thermal),
@@ -81,7 +77,7 @@ export async function describeDevice(client: Client, serial: string, state = 'de
 export async function listDevices(adbPort: number): Promise<DeviceSummary[]> {
   const client = adbClient(adbPort);
   try {
-    const devices = await client.listDevices();
+    const devices = await withDeadline<{ id: string; type: string }[]>(client.listDevices(), ADB_CALL_TIMEOUT_MS, 'devices', '');
     return await Promise.all(devices.map((d: { id: string; type: string }) => describeDevice(client, d.id, d.type).catch(() => ({ serial: d.id, state: d.type }))));
   } finally {
     client.closeAll(); // a device that stops answering mid-describe must not keep `rio-farm devices` alive

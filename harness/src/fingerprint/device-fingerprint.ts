@@ -1,9 +1,11 @@
 /**
  * The environment fingerprint every measurement carries: who made the device, which model and
- * SoC, ABI, SDK and build. `ro.rio.virtual=1` marks a vdevice — used only to label results.
+ * SoC, ABI, SDK and build. Virtual (a vdevice or an emulator, virtual-device.js — the same rule as
+ * `rio-farm devices`) is used only to label results.
  */
 import type { DeviceFingerprint } from '../store/rows.ts';
-import type { AdbDevice } from '../run/adb-device.ts';
+import type { AdbDevice } from '../devices/adb-device.ts';
+import { isVirtualDevice } from '../devices/virtual-device.js';
 
 export async function readFingerprint(adb: AdbDevice): Promise<DeviceFingerprint> {
   return fingerprintFromProps(adb.serial, await adb.getprops());
@@ -19,7 +21,7 @@ export function fingerprintFromProps(serial: string, p: Record<string, string>):
     abi: p['ro.product.cpu.abi'] ?? '',
     sdk: Number(p['ro.build.version.sdk'] ?? 0),
     build_fingerprint: p['ro.build.fingerprint'] ?? '',
-    virtual: p['ro.rio.virtual'] === '1',
+    virtual: isVirtualDevice(p),
   };
 }
 

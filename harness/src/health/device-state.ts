@@ -3,7 +3,7 @@
  * (`dumpsys battery`), thermal status (`dumpsys thermalservice`, Android 10+) and free storage
  * (`df /data`). Values a device does not report come back null rather than guessed.
  */
-import type { AdbDevice } from '../run/adb-device.ts';
+import type { AdbDevice } from '../devices/adb-device.ts';
 import { parseBattery, parseThermalStatus } from '../devices/index.ts';
 
 export interface DeviceState {

@@ -4,7 +4,7 @@
  * anything else unhealthy fails at once with DEVICE_UNHEALTHY.
  */
 import { RioError } from '../errors.ts';
-import type { AdbDevice } from '../run/adb-device.ts';
+import type { AdbDevice } from '../devices/adb-device.ts';
 import { readDeviceState, type DeviceState } from './device-state.ts';
 
 export interface HealthThresholds {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { RioError } from '../errors.ts';
-import type { AdbDevice } from '../run/adb-device.ts';
+import type { AdbDevice } from '../devices/adb-device.ts';
 import { shellQuote } from '../../appium-driver/lib/shell-quote.js';
 
 export const MARKER_DIR = '/data/local/tmp/rio-farm';

@@ -3,10 +3,8 @@
  * device already holds (same sha256 name and size) — frames stay on the device across runs.
  */
 import { statSync } from 'node:fs';
-import type { AdbDevice } from '../run/adb-device.ts';
-
-export const APP_FILES_DIR = '/sdcard/Android/data/dev.riofarm.rio/files';
-export const FRAMES_DIR = `${APP_FILES_DIR}/frames`;
+import type { AdbDevice } from '../devices/adb-device.ts';
+import { FRAMES_DIR } from '../../../android-demo/contract/app-identity.ts';
 /** Sync connections per device: four overlap the per-file round trips (measured: 1→4 lanes ≈ −25 % time on 880 frames). */
 const PUSH_LANES = 4;
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
 import { HOSTILE_CASES, HOSTILE_CROP_NAMES, type HostileCase } from '../../vdevice/device/hostile-firmware.ts';
-import { AdbDevice } from '../run/adb-device.ts';
+import { AdbDevice } from '../devices/adb-device.ts';
 import { RioError } from '../errors.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/rio-farm.mjs', import.meta.url));

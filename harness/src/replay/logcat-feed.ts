@@ -3,7 +3,7 @@
  * progress), with a short history for evidence excerpts. When the stream ends the device is gone
  * or restarting; subscribers are told so at once instead of waiting for a timeout.
  */
-import type { AdbDevice, LogEntry } from '../run/adb-device.ts';
+import type { AdbDevice, LogEntry } from '../devices/adb-device.ts';
 import { LOGCAT_LINE_MAX_CHARS } from './pull-budgets.ts';
 
 const HISTORY = 5000;

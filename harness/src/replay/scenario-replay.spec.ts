@@ -12,12 +12,12 @@ import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
 import { buildSuite } from '../../../scenarios/generator/index.ts';
 import type { BuiltScenario } from '../../../scenarios/generator/types.ts';
 import { RioError } from '../errors.ts';
-import { AdbDevice } from '../run/adb-device.ts';
+import { AdbDevice } from '../devices/adb-device.ts';
 import { apkInfo, ensureInstalled } from '../install/apk-install.ts';
-import { pushFrames, APP_FILES_DIR } from '../install/frame-push.ts';
+import { pushFrames } from '../install/frame-push.ts';
+import { APP_FILES_DIR, APP_PACKAGE, parseMarker } from '../../../android-demo/contract/index.ts';
 import { LogcatFeed } from './logcat-feed.ts';
-import { parseMarker } from './app-markers.ts';
-import { replayScenario, APP_PACKAGE, type Evidence, type ReplayRequest } from './scenario-replay.ts';
+import { replayScenario, type Evidence, type ReplayRequest } from './scenario-replay.ts';
 
 let farm: TestFarm;
 let adb: AdbDevice;

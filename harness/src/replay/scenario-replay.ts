@@ -6,17 +6,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RioError } from '../errors.ts';
-import { checkResultsFrames, manifestOf, validateResults, type ManifestCamera, type Results } from '../../../android-demo/contract/results-schema.ts';
+import { appRunDir, APP_PACKAGE, benchmarkStartCommand, checkResultsFrames, manifestOf, parseMarker, validateResults,
+  type ManifestCamera, type Results } from '../../../android-demo/contract/index.ts';
 import { shellQuote } from '../../appium-driver/lib/shell-quote.js';
-import type { AdbDevice, LogEntry } from '../run/adb-device.ts';
-import { APP_FILES_DIR } from '../install/frame-push.ts';
+import type { AdbDevice, LogEntry } from '../devices/adb-device.ts';
 import { formatLogEntry, type LogcatFeed } from './logcat-feed.ts';
-import { isCrashOf, parseMarker } from './app-markers.ts';
+import { isCrashOf } from './app-crash.ts';
+import { ADB_PROBE_TIMEOUT_MS } from '../devices/call-deadlines.js';
 import { containedPath, safeBasename } from './contained-path.ts';
 import { CROP_BUDGET, CROPS_TOTAL_MAX_BYTES, LOGCAT_EXCERPT_MAX_BYTES, MAX_CROP_FILES, RESULTS_BUDGET } from './pull-budgets.ts';
-
-export const APP_PACKAGE = 'dev.riofarm.rio';
-export const BENCHMARK_ACTIVITY = `${APP_PACKAGE}/.BenchmarkActivity`;
 
 export interface ReplayRequest {
   appRunId: string;
@@ -47,7 +45,7 @@ export interface ReplayOutcome { results: Results; wallMs: number; timings: Repl
 export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: ReplayRequest, evidence: Evidence,
   onProgress: (done: number, total: number) => void): Promise<ReplayOutcome> {
   mkdirSync(req.evidenceDir, { recursive: true });
-  const runDir = `${APP_FILES_DIR}/runs/${req.appRunId}`;
+  const runDir = appRunDir(req.appRunId);
   const mark = logcat.mark();
   const t0 = performance.now();
   const timings: ReplayTimings = { manifest: 0, amStart: 0, appRun: 0, pullResults: 0, pullCrops: 0, cleanup: 0 };
@@ -68,12 +66,8 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     tick('manifest');
     const finished = waitForDone(logcat, req, onProgress);
     finished.catch(() => undefined); // observed below; avoid an unhandled rejection while am start runs
-    // Every value is quoted: the delegate and run id may come from a stored run (--resume), and
-    // the device's sh would otherwise run whatever they contain.
-    const q = shellQuote;
-    const am = await adb.shell(`am start -W -n ${q(BENCHMARK_ACTIVITY)} --es run_id ${q(req.appRunId)} --es manifest ${q(`${runDir}/manifest.json`)} ` +
-      `--ei warmup ${q(req.warmup)} --ei threads ${q(req.threads)} --es delegate ${q(req.delegate)} --ei fps ${q(req.fps)} --ez save_crops ${q(req.saveCrops)}`,
-    req.timeoutMs);
+    const am = await adb.shell(benchmarkStartCommand({ runId: req.appRunId, manifest: `${runDir}/manifest.json`,
+      warmup: req.warmup, threads: req.threads, delegate: req.delegate, fps: req.fps, saveCrops: req.saveCrops }), req.timeoutMs);
     if (/^Error:|Exception/m.test(am)) throw new RioError('APP_CRASH', `am start failed: ${am.trim().split('\n').slice(-2).join(' ')}`, { device: adb.serial });
     tick('amStart');
     await finished;
@@ -93,13 +87,13 @@ export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: Re
     tick('pullCrops');
     const wallMs = performance.now() - t0;
     // Not awaited: the device deletes while the harness checks health for the next scenario.
-    void adb.shell(`rm -rf ${q(runDir)}`).catch(() => undefined);
+    void adb.shell(`rm -rf ${shellQuote(runDir)}`).catch(() => undefined);
     tick('cleanup');
     writeFileSync(join(req.evidenceDir, 'timings.json'), JSON.stringify(timings));
     return { results, wallMs, timings };
   } catch (err) {
     // A hung or half-finished app must not run into the next attempt.
-    await adb.shell(`am force-stop ${APP_PACKAGE}`, 5_000).catch(() => undefined);
+    await adb.shell(`am force-stop ${APP_PACKAGE}`, ADB_PROBE_TIMEOUT_MS).catch(() => undefined);
     throw err;
   } finally {
     saveLogcat();

@@ -10,7 +10,7 @@ import { measureFrames, attemptThermal } from '../metrics/frame-measurements.ts'
 import { replayScenario, type Evidence } from '../replay/scenario-replay.ts';
 import type { LogcatFeed } from '../replay/logcat-feed.ts';
 import { PER_FRAME_MS, SCENARIO_BASE_MS } from './run-options.ts';
-import type { AdbDevice } from './adb-device.ts';
+import type { AdbDevice } from '../devices/adb-device.ts';
 import { recordPendingFailures, type RunContext } from './run-context.ts';
 import { appRunId, safeName } from './run-id.ts';
 

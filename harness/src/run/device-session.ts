@@ -3,7 +3,8 @@
  * network serials, then wait for state `device`), check it answers, reopen logcat.
  */
 import type { Client } from '@devicefarmer/adbkit';
-import type { AdbDevice } from './adb-device.ts';
+import type { AdbDevice } from '../devices/adb-device.ts';
+import { ADB_PROBE_TIMEOUT_MS } from '../devices/call-deadlines.js';
 import type { LogcatFeed } from '../replay/logcat-feed.ts';
 import { sleep } from '../health/preflight.ts';
 
@@ -28,7 +29,7 @@ export async function waitOnline(client: Client, serial: string, waitMs = RECONN
 
 /** True when the device answers a trivial shell command quickly. */
 export async function responsive(adb: AdbDevice): Promise<boolean> {
-  try { return (await adb.shell('echo rio-ok', 5_000)).includes('rio-ok'); } catch { return false; }
+  try { return (await adb.shell('echo rio-ok', ADB_PROBE_TIMEOUT_MS)).includes('rio-ok'); } catch { return false; }
 }
 
 /** Brings a device back after a failure; false when it stays gone. */

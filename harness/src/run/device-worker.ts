@@ -12,8 +12,9 @@ import { readDeviceState, type DeviceState } from '../health/device-state.ts';
 import { ensureInstalled } from '../install/apk-install.ts';
 import { pushFrames, type FrameFile } from '../install/frame-push.ts';
 import { LogcatFeed } from '../replay/logcat-feed.ts';
-import { APP_PACKAGE } from '../replay/scenario-replay.ts';
-import { AdbDevice } from './adb-device.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
+import { AdbDevice } from '../devices/adb-device.ts';
+import { ADB_PROBE_TIMEOUT_MS } from '../devices/call-deadlines.js';
 import { runAttempt } from './attempt.ts';
 import { recover } from './device-session.ts';
 import type { RunContext } from './run-context.ts';
@@ -161,7 +162,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
     ctx.queue.abandonDevice(serial, current);
   } finally {
     logcat.stop();
-    await adb.shell(`am force-stop ${APP_PACKAGE}`, 5_000).catch(() => undefined);
+    await adb.shell(`am force-stop ${APP_PACKAGE}`, ADB_PROBE_TIMEOUT_MS).catch(() => undefined);
     await lease?.release().catch(() => undefined);
   }
 }

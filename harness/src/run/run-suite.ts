@@ -22,7 +22,7 @@ import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT, type AdbServerClient } fr
 import { onInterrupt } from './interrupts.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { uploadRun } from '../report/upload.ts';
-import { AdbDevice } from './adb-device.ts';
+import { AdbDevice } from '../devices/adb-device.ts';
 import { runDevice } from './device-worker.ts';
 import { recordPendingFailures } from './run-context.ts';
 import { planWork } from './work-plan.ts';
@@ -31,7 +31,7 @@ import { RunProgress } from './progress.ts';
 import { startLocalVdevices, type LocalVdevices } from './local-vdevices.ts';
 import { newRunId } from './run-id.ts';
 import { validateRunOptions, type RunOptions } from './run-options.ts';
-import { APP_PACKAGE } from '../replay/scenario-replay.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 import { leaseHolder, holderGone } from '../lease/lease-holder.ts';
 
 export interface RunSummary { runId: string; status: RunStatus; exitCode: number; outDir: string; store: string }

@@ -7,8 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import type { AppTwin, AppTwinContext, RunningApp } from './app-twin.ts';
 import type { HostileCase, HostileFirmware } from '../device/hostile-firmware.ts';
-
-const TAG = 'RIO';
+import { APP_PACKAGE, BENCHMARK_ACTIVITY, LOG_TAG as TAG } from '../../../android-demo/contract/app-identity.ts';
+import { formatMarker } from '../../../android-demo/contract/logcat-markers.ts';
 /** Oversize results.json: past the harness's 16 MiB results budget. */
 const OVERSIZE_BYTES = 20 * 1024 * 1024;
 
@@ -17,7 +17,7 @@ interface ManifestLike { frames: Array<{ index: number; file: string }> }
 export function hostileRioTwin(firmware: HostileFirmware): AppTwin {
   return {
     async start(ctx: AppTwinContext): Promise<RunningApp> {
-      if (!ctx.activity.endsWith('.BenchmarkActivity')) return { done: Promise.resolve() };
+      if (!ctx.activity.endsWith(BENCHMARK_ACTIVITY)) return { done: Promise.resolve() };
       return { done: runLying(ctx, firmware) };
     },
   };
@@ -29,8 +29,8 @@ async function runLying(ctx: AppTwinContext, firmware: HostileFirmware): Promise
   const runDir = posix.join(ctx.externalFilesDir, 'runs', runId);
   const lie = firmware.nextCase(runId);
   const n = manifest.frames.length;
-  ctx.log('I', TAG, `RIO_START run=${runId} frames=${n}`);
-  for (let i = 1; i <= n; i++) ctx.log('I', TAG, `RIO_PROGRESS run=${runId} done=${i} total=${n}`);
+  ctx.log('I', TAG, formatMarker({ kind: 'start', run: runId, frames: n }));
+  for (let i = 1; i <= n; i++) ctx.log('I', TAG, formatMarker({ kind: 'progress', run: runId, done: i, total: n }));
   const write = (devicePath: string, data: string | Buffer) => {
     const host = ctx.hostPath(devicePath);
     mkdirSync(dirname(host), { recursive: true });
@@ -44,7 +44,7 @@ async function runLying(ctx: AppTwinContext, firmware: HostileFirmware): Promise
     firmware.lieAboutCrops(`${runDir}/crops`);
   }
   if (lie === 'endless-results') firmware.makeEndless(`${runDir}/results.json`);
-  ctx.log('I', TAG, `RIO_DONE run=${runId} status=ok`);
+  ctx.log('I', TAG, formatMarker({ kind: 'done', run: runId, status: 'ok' }));
 }
 
 /** results.json as the case wants it: schema-valid everywhere except where it lies. */
@@ -52,7 +52,7 @@ function lyingResults(lie: HostileCase, runId: string, manifest: ManifestLike): 
   const frames = manifest.frames.map((f) => ({ index: f.index, file: f.file, t_decode: 1, t_pre: 1, t_infer: 1, t_post: 1, t_total: 4, dropped: false, detections: [] as unknown[] }));
   const base = {
     schema: 'rio-results/1', run_id: runId,
-    app: { package: 'dev.riofarm.rio', version_name: 'hostile', version_code: 1, runtime: 'hostile firmware' },
+    app: { package: APP_PACKAGE, version_name: 'hostile', version_code: 1, runtime: 'hostile firmware' },
     model: { sha256: '0'.repeat(64), input_shape: [1, 256, 256, 3] },
     delegate: { requested: 'cpu', used: 'cpu' }, threads: 1, warmup: 0, fps: 0, save_crops: true,
     device_state: { start: { thermal_status: 0, battery_temp_c: 30 }, end: { thermal_status: 0, battery_temp_c: 30 } },

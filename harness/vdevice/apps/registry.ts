@@ -4,13 +4,14 @@
  * twin still install and start, but only show an empty window.
  */
 import type { AppTwin } from './app-twin.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 
 type TwinModule = { twin: AppTwin };
 
 export const APP_TWINS: Readonly<Record<string, () => Promise<TwinModule>>> = {
   // the RIO demo app (android-demo/host); if its module fails to load, `am start` reports a
   // crash with the reason in logcat instead of taking the device down
-  'dev.riofarm.rio': () => import('../../../android-demo/host/twin.ts'),
+  [APP_PACKAGE]: () => import('../../../android-demo/host/twin.ts'),
   'dev.riofarm.hello': () => import('./hello-twin.ts'),
 };
 

@@ -8,6 +8,7 @@
 import { posix } from 'node:path';
 import type { AppTwin } from '../apps/app-twin.ts';
 import { hostileRioTwin } from '../apps/hostile-rio-twin.ts';
+import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 
 /** What one benchmark run on the hostile device does to the harness. */
 export const HOSTILE_CASES = [
@@ -43,7 +44,7 @@ export class HostileFirmware {
 
   /** The app this firmware runs instead of a package's own twin (the demo app lies), if any. */
   twinFor(pkg: string): AppTwin | undefined {
-    return pkg === 'dev.riofarm.rio' ? hostileRioTwin(this) : undefined;
+    return pkg === APP_PACKAGE ? hostileRioTwin(this) : undefined;
   }
 
   /** The case for the next benchmark run (round robin), recorded as served. */

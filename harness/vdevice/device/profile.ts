@@ -21,8 +21,8 @@ export interface DeviceProfile {
   battery: { level: number; tempC: number };
   storageMb: number;
   thermal: { ambientC: number; heatPerBusySecond: number; coolPerSecond: number };
-  /** getprop values that override the derived ones (only getprop: the CNXN banner keeps product.*) */
-  props?: Record<string, string>;
+  /** getprop values that override the derived ones (only getprop: the CNXN banner keeps product.*); null removes one */
+  props?: Record<string, string | null>;
   /** `hostile`: tampered firmware that lies to the harness (device/hostile-firmware.ts) */
   firmware?: 'hostile';
 }
@@ -54,6 +54,12 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE): DeviceProfile
 
 /** The system properties `getprop` answers, derived from the profile. */
 export function profileProps(p: DeviceProfile, serial: string): Record<string, string> {
+  const props = { ...derivedProps(p, serial), ...p.props };
+  // a profile that looks like another kind of device (an Android emulator) drops what it lacks, e.g. ro.rio.virtual
+  return Object.fromEntries(Object.entries(props).filter((e): e is [string, string] => e[1] !== null));
+}
+
+function derivedProps(p: DeviceProfile, serial: string): Record<string, string> {
   const fingerprint = `${p.product.brand}/${p.product.name}/${p.product.device}:${p.android.release}/RIO.${p.android.sdk}/1:user/release-keys`;
   return {
     'ro.product.name': p.product.name,
@@ -86,6 +92,5 @@ export function profileProps(p: DeviceProfile, serial: string): Record<string, s
     'init.svc.bootanim': 'stopped',
     'persist.sys.locale': 'en-US',
     'persist.sys.timezone': 'UTC',
-    ...p.props,
   };
 }

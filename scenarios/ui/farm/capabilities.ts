@@ -4,11 +4,11 @@
  * Gradle-built demo APK (scenarios/ui/README.md says what a phone run needs).
  */
 import type { DeviceFingerprint } from '../../../harness/src/store/index.ts';
+import { APP_PACKAGE, MAIN_ACTIVITY } from '../../../android-demo/contract/app-identity.ts';
 
-const APP_PACKAGE = 'dev.riofarm.rio';
-
-export function capabilitiesFor(d: DeviceFingerprint, adbPort: number, virtual: boolean, apk: string | undefined): WebdriverIO.Capabilities {
-  if (virtual || process.env.RIO_UI_DRIVER === 'rio') {
+/** `hostTwin`: a rio vdevice, which runs the demo APK's host twin and needs the rio driver. */
+export function capabilitiesFor(d: DeviceFingerprint, adbPort: number, hostTwin: boolean, apk: string | undefined): WebdriverIO.Capabilities {
+  if (hostTwin || process.env.RIO_UI_DRIVER === 'rio') {
     return {
       platformName: 'Android',
       'appium:automationName': 'RioVdevice',
@@ -26,7 +26,7 @@ export function capabilitiesFor(d: DeviceFingerprint, adbPort: number, virtual: 
     // The Gradle-built APK (RIO_APK); UiAutomator2 installs it and grants the camera permission.
     ...(apk ? { 'appium:app': apk } : {}),
     'appium:appPackage': APP_PACKAGE,
-    'appium:appActivity': '.MainActivity',
+    'appium:appActivity': MAIN_ACTIVITY,
     'appium:autoGrantPermissions': true,
     'appium:noReset': false,
     'appium:newCommandTimeout': 120,

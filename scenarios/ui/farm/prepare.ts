@@ -7,15 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import { RioError } from '../../../harness/src/errors.ts';
 import type { DeviceFingerprint } from '../../../harness/src/store/index.ts';
-import { AdbDevice, adbClient } from '../../../harness/src/run/adb-device.ts';
-import { readFingerprint } from '../../../harness/src/fingerprint/device-fingerprint.ts';
+import { AdbDevice, adbClient } from '../../../harness/src/devices/adb-device.ts';
+import { fingerprintFromProps } from '../../../harness/src/fingerprint/device-fingerprint.ts';
 import { apkInfo, ensureInstalled } from '../../../harness/src/install/apk-install.ts';
-import { APP_FILES_DIR, pushFrames } from '../../../harness/src/install/frame-push.ts';
-import { freePort, killAdbServer, listDevices } from '../../../harness/src/devices/index.ts';
-import { listProfiles, type Fault, type VirtualDevice } from '../../../harness/vdevice/index.ts';
+import { pushFrames } from '../../../harness/src/install/frame-push.ts';
+import { freePort, killAdbServer, listDevices, runsHostTwin } from '../../../harness/src/devices/index.ts';
+import { listProfiles, loadProfile, type Fault, type VirtualDevice } from '../../../harness/vdevice/index.ts';
+import { profileProps } from '../../../harness/vdevice/device/profile.ts';
 import { startFleet, type Fleet } from '../../../harness/vdevice/fleet.ts';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
-import { manifestOf } from '../../../android-demo/contract/results-schema.ts';
+import { APP_PACKAGE, appRunDir, manifestOf } from '../../../android-demo/contract/index.ts';
 import { pickUiScenarios, UI_LIGHTINGS } from './ui-scenarios.ts';
 import type { BuiltScenario } from '../../generator/index.ts';
 import { PLAN_ENV, writePlan, type UiPlan, type UiScenario } from './ui-plan.ts';
@@ -27,7 +28,6 @@ import { capabilitiesFor } from './capabilities.ts';
  * deterministic. Frame-by-frame accuracy is what `rio-farm run` measures.
  */
 const FRAMES_PER_SCENARIO = Number(process.env.RIO_UI_FRAMES ?? 1);
-const APP_PACKAGE = 'dev.riofarm.rio';
 
 export interface UiFarmOptions {
   outDir: string;
@@ -68,7 +68,7 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     const picked = await pickUiScenarios(lightings);
     const scenarios: UiScenario[] = picked.map((p) => ({
       lighting: p.lighting, suite: p.scenario.suite, scenarioId: p.scenario.id, truthSha256: p.truthSha256,
-      manifestDevicePath: `${APP_FILES_DIR}/runs/${runId}-${p.lighting}/manifest.json`,
+      manifestDevicePath: `${appRunDir(`${runId}-${p.lighting}`)}/manifest.json`,
       ...(p.scenario.camera ? { camera: p.scenario.camera } : {}),
       frames: p.frames.slice(0, FRAMES_PER_SCENARIO).map((f) => ({
         index: f.index, sha256: f.sha256, negative: f.negative, cards: f.cards, lighting: { tags: f.lighting.tags },
@@ -87,17 +87,24 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     }
     if (serials.length === 0) {
       adbPort = ownAdbPort = await freePort();
-      const profiles = listProfiles();
+      // only profiles whose devices run the host twin: the rio driver and the twin APK need one
+      const profiles = listProfiles().filter((name) => runsHostTwin(profileProps(loadProfile(name), '')));
       fleet = await startFleet({ count: forced ?? 1, profiles, adbPort, faults: opts.faults });
       serials = fleet.devices.map((d) => d.serial);
     }
     const client = adbClient(adbPort);
-    const devices = await Promise.all(serials.map((s) => readFingerprint(new AdbDevice(client, s))));
+    const described = await Promise.all(serials.map(async (s) => {
+      const props = await new AdbDevice(client, s).getprops();
+      return { fingerprint: fingerprintFromProps(s, props), twin: runsHostTwin(props) };
+    }));
+    const devices = described.map((d) => d.fingerprint);
+    // rio vdevices run the host twin of the demo APK; phones and emulators run the Gradle APK
+    const twins = new Set(described.filter((d) => d.twin).map((d) => d.fingerprint.serial));
 
     // RIO_APK: the build under test (the Gradle APK on phones); vdevices default to the demo APK.
     const apk = process.env.RIO_APK ?? (opts.target === 'real' ? undefined : (await ensureDemoApk()).path);
     await Promise.all(devices.map(async (d) => {
-      if (!d.virtual) return; // phones: UiAutomator2 installs `appium:app` itself and uses the camera
+      if (!twins.has(d.serial)) return; // phones, emulators: UiAutomator2 installs `appium:app` itself and uses the camera
       const dev = new AdbDevice(client, d.serial);
       await ensureInstalled(dev, apkInfo(apk!, APP_PACKAGE));
       await pushFrames(dev, picked.flatMap((p) => p.frames.slice(0, FRAMES_PER_SCENARIO)).map((f) => ({ sha256: f.sha256, path: f.path })));
@@ -109,7 +116,7 @@ export async function prepareUiFarm(opts: UiFarmOptions): Promise<UiFarm> {
     return {
       plan, planPath, planEnv: PLAN_ENV, adbPort, devices, vdevices: fleet?.devices ?? [], stop,
       builtScenarios: picked.map((p) => p.scenario),
-      capabilities: devices.map((d) => capabilitiesFor(d, adbPort, d.virtual, apk)),
+      capabilities: devices.map((d) => capabilitiesFor(d, adbPort, twins.has(d.serial), apk)),
     };
   } catch (err) {
     await stop();

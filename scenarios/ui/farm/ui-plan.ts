@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
-import type { ManifestCamera } from '../../../android-demo/contract/results-schema.ts';
+import type { ManifestCamera } from '../../../android-demo/contract/manifest-schema.ts';
 import type { FrameTruth } from '../../../harness/src/metrics/frame-measurements.ts';
 
 export const PLAN_ENV = 'RIO_UI_PLAN';

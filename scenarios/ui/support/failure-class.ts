@@ -3,6 +3,7 @@
  * from product failures (an expectation about the app missed). Only the former are retried: a
  * product failure that passed on retry would hide a flaky app.
  */
+import { DEVICE_MISSING_PATTERN } from '../../../harness/src/devices/adb-failure.js';
 
 /** Messages that mean the farm, not the app, failed. Our driver prefixes adb transport errors with DEVICE_GONE. */
 const INFRASTRUCTURE_PATTERNS = [
@@ -12,7 +13,8 @@ const INFRASTRUCTURE_PATTERNS = [
   /invalid session id/i,
   /session (is|was) (either terminated|deleted|not started)/i,
   /\bECONNREFUSED\b|\bECONNRESET\b|\bEPIPE\b|socket hang up/i,
-  /device '?[^ ]+'? not found|device offline|device (is )?(offline|not attached)/i,
+  // adb's own words for a device that is not there: the harness's one table
+  DEVICE_MISSING_PATTERN,
   /Request failed with status 5\d\d due to unknown error: rio: DEVICE_GONE/,
 ];
 

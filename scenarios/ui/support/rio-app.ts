@@ -5,11 +5,12 @@
  */
 import { $, browser } from '@wdio/globals';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
+import { APP_PACKAGE, appComponent, MAIN_ACTIVITY as MAIN, resourceId } from '../../../android-demo/contract/app-identity.ts';
 
-export const APP_PACKAGE = 'dev.riofarm.rio';
-export const MAIN_ACTIVITY = `${APP_PACKAGE}/.MainActivity`;
+export { APP_PACKAGE };
+export const MAIN_ACTIVITY = appComponent(MAIN);
 
-const id = (name: string) => `id=${APP_PACKAGE}:id/${name}`;
+const id = (name: string) => `id=${resourceId(name)}`;
 export const Preview = {
   preview: () => $(id('preview')),
   overlay: () => $(id('overlay')),

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * W3C pointer actions, screen and keys. A touch pointer's down…up sequence becomes one adb `input`
  * gesture: `input tap` for a short press in place, `input swipe` for a drag (start → end point, the
@@ -13,7 +14,12 @@ const LONG_PRESS_MS = 500;
 const TOUCH_SLOP_PX = 8;
 const KEYCODE_BACK = 4;
 
-export const actionCommands = {
+/** @typedef {import('../driver-context.js').RioDriverContext} RioDriverContext */
+/** @typedef {import('../driver-context.js').InputSource} InputSource */
+/** @typedef {import('../driver-context.js').PointerAction} PointerAction */
+
+export const actionCommands = /** @satisfies {ThisType<RioDriverContext>} */ ({
+  /** @param {InputSource[] | undefined} actions */
   async performActions(actions) {
     const pointers = (actions ?? []).filter((s) => s.type === 'pointer');
     const pressing = pointers.filter((s) => (s.actions ?? []).some((a) => a.type === 'pointerDown'));
@@ -28,10 +34,14 @@ export const actionCommands = {
 
   async releaseActions() {},
 
-  /** Plays one pointer source's actions as adb input gestures. */
+  /**
+   * Plays one pointer source's actions as adb input gestures.
+   * @param {InputSource} source
+   */
   async playPointer(source) {
     let pos = { x: 0, y: 0 };
-    let gesture = null; // { start, elapsedMs } while the pointer is down
+    /** @type {{ start: { x: number, y: number }, elapsedMs: number } | null} */
+    let gesture = null; // while the pointer is down
     for (const a of source.actions ?? []) {
       switch (a.type) {
         case 'pointerMove':
@@ -60,28 +70,51 @@ export const actionCommands = {
     }
   },
 
-  /** Where a pointerMove lands: viewport coordinates, relative to the pointer, or to an element's centre. */
+  /**
+   * Where a pointerMove lands: viewport coordinates, relative to the pointer, or to an element's centre.
+   * @param {PointerAction} a
+   * @param {{ x: number, y: number }} pos
+   * @returns {Promise<{ x: number, y: number }>}
+   */
   async moveTarget(a, pos) {
     const x = a.x ?? 0;
     const y = a.y ?? 0;
     if (!a.origin || a.origin === 'viewport') return { x, y };
     if (a.origin === 'pointer') return { x: pos.x + x, y: pos.y + y };
-    const r = await this.getElementRect(util.unwrapElement(a.origin));
+    const r = await this.getElementRect(util.unwrapElement(/** @type {any} */ (a.origin)));
     return { x: r.x + r.width / 2 + x, y: r.y + r.height / 2 + y };
   },
 
-  /** `mobile: clickGesture` (UiAutomator2's shape): a tap at the element's centre, or at x/y (relative to it when both given). */
+  /**
+   * `mobile: clickGesture` (UiAutomator2's shape): a tap at the element's centre, or at x/y (relative to it when both given).
+   * @param {string} [elementId]
+   * @param {number} [x]
+   * @param {number} [y]
+   */
   async clickGesture(elementId, x, y) {
     const p = await this.gesturePoint(elementId, x, y);
     await this.adb.tap(p.x, p.y);
   },
 
-  /** `mobile: longClickGesture`: a press held `duration` ms (default Android's long-press timeout). */
+  /**
+   * `mobile: longClickGesture`: a press held `duration` ms (default Android's long-press timeout).
+   * @param {string} [elementId]
+   * @param {number} [x]
+   * @param {number} [y]
+   * @param {number} [duration]
+   */
   async longClickGesture(elementId, x, y, duration = LONG_PRESS_MS) {
     const p = await this.gesturePoint(elementId, x, y);
     await this.adb.swipe(p.x, p.y, p.x, p.y, duration);
   },
 
+  /**
+   * The point a gesture aims at.
+   * @param {string | undefined} elementId
+   * @param {number | undefined} x
+   * @param {number | undefined} y
+   * @returns {Promise<{ x: number, y: number }>}
+   */
   async gesturePoint(elementId, x, y) {
     if (!elementId) {
       if (x === undefined || y === undefined) throw new errors.InvalidArgumentError('rio: a gesture needs elementId or both x and y');
@@ -110,7 +143,10 @@ export const actionCommands = {
     return (await this.adb.screencap()).toString('base64');
   },
 
-  /** GET /window/rect: the display size from `wm size`, else the hierarchy's root bounds. */
+  /**
+   * GET /window/rect: the display size from `wm size`, else the hierarchy's root bounds.
+   * @returns {Promise<import('../driver-context.js').Rect>}
+   */
   async getWindowRect() {
     const size = (await this.adb.windowSize()) ?? (await this.readScreen()).screen;
     return { x: 0, y: 0, width: size.width, height: size.height };
@@ -120,4 +156,4 @@ export const actionCommands = {
     const { width, height } = await this.getWindowRect();
     return { width, height };
   },
-};
+});

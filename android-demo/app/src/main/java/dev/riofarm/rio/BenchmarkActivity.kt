@@ -22,17 +22,17 @@ import java.time.Instant
 class BenchmarkActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        val runId = intent.getStringExtra("run_id")
-        val manifest = intent.getStringExtra("manifest")
+        val runId = intent.getStringExtra(AppContract.EXTRA_RUN_ID)
+        val manifest = intent.getStringExtra(AppContract.EXTRA_MANIFEST)
         if (runId == null || !Regex("^[A-Za-z0-9._-]+$").matches(runId) || manifest == null) {
-            Log.e(TAG, "RIO_ERROR run=${runId ?: "-"} code=BAD_EXTRAS message=run_id and manifest (--es) are required")
+            Log.e(TAG, "${AppContract.MARKER_ERROR} run=${runId ?: "-"} code=BAD_EXTRAS message=run_id and manifest (--es) are required")
             finish(); return
         }
         val args = Args(
             runId, manifest,
-            warmup = intent.getIntExtra("warmup", 3), threads = intent.getIntExtra("threads", 4),
-            delegate = intent.getStringExtra("delegate") ?: "cpu", fps = intent.getIntExtra("fps", 0),
-            saveCrops = intent.getBooleanExtra("save_crops", false),
+            warmup = intent.getIntExtra(AppContract.EXTRA_WARMUP, AppContract.DEFAULT_WARMUP), threads = intent.getIntExtra(AppContract.EXTRA_THREADS, AppContract.DEFAULT_THREADS),
+            delegate = intent.getStringExtra(AppContract.EXTRA_DELEGATE) ?: AppContract.DEFAULT_DELEGATE, fps = intent.getIntExtra(AppContract.EXTRA_FPS, AppContract.DEFAULT_FPS),
+            saveCrops = intent.getBooleanExtra(AppContract.EXTRA_SAVE_CROPS, AppContract.DEFAULT_SAVE_CROPS),
         )
         Thread({ run(args); runOnUiThread { finish() } }, "rio-benchmark").start()
     }
@@ -57,7 +57,7 @@ class BenchmarkActivity : Activity() {
         }
         pipeline.use { p ->
             val n = list.length()
-            Log.i(TAG, "RIO_START run=${a.runId} frames=$n")
+            Log.i(TAG, "${AppContract.MARKER_START} run=${a.runId} frames=$n")
             val frameFile = { i: Int -> File(filesDir, list.getJSONObject(i).getString("file")) }
             if (n > 0) repeat(a.warmup) { p.process(frameFile(0)) }
             val period = if (a.fps > 0) 1000.0 / a.fps else 0.0
@@ -71,7 +71,7 @@ class BenchmarkActivity : Activity() {
                 frames.put(frameJson(f, o))
                 if (o.errorCode != null) {
                     errors.put(JSONObject().put("code", o.errorCode).put("message", o.errorMessage).put("frame", f.getInt("index")))
-                    Log.e(TAG, "RIO_ERROR run=${a.runId} code=${o.errorCode} message=frame ${f.getInt("index")}: ${o.errorMessage}")
+                    Log.e(TAG, "${AppContract.MARKER_ERROR} run=${a.runId} code=${o.errorCode} message=frame ${f.getInt("index")}: ${o.errorMessage}")
                 }
                 val best = o.detections.firstOrNull()
                 val bmp = o.bitmap
@@ -90,7 +90,7 @@ class BenchmarkActivity : Activity() {
                     }
                 }
                 i = next
-                Log.i(TAG, "RIO_PROGRESS run=${a.runId} done=${frames.length()} total=$n")
+                Log.i(TAG, "${AppContract.MARKER_PROGRESS} run=${a.runId} done=${frames.length()} total=$n")
             }
             val status = if (errors.length() == 0) "ok" else "error"
             val results = header(a, p.modelSha256, p.delegateUsed)
@@ -99,7 +99,7 @@ class BenchmarkActivity : Activity() {
                 .put("started_at", startedAt).put("wall_ms", elapsedMs())
                 .put("status", status).put("errors", errors).put("frames", frames)
             writeResults(runDir, results)
-            Log.i(TAG, "RIO_DONE run=${a.runId} status=$status")
+            Log.i(TAG, "${AppContract.MARKER_DONE} run=${a.runId} status=$status")
         }
     }
 
@@ -131,13 +131,13 @@ class BenchmarkActivity : Activity() {
     }
 
     private fun writeFailure(a: Args, runDir: File, start: JSONObject, code: String, message: String) {
-        Log.e(TAG, "RIO_ERROR run=${a.runId} code=$code message=$message")
+        Log.e(TAG, "${AppContract.MARKER_ERROR} run=${a.runId} code=$code message=$message")
         val results = header(a, "0".repeat(64), "cpu")
             .put("device_state", JSONObject().put("start", start).put("end", deviceState()))
             .put("status", "error").put("errors", JSONArray().put(JSONObject().put("code", code).put("message", message)))
             .put("frames", JSONArray())
         writeResults(runDir, results)
-        Log.i(TAG, "RIO_DONE run=${a.runId} status=error")
+        Log.i(TAG, "${AppContract.MARKER_DONE} run=${a.runId} status=error")
     }
 
     /** tmp + rename, so the harness never pulls half a file. */
@@ -167,7 +167,7 @@ class BenchmarkActivity : Activity() {
     }
 
     companion object {
-        const val TAG = "RIO"
+        const val TAG = AppContract.LOG_TAG
         const val CROP_MAX_SIDE = 640
     }
 }

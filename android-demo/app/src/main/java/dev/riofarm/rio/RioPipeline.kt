@@ -160,7 +160,7 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
     }
 
     companion object {
-        const val TAG = "RIO"
+        const val TAG = AppContract.LOG_TAG
         fun ms(a: Long, b: Long) = (b - a) / 1e6
         fun sha256(buffer: ByteBuffer): String {
             val md = MessageDigest.getInstance("SHA-256")

@@ -1,22 +1,24 @@
 /**
- * The device operations the runner uses, each one an adb command a user could type, with a
- * deadline: a stalled device must surface as a TIMEOUT, never as a harness that hangs forever.
+ * The one device facade: every device operation the harness uses (runner, discovery, UI farm, test
+ * support), each one an adb command a user could type, with a deadline: a stalled device must
+ * surface as a TIMEOUT, never as a harness that hangs forever.
  */
 import { Readable } from 'node:stream';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
 import { RioError } from '../errors.ts';
-import { readWithinBudget, type TransferBudget } from '../devices/transfer-budget.ts';
+import { readWithinBudget, type TransferBudget } from './transfer-budget.ts';
 import { openLogcatStream } from './logcat-stream.ts';
+import { classifyAdbFailure } from './adb-failure.js';
+import { ADB_BULK_PUSH_TIMEOUT_MS, ADB_CALL_TIMEOUT_MS, ADB_READ_GRACE_MS, ADB_STATE_TIMEOUT_MS, ADB_TRANSFER_TIMEOUT_MS } from './call-deadlines.js';
 
-/** Default deadline of one adb call: generous for a phone on a busy USB hub, short enough to notice a hang. */
-export const ADB_CALL_TIMEOUT_MS = 20_000;
+export { ADB_CALL_TIMEOUT_MS };
 /**
  * Most output one shell call may return. The commands the harness sends answer in kilobytes; a
  * device answering without end (tampered firmware) is cut here instead of filling the heap.
  */
 export const MAX_SHELL_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; pull(path: string): NodeJS.ReadableStream; end(): void }
+interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; pull(path: string): NodeJS.ReadableStream; stat(path: string): Promise<unknown>; end(): void }
 
 export interface LogEntry { date: Date; priority: number; tag: string; message: string; pid: number }
 
@@ -38,8 +40,7 @@ export async function withDeadline<T>(p: PromiseLike<T>, ms: number, what: strin
 export function asAdbError(err: unknown, what: string, serial: string): RioError {
   if (err instanceof RioError) return err;
   const msg = (err as Error)?.message ?? String(err);
-  const gone = /device '.*' not found|device offline|device not found|no devices|closed|ECONNRESET|EPIPE|not connected/i.test(msg);
-  return new RioError(gone ? 'DEVICE_GONE' : 'ADB_ERROR', `${what}: ${msg}`, { device: serial }, { cause: err });
+  return new RioError(classifyAdbFailure(msg), `${what}: ${msg}`, { device: serial }, { cause: err });
 }
 
 /**
@@ -64,7 +65,7 @@ export class AdbDevice {
   async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS, size: Omit<TransferBudget, 'timeoutMs'> = { maxBytes: MAX_SHELL_OUTPUT_BYTES }): Promise<string> {
     const what = `shell ${cmd.slice(0, 60)}`;
     const stream = await openWithin<NodeJS.ReadableStream & { destroy?(): void }>(this.device.shell(cmd), timeoutMs, what, this.serial, (late) => late.destroy?.());
-    return withDeadline(readWithinBudget(stream, { ...size, timeoutMs }, what, { device: this.serial }), timeoutMs + 1_000, what, this.serial)
+    return withDeadline(readWithinBudget(stream, { ...size, timeoutMs }, what, { device: this.serial }), timeoutMs + ADB_READ_GRACE_MS, what, this.serial)
       .then((b) => b.toString('utf8'));
   }
 
@@ -75,11 +76,11 @@ export class AdbDevice {
 
   /** `adb -s SERIAL get-state` */
   async state(): Promise<string> {
-    return withDeadline(this.device.getState(), 5_000, 'get-state', this.serial);
+    return withDeadline(this.device.getState(), ADB_STATE_TIMEOUT_MS, 'get-state', this.serial);
   }
 
   /** `adb -s SERIAL install -r APK` */
-  async install(apkPath: string, timeoutMs = 120_000): Promise<void> {
+  async install(apkPath: string, timeoutMs = ADB_TRANSFER_TIMEOUT_MS): Promise<void> {
     await withDeadline(this.device.install(apkPath), timeoutMs, 'install', this.serial).catch((err: RioError) => {
       if (err.code === 'ADB_ERROR') throw new RioError('INSTALL_FAILED', err.message, { device: this.serial }, { cause: err });
       throw err;
@@ -87,7 +88,7 @@ export class AdbDevice {
   }
 
   /** `adb -s SERIAL push` of a host file or in-memory bytes. */
-  async push(from: string | Buffer, devicePath: string, timeoutMs = 120_000): Promise<void> {
+  async push(from: string | Buffer, devicePath: string, timeoutMs = ADB_TRANSFER_TIMEOUT_MS): Promise<void> {
     const contents = typeof from === 'string' ? from : Readable.from([from]);
     const transfer = new Promise<void>((resolve, reject) => {
       this.device.push(contents, devicePath).then((t: NodeJS.EventEmitter) => {
@@ -102,7 +103,7 @@ export class AdbDevice {
    * `adb -s SERIAL push FILE… DIR` semantics: many files over one sync connection per lane, like the
    * adb CLI does — a new connection per file costs a round trip or two each.
    */
-  async pushMany(files: readonly { from: string; to: string }[], lanes = 2, onFile?: () => void, timeoutMs = 600_000): Promise<void> {
+  async pushMany(files: readonly { from: string; to: string }[], lanes = 2, onFile?: () => void, timeoutMs = ADB_BULK_PUSH_TIMEOUT_MS): Promise<void> {
     let next = 0;
     const lane = async () => {
       const sync = await openWithin<SyncLike>(this.device.syncService(), ADB_CALL_TIMEOUT_MS, 'sync', this.serial, (late) => late.end());
@@ -128,12 +129,15 @@ export class AdbDevice {
   async pull(devicePath: string, budget: TransferBudget): Promise<Buffer> {
     const what = `pull ${devicePath}`;
     const sync = await openWithin<SyncLike>(this.device.syncService(), budget.timeoutMs, what, this.serial, (late) => late.end());
+    // adbkit ends a pull of a missing file as an empty stream and reports the device's FAIL only
+    // afterwards: stat first, so that a missing file is an error and never an empty file
+    await withDeadline(sync.stat(devicePath), budget.timeoutMs, what, this.serial).catch((err: unknown) => { sync.end(); throw err; });
     const transfer = sync.pull(devicePath);
     transfer.on('end', () => sync.end());
     // ending the sync connection (not PullTransfer.cancel, whose cancelled read rejects unhandled)
     // stops the device's stream; the transfer's read then fails into its own error handler
     return withDeadline(readWithinBudget(transfer, budget, what, { device: this.serial, file: devicePath }, () => sync.end()),
-      budget.timeoutMs + 1_000, what, this.serial);
+      budget.timeoutMs + ADB_READ_GRACE_MS, what, this.serial);
   }
 
   /** `adb -s SERIAL shell ls -l DIR` via the sync service: name → size. Missing dir → empty. */
@@ -159,5 +163,5 @@ export class AdbDevice {
   }
 }
 
-/** An adbkit client for the adb server on a port (re-exported: one implementation, in harness/src/devices). */
-export { adbClient } from '../devices/index.ts';
+/** An adbkit client for the adb server on a port. */
+export { adbClient } from './adb-client.ts';

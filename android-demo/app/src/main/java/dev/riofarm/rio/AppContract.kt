@@ -1,0 +1,29 @@
+package dev.riofarm.rio
+
+/**
+ * The app side of android-demo/CONTRACT.md: extra names and defaults, the logcat tag and markers.
+ * The harness reads the same values from android-demo/contract (TypeScript);
+ * android-demo/contract/kotlin-contract.spec.ts parses this file and fails when the two differ.
+ */
+object AppContract {
+    const val LOG_TAG = "RIO"
+
+    const val EXTRA_RUN_ID = "run_id"
+    const val EXTRA_MANIFEST = "manifest"
+    const val EXTRA_WARMUP = "warmup"
+    const val EXTRA_THREADS = "threads"
+    const val EXTRA_DELEGATE = "delegate"
+    const val EXTRA_FPS = "fps"
+    const val EXTRA_SAVE_CROPS = "save_crops"
+
+    const val DEFAULT_WARMUP = 3
+    const val DEFAULT_THREADS = 4
+    const val DEFAULT_DELEGATE = "cpu"
+    const val DEFAULT_FPS = 0
+    const val DEFAULT_SAVE_CROPS = false
+
+    const val MARKER_START = "RIO_START"
+    const val MARKER_PROGRESS = "RIO_PROGRESS"
+    const val MARKER_DONE = "RIO_DONE"
+    const val MARKER_ERROR = "RIO_ERROR"
+}

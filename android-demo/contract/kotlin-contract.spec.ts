@@ -1,0 +1,55 @@
+/**
+ * The Kotlin app cannot import the TypeScript contract, and no Android SDK runs here to generate
+ * one from the other: so this spec parses the Kotlin side (AppContract.kt, the package, the
+ * manifest, version.properties) and fails when any value differs from android-demo/contract.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { APP_PACKAGE, BENCHMARK_ACTIVITY, LOG_TAG, MAIN_ACTIVITY } from './app-identity.ts';
+import { EXTRA_DEFAULTS, EXTRA_NAMES } from './benchmark-extras.ts';
+import { MARKERS } from './logcat-markers.ts';
+
+const read = (p: string) => readFileSync(fileURLToPath(new URL(`../app/${p}`, import.meta.url)), 'utf8');
+const KOTLIN_DIR = 'src/main/java/dev/riofarm/rio';
+
+/** `const val NAME = "text" | 12 | true` → NAME → value (strings unquoted, numbers and booleans typed). */
+function kotlinConstants(src: string): Map<string, string | number | boolean> {
+  const out = new Map<string, string | number | boolean>();
+  for (const m of src.matchAll(/^\s*const val (\w+)\s*=\s*(.+?)\s*$/gm)) {
+    const raw = m[2]!;
+    const value = /^".*"$/.test(raw) ? JSON.parse(raw) as string : raw === 'true' || raw === 'false' ? raw === 'true' : /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    out.set(m[1]!, value);
+  }
+  return out;
+}
+
+/** runId → RUN_ID */
+const kotlinName = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+const kotlin = kotlinConstants(read(`${KOTLIN_DIR}/AppContract.kt`));
+
+test('AppContract.kt holds the same extra names, defaults, tag and markers as the TypeScript contract', () => {
+  assert.equal(kotlin.get('LOG_TAG'), LOG_TAG);
+  for (const [key, name] of Object.entries(EXTRA_NAMES)) assert.equal(kotlin.get(`EXTRA_${kotlinName(key)}`), name, `extra ${key}`);
+  for (const [key, value] of Object.entries(EXTRA_DEFAULTS)) assert.equal(kotlin.get(`DEFAULT_${kotlinName(key)}`), value, `default ${key}`);
+  for (const [key, word] of Object.entries(MARKERS)) assert.equal(kotlin.get(`MARKER_${kotlinName(key)}`), word, `marker ${key}`);
+  // nothing in AppContract.kt that the TypeScript side lacks
+  const known = 1 + Object.keys(EXTRA_NAMES).length + Object.keys(EXTRA_DEFAULTS).length + Object.keys(MARKERS).length;
+  assert.equal(kotlin.size, known, `AppContract.kt constants: ${[...kotlin.keys()].join(', ')}`);
+});
+
+test('the benchmark activity reads its extras and writes its markers only through AppContract', () => {
+  const activity = read(`${KOTLIN_DIR}/BenchmarkActivity.kt`);
+  assert.doesNotMatch(activity, /get\w+Extra\("/, 'an extra read by a string literal would escape the contract');
+  assert.doesNotMatch(activity, /"RIO_[A-Z]+ /, 'a marker written by a string literal would escape the contract');
+  assert.match(activity, /AppContract\.MARKER_DONE/);
+});
+
+test('the package, the manifest activities and the application id are the contract\'s', () => {
+  assert.equal(/^applicationId=(.+)$/m.exec(read('version.properties'))?.[1], APP_PACKAGE);
+  assert.equal(/^package\s+([\w.]+)/m.exec(read(`${KOTLIN_DIR}/AppContract.kt`))?.[1], APP_PACKAGE);
+  const manifest = read('src/main/AndroidManifest.xml');
+  for (const activity of [BENCHMARK_ACTIVITY, MAIN_ACTIVITY]) assert.match(manifest, new RegExp(`android:name="${(APP_PACKAGE + activity).replaceAll('.', '\\.')}"`));
+});

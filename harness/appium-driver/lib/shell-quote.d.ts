@@ -1,2 +1,0 @@
-/** Quotes one argument for the device's sh (see shell-quote.js). */
-export function shellQuote(arg: string | number | boolean): string;
