@@ -28,9 +28,9 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 /** What the harness must say about each case: the attempt's error names what and where. */
 const EXPECTED: Record<HostileCase, [string, RegExp]> = {
   'traversal-crop-names': ['INVALID_RESULTS', /crop file name is not <index>\.jpg .*device=.*field=crops/],
-  'frames-not-in-manifest': ['INVALID_RESULTS', /frame 999999 is not in the manifest .*device=.*file=.*field=frames\.\d+\.index, frame=999999/],
-  'wrong-frame-count': ['INVALID_RESULTS', /frames reported for a manifest of \d+ .*device=.*field=frames, frame=\d+/],
-  'absurd-numbers': ['INVALID_RESULTS', /frames\.0\.t_total/],
+  'frames-not-in-manifest': ['INVALID_RESULTS', /frame 999999 is not in the manifest .*device=.*file=.*field=\/frames\/\d+\/index, frame=999999/],
+  'wrong-frame-count': ['INVALID_RESULTS', /frames reported for a manifest of \d+ .*device=.*field=\/frames, frame=\d+/],
+  'absurd-numbers': ['INVALID_RESULTS', /\/frames\/0\/t_total/],
   'oversize-results': ['INVALID_RESULTS', /exceeds 16777216 bytes \(transfer cancelled\)/],
   'endless-results': ['INVALID_RESULTS', /exceeds 16777216 bytes \(transfer cancelled\)/],
   'control-characters-in-errors': ['APP_CRASH', /app reported status error: PWNED/],

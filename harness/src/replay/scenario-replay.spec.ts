@@ -74,7 +74,7 @@ test('an invalid results.json is an INVALID_RESULTS infrastructure error and the
       assert.ok(err instanceof RioError);
       assert.equal(err.code, 'INVALID_RESULTS');
       assert.equal(err.failureClass, 'infrastructure');
-      assert.match(err.message, /frames\.0\.t_total/);
+      assert.match(err.message, /\/frames\/0\/t_total/);
       return true;
     });
   } finally { unsubscribe(); }
