@@ -387,8 +387,9 @@ def render_frame(seed, sid, condition, kind, index, photo_dir, photos):
         card = draw_card(rng, design, portrait=rng.random() < 0.2)
         if n_cards == 2:
             ang = math.radians(base_roll + rng.uniform(-10, 10))
-            off = rng.uniform(0.2, 0.27) * (1 if k else -1)
-            centre = (0.5 + off * math.cos(ang) * frame_h / frame_w * 1.6, 0.5 + off * math.sin(ang) * 1.6)
+            off = rng.uniform(0.15, 0.2) * (1 if k else -1)
+            reach = 1.6 * min(frame_w, frame_h)  # the two centres' distance scales with the frame's short side
+            centre = (0.5 + off * math.cos(ang) * reach / frame_w, 0.5 + off * math.sin(ang) * reach / frame_h)
             roll = base_roll + rng.uniform(-15, 15)
         else:
             centre = (rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.7))
