@@ -48,7 +48,7 @@ def focal_loss(logits, target):
     return per.sum() / count.sum().clamp(min=1), per / count.clamp(min=1)
 
 
-def corner_loss(pred, target, weight):
+def corner_loss(pred, target, weight, true_order_weight=0.25):
     """L1 on corner offsets near centres: best cyclic corner order, plus a pull toward the true order.
 
     Geometry is what crop IoU needs; the card's own corner order is learnt where the card's
@@ -61,7 +61,7 @@ def corner_loss(pred, target, weight):
     true_l1 = ((pred - target).abs().sum(1, keepdim=True) * w).flatten(1).sum(1)
     per_shift = torch.stack([(p - torch.roll(t, k, dims=1)).abs().sum((1, 2)) for k in range(4)])
     best = (per_shift.min(0).values.unsqueeze(1) * w).flatten(1).sum(1)
-    per = best + 0.25 * true_l1
+    per = best + true_order_weight * true_l1
     denom = w.flatten(1).sum(1)
     return per.sum() / denom.sum().clamp(min=1), per / denom.clamp(min=1)
 
@@ -114,6 +114,9 @@ def main():
     ap.add_argument('--init', help='state dict (rio.pt) to start from: weights only, fresh optimizer')
     ap.add_argument('--low-res-share', type=float, default=0.6, help='share of the budget trained at half resolution')
     ap.add_argument('--hard-share', type=float, default=0.0, help='share of each batch drawn by last loss (hard-example mining)')
+    ap.add_argument('--domain-rand', type=float, default=0.0, help='share of samples domain-randomised (domain_rand.py): desks, shadows, white balance, sensor noise, blur, JPEG')
+    ap.add_argument('--negative-share', type=float, default=0.12, help='of the randomised samples, the share turned into hard negatives (empty desks, paper)')
+    ap.add_argument('--true-order-weight', type=float, default=0.25, help="weight of the corner L1 in the card's own order (next to the best cyclic order)")
     ap.add_argument('--smoke', action='store_true', help='a few steps on a few frames, to test the pipeline')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -157,6 +160,11 @@ def main():
     if args.smoke:
         args.batch = min(args.batch, 4)
     gen = torch.Generator().manual_seed(args.seed)
+    randomize = None
+    if args.domain_rand > 0:
+        from domain_rand import DomainRandomizer
+        randomize = DomainRandomizer(args.domain_rand, args.negative_share, torch.Generator().manual_seed(args.seed + 1))
+        log(f'domain randomisation on {args.domain_rand:.0%} of samples ({len(randomize.photos)} training photos), negatives {args.negative_share:.0%} of those')
     order = []
     np_rng = np.random.default_rng(args.seed)
     frame_loss = np.zeros(len(frames), np.float64)
@@ -188,9 +196,12 @@ def main():
         if low:
             x = F.avg_pool2d(x, 2)
         heat_t, corners_t, weight_t, mask_t = low_targets if low else full_targets
-        x, heat, corners, weight, mask = augment(x, heat_t[idx].clone(), corners_t[idx].float(), weight_t[idx].clone(), mask_t[idx].float(), gen)
+        batch = (x, heat_t[idx].clone(), corners_t[idx].float(), weight_t[idx].clone(), mask_t[idx].float())
+        if randomize is not None:
+            batch = randomize(*batch)
+        x, heat, corners, weight, mask = augment(*batch, gen)
         heat_logits, corner_pred, mask_logits = net(x.contiguous(memory_format=torch.channels_last))
-        (lh, ph), (lc, pc) = focal_loss(heat_logits, heat), corner_loss(corner_pred, corners, weight)
+        (lh, ph), (lc, pc) = focal_loss(heat_logits, heat), corner_loss(corner_pred, corners, weight, args.true_order_weight)
         (lm, pm), (lp, pp) = mask_loss(mask_logits[:, :1], mask[:, :1]), focal_loss(mask_logits[:, 1:], mask[:, 1:])
         loss = lh + 5 * lc + lm + lp
         frame_loss[idx] = (ph + 5 * pc + pm + pp).detach().numpy()

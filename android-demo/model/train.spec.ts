@@ -85,3 +85,11 @@ print(json.dumps(out))
   });
 });
 
+
+describe('domain_rand.py (training-time domain randomisation)', () => {
+  it('replaces desks but keeps the card, zeroes every target of a hard negative, adds signal-dependent sensor noise, reproducibly, from training photos only', () => {
+    const r = spawnSync('/usr/bin/python3', [join(here, 'domain_rand_test.py')], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /5 passed/);
+  });
+});

@@ -12,6 +12,7 @@ import { trainSpecs, validationSpecs, type TrainOptions } from './train.ts';
 import { buildPhotoSuite, isPhotoSuite, photoTruthFiles } from './real-photos.ts';
 import { readTruth } from './truth-file.ts';
 import type { BuiltSuite } from './types.ts';
+import { ensureHeldout } from '../heldout/index.ts';
 
 export type { BuiltSuite, BuiltScenario, TruthFrame, TruthCard } from './types.ts';
 export { TRUTH_SCHEMA } from './types.ts';
@@ -42,6 +43,10 @@ export async function buildSuite(name: string, opts: BuildSuiteOptions = {}): Pr
   }
   if (name === 'validation') {
     return { name, dir: join(cache, 'train'), scenarios: await buildScenarios(cache, validationSpecs(), opts) };
+  }
+  if (name === 'heldout') {
+    // rendered by different code (scenarios/heldout/heldout.py) on first use, then a real-photo suite
+    return { name, dir: join(cache, name), scenarios: await buildPhotoSuite(ensureHeldout(cache), cache, name) };
   }
   const folder = photoFolder(name);
   if (folder) {
@@ -75,6 +80,7 @@ export function listSuites(): SuiteInfo[] {
     }
   }
   out.push({ name: 'train', kind: 'generator', description: 'random training scenarios (buildSuite("train", { frames }))', scenarios: 0, frames: 0, source: 'scenarios/generator/train.ts' });
+  out.push({ name: 'heldout', kind: 'generator', description: 'held-out frames by different code (scenarios/heldout/heldout.py): real photos, other cards, sensor model; never train on it', scenarios: 8, frames: 236, source: 'scenarios/heldout/heldout.py' });
   out.push({ name: 'validation', kind: 'generator', description: 'held-out generator scenarios for choosing post-processing thresholds', scenarios: 300, frames: 1200, source: 'scenarios/generator/train.ts' });
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { measureQuality, median, qualityBarMisses, type ConditionQuality, type QualityReport } from './quality.ts';
+import { cornerShift, measureQuality, median, qualityBarMisses, type ConditionQuality, type QualityReport } from './quality.ts';
 import { formatQuality } from './size-table.ts';
 import { INPUT_SHAPE, type ModelRunner } from './model-runner.ts';
 import type { EvalFrame } from './eval-frames.ts';
@@ -8,7 +8,7 @@ import { paintOutputs } from '../../cpp/synthetic-outputs.ts';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
 
 const row = (condition: string, iouMedian: number | null, extra: Partial<ConditionQuality> = {}): ConditionQuality =>
-  ({ condition, cardFrames: 10, negativeFrames: 0, iouMedian, detectionRate: 1, falseDetectionRate: null, ...extra });
+  ({ condition, cardFrames: 10, negativeFrames: 0, iouMedian, detectionRate: 1, falseDetectionRate: null, extraPerCardFrame: 0, cornerOrderAgreement: null, ...extra });
 
 describe('model quality bar', () => {
   it('takes the median of odd and even counts', () => {
@@ -47,5 +47,35 @@ describe('quality per scenario', () => {
     assert.deepEqual(q.scenarios.map((s) => [s.scenario, s.condition, s.cardFrames, s.detectionRate]), [['desk', 'daylight', 2, 1], ['two-cards', 'daylight', 1, 0]]);
     assert.equal(q.rows[0]!.detectionRate, 2 / 3);
     assert.match(formatQuality(q, true), /\nscenario +card frames.*\ndesk +2 +[01]\.\d+ +100\.0%.*\ntwo-cards +1 +0\.000 +0\.0%/s);
+  });
+});
+
+describe('corner order and extra quads', () => {
+  const card: Quad = [[400, 200], [880, 200], [880, 480], [400, 480]];
+  const rotated = (q: Quad, k: number): Quad => [0, 1, 2, 3].map((i) => q[(i + k) % 4]!) as unknown as Quad;
+
+  it('finds the cyclic shift that aligns a detection with the card\'s own corner order', () => {
+    for (let k = 0; k < 4; k++) assert.equal(cornerShift(rotated(card, k), card), k);
+  });
+
+  it('counts matched cards starting at their own top-left, and detections that match no card per card frame', async () => {
+    const frame = (id: string): EvalFrame => ({ id, condition: 'daylight', negative: false, width: 1280, height: 720,
+      cards: [{ quad: card, visible: 1 }], pixels: new Uint8Array(INPUT_SHAPE.reduce((a, b) => a * b, 1)) });
+    const other: Quad = [[60, 60], [260, 60], [260, 170], [60, 170]];
+    // frame 0: the card in its own order; frame 1: the card starting at its top-right, plus a quad elsewhere
+    const painted = [[{ quad: card, score: 0.9 }], [{ quad: rotated(card, 1), score: 0.9 }, { quad: other, score: 0.8 }]];
+    let call = 0;
+    const runner: ModelRunner = {
+      kind: 'onnx', bytes: 0, close() {},
+      async run() {
+        const o = paintOutputs(1280, 720, painted[call++]!);
+        return { ms: 1, outputs: { heat: { data: o.heat, shape: o.heatShape }, corners: { data: o.corners, shape: o.cornersShape }, mask: { data: o.mask, shape: o.maskShape } } };
+      },
+    };
+    const q = await measureQuality(runner, [frame('a#0'), frame('a#1')]);
+    assert.equal(q.all.detectionRate, 1);
+    assert.equal(q.all.cornerOrderAgreement, 0.5);
+    assert.equal(q.all.extraPerCardFrame, 0.5);
+    assert.match(formatQuality(q), /extra\/frame +corner order/);
   });
 });

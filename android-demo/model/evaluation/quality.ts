@@ -4,6 +4,7 @@
  * and mean inference latency. Matching and IoU are the harness's (crop-match.ts / quad.ts).
  */
 import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
+import type { Quad } from '../../../harness/src/metrics/quad.ts';
 import { inputOf, type EvalFrame } from './eval-frames.ts';
 import { postprocess, type ModelRunner, type PostprocessOverrides } from './model-runner.ts';
 
@@ -16,6 +17,10 @@ export interface ConditionQuality {
   iouMedian: number | null;
   detectionRate: number | null;
   falseDetectionRate: number | null;
+  /** detections matching no card, per card frame (duplicates, outlines of other things) */
+  extraPerCardFrame: number | null;
+  /** matched cards whose first corner is the card's own top-left (best cyclic alignment is no shift) */
+  cornerOrderAgreement: number | null;
 }
 
 export interface QualityReport {
@@ -36,8 +41,23 @@ export const median = (xs: number[]): number | null => {
 /** Eval frame ids are `<scenario>#<frame>`. */
 const scenarioOf = (frameId: string): string => frameId.slice(0, frameId.lastIndexOf('#'));
 
-interface Acc { ious: number[]; cards: number; matched: number; negatives: number; negativesWithDetection: number }
-const emptyAcc = (): Acc => ({ ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0 });
+interface Acc { ious: number[]; cards: number; matched: number; negatives: number; negativesWithDetection: number; extra: number; ordered: number }
+const emptyAcc = (): Acc => ({ ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0, extra: 0, ordered: 0 });
+
+/**
+ * The cyclic shift k that best aligns a detected quad with the truth quad: detected corner i nearest truth
+ * corner (i + k) % 4, summed over the corners. The detection starts at the card's corner k; 0 means at the
+ * card's own top-left.
+ */
+export function cornerShift(detected: Quad, truth: Quad): number {
+  let best = 0, bestD = Infinity;
+  for (let k = 0; k < 4; k++) {
+    let d = 0;
+    for (let i = 0; i < 4; i++) d += Math.hypot(detected[i]![0] - truth[(i + k) % 4]![0], detected[i]![1] - truth[(i + k) % 4]![1]);
+    if (d < bestD) { bestD = d; best = k; }
+  }
+  return best;
+}
 
 export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {}): Promise<QualityReport> {
   const byCondition = new Map<string, Acc>();
@@ -64,12 +84,16 @@ export async function measureQuality(runner: ModelRunner, frames: readonly EvalF
       a.ious.push(m.iou);
       a.cards += m.cards;
       a.matched += m.matched;
+      a.extra += m.falseDetections;
+      for (const p of m.pairs) if (p.detection !== null && cornerShift(detections[p.detection]!.quad, f.cards[p.card]!.quad) === 0) a.ordered++;
     }
   }
   const row = (condition: string, a: Acc): ConditionQuality => ({
     condition, cardFrames: a.ious.length, negativeFrames: a.negatives, iouMedian: median(a.ious),
     detectionRate: a.cards ? a.matched / a.cards : null,
     falseDetectionRate: a.negatives ? a.negativesWithDetection / a.negatives : null,
+    extraPerCardFrame: a.ious.length ? a.extra / a.ious.length : null,
+    cornerOrderAgreement: a.matched ? a.ordered / a.matched : null,
   });
   return {
     rows: [...byCondition.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, a]) => row(c, a)),

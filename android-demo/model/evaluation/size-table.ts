@@ -90,8 +90,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 /** Per-condition quality table of one model (median IoU, detection, false detections, frames). */
 export function formatQuality(q: QualityReport, perScenario = false): string {
-  const columns = ['card frames', 'median IoU', 'detected', 'neg frames', 'false det'];
-  const cells = (r: ConditionQuality) => [r.scenario ?? r.condition, String(r.cardFrames), num(r.iouMedian), pct(r.detectionRate), String(r.negativeFrames), pct(r.falseDetectionRate)];
+  const columns = ['card frames', 'median IoU', 'detected', 'neg frames', 'false det', 'extra/frame', 'corner order'];
+  const cells = (r: ConditionQuality) => [r.scenario ?? r.condition, String(r.cardFrames), num(r.iouMedian), pct(r.detectionRate), String(r.negativeFrames), pct(r.falseDetectionRate),
+    r.extraPerCardFrame === null ? '-' : r.extraPerCardFrame.toFixed(3), pct(r.cornerOrderAgreement)];
   const table = (rows: ConditionQuality[], first: string) => {
     return [textTable([first, ...columns], rows.map(cells), numbersRight)];
   };
