@@ -5,10 +5,9 @@
  */
 import type { RunExport } from '../store/run-export.ts';
 import type { AggregateRow } from '../store/rows.ts';
-import { ALL_LIGHTING } from '../metrics/lighting.ts';
 import { escapeMarkup } from '../render/markup.ts';
-import { computeAggregates } from '../metrics/aggregate.ts';
-import { DEFAULT_BARS, type QualityBars } from '../metrics/quality-bars.ts';
+import { deviceLightingAggregates } from '../metrics/device-lighting.ts';
+import { runAggregateOptions } from '../metrics/run-aggregate-options.ts';
 import { testCases } from './testcases.ts';
 import type { WorstFrame } from './worst-frames.ts';
 
@@ -26,7 +25,7 @@ export function htmlReport(exp: RunExport, worst: readonly WorstFrame[]): string
   const r = exp.run;
   const opts = JSON.parse(r.options_json) as Record<string, unknown>;
   const devName = new Map(exp.devices.map((d) => [d.serial, `${[d.manufacturer, d.model].filter(Boolean).join(' ')}`]));
-  const deviceLighting = pool(exp);
+  const deviceLighting = reportDeviceLighting(exp);
   const cases = testCases(exp);
   const failedAttempts = exp.attempts.filter((a) => a.outcome !== 'ok');
   return `<!doctype html><html><head><meta charset="utf-8"><title>rio-farm ${escapeMarkup(r.id)}</title><style>${CSS}</style></head><body>
@@ -59,9 +58,7 @@ ${failedAttempts.map((a) => `<tr><td class="l">${escapeMarkup(a.scenario_id)}</t
 `;
 }
 
-/** Device × lighting statistics over all scenarios, computed exactly from the frames (the one aggregate function). */
-function pool(exp: RunExport): AggregateRow[] {
-  const opts = JSON.parse(exp.run.options_json) as { bars?: QualityBars; includeThermal?: boolean };
-  return computeAggregates(exp.measurements.map((m) => ({ ...m, scenario_id: ALL_LIGHTING })),
-    { bars: opts.bars ?? DEFAULT_BARS, includeThermal: opts.includeThermal });
+/** Device × lighting statistics over all scenarios with the run's own options (the dashboard's rows too). */
+export function reportDeviceLighting(exp: RunExport): AggregateRow[] {
+  return deviceLightingAggregates(exp.measurements, runAggregateOptions(exp.run.options_json));
 }
