@@ -5,7 +5,7 @@
 import type { AggregateRow, MeasurementRow } from '../store/rows.ts';
 import { mean, quantileSorted, std } from '../stats/descriptive.ts';
 import { latencyEstimates, meanEstimate } from '../stats/estimates.ts';
-import { accuracyOf, countsForLatency, ranToEnd, thermalExcluded, type FrameRule } from './counted-frames.ts';
+import { accuracyOf, countsForLatency, processedByApp, ranToEnd, thermalExcluded, type FrameRule } from './counted-frames.ts';
 import { ALL_LIGHTING } from './lighting.ts';
 import { judge, type QualityBars } from './quality-bars.ts';
 
@@ -46,7 +46,7 @@ function aggregateCell(run_id: string, serial: string, scenario_id: string, ligh
   const infer = latencyRows.map((r) => r.t_infer ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
   const { p50, p90, p99, mean: latMean } = latencyEstimates(lat);
 
-  const seen = rows.filter((r) => !r.dropped);
+  const seen = rows.filter(processedByApp);
   const acc = accuracyOf(rows);
   const iouMean = meanEstimate(acc.ious);
   const corner = (f: (r: AggregateFrame) => number | null) => orNull(mean(seen.map(f).filter((v): v is number => v !== null)));

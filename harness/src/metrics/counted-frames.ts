@@ -23,8 +23,11 @@ export function frameRuleOf(options: unknown): FrameRule {
 export type LatencyFrame = Pick<MeasurementRow, 'dropped' | 'error' | 't_total' | 'thermal_flag'>;
 export type AccuracyFrame = Pick<MeasurementRow, 'dropped' | 'cards' | 'matched' | 'iou' | 'negative' | 'detections'>;
 
+/** The app looked at the frame: the keep-latest replay did not drop it (it may still have failed). */
+export const processedByApp = (f: Pick<MeasurementRow, 'dropped'>): boolean => !f.dropped;
+
 /** The app ran the frame to the end: not dropped by the keep-latest replay, no error, a total time. */
-export const ranToEnd = (f: LatencyFrame): boolean => !f.dropped && !f.error && f.t_total !== null;
+export const ranToEnd = (f: LatencyFrame): boolean => processedByApp(f) && !f.error && f.t_total !== null;
 
 /**
  * Latency: frames that ran, minus thermal-flagged ones unless the run included them — throttled
@@ -42,10 +45,10 @@ export const thermalExcluded = (f: LatencyFrame, rule: FrameRule): boolean => ra
  * (MLPerf keeps accuracy and performance apart the same way). A frame with an app error was looked at
  * and found nothing (the contract: no detections), so it is a miss.
  */
-export const countsForAccuracy = (f: Pick<AccuracyFrame, 'dropped' | 'cards'>): boolean => !f.dropped && f.cards > 0;
+export const countsForAccuracy = (f: Pick<AccuracyFrame, 'dropped' | 'cards'>): boolean => processedByApp(f) && f.cards > 0;
 
 /** False detections: negative frames the app processed. */
-export const countsAsNegative = (f: Pick<AccuracyFrame, 'dropped' | 'negative'>): boolean => !f.dropped && Boolean(f.negative);
+export const countsAsNegative = (f: Pick<AccuracyFrame, 'dropped' | 'negative'>): boolean => processedByApp(f) && Boolean(f.negative);
 
 /** A counted card frame's IoU: a missed card counts 0. */
 export const frameIoU = (f: Pick<AccuracyFrame, 'iou'>): number => f.iou ?? 0;
