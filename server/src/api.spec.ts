@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { storeKinds, type TestStore } from '../../harness/src/store/test-stores.ts';
 import { exportRun } from '../../harness/src/store/run-export.ts';
 import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
+import { accuracyOf, countsForLatency, DEFAULT_FRAME_RULE } from '../../harness/src/metrics/counted-frames.ts';
 import { buildServer, type App } from './app.ts';
 import { CompareCache } from './queries/run-compare.ts';
 import { writeSyntheticRuns, type GeneratedRun } from './testing/synthetic-runs.ts';
@@ -75,13 +76,13 @@ for (const kind of storeKinds()) {
       assert.equal(d.summaries.length, 3 * 5, 'three devices × (four lightings + all)');
       // Independent recomputation from the raw rows.
       const rows = (await ts.store.measurements(id)).filter((m) => m.serial === SLOWED_SERIAL);
-      const lat = rows.filter((m) => !m.dropped && !m.thermal_flag && m.t_total !== null).map((m) => m.t_total!).sort((a, b) => a - b);
+      const lat = rows.filter((m) => countsForLatency(m, DEFAULT_FRAME_RULE)).map((m) => m.t_total!).sort((a, b) => a - b);
       const all = d.summaries.find((s: { serial: string; lighting: string }) => s.serial === SLOWED_SERIAL && s.lighting === '*');
       assert.equal(all.frames, 80);
       assert.equal(all.latency_n, lat.length);
       assert.ok(Math.abs(all.p50 - quantileSorted(lat, 0.5)) < 1e-9);
       assert.ok(all.p50_lo <= all.p50 && all.p50 <= all.p50_hi);
-      const ious = rows.filter((m) => m.cards > 0).map((m) => m.iou ?? 0);
+      const ious = accuracyOf(rows).ious;
       assert.ok(Math.abs(all.iou_mean - ious.reduce((s, v) => s + v, 0) / ious.length) < 1e-9);
       assert.equal(all.worst.length, 4);
       assert.ok(all.worst[0].iou <= all.worst[3].iou);

@@ -1,10 +1,13 @@
 /**
  * Crop quality of one model on evaluation frames, per lighting condition: median crop IoU over
  * card frames, detection rate over required cards, false-detection rate over negative frames,
- * and mean inference latency. Matching and IoU are the harness's (crop-match.ts / quad.ts).
+ * and mean inference latency. Matching and IoU are the harness's (crop-match.ts / quad.ts); which
+ * frames count for which figure is the harness's one rule (counted-frames.ts), as for a device run.
  */
 import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
+import { accuracyOf, countsForAccuracy, type AccuracyFrame } from '../../../harness/src/metrics/counted-frames.ts';
+import { median as sampleMedian } from '../../../harness/src/stats/descriptive.ts';
 import { inputOf, type EvalFrame } from './eval-frames.ts';
 import { postprocess, type ModelRunner, type PostprocessOverrides } from './model-runner.ts';
 
@@ -31,18 +34,14 @@ export interface QualityReport {
   meanInferMs: number;
 }
 
-export const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+/** Median (the harness's estimator); null for no values. */
+export const median = (xs: readonly number[]): number | null => (xs.length ? sampleMedian(xs) : null);
 
 /** Eval frame ids are `<scenario>#<frame>`. */
 const scenarioOf = (frameId: string): string => frameId.slice(0, frameId.lastIndexOf('#'));
 
-interface Acc { ious: number[]; cards: number; matched: number; negatives: number; negativesWithDetection: number; extra: number; ordered: number }
-const emptyAcc = (): Acc => ({ ious: [], cards: 0, matched: 0, negatives: 0, negativesWithDetection: 0, extra: 0, ordered: 0 });
+/** One frame's outcome under the one rule, with what only model evaluation looks at. */
+interface EvalOutcome extends AccuracyFrame { extra: number; ordered: number }
 
 /**
  * The cyclic shift k that best aligns a detected quad with the truth quad: detected corner i nearest truth
@@ -60,44 +59,38 @@ export function cornerShift(detected: Quad, truth: Quad): number {
 }
 
 export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {}): Promise<QualityReport> {
-  const byCondition = new Map<string, Acc>();
-  const byScenario = new Map<string, Acc & { condition: string }>();
-  const all = emptyAcc();
+  const byCondition = new Map<string, EvalOutcome[]>();
+  const byScenario = new Map<string, { condition: string; frames: EvalOutcome[] }>();
+  const all: EvalOutcome[] = [];
   let ms = 0;
   for (const f of frames) {
     const r = await runner.run(inputOf(f));
     ms += r.ms;
     const detections = postprocess(r.outputs, f.width, f.height, params);
-    const acc = byCondition.get(f.condition) ?? emptyAcc();
-    byCondition.set(f.condition, acc);
+    const m = matchCrops(detections, f.negative ? [] : f.cards);
+    // Every evaluation frame is processed (nothing is dropped on the host).
+    const ordered = m.pairs.filter((p) => p.detection !== null && cornerShift(detections[p.detection]!.quad, f.cards[p.card]!.quad) === 0).length;
+    const outcome: EvalOutcome = { dropped: 0, negative: f.negative ? 1 : 0, cards: m.cards, matched: m.matched, iou: m.iou,
+      detections: detections.length, extra: m.falseDetections, ordered };
+    const cond = byCondition.get(f.condition) ?? [];
+    byCondition.set(f.condition, cond);
     const scenario = scenarioOf(f.id);
-    const sAcc = byScenario.get(scenario) ?? { ...emptyAcc(), condition: f.condition };
-    byScenario.set(scenario, sAcc);
-    for (const a of [acc, sAcc, all]) {
-      if (f.negative) {
-        a.negatives++;
-        if (detections.length > 0) a.negativesWithDetection++;
-        continue;
-      }
-      const m = matchCrops(detections, f.cards);
-      if (m.iou === null) continue; // no card required (mostly out of frame)
-      a.ious.push(m.iou);
-      a.cards += m.cards;
-      a.matched += m.matched;
-      a.extra += m.falseDetections;
-      for (const p of m.pairs) if (p.detection !== null && cornerShift(detections[p.detection]!.quad, f.cards[p.card]!.quad) === 0) a.ordered++;
-    }
+    const sc = byScenario.get(scenario) ?? { condition: f.condition, frames: [] };
+    byScenario.set(scenario, sc);
+    for (const group of [cond, sc.frames, all]) group.push(outcome);
   }
-  const row = (condition: string, a: Acc): ConditionQuality => ({
-    condition, cardFrames: a.ious.length, negativeFrames: a.negatives, iouMedian: median(a.ious),
-    detectionRate: a.cards ? a.matched / a.cards : null,
-    falseDetectionRate: a.negatives ? a.negativesWithDetection / a.negatives : null,
-    extraPerCardFrame: a.ious.length ? a.extra / a.ious.length : null,
-    cornerOrderAgreement: a.matched ? a.ordered / a.matched : null,
-  });
+  const row = (condition: string, group: readonly EvalOutcome[]): ConditionQuality => {
+    const a = accuracyOf(group);
+    const counted = group.filter(countsForAccuracy);
+    const sum = (k: 'extra' | 'ordered' | 'matched') => counted.reduce((t, f) => t + f[k], 0);
+    return { condition, cardFrames: a.card_frames, negativeFrames: a.negative_frames, iouMedian: median(a.ious),
+      detectionRate: a.detection_rate, falseDetectionRate: a.false_detection_rate,
+      extraPerCardFrame: a.card_frames ? sum('extra') / a.card_frames : null,
+      cornerOrderAgreement: sum('matched') ? sum('ordered') / sum('matched') : null };
+  };
   return {
-    rows: [...byCondition.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, a]) => row(c, a)),
-    scenarios: [...byScenario.entries()].map(([id, a]) => ({ ...row(a.condition, a), scenario: id })),
+    rows: [...byCondition.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, g]) => row(c, g)),
+    scenarios: [...byScenario.entries()].map(([id, s]) => ({ ...row(s.condition, s.frames), scenario: id })),
     all: row('all', all),
     meanInferMs: ms / Math.max(1, frames.length),
   };

@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RioError } from '../../../harness/src/errors.ts';
+import { countsForLatency, frameRuleOf, type LatencyFrame } from '../../../harness/src/metrics/counted-frames.ts';
+import { parseRunOptions } from '../../../harness/src/metrics/run-aggregate-options.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', '..', 'harness', 'bin', 'rio-farm.mjs');
 /** A run of the smoke suite on three vdevices takes ~15 s; allow a loaded machine plenty more. */
@@ -16,8 +18,9 @@ const RUN_TIMEOUT_MS = 10 * 60_000;
 export interface DeviceLatency { model: string; virtual: boolean; frames: number; meanInferMs: number }
 
 interface RunJson {
+  run: { options_json: string };
   devices: { serial: string; model: string; virtual: number }[];
-  measurements: { serial: string; t_infer: number | null; dropped: number }[];
+  measurements: (LatencyFrame & { serial: string; t_infer: number | null })[];
 }
 
 /** Mean inference time per device of `modelPath` over `suite`, through `rio-farm run`. */
@@ -31,8 +34,10 @@ export function measureDeviceLatency(modelPath: string, suite: string): DeviceLa
       throw new RioError('DEVICE_UNHEALTHY', `rio-farm run for latency failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-500)}`, { model: modelPath });
     }
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunJson;
+    // The frames the run's own report times (counted-frames.ts: thermal-flagged ones left out).
+    const rule = frameRuleOf(parseRunOptions(run.run.options_json));
     return run.devices.map((d) => {
-      const times = run.measurements.filter((m) => m.serial === d.serial && !m.dropped && m.t_infer !== null).map((m) => m.t_infer!);
+      const times = run.measurements.filter((m) => m.serial === d.serial && countsForLatency(m, rule) && m.t_infer !== null).map((m) => m.t_infer!);
       return { model: d.model, virtual: d.virtual === 1, frames: times.length, meanInferMs: times.reduce((a, b) => a + b, 0) / Math.max(1, times.length) };
     });
   } finally {

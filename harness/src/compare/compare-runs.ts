@@ -11,6 +11,7 @@ import { mannWhitney } from '../stats/mann-whitney.ts';
 import { mean, median, quantileSorted } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
+import { countsForAccuracy, countsForLatency, DEFAULT_FRAME_RULE, frameIoU, type FrameRule } from '../metrics/counted-frames.ts';
 
 /** Fewer samples than this on either side: no verdict. */
 export const MIN_SAMPLES = 10;
@@ -47,7 +48,8 @@ export interface CompareCell {
 export type CompareDevice = Pick<RunDeviceView, 'serial' | 'manufacturer' | 'model' | 'virtual'>;
 /** The measurement columns compare reads (a full MeasurementRow fits). */
 export type CompareMeasurement = Pick<MeasurementRow, 'serial' | 'lighting' | 't_total' | 'dropped' | 'error' | 'thermal_flag' | 'cards' | 'iou'>;
-export interface RunSide { id: string; devices: readonly CompareDevice[]; measurements: readonly CompareMeasurement[] }
+/** rule: the run's own (its `--include-thermal`), so each side's figures are its report's; default excludes thermal. */
+export interface RunSide { id: string; devices: readonly CompareDevice[]; measurements: readonly CompareMeasurement[]; rule?: FrameRule }
 
 interface DeviceKey { device: string; model: string | null; virtual: boolean | null }
 
@@ -79,14 +81,15 @@ export function* compareCells(a: RunSide, b: RunSide): Generator<CompareCell> {
     const ea = ga.get(k), eb = gb.get(k);
     const { key, lighting } = (ea ?? eb)!;
     const ra = ea?.rows ?? [], rb = eb?.rows ?? [];
-    const lat = (rows: CompareMeasurement[]) => rows.filter((m) => !m.dropped && !m.error && !m.thermal_flag && m.t_total !== null).map((m) => m.t_total!);
-    const iou = (rows: CompareMeasurement[]) => rows.filter((m) => m.cards > 0 && !m.dropped && !m.error).map((m) => m.iou ?? 0);
+    // Which frames count: counted-frames.ts, each side under its own run's rule.
+    const lat = (rows: CompareMeasurement[], side: RunSide) => rows.filter((m) => countsForLatency(m, side.rule ?? DEFAULT_FRAME_RULE)).map((m) => m.t_total!);
+    const iou = (rows: CompareMeasurement[]) => rows.filter(countsForAccuracy).map(frameIoU);
     // The seed keeps the device and lighting only, so a cell's CI does not move with the kind tag.
     const seedKey = JSON.stringify([key.device, lighting]);
     yield {
       device: key.device, model: key.model, virtual: key.virtual, lighting,
       serials: { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() },
-      latency: diffOf(lat(ra), lat(rb), median, medianSorted, 'lower', (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`)),
+      latency: diffOf(lat(ra, a), lat(rb, b), median, medianSorted, 'lower', (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`)),
       iou: diffOf(iou(ra), iou(rb), mean, mean, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE, seedFrom(`${seedKey}/iou`)),
     };
   }

@@ -5,6 +5,8 @@ import { RioError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { exportRun, validateRunExport, type RunExport } from '../store/run-export.ts';
 import type { RunSide } from './compare-runs.ts';
+import { frameRuleOf } from '../metrics/counted-frames.ts';
+import { parseRunOptions } from '../metrics/run-aggregate-options.ts';
 
 export async function loadRun(ref: string, store: () => Promise<Store>): Promise<RunExport> {
   const file = existsSync(ref) && statSync(ref).isDirectory() ? join(ref, 'run.json') : ref;
@@ -17,5 +19,10 @@ export async function loadRunSide(store: Store, runId: string): Promise<RunSide 
   const run = await store.getRun(runId);
   if (!run) throw new RioError('NOT_FOUND', `no run ${runId} in the store`, { run: runId });
   const [devices, measurements] = await Promise.all([store.runDevices(runId), store.latencyIouRows(runId)]);
-  return { id: runId, devices, measurements, finished: run.finished_at !== null && run.status !== 'running' };
+  return { id: runId, devices, measurements, rule: frameRuleOf(parseRunOptions(run.options_json)), finished: run.finished_at !== null && run.status !== 'running' };
+}
+
+/** One side of a comparison from a run export (run.json or the store's export), under the run's own rule. */
+export function runSideOf(exp: RunExport): RunSide {
+  return { id: exp.run.id, devices: exp.devices, measurements: exp.measurements, rule: frameRuleOf(parseRunOptions(exp.run.options_json)) };
 }

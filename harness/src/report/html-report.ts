@@ -5,10 +5,10 @@
  */
 import type { RunExport } from '../store/run-export.ts';
 import type { AggregateRow } from '../store/rows.ts';
-import { ALL_LIGHTING } from '../metrics/lighting.ts';
 import { escapeMarkup } from '../render/markup.ts';
-import { computeAggregates } from '../metrics/aggregate.ts';
-import { DEFAULT_BARS, type QualityBars } from '../metrics/quality-bars.ts';
+import { deviceLightingAggregates } from '../metrics/device-lighting.ts';
+import { runAggregateOptions } from '../metrics/run-aggregate-options.ts';
+import { frameRuleOf } from '../metrics/counted-frames.ts';
 import { testCases } from './testcases.ts';
 import type { WorstFrame } from './worst-frames.ts';
 
@@ -26,7 +26,7 @@ export function htmlReport(exp: RunExport, worst: readonly WorstFrame[]): string
   const r = exp.run;
   const opts = JSON.parse(r.options_json) as Record<string, unknown>;
   const devName = new Map(exp.devices.map((d) => [d.serial, `${[d.manufacturer, d.model].filter(Boolean).join(' ')}`]));
-  const deviceLighting = pool(exp);
+  const deviceLighting = reportDeviceLighting(exp);
   const cases = testCases(exp);
   const failedAttempts = exp.attempts.filter((a) => a.outcome !== 'ok');
   return `<!doctype html><html><head><meta charset="utf-8"><title>rio-farm ${escapeMarkup(r.id)}</title><style>${CSS}</style></head><body>
@@ -35,7 +35,7 @@ export function htmlReport(exp: RunExport, worst: readonly WorstFrame[]): string
  suite <b>${escapeMarkup(r.suite)}</b>, started ${escapeMarkup(new Date(r.started_at).toISOString())}, ${r.finished_at ? `${((r.finished_at - r.started_at) / 1000).toFixed(1)} s` : 'unfinished'}, host ${escapeMarkup(r.host)}</p>
 <p>APK sha256 <code>${escapeMarkup(r.apk_sha256)}</code>; threads ${escapeMarkup(opts.threads)}, delegate ${escapeMarkup(opts.delegate)}, warm-up ${escapeMarkup(opts.warmup)}, repeat ${escapeMarkup(opts.repeat)}${opts.shard ? ', sharded' : ''};
  labels ${escapeMarkup(Object.entries(exp.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none')}.
- Latency statistics exclude thermal-flagged frames${opts.includeThermal ? ' (disabled for this run)' : ''}; CIs are bootstrap 95%.</p>
+ Latency statistics exclude thermal-flagged frames${frameRuleOf(opts).includeThermal ? ' (disabled for this run)' : ''}; CIs are bootstrap 95%.</p>
 <h2>Devices</h2>
 <table><tr><th class="l">serial</th><th class="l">device</th><th class="l">SoC</th><th class="l">ABI</th><th>SDK</th><th class="l">build</th><th class="l">install</th><th>frames pushed / skipped</th><th>health failures</th><th class="l">status</th></tr>
 ${exp.devices.map((d) => `<tr><td class="l">${escapeMarkup(d.serial)}</td><td class="l">${escapeMarkup(devName.get(d.serial))} ${d.virtual ? '<span class="virtual">virtual</span>' : ''}</td><td class="l">${escapeMarkup(d.soc)}</td><td class="l">${escapeMarkup(d.abi)}</td><td>${escapeMarkup(d.sdk)}</td><td class="l"><small>${escapeMarkup(d.build_fingerprint)}</small></td><td class="l">${escapeMarkup(d.install_action)} ${d.install_ms !== null ? `<small>${n(d.install_ms, 0)} ms</small>` : ''}</td><td>${escapeMarkup(d.push_files)} / ${escapeMarkup(d.push_skipped)}</td><td>${escapeMarkup(d.health_failures)}</td><td class="l">${escapeMarkup(d.status)} ${d.error_code ? `<small>${escapeMarkup(d.error_code)}: ${escapeMarkup(d.error_message)}</small>` : ''}</td></tr>`).join('\n')}
@@ -59,9 +59,7 @@ ${failedAttempts.map((a) => `<tr><td class="l">${escapeMarkup(a.scenario_id)}</t
 `;
 }
 
-/** Device × lighting statistics over all scenarios, computed exactly from the frames (the one aggregate function). */
-function pool(exp: RunExport): AggregateRow[] {
-  const opts = JSON.parse(exp.run.options_json) as { bars?: QualityBars; includeThermal?: boolean };
-  return computeAggregates(exp.measurements.map((m) => ({ ...m, scenario_id: ALL_LIGHTING })),
-    { bars: opts.bars ?? DEFAULT_BARS, includeThermal: opts.includeThermal });
+/** Device × lighting statistics over all scenarios with the run's own options (the dashboard's rows too). */
+export function reportDeviceLighting(exp: RunExport): AggregateRow[] {
+  return deviceLightingAggregates(exp.measurements, runAggregateOptions(exp.run.options_json));
 }

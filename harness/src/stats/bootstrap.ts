@@ -18,10 +18,21 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A stable 32-bit seed from a string (FNV-1a), e.g. the aggregate cell's key. */
+/** A stable 32-bit seed from a string (FNV-1a), e.g. a compare cell's key. */
 export function seedFrom(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * A stable 32-bit seed from a sample's values (FNV-1a over their float64 bits, ascending) and what it
+ * is a sample of: the same frames give the same CI in every cell and every output that holds them.
+ */
+export function seedOfSample(sorted: ArrayLike<number>, what: string): number {
+  const bits = new Uint32Array(Float64Array.from(sorted).buffer);
+  let h = seedFrom(what);
+  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 0x01000193) >>> 0;
   return h >>> 0;
 }
 
@@ -93,11 +104,12 @@ export function bootstrapCIs<K extends string>(xs: readonly number[], stats: Rec
   const out = {} as Record<K, [number, number]>;
   if (xs.length < 2) { for (const k of keys) out[k] = [NaN, NaN]; return out; }
   const rnd = seededRandom(seed);
-  const buf = new Float64Array(xs.length);
+  // Counting instead of sorting each resample: the same draws give the same sorted resample (the
+  // dashboard pre-aggregates bootstrap every device × lighting of every ingested run).
+  const draw = sortedResampler(xs);
   const values = keys.map(() => new Float64Array(iterations));
   for (let i = 0; i < iterations; i++) {
-    for (let j = 0; j < xs.length; j++) buf[j] = xs[Math.floor(rnd() * xs.length)]!;
-    buf.sort();
+    const buf = draw(rnd);
     keys.forEach((k, s) => { values[s]![i] = stats[k](buf); });
   }
   keys.forEach((k, s) => {

@@ -11,7 +11,7 @@
  */
 import { RioError } from '../errors.ts';
 import { computeAggregates, type AggregateOptions } from '../metrics/aggregate.ts';
-import { DEFAULT_BARS, type QualityBars } from '../metrics/quality-bars.ts';
+import { runAggregateOptions } from '../metrics/run-aggregate-options.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import type { Db } from './db.ts';
 import type { AggregateRow, MeasurementRow } from './rows.ts';
@@ -42,7 +42,7 @@ export async function importRun(store: Store, exp: RunExport, { root = '', now =
     await store.db.tx((t) => store.insertMany(t, 'measurements', exp.measurements.slice(i, i + IMPORT_CHUNK_ROWS)));
   }
   const stored = await store.measurements(runId);
-  const aggregates = await aggregatesBetweenOthers(stored, aggregateOptions(exp));
+  const aggregates = await aggregatesBetweenOthers(stored, runAggregateOptions(exp.run.options_json, exp.scenarios));
   await store.db.tx(async (t) => {
     await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
     await store.insertMany(t, 'aggregates', aggregates);
@@ -109,21 +109,4 @@ async function claimAndWriteSmallTables(store: Store, t: Db, exp: RunExport, now
   await store.insertMany(t, 'work_items', exp.work_items);
   await store.insertMany(t, 'attempts', exp.attempts);
   return !existing;
-}
-
-/** The run's own bars and replay rates (options_json, checked to be an object), as `rio-farm run` used them. */
-function aggregateOptions(exp: RunExport): AggregateOptions {
-  const o = JSON.parse(exp.run.options_json) as Record<string, unknown>;
-  const given = (o.bars !== null && typeof o.bars === 'object' ? o.bars : {}) as Record<string, unknown>;
-  const bars: QualityBars = { ...DEFAULT_BARS };
-  for (const k of Object.keys(DEFAULT_BARS) as (keyof QualityBars)[]) {
-    const v = given[k];
-    if (typeof v === 'number' && Number.isFinite(v)) (bars as unknown as Record<string, number | null>)[k] = v;
-    else if (v === null && (k === 'p90_ms' || k === 'drop_rate')) bars[k] = null;
-  }
-  const fps = typeof o.fps === 'number' && Number.isFinite(o.fps) && o.fps >= 0 ? o.fps : undefined;
-  return {
-    bars, includeThermal: o.includeThermal === true,
-    replayFps: new Map(exp.scenarios.map((s) => [s.id, fps ?? s.fps ?? 0])),
-  };
 }

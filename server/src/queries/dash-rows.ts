@@ -1,6 +1,6 @@
 /** The dashboard pre-aggregate row (migration 050) and its API shape. */
 import type { DashRunDeviceRow } from '../../../harness/src/store/rows.ts';
-import type { Histogram } from './summary-stats.ts';
+import type { Histogram } from './latency-histogram.ts';
 import type { WorstFrame } from './run-summary.ts';
 
 /** A dash_run_device row as the store holds it. */

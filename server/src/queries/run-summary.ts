@@ -5,47 +5,27 @@
 import type { Db } from '../../../harness/src/store/db.ts';
 import type { DashRunDeviceRow, Store } from '../../../harness/src/store/index.ts';
 import { WorstFrameList } from '../../../harness/src/report/worst-frame-choice.ts';
-import { latencyHistogram, meanWithCi, quantileWithCi, type Histogram } from './summary-stats.ts';
+import { deviceLightingAggregates } from '../../../harness/src/metrics/device-lighting.ts';
+import { runAggregateOptions } from '../../../harness/src/metrics/run-aggregate-options.ts';
+import { countsForLatency } from '../../../harness/src/metrics/counted-frames.ts';
+import type { AggregateFrame } from '../../../harness/src/metrics/aggregate.ts';
+import { setImmediate as yieldToOthers } from 'node:timers/promises';
+import { latencyHistogram } from './latency-histogram.ts';
 
 /** Worst frames kept per run device for the run page (drawn with sharp on request). */
 const WORST_FRAMES_PER_DEVICE = 4;
 
 /** The measurement columns a summary reads. */
-export interface FrameSample {
-  serial: string; lighting: string; scenario_id: string; attempt_id: string; frame_index: number;
-  t_total: number | null; dropped: number; thermal_flag: number; iou: number | null; matched: number; cards: number;
-  false_detections: number; error: string | null;
+export interface FrameSample extends AggregateFrame {
+  attempt_id: string; frame_index: number;
 }
+
+const SAMPLE_COLUMNS = `run_id, serial, lighting, scenario_id, attempt_id, frame_index, negative, t_total, t_infer, dropped, thermal_flag,
+  detections, matched, cards, iou, corner_err_px, corner_err_pct, false_detections, error`;
 
 /** A worst frame as the run page lists it (the choice: harness/src/report/worst-frame-choice.ts). */
 export interface WorstFrame {
   attempt_id: string; frame_index: number; scenario_id: string; iou: number | null; cards: number; false_detections: number;
-}
-
-interface Bucket { serial: string; lighting: string; frames: number; dropped: number; thermal: number; latencies: number[]; ious: number[];
-  matched: number; cards: number; worst: WorstFrameList<FrameSample> }
-
-function newBucket(serial: string, lighting: string): Bucket {
-  return { serial, lighting, frames: 0, dropped: 0, thermal: 0, latencies: [], ious: [], matched: 0, cards: 0,
-    worst: new WorstFrameList<FrameSample>(WORST_FRAMES_PER_DEVICE) };
-}
-
-function addSample(b: Bucket, f: FrameSample): void {
-  // Same sample rules as the harness's aggregates (harness/src/metrics/aggregate.ts): latency over
-  // frames that ran, were not dropped and not thermal-flagged; IoU and detection over the card frames
-  // the app processed (dropped ones count in the drop rate only), a miss counting 0.
-  b.frames++;
-  if (f.dropped) {
-    b.dropped++;
-    return;
-  }
-  if (!f.error && f.t_total !== null) {
-    if (f.thermal_flag) b.thermal++;
-    else b.latencies.push(f.t_total);
-  }
-  if (f.cards > 0) b.ious.push(f.iou ?? 0);
-  b.matched += f.matched;
-  b.cards += f.cards;
 }
 
 function worstFrameOut(f: FrameSample): WorstFrame {
@@ -54,57 +34,53 @@ function worstFrameOut(f: FrameSample): WorstFrame {
 }
 
 /**
- * Recomputes one run's dashboard rows (replacing any earlier ones) in one transaction. Ingest passes
- * the uploaded frames it has just stored, which saves reading them back.
+ * Recomputes one run's dashboard rows (replacing any earlier ones) in one transaction. The figures
+ * are the report's device × lighting rows (harness/src/metrics/device-lighting.ts) under the run's
+ * own options (`--include-thermal`), so the dashboard and report.html print the same numbers and CIs.
+ * Ingest may pass the frames it has just stored, which saves reading them back.
  */
 export async function summarizeRun(store: Store, runId: string, measured?: readonly FrameSample[]): Promise<number> {
   const db = store.db;
-  const run = await db.get<{ suite: string; started_at: number; finished_at: number | null }>(
-    'SELECT suite, started_at, finished_at FROM runs WHERE id = ?', [runId]);
+  const run = await db.get<{ suite: string; started_at: number; finished_at: number | null; options_json: string }>(
+    'SELECT suite, started_at, finished_at, options_json FROM runs WHERE id = ?', [runId]);
   if (!run) return 0;
+  const opts = runAggregateOptions(run.options_json);
+  const frameRule = { includeThermal: opts.includeThermal === true };
   const devices = await db.all<{ serial: string; fingerprint_id: string | null; virtual: number | null }>(
     `SELECT rd.serial, rd.fingerprint_id, COALESCE(f.virtual, d.virtual) AS virtual
        FROM run_devices rd LEFT JOIN device_fingerprints f ON f.id = rd.fingerprint_id
        LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [runId]);
-  const frames = measured ?? await db.all<FrameSample>(
-    `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards,
-            false_detections, error
-       FROM measurements WHERE run_id = ?`, [runId]);
-  const buckets = new Map<string, Bucket>();
-  const bucket = (serial: string, lighting: string) => {
-    const k = `${serial}\u0000${lighting}`;
-    let b = buckets.get(k);
-    if (!b) { b = newBucket(serial, lighting); buckets.set(k, b); }
-    return b;
-  };
+  const frames = measured ?? await db.all<FrameSample>(`SELECT ${SAMPLE_COLUMNS} FROM measurements WHERE run_id = ?`, [runId]);
+  const bySerial = new Map<string, FrameSample[]>();
   for (const f of frames) {
-    const all = bucket(f.serial, '*');
-    addSample(all, f);
-    all.worst.offer(f);
-    addSample(bucket(f.serial, f.lighting), f);
+    const l = bySerial.get(f.serial);
+    if (l) l.push(f); else bySerial.set(f.serial, [f]);
   }
   const deviceBySerial = new Map(devices.map((d) => [d.serial, d]));
-  // Serial and lighting from the bucket, not from splitting its key: a stored serial may hold any character.
-  const rows: DashRunDeviceRow[] = [...buckets.values()].map(({ serial, lighting, ...b }) => {
+  const rows: DashRunDeviceRow[] = [];
+  for (const [serial, own] of [...bySerial].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    // One device at a time with a turn for other requests in between: the bootstraps cost ~0.1 s per
+    // thousand frames, and a server must not stall on one ingested run.
+    await yieldToOthers();
     const dev = deviceBySerial.get(serial);
-    // Sorted before summing too: the means then do not depend on the order rows arrived in
-    // (SQLite, PostgreSQL and an upload give the same stored numbers).
-    b.latencies.sort((x, y) => x - y);
-    b.ious.sort((x, y) => x - y);
-    const p50 = quantileWithCi(b.latencies, 0.5);
-    const p90 = quantileWithCi(b.latencies, 0.9);
-    const iou = meanWithCi(b.ious);
-    const hist: Histogram | null = lighting === '*' ? latencyHistogram(b.latencies) : null;
-    return {
-      run_id: runId, serial, lighting, suite: run.suite, started_at: run.started_at, virtual: dev?.virtual ?? 0,
-      fingerprint_id: dev?.fingerprint_id ?? null, frames: b.frames, latency_n: b.latencies.length, thermal_excluded: b.thermal,
-      dropped: b.dropped, p50: p50.value, p50_lo: p50.lo, p50_hi: p50.hi, p90: p90.value, p90_lo: p90.lo, p90_hi: p90.hi,
-      iou_n: b.ious.length, iou_mean: iou.value, iou_lo: iou.lo, iou_hi: iou.hi, detection_rate: b.cards > 0 ? b.matched / b.cards : null,
-      histogram_json: hist ? JSON.stringify(hist) : null, worst_json: lighting === '*' ? JSON.stringify(b.worst.frames.map(worstFrameOut)) : null,
-    };
-  });
+    const worst = new WorstFrameList<FrameSample>(WORST_FRAMES_PER_DEVICE);
+    for (const f of own) worst.offer(f);
+    const hist = latencyHistogram(own.filter((f) => countsForLatency(f, frameRule)).map((f) => f.t_total!).sort((x, y) => x - y));
+    for (const a of deviceLightingAggregates(own, opts)) {
+      const all = a.lighting === '*';
+      rows.push({
+        run_id: runId, serial, lighting: a.lighting, suite: run.suite, started_at: run.started_at, virtual: dev?.virtual ?? 0,
+        fingerprint_id: dev?.fingerprint_id ?? null, frames: a.frames, latency_n: a.latency_n, thermal_excluded: a.thermal_excluded,
+        // drop_rate is dropped / frames, so this is the count again
+        dropped: Math.round((a.drop_rate ?? 0) * a.frames), p50: a.p50, p50_lo: a.p50_lo, p50_hi: a.p50_hi, p90: a.p90, p90_lo: a.p90_lo, p90_hi: a.p90_hi,
+        iou_n: a.card_frames, iou_mean: a.iou_mean, iou_lo: a.iou_mean_lo, iou_hi: a.iou_mean_hi, detection_rate: a.detection_rate,
+        histogram_json: all && hist ? JSON.stringify(hist) : null,
+        worst_json: all ? JSON.stringify(worst.frames.map(worstFrameOut)) : null,
+      });
+    }
+  }
   await store.replaceDashRows(runId, run.finished_at, rows);
-  return buckets.size;
+  return rows.length;
 }
 
 /** Finished runs that have no dashboard rows yet, or finished again since (a resumed run). */

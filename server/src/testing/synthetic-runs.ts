@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Store } from '../../../harness/src/store/index.ts';
 import type { MeasurementRow, ScenarioFrameRow } from '../../../harness/src/store/rows.ts';
 import { computeAggregates } from '../../../harness/src/metrics/aggregate.ts';
-import { DEFAULT_BARS } from '../../../harness/src/metrics/quality-bars.ts';
+import { runAggregateOptions } from '../../../harness/src/metrics/run-aggregate-options.ts';
 import { seededRandom } from '../../../harness/src/stats/bootstrap.ts';
 import { truthId } from '../../../harness/src/store/truth-id.ts';
 
@@ -40,6 +40,11 @@ export interface SyntheticFarm {
   /** folder under which each run's out dir (with logcat/results evidence files) is written */
   outRoot?: string;
   labels?: (runIndex: number) => Record<string, string>;
+  /** stored in options_json next to the defaults (e.g. `includeThermal: true`, as `--include-thermal` stores it) */
+  options?: Record<string, unknown>;
+  /** every n-th frame (by index, from the 3rd) dropped by the replay / failed with an app error, beside the random drops */
+  dropEvery?: number;
+  errorEvery?: number;
   appVersion?: (runIndex: number) => string;
 }
 
@@ -97,22 +102,28 @@ async function recordScenarios(store: Store, farm: SyntheticFarm, rand: () => nu
   return out;
 }
 
-function measure(frame: TruthFrame, dev: SyntheticDevice, slow: number, hot: boolean, ids: { attempt: string; run: string; scenario: string }, rand: () => number): MeasurementRow {
+/** every n-th frame by index, from the 3rd (0: none) */
+const nth = (index: number, every: number | undefined) => Boolean(every) && index % every! === 2;
+
+function measure(frame: TruthFrame, dev: SyntheticDevice, slow: number, hot: boolean, ids: { attempt: string; run: string; scenario: string },
+  rand: () => number, farm: Pick<SyntheticFarm, 'dropEvery' | 'errorEvery'> = {}): MeasurementRow {
   const lighting = frame.row.lighting;
   const latency = dev.latencyMs * slow * Math.exp(0.12 * gaussian(rand)) * (lighting === 'dim' ? 1.05 : 1);
-  const dropped = rand() < 0.004;
+  const dropped = rand() < 0.004 || nth(frame.row.frame_index, farm.dropEvery);
+  // An app error on a frame: no times, no detections (the contract); drawn after the random stream so other farms are unchanged.
+  const failed = !dropped && nth(frame.row.frame_index + 1, farm.errorEvery);
   const base = LIGHTING_IOU[lighting] ?? 0.9;
   const iou = frame.quad ? Math.max(0, Math.min(1, base + 0.05 * gaussian(rand) - (rand() < 0.03 ? 0.6 : 0))) : null;
-  const found = frame.quad !== null && iou! > 0.1;
+  const found = !failed && frame.quad !== null && iou! > 0.1;
   const detections = found ? [{ quad: jitter(frame.quad!, (1 - iou!) * 60, rand), score: 0.5 + iou! / 2 }] : [];
   return {
     attempt_id: ids.attempt, run_id: ids.run, serial: dev.serial, scenario_id: ids.scenario, repeat_index: 0,
     frame_index: frame.row.frame_index, lighting, negative: frame.row.negative,
-    t_decode: dropped ? null : latency * 0.1, t_pre: dropped ? null : latency * 0.15, t_infer: dropped ? null : latency * 0.65,
-    t_post: dropped ? null : latency * 0.1, t_total: dropped ? null : latency, dropped: dropped ? 1 : 0,
+    t_decode: dropped || failed ? null : latency * 0.1, t_pre: dropped || failed ? null : latency * 0.15, t_infer: dropped || failed ? null : latency * 0.65,
+    t_post: dropped || failed ? null : latency * 0.1, t_total: dropped || failed ? null : latency, dropped: dropped ? 1 : 0,
     thermal_flag: hot && rand() < 0.3 ? 1 : 0, detections: detections.length, matched: found ? 1 : 0, cards: frame.quad ? 1 : 0,
     iou: frame.quad ? (found ? iou : 0) : null, corner_err_px: found ? (1 - iou!) * 40 : null, corner_err_pct: found ? (1 - iou!) * 8 : null,
-    false_detections: 0, detections_json: JSON.stringify(detections), error: null,
+    false_detections: 0, detections_json: JSON.stringify(detections), error: failed ? 'INFERENCE_FAILED: synthetic' : null,
   };
 }
 
@@ -122,6 +133,7 @@ export async function writeSyntheticRuns(store: Store, farm: SyntheticFarm): Pro
   const scenarios = await recordScenarios(store, farm, rand);
   const startAt = farm.startAt ?? Date.UTC(2026, 9, 1, 2, 0);
   const runs: GeneratedRun[] = [];
+  const optionsJson = JSON.stringify({ repeat: 1, threads: 4, ...farm.options });
   for (let r = 0; r < farm.runs; r++) {
     const id = `${farm.suite}-${String(r + 1).padStart(4, '0')}-${sha(`${farm.seed}/${r}`).slice(0, 6)}`;
     const startedAt = startAt + r * 86_400_000;
@@ -129,7 +141,7 @@ export async function writeSyntheticRuns(store: Store, farm: SyntheticFarm): Pro
     await store.createRun({
       id, suite: farm.suite, status: 'running', exit_code: null, started_at: startedAt, finished_at: null, host: 'farm-host-1',
       out_dir: outDir, apk_sha256: sha('apk'), app_version: farm.appVersion?.(r) ?? '1.4.0', model_sha256: sha(`model/${r < farm.runs / 2 ? 'a' : 'b'}`),
-      options_json: JSON.stringify({ repeat: 1, threads: 4 }), virtual_only: farm.devices.every((d) => d.virtual) ? 1 : 0,
+      options_json: optionsJson, virtual_only: farm.devices.every((d) => d.virtual) ? 1 : 0,
     }, farm.labels?.(r) ?? { branch: 'main' });
     const rows: MeasurementRow[] = [];
     for (const dev of farm.devices) {
@@ -148,7 +160,7 @@ export async function writeSyntheticRuns(store: Store, farm: SyntheticFarm): Pro
         await store.planItems([{ id: itemId, run_id: id, slot_serial: dev.serial, scenario_id: sc.id, truth_sha256: truthSha, repeat_index: 0, seq: seq++, status: 'pending', done_attempt_id: null }]);
         const evidenceDir = `attempts/${dev.serial.replace(/[^A-Za-z0-9._-]/g, '_')}/${sc.id}/a1`;
         await store.startAttempt({ id: attemptId, run_id: id, item_id: itemId, attempt: 1, serial: dev.serial, scenario_id: sc.id, started_at: startedAt + seq * 1000 });
-        const measured = frames.map((f) => measure(f, dev, slow, hot, { attempt: attemptId, run: id, scenario: sc.id }, rand));
+        const measured = frames.map((f) => measure(f, dev, slow, hot, { attempt: attemptId, run: id, scenario: sc.id }, rand, farm));
         if (outDir) {
           mkdirSync(join(outDir, evidenceDir), { recursive: true });
           writeFileSync(join(outDir, evidenceDir, 'logcat.txt'), `I RIO: RIO_START run=${id} frames=${frames.length}\nI RIO: RIO_DONE run=${id} status=ok\n`);
@@ -163,7 +175,8 @@ export async function writeSyntheticRuns(store: Store, farm: SyntheticFarm): Pro
       }
       await store.upsertRunDevice({ run_id: id, serial: dev.serial, status: 'done' });
     }
-    await store.replaceAggregates(id, computeAggregates(rows, { bars: DEFAULT_BARS }));
+    // The run's own options, as `rio-farm run` aggregates (bars, `--include-thermal`).
+    await store.replaceAggregates(id, computeAggregates(rows, runAggregateOptions(optionsJson)));
     const failed = (await store.aggregates(id)).some((a) => a.verdict === 'fail');
     await store.finishRun(id, failed ? 'product_failure' : 'passed', failed ? 1 : 0);
     // finishRun stamps the wall clock; nightlies of the past finish on their own day.

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../html.ts';
 import { worseFirst } from '../../../harness/src/report/worst-frame-choice.ts';
 import type { RunDetail } from '../queries/runs.ts';
+import { frameRuleOf } from '../../../harness/src/metrics/counted-frames.ts';
 import { kindBadge, layout, num, qs, statusBadge, when } from './layout.ts';
 
 /** IoU → one of ten colour classes (CSP forbids inline styles, so colours live in app.css). */
@@ -38,7 +39,7 @@ ${[...lightings, '*'].map((l) => {
 <h2>Crop IoU by device × lighting</h2>
 ${d.summaries.length === 0 ? html`<p class="empty">No measurements summarised for this run (still running, or no frame was measured).</p>` : heat}
 <section class="charts">
-  <figure><figcaption>Latency distribution per device (ms, non-dropped, non-thermal frames). Click a bar for those frames.</figcaption><canvas id="latency-hist"></canvas></figure>
+  <figure><figcaption>Latency distribution per device (ms, non-dropped${frameRuleOf(r.options).includeThermal ? ' frames, thermal-flagged included for this run' : ', non-thermal frames'}). Click a bar for those frames.</figcaption><canvas id="latency-hist"></canvas></figure>
 </section>
 <h2>Worst frames</h2>
 <p class="sub">Green: true card quad. Red dashed: detected quad.</p>
