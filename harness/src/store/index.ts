@@ -29,14 +29,14 @@ type Row = Record<string, SqlValue>;
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits for our widest table. */
 const ROWS_PER_INSERT = 40;
 
-function insertSql(table: TableName, row: object, conflict = ''): [string, SqlValue[]] {
+export function insertSql(table: TableName, row: object, conflict = ''): [string, SqlValue[]] {
   const keys = columnsOf(table, row);
   const vals = keys.map((k) => normalise((row as Row)[k]));
   return [`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')}) ${conflict}`, vals];
 }
 
 /** `UPDATE table SET a = ?, b = ? WHERE <where>` with the declared columns the patch sets (none: null). */
-function updateSql(table: TableName, patch: object, where: string, whereVals: SqlValue[]): [string, SqlValue[]] | null {
+export function updateSql(table: TableName, patch: object, where: string, whereVals: SqlValue[]): [string, SqlValue[]] | null {
   const keys = columnsOf(table, patch);
   if (keys.length === 0) return null;
   return [`UPDATE ${table} SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE ${where}`,

@@ -31,6 +31,12 @@ export const TABLES = {
   device_samples: { columns: cols(DeviceSampleRowSchema), key: null },
   device_events: { columns: cols(DeviceEventRowSchema), key: null },
   run_uploads: { columns: ['run_id', 'host', 'first_at', 'last_at'], key: ['run_id'] },
+  nightly_alerts: {
+    columns: ['id', 'group_key', 'found_run_id', 'found_at', 'serial', 'virtual', 'role', 'scope', 'metric', 'change_run_id', 'previous_run_id',
+      'change_at', 'build_before', 'build_after', 'before_value', 'after_value', 'p', 'direction', 'label', 'via', 'detector', 'status',
+      'triaged_by', 'triaged_at', 'triage_note'], key: ['id'],
+  },
+  nightly_confirmations: { columns: ['candidate_id', 'confirmed', 'run_ids', 'decided_at'], key: ['candidate_id'] },
 } as const satisfies Record<string, TableDef>;
 export type TableName = keyof typeof TABLES;
 

@@ -3,7 +3,7 @@
  * measurements, so every dashboard read is an indexed lookup instead of a scan of frame rows.
  */
 import type { Db } from '../../../harness/src/store/db.ts';
-import { latencyHistogram, meanWithCi, quantileWithCi, type Histogram } from './summary-stats.ts';
+import { latencyHistogram, meanWithCi, quantileWithCi, type Estimate, type Histogram } from './summary-stats.ts';
 
 /** Lowest-IoU frames kept per run device for the run page (drawn with sharp on request). */
 const WORST_FRAMES_PER_DEVICE = 4;
@@ -73,6 +73,37 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
   const frames = measured ?? await db.all<FrameSample>(
     `SELECT serial, lighting, scenario_id, attempt_id, frame_index, t_total, dropped, thermal_flag, iou, matched, cards, error
        FROM measurements WHERE run_id = ?`, [runId]);
+  const cells = summaryCells(frames);
+  const deviceBySerial = new Map(devices.map((d) => [d.serial, d]));
+  await db.tx(async (t) => {
+    await t.run('DELETE FROM dash_run_device WHERE run_id = ?', [runId]);
+    // Serial and lighting from the bucket, not from splitting its key: a stored serial may hold any character.
+    for (const { serial, lighting, b, p50, p90, iou, detection_rate, hist } of cells) {
+      const dev = deviceBySerial.get(serial);
+      await t.run(
+        `INSERT INTO dash_run_device (run_id, serial, lighting, suite, started_at, virtual, fingerprint_id, frames, latency_n,
+           thermal_excluded, dropped, p50, p50_lo, p50_hi, p90, p90_lo, p90_hi, iou_n, iou_mean, iou_lo, iou_hi,
+           detection_rate, histogram_json, worst_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [runId, serial, lighting, run.suite, run.started_at, dev?.virtual ?? 0, dev?.fingerprint_id ?? null, b.frames,
+          b.latencies.length, b.thermal, b.dropped, p50.value, p50.lo, p50.hi, p90.value, p90.lo, p90.hi,
+          b.ious.length, iou.value, iou.lo, iou.hi, detection_rate,
+          hist ? JSON.stringify(hist) : null, lighting === '*' ? JSON.stringify(b.worst) : null]);
+    }
+    await t.run('DELETE FROM dash_runs_done WHERE run_id = ?', [runId]);
+    await t.run('INSERT INTO dash_runs_done (run_id, finished_at, summarized_at) VALUES (?, ?, ?)', [runId, run.finished_at, Date.now()]);
+  });
+  return cells.length;
+}
+
+/** One dashboard row's statistics before it is stored (nightly series replay recorded frames through it). */
+export interface SummaryCell {
+  serial: string; lighting: string; b: Omit<Bucket, 'serial' | 'lighting'>;
+  p50: Estimate; p90: Estimate; iou: Estimate; detection_rate: number | null; hist: Histogram | null;
+}
+
+/** The dashboard rows of a run's frames: per (serial, lighting) and per serial over every lighting ('*'). */
+export function summaryCells(frames: readonly FrameSample[]): SummaryCell[] {
   const buckets = new Map<string, Bucket>();
   const bucket = (serial: string, lighting: string) => {
     const k = `${serial}\u0000${lighting}`;
@@ -86,34 +117,14 @@ export async function summarizeRun(db: Db, runId: string, measured?: readonly Fr
     keepWorst(all, f);
     addSample(bucket(f.serial, f.lighting), f);
   }
-  const deviceBySerial = new Map(devices.map((d) => [d.serial, d]));
-  await db.tx(async (t) => {
-    await t.run('DELETE FROM dash_run_device WHERE run_id = ?', [runId]);
-    // Serial and lighting from the bucket, not from splitting its key: a stored serial may hold any character.
-    for (const { serial, lighting, ...b } of buckets.values()) {
-      const dev = deviceBySerial.get(serial);
-      // Sorted before summing too: the means then do not depend on the order rows arrived in
-      // (SQLite, PostgreSQL and an upload give the same stored numbers).
-      b.latencies.sort((x, y) => x - y);
-      b.ious.sort((x, y) => x - y);
-      const p50 = quantileWithCi(b.latencies, 0.5);
-      const p90 = quantileWithCi(b.latencies, 0.9);
-      const iou = meanWithCi(b.ious);
-      const hist: Histogram | null = lighting === '*' ? latencyHistogram(b.latencies) : null;
-      await t.run(
-        `INSERT INTO dash_run_device (run_id, serial, lighting, suite, started_at, virtual, fingerprint_id, frames, latency_n,
-           thermal_excluded, dropped, p50, p50_lo, p50_hi, p90, p90_lo, p90_hi, iou_n, iou_mean, iou_lo, iou_hi,
-           detection_rate, histogram_json, worst_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [runId, serial, lighting, run.suite, run.started_at, dev?.virtual ?? 0, dev?.fingerprint_id ?? null, b.frames,
-          b.latencies.length, b.thermal, b.dropped, p50.value, p50.lo, p50.hi, p90.value, p90.lo, p90.hi,
-          b.ious.length, iou.value, iou.lo, iou.hi, b.cards > 0 ? b.matched / b.cards : null,
-          hist ? JSON.stringify(hist) : null, lighting === '*' ? JSON.stringify(b.worst) : null]);
-    }
-    await t.run('DELETE FROM dash_runs_done WHERE run_id = ?', [runId]);
-    await t.run('INSERT INTO dash_runs_done (run_id, finished_at, summarized_at) VALUES (?, ?, ?)', [runId, run.finished_at, Date.now()]);
+  return [...buckets.values()].map(({ serial, lighting, ...b }) => {
+    // Sorted before summing too: the means then do not depend on the order rows arrived in
+    // (SQLite, PostgreSQL and an upload give the same stored numbers).
+    b.latencies.sort((x, y) => x - y);
+    b.ious.sort((x, y) => x - y);
+    return { serial, lighting, b, p50: quantileWithCi(b.latencies, 0.5), p90: quantileWithCi(b.latencies, 0.9), iou: meanWithCi(b.ious),
+      detection_rate: b.cards > 0 ? b.matched / b.cards : null, hist: lighting === '*' ? latencyHistogram(b.latencies) : null };
   });
-  return buckets.size;
 }
 
 /** Finished runs that have no dashboard rows yet, or finished again since (a resumed run). */
