@@ -35,3 +35,24 @@ export async function storeAaNight(store: Store, night: AaNight, r: StoredNightR
   await store.replaceAggregates(r.runId, computeAggregates(rows, { bars: DEFAULT_BARS }));
   await store.finishRun(r.runId, 'passed', 0);
 }
+
+/** Nights before the step in the alert stores of the tests (the detector needs 6). */
+export const NIGHTS_BEFORE_STEP = 7;
+
+/**
+ * A store with recorded nights as a nightly history: NIGHTS_BEFORE_STEP nights of build "a", then
+ * two of build "b" whose model lost 0.02 IoU on every card frame; detection run after each night.
+ * Returns the run ids and the nights' detection results.
+ */
+export async function storeIouStepHistory(store: Store, nights: readonly AaNight[], detect: (tonight: string) => Promise<unknown>): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < NIGHTS_BEFORE_STEP + 2; i++) {
+    const stepped = i >= NIGHTS_BEFORE_STEP;
+    const runId = `r-night-${String(i).padStart(2, '0')}`;
+    await storeAaNight(store, nights[i % nights.length]!, { runId, role: 'candidate', at: nightAt(i), build: buildSha(stepped ? 'b' : 'a'),
+      iouShift: stepped ? -0.02 : 0 });
+    ids.push(runId);
+    await detect(runId);
+  }
+  return ids;
+}
