@@ -9,6 +9,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AggregateRow, MeasurementRow } from '../store/rows.ts';
 
 export const AA_FIXTURE = new URL('./fixtures/aa-nights.json.gz', import.meta.url);
+/** The same, each night with a reference-model run after the candidate's (recorded with --reference). */
+export const AA_REFERENCE_FIXTURE = new URL('./fixtures/aa-nights-reference.json.gz', import.meta.url);
 
 /** The aggregate columns series are drawn from (the dashboards' columns). */
 export const FIXTURE_AGGREGATE_COLUMNS = ['scenario_id', 'lighting', 'frames', 'card_frames', 'negative_frames', 'latency_n',
@@ -30,6 +32,8 @@ export interface AaNight {
   apk_sha256: string;
   frames: FixtureFrames;
   aggregates: FixtureAggregate[];
+  /** the frozen reference model run right after on the same device (the control series), when recorded */
+  reference?: { run_id: string; started_at: number; apk_sha256: string; frames: FixtureFrames; aggregates: FixtureAggregate[] };
 }
 
 export interface AaFixture { schema: 'rio-aa/1'; suite: string; recorded_with: string; nights: AaNight[] }
@@ -46,7 +50,7 @@ export function framesOf(rows: readonly MeasurementRow[]): FixtureFrames {
 }
 
 /** Frame rows back in the shape compare and the aggregates read (serial/run from the night). */
-export function measurementRows(n: AaNight): MeasurementRow[] {
+export function measurementRows(n: Pick<AaNight, 'frames' | 'run_id' | 'device'>): MeasurementRow[] {
   const f = n.frames;
   return f.scenario.map((scenario_id, i) => ({
     attempt_id: `${n.run_id}/${scenario_id}`, run_id: n.run_id, serial: n.device.serial, scenario_id, repeat_index: f.repeat[i]!, frame_index: i,
