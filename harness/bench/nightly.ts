@@ -67,7 +67,7 @@ for (const k of kinds) {
   const p: Power = { name: k.name, goal: k.goal, found: 0, trials: 0, exact: 0, near: 0, repeats: 0, nightsToFind: [] };
   for (let t = 0; t < TRIALS; t++) {
     const at = minBefore + 2 + (t % 9); // 8…16 nights before the step
-    const inj: Injection = { ...k.inj, name: `${k.name}#${t}`, at };
+    const inj: Injection = { ...k.inj, name: k.name, at }; // the name keys the confirmation cache: same step, same compare
     const order = shuffledNights(nights.length, at + JUDGED_NIGHTS, 5000 + t);
     const out = replayNights(replay.history(order, inj), (c, i) => replay.confirm(c, i, inj), DEFAULT_DETECTOR, minBefore);
     const hits = (n: ReplayedNight) => n.alerts.filter((a) => a.step.series.metric === k.metric && a.step.direction === 'regression'

@@ -5,7 +5,7 @@
  */
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
-import { std } from '../stats/descriptive.ts';
+import { quantile, std } from '../stats/descriptive.ts';
 import { studentTQuantile } from '../stats/student-t.ts';
 import type { CompareMeasurement, RunSide } from './compare-runs.ts';
 
@@ -14,18 +14,27 @@ export const MIN_HISTORY_RUNS = 3;
 /** Fewer frames than this in a history run's cell: that run says nothing about the cell. */
 const MIN_HISTORY_FRAMES = 10;
 
-export interface HistoryStats { runs: number; sd: number }
+export interface HistoryStats { runs: number; sd: number; values: number[] }
 
 export interface CellIdentity { serials: string[]; model: string | null; virtual: boolean | null; lighting: string }
 
 type Metric = 'latency' | 'iou';
 
+/** The share of same-build pair differences a verdict must exceed (a 95% interval). */
+const PAIR_QUANTILE = 0.95;
+
 /**
  * Half-width of the 95% interval of a difference of two runs' statistics from run-to-run spread
- * alone: t(runs − 1) × √2 × SD (each history value already carries its own frame sampling noise).
+ * alone (each history value already carries its own frame sampling noise): the larger of the
+ * normal-theory t(runs − 1) × √2 × SD and the 95th percentile of the history's own pairwise
+ * differences — host-load bursts make night-to-night latency heavy-tailed (a cell's p50 goes from
+ * 17 to 75 ms between two same-build nights on a loaded host), where a normal interval is too short.
  */
 export function betweenRunHalfWidth(h: HistoryStats): number {
-  return studentTQuantile(0.975, h.runs - 1) * Math.SQRT2 * h.sd;
+  const normal = studentTQuantile(0.975, h.runs - 1) * Math.SQRT2 * h.sd;
+  const pairs: number[] = [];
+  for (let i = 0; i < h.values.length; i++) for (let j = i + 1; j < h.values.length; j++) pairs.push(Math.abs(h.values[i]! - h.values[j]!));
+  return Math.max(normal, quantile(pairs, PAIR_QUANTILE));
 }
 
 /** Per cell (by serial, else by model and kind) and metric, the SD of the statistic over the history runs. */
@@ -56,7 +65,7 @@ export function historyStats(history: readonly RunSide[], values: Record<Metric,
     }
   }
   const summary = (xs: number[] | undefined): HistoryStats | undefined =>
-    (xs && xs.length >= MIN_HISTORY_RUNS ? { runs: xs.length, sd: std(xs) } : undefined);
+    (xs && xs.length >= MIN_HISTORY_RUNS ? { runs: xs.length, sd: std(xs), values: xs } : undefined);
   return {
     /** The cell's history: the same serial when A's serial has one, else the same model and kind. */
     lookup(metric: Metric, c: CellIdentity): HistoryStats | undefined {

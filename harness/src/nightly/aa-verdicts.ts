@@ -8,7 +8,7 @@ import { bootstrapDiffCI, seedFrom } from '../stats/bootstrap.ts';
 import { mean, median, quantileSorted } from '../stats/descriptive.ts';
 import { measurementRows, type AaNight } from './aa-fixture.ts';
 
-export interface AaRates { pairs: number; cells: number; verdictCells: number; failedPairs: number; insufficientCells: number }
+export interface AaRates { pairs: number; cells: number; verdictCells: number; failedPairs: number; insufficientCells: number; latencyVerdicts: number; iouVerdicts: number }
 
 export function nightSide(n: AaNight): RunSide {
   return { id: n.run_id, devices: [{ serial: n.device.serial, manufacturer: null, model: n.device.model, virtual: n.device.virtual }],
@@ -17,11 +17,11 @@ export function nightSide(n: AaNight): RunSide {
 
 const judged = (v: string) => v === 'better' || v === 'worse';
 
-/** Consecutive pairs (n−1, n); history = up to `historyRuns` nights before n−1 (0: none). */
-export function aaCompareRates(nights: readonly AaNight[], historyRuns: number): AaRates {
+/** Consecutive pairs (n−1, n) from night `from` on; history = up to `historyRuns` nights before n−1 (0: none). */
+export function aaCompareRates(nights: readonly AaNight[], historyRuns: number, from = 1): AaRates {
   const sides = nights.map(nightSide);
-  const out: AaRates = { pairs: 0, cells: 0, verdictCells: 0, failedPairs: 0, insufficientCells: 0 };
-  for (let i = 1; i < sides.length; i++) {
+  const out: AaRates = { pairs: 0, cells: 0, verdictCells: 0, failedPairs: 0, insufficientCells: 0, latencyVerdicts: 0, iouVerdicts: 0 };
+  for (let i = Math.max(1, from); i < sides.length; i++) {
     const history = historyRuns > 0 ? sides.slice(Math.max(0, i - 1 - historyRuns), i - 1) : [];
     const cells = compareRuns(sides[i - 1]!, sides[i]!, { history });
     count(out, cells.map((c) => [c.latency.verdict, c.iou.verdict]));
@@ -30,10 +30,10 @@ export function aaCompareRates(nights: readonly AaNight[], historyRuns: number):
 }
 
 /** The rule before issue 20: frames resampled one by one, no history. */
-export function aaFrameBootstrapRates(nights: readonly AaNight[]): AaRates {
+export function aaFrameBootstrapRates(nights: readonly AaNight[], from = 1): AaRates {
   const sides = nights.map(nightSide);
-  const out: AaRates = { pairs: 0, cells: 0, verdictCells: 0, failedPairs: 0, insufficientCells: 0 };
-  for (let i = 1; i < sides.length; i++) {
+  const out: AaRates = { pairs: 0, cells: 0, verdictCells: 0, failedPairs: 0, insufficientCells: 0, latencyVerdicts: 0, iouVerdicts: 0 };
+  for (let i = Math.max(1, from); i < sides.length; i++) {
     const cells = compareRuns(sides[i - 1]!, sides[i]!); // only for its cell list and values
     count(out, cells.map((c) => frameVerdicts(c, sides[i - 1]!, sides[i]!)));
   }
@@ -46,6 +46,8 @@ function count(out: AaRates, cells: [string, string][]): void {
   for (const [lat, iou] of cells) {
     out.cells++;
     if (judged(lat) || judged(iou)) out.verdictCells++;
+    if (judged(lat)) out.latencyVerdicts++;
+    if (judged(iou)) out.iouVerdicts++;
     if (lat === 'insufficient data' && iou === 'insufficient data') out.insufficientCells++;
     if (lat === 'worse' || iou === 'worse') worse = true;
   }
