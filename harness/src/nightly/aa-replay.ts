@@ -3,8 +3,8 @@
  * are the recorded ones in seeded shuffles (real noise, never invented), renamed per position so a
  * night recorded once can appear again later. Latency steps scale p50/p90 and their CIs — exactly
  * what scaling every frame's latency does to quantiles; IoU steps shift the mean and its CI.
- * Confirmation runs are two other recorded nights compared by compare (the candidate's frames with
- * the same step applied), the previous build's nights as history.
+ * Confirmation runs are two consecutive recorded runs compared by compare (the later one's frames
+ * with the same step applied), ten other nights as the previous build's history.
  */
 import { compareRuns, type CompareCell, type RunSide } from '../compare/compare-runs.ts';
 import { seededRandom, seedFrom } from '../stats/bootstrap.ts';
@@ -57,17 +57,16 @@ export class AaReplay {
   }
 
   /**
-   * A confirmation run for a pending step: two recorded nights (by the candidate's hash, never the
-   * same), the later one carrying the step when the night is past the injection; compare's verdict
+   * A confirmation run for a pending step: two consecutive recorded runs (picked by the candidate's
+   * hash), the later one carrying the step when the night is past the injection; compare's verdict
    * in the step's cell. null: compare has no statistic for this metric, or cannot tell.
    */
   confirm(c: Candidate, night: number, inj?: Injection): boolean | null {
     const metric = c.series.metric;
     if (metric !== 'p50' && metric !== 'p90' && metric !== 'iou_mean') return null;
-    const rnd = seededRandom(seedFrom(`${c.series.scope}/${metric}/${night}`));
-    const n = this.sides.length;
-    const a = Math.floor(rnd() * n);
-    const b = (a + 1 + Math.floor(rnd() * (n - 1))) % n;
+    // Two consecutive recorded runs (40 s apart, like an interleaved A B on one night: same host state).
+    const a = Math.floor(seededRandom(seedFrom(`${c.series.scope}/${metric}/${night}`))() * (this.sides.length - 1));
+    const b = a + 1;
     const stepped = inj && night >= inj.at && inj.scope(c.series.scope) ? inj : undefined;
     const cell = this.compareCell(a, b, stepped, c.series.scope);
     if (!cell) return null;

@@ -17,16 +17,29 @@ export function registerNightly(program: Command): void {
     .option('--vdevice-home <dir>', 'where self-started vdevices keep storage and serial between nights', '.rio-farm/vdevices')
     .option('--home <dir>', 'reference pin and archived builds', '.rio-farm/nightly')
     .option('--json', 'print alerts and states as JSON')
+    .option('--precision', 'print the triage precision per detector setting from the stored alerts, and run nothing')
     .action(async (o: Record<string, unknown>) => {
+      const db = String(o.db);
+      const url = db.startsWith('sqlite:') || db.startsWith('postgres') ? db : `sqlite:${db}`;
+      if (o.precision) {
+        const { openStore } = await import('../../store/index.ts');
+        const { triagePrecision } = await import('../../nightly/alert-store.ts');
+        const store = await openStore(url);
+        try {
+          const rows = await triagePrecision(store);
+          process.stdout.write(['detector  alerts  triaged  real changes  precision (recall: npm run bench:nightly)',
+            ...rows.map((r) => `${r.detector}  ${r.alerts}  ${r.triaged}  ${r.true_alerts}  ${r.precision === null ? 'no triage yet' : r.precision.toFixed(2)}`)].join('\n') + '\n');
+        } finally { await store.close(); }
+        return;
+      }
       const { runNightly } = await import('../../nightly/nightly-run.ts');
       const { nightlyTable } = await import('../../nightly/nightly-table.ts');
       const { describeState } = await import('../../nightly/detect.ts');
       const vdevices = o.vdevices as number;
       if (!Number.isInteger(vdevices) || vdevices < 1 || vdevices > 16) throw new RioError('BAD_ARGUMENT', '--vdevices must be 1…16', { option: '--vdevices' });
-      const db = String(o.db);
       const r = await runNightly({
         suite: String(o.suite), devices: o.devices === 'all' ? 'all' : String(o.devices).split(',').map((s) => s.trim()).filter(Boolean),
-        db: db.startsWith('sqlite:') || db.startsWith('postgres') ? db : `sqlite:${db}`, upload: o.upload as string | undefined,
+        db: url, upload: o.upload as string | undefined,
         referenceModel: resolve(String(o.referenceModel)), repinReference: Boolean(o.repinReference), apk: o.apk ? resolve(String(o.apk)) : undefined,
         home: resolve(String(o.home)), vdevices, vdeviceHome: resolve(String(o.vdeviceHome)),
       });
