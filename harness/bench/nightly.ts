@@ -25,6 +25,9 @@ process.stdout.write(`recorded A/A nights: ${nights.length} (${fx.recorded_with}
 const before = aaFrameBootstrapRates(nights);
 const blocks = aaCompareRates(nights, 0);
 const hist = aaCompareRates(nights, 10);
+// Pairs with a full 10-night history only (the steady state of a farm that runs nightly).
+const FULL = 11;
+const beforeFull = aaFrameBootstrapRates(nights, FULL), histFull = aaCompareRates(nights, 10, FULL);
 const table = (head: string[], rows: string[][]) => {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();
@@ -35,6 +38,9 @@ process.stdout.write(table(['rule', 'cells with a verdict', '--fail-on-worse pai
   ['frames bootstrapped one by one (before)', rate(before.verdictCells, before.cells), rate(before.failedPairs, before.pairs), String(before.insufficientCells)],
   ['blocks of 10 frames, paired', rate(blocks.verdictCells, blocks.cells), rate(blocks.failedPairs, blocks.pairs), String(blocks.insufficientCells)],
   ['blocks + between-run spread of ≤ 10 earlier nights', rate(hist.verdictCells, hist.cells), rate(hist.failedPairs, hist.pairs), String(hist.insufficientCells)],
+  ['frames, pairs with 10 earlier nights (before)', rate(beforeFull.verdictCells, beforeFull.cells), rate(beforeFull.failedPairs, beforeFull.pairs), String(beforeFull.insufficientCells)],
+  ['blocks + 10-night spread, same pairs (after)', rate(histFull.verdictCells, histFull.cells), rate(histFull.failedPairs, histFull.pairs), String(histFull.insufficientCells)],
+  ['  of which latency / IoU cells', `${rate(histFull.latencyVerdicts, histFull.cells)} / ${rate(histFull.iouVerdicts, histFull.cells)}`, '', ''],
 ]) + '\n');
 
 // 2. detection, A/A
