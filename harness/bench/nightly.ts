@@ -4,7 +4,8 @@
  * invented noise. Prints compare's A/A verdict rates (the frame bootstrap before issue 20, blocks,
  * blocks + history), then detection's A/A alert rates and its power on injected steps.
  */
-import { readAaFixture } from '../src/nightly/aa-fixture.ts';
+import { existsSync } from 'node:fs';
+import { AA_REFERENCE_FIXTURE, readAaFixture } from '../src/nightly/aa-fixture.ts';
 import { aaCompareRates, aaFrameBootstrapRates, rate } from '../src/nightly/aa-verdicts.ts';
 import { AaReplay, shuffledNights, type Injection } from '../src/nightly/aa-replay.ts';
 import { replayNights, type ReplayedNight } from '../src/nightly/replay.ts';
@@ -111,3 +112,35 @@ process.stdout.write(table(['injected step', 'found in time', 'goal', 'location 
       p.nightsToFind.length ? (p.repeats / p.nightsToFind.length).toFixed(2) : '—', sorted.length ? String(sorted[Math.floor(sorted.length / 2)]) : '—'];
   })) + '\n');
 process.stdout.write('goals: location exact ≥ 90%, ±1 ≥ 99%, repeat alerts per event ≤ 1\n');
+
+// 4. with the control: nights recorded with the reference model's run right after (same host state)
+if (existsSync(AA_REFERENCE_FIXTURE)) {
+  const rf = readAaFixture(AA_REFERENCE_FIXTURE);
+  const paired = rf.nights.filter((n, i) => i > 0 && n.reference);
+  const rr = new AaReplay(paired);
+  const count = (out: ReplayedNight[], from = 0) => {
+    const by = { regression: new Set<string>(), improvement: new Set<string>(), infra: new Set<string>() };
+    out.slice(from).forEach((n) => n.alerts.forEach((a) => by[a.label].add(a.group)));
+    return by;
+  };
+  let reg = 0, imp = 0, infra = 0;
+  for (let h = 0; h < AA_HISTORIES; h++) {
+    const c = count(replayNights(rr.history(shuffledNights(paired.length, minBefore + JUDGED_NIGHTS, 7000 + h)), (x, i) => rr.confirm(x, i), DEFAULT_DETECTOR, minBefore));
+    reg += c.regression.size; imp += c.improvement.size; infra += c.infra.size;
+  }
+  let farmInfra = 0, farmReg = 0, farmTrials = 0;
+  for (let t = 0; t < TRIALS; t++) {
+    const at = minBefore + 2 + (t % 9);
+    const inj: Injection = { name: 'farm +10%', at, scope: everyScope, latencyFactor: 1.10, roles: ['candidate', 'reference'] };
+    const out = replayNights(rr.history(shuffledNights(paired.length, at + 2, 9000 + t), inj), (x, i) => rr.confirm(x, i, inj), DEFAULT_DETECTOR, minBefore);
+    const c = count(out, at - minBefore);
+    farmTrials++; farmInfra += c.infra.size; farmReg += c.regression.size;
+  }
+  process.stdout.write(`\nwith the reference-model control (${paired.length} recorded nights, each with a reference run right after)\n`);
+  process.stdout.write(table(['measure', 'value', 'goal'], [
+    ['A/A regression alert groups per 30 nights', (reg / AA_HISTORIES).toFixed(2), '≤ 1'],
+    ['A/A improvement alert groups per 30 nights', (imp / AA_HISTORIES).toFixed(2), ''],
+    ['A/A infra alert groups per 30 nights (host load seen by both models)', (infra / AA_HISTORIES).toFixed(2), ''],
+    ['farm-wide +10% latency (both models): infra / regression groups per event, first 2 nights', `${(farmInfra / farmTrials).toFixed(2)} / ${(farmReg / farmTrials).toFixed(2)}`, 'one infra group, no regression'],
+  ]));
+}

@@ -23,6 +23,8 @@ export interface Injection {
   scope: (scope: string) => boolean;
   latencyFactor?: number;
   iouShift?: number;
+  /** which model's runs take it: the build's only (default), or the reference too (a farm-wide change) */
+  roles?: readonly ('candidate' | 'reference')[];
 }
 
 const DAY_MS = 86_400_000;
@@ -44,7 +46,8 @@ export class AaReplay {
   private readonly sides: RunSide[];
   private readonly compareCache = new Map<string, CompareCell[]>();
   constructor(readonly nights: readonly AaNight[]) {
-    this.cells = nights.map((n) => aaNightCells(n));
+    // A night recorded with its reference-model run carries the control series too (same host state).
+    this.cells = nights.map((n) => [...aaNightCells(n), ...(n.reference ? aaNightCells({ ...n, ...n.reference }, { role: 'reference' }) : [])]);
     this.sides = nights.map(nightSide);
   }
 
@@ -64,6 +67,8 @@ export class AaReplay {
   confirm(c: Candidate, night: number, inj?: Injection): boolean | null {
     const metric = c.series.metric;
     if (metric !== 'p50' && metric !== 'p90' && metric !== 'iou_mean') return null;
+    // One recorded pair holds 2 blocks of a 20-frame scenario: compare says insufficient data, so don't compute it.
+    if (c.series.scope.startsWith('scenario:')) return null;
     // Two consecutive recorded runs (40 s apart, like an interleaved A B on one night: same host state).
     const a = Math.floor(seededRandom(seedFrom(`${c.series.scope}/${metric}/${night}`))() * (this.sides.length - 1));
     const b = a + 1;
@@ -96,7 +101,7 @@ export class AaReplay {
 }
 
 function stepped(c: NightCell, inj: Injection | undefined): NightCell {
-  if (!inj || !inj.scope(c.scope)) return c;
+  if (!inj || !inj.scope(c.scope) || !(inj.roles ?? ['candidate']).includes(c.role)) return c;
   const values = { ...c.values };
   const scale = (m: SeriesMetric, f: (x: number) => number) => {
     const v = values[m];
