@@ -55,7 +55,10 @@ export class AaReplay {
   history(order: readonly number[], inj?: Injection): ReplayNight[] {
     return order.map((idx, pos) => ({
       key: `n${pos}`,
-      cells: this.cells[idx]!.map((c) => stepped({ ...c, run_id: `${c.run_id}#${pos}`, started_at: pos * DAY_MS }, inj && pos >= inj.at ? inj : undefined)),
+      cells: this.cells[idx]!.map((c) => stepped({ ...c, run_id: `${c.run_id}#${pos}`, started_at: pos * DAY_MS,
+        // A step of the build arrives with a new build; a farm-wide one (both roles) does not.
+        build: inj && pos >= inj.at && !inj.roles?.includes('reference') && c.role === 'candidate' ? `${c.build}+${inj.name}` : c.build },
+      inj && pos >= inj.at ? inj : undefined)),
     }));
   }
 

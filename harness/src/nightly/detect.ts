@@ -7,7 +7,7 @@
  * so the same change never alerts twice. Pure: same series and stored steps in, same states out.
  */
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
-import { bestStep, type Step } from './change-point.ts';
+import { bestStep, tTest, type Step } from './change-point.ts';
 import { METRIC_RULES, seriesId, type Series, type SeriesKey } from './series.ts';
 
 export interface DetectorSettings {
@@ -75,7 +75,8 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
       out.set(id, { kind: 'insufficient', have: points.length - 1, need: s.minBefore });
       continue;
     }
-    const step = bestStep(points.map((p) => p.value), s.minBefore);
+    const values = points.map((p) => p.value);
+    const step = snapToBuildChange(bestStep(values, s.minBefore), values, points, s.minBefore);
     if (!step) { out.set(id, { kind: 'steady' }); continue; }
     tested.push({ id, step, points, key: sr.key });
   }
@@ -101,6 +102,25 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
     });
   }
   return out;
+}
+
+/** How far (nights) a located step is moved to a build change next to it. */
+const SNAP_NIGHTS = 1;
+
+/**
+ * A step is caused by a new build or by the farm. When the best split is within a night of a build
+ * change, the build change is where it happened: on a noisy series E-divisive's split is often one
+ * night off (Hunter's known complaint), which would blame the wrong build and split one event into
+ * several alert groups.
+ */
+function snapToBuildChange(step: Step | null, values: readonly number[], points: readonly { build: string }[], minBefore: number): Step | null {
+  if (!step || points[step.at]!.build !== points[step.at - 1]!.build) return step; // none, or already on a build change
+  for (let d = 1; d <= SNAP_NIGHTS; d++) {
+    for (const at of [step.at - d, step.at + d]) {
+      if (at >= minBefore && at < points.length && points[at]!.build !== points[at - 1]!.build) return tTest(values, at) ?? step;
+    }
+  }
+  return step;
 }
 
 /** Large enough to matter: ≥ 3% for latency and fps, ≥ 0.01 absolute for IoU and rates. */
