@@ -10,5 +10,9 @@ export function compareTable(a: string, b: string, cells: readonly CompareCell[]
   const rows = cells.map((c) => [c.device, c.lighting, `${c.latency.nA}/${c.latency.nB}`, cell(c.latency, 2), c.latency.verdict, cell(c.iou, 3), c.iou.verdict]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();
-  return [`compare ${a} (A) → ${b} (B)`, line(head), ...rows.map(line)].join('\n');
+  const runs = Math.max(0, ...cells.map((c) => c.latency.history_runs));
+  const noise = runs > 0
+    ? `CIs: blocks of 10 frames resampled, widened to the spread of ${runs} earlier run(s) of A's build where a cell has ≥ 3`
+    : 'CIs: blocks of 10 frames resampled; no earlier runs of A\'s build in the store, so night-to-night noise is not in them';
+  return [`compare ${a} (A) → ${b} (B)`, line(head), ...rows.map(line), noise].join('\n');
 }
