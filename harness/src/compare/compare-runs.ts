@@ -1,12 +1,20 @@
 /**
  * `rio-farm compare A B`: per device × lighting, how latency and crop IoU moved from run A to run B,
- * with a bootstrap 95% CI of the difference, a Mann–Whitney p-value, and a verdict per cell:
+ * with a 95% CI of the difference, a Mann–Whitney p-value, and a verdict per cell:
  * better / worse / no significant change / insufficient data. A change must be both statistically
  * clear (the CI excludes 0) and large enough to matter (the thresholds below), like Perfherder and
  * the Chromium dashboard do — tiny but "significant" shifts on thousands of frames are noise here.
+ *
+ * The CI resamples what is independent: blocks of consecutive frames of a scenario repeat (paired
+ * when both runs replayed the same blocks), never single frames. Frames of one run also share the
+ * night's host and device state, which no resampling within a pair can see: given earlier runs of
+ * A's build (`history`), the spread of the cell's statistic between those runs widens the CI
+ * (`run-noise.ts`); with too few of them the cell says which noise it could account for.
  */
 import type { MeasurementRow, RunDeviceView } from '../store/rows.ts';
-import { bootstrapDiffCI, seedFrom, type SortedStatistic } from '../stats/bootstrap.ts';
+import { seedFrom } from '../stats/bootstrap.ts';
+import { clusterDiffCI, type Cluster, type PooledStatistic } from '../stats/cluster-bootstrap.ts';
+import { betweenRunHalfWidth, historyStats, type HistoryStats } from './run-noise.ts';
 import { mannWhitney } from '../stats/mann-whitney.ts';
 import { mean, median, quantileSorted } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
@@ -22,6 +30,18 @@ export const IOU_MIN_CHANGE = 0.01;
 
 export type Verdict = 'better' | 'worse' | 'no significant change' | 'insufficient data';
 
+/**
+ * Consecutive frames resampled together: shorter than a scenario (20 frames in the nightly suite,
+ * so each scenario gives two blocks and the scenario's difficulty pairs out), long enough that
+ * neighbouring frames' shared state stays inside one block.
+ */
+export const BLOCK_FRAMES = 10;
+/** Fewer blocks than this on a side: a cluster bootstrap cannot tell anything. */
+export const MIN_BLOCKS = 4;
+
+/** Which noise a cell's CI accounts for. */
+export type NoiseModel = 'blocks' | 'blocks + between-run history' | 'none';
+
 export interface MetricDiff {
   nA: number; nB: number;
   a: number | null; b: number | null;
@@ -29,6 +49,8 @@ export interface MetricDiff {
   diff: number | null; lo: number | null; hi: number | null;
   p: number | null;
   verdict: Verdict;
+  /** what the CI accounts for; with history, how many earlier runs of A's build gave the between-run spread */
+  noise: NoiseModel; history_runs: number;
 }
 
 export interface CompareCell {
@@ -47,21 +69,27 @@ export interface CompareCell {
 /** The device columns compare reads (a full RunDeviceView fits). */
 export type CompareDevice = Pick<RunDeviceView, 'serial' | 'manufacturer' | 'model' | 'virtual'>;
 /** The measurement columns compare reads (a full MeasurementRow fits). */
-export type CompareMeasurement = Pick<MeasurementRow, 'serial' | 'lighting' | 't_total' | 'dropped' | 'error' | 'thermal_flag' | 'cards' | 'iou'>;
+export type CompareMeasurement = Pick<MeasurementRow, 'serial' | 'scenario_id' | 'repeat_index' | 'frame_index' | 'lighting' | 't_total' | 'dropped' | 'error'
+  | 'thermal_flag' | 'cards' | 'iou'>;
 /** rule: the run's own (its `--include-thermal`), so each side's figures are its report's; default excludes thermal. */
 export interface RunSide { id: string; devices: readonly CompareDevice[]; measurements: readonly CompareMeasurement[]; rule?: FrameRule }
 
 interface DeviceKey { device: string; model: string | null; virtual: boolean | null }
 
-export function compareRuns(a: RunSide, b: RunSide): CompareCell[] {
-  return [...compareCells(a, b)];
+export interface CompareOptions {
+  /** earlier runs of A's build on the same devices (not A or B): their spread is the between-run noise */
+  history?: readonly RunSide[];
+}
+
+export function compareRuns(a: RunSide, b: RunSide, o: CompareOptions = {}): CompareCell[] {
+  return [...compareCells(a, b, o)];
 }
 
 /**
  * The same cells one at a time: each costs a few bootstraps (~50 ms for 2,000 frames a side), so a
  * server can yield to other requests between them instead of stalling for the whole comparison.
  */
-export function* compareCells(a: RunSide, b: RunSide): Generator<CompareCell> {
+export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): Generator<CompareCell> {
   const kindOf = (side: RunSide) => new Map(side.devices.map((d) => [d.serial, Boolean(d.virtual)]));
   const ka = kindOf(a), kb = kindOf(b);
   // The same phone (serial, and the same kind: an emulator's 127.0.0.1:PORT may later be a vdevice's)
@@ -77,20 +105,22 @@ export function* compareCells(a: RunSide, b: RunSide): Generator<CompareCell> {
   const ga = group(a.measurements, keyer(a));
   const gb = group(b.measurements, keyer(b));
   const keys = [...new Set([...ga.keys(), ...gb.keys()])].sort();
+  const hist = historyStats(o.history ?? [], { latency: (rows) => latencyValues(rows), iou: (rows) => iouValues(rows) },
+    { latency: median, iou: mean });
   for (const k of keys) {
     const ea = ga.get(k), eb = gb.get(k);
     const { key, lighting } = (ea ?? eb)!;
     const ra = ea?.rows ?? [], rb = eb?.rows ?? [];
-    // Which frames count: counted-frames.ts, each side under its own run's rule.
-    const lat = (rows: CompareMeasurement[], side: RunSide) => rows.filter((m) => countsForLatency(m, side.rule ?? DEFAULT_FRAME_RULE)).map((m) => m.t_total!);
-    const iou = (rows: CompareMeasurement[]) => rows.filter(countsForAccuracy).map(frameIoU);
+    const history = (metric: 'latency' | 'iou') => hist.lookup(metric, { serials: [...ea?.serials ?? []], model: key.model, virtual: key.virtual, lighting });
     // The seed keeps the device and lighting only, so a cell's CI does not move with the kind tag.
     const seedKey = JSON.stringify([key.device, lighting]);
     yield {
       device: key.device, model: key.model, virtual: key.virtual, lighting,
       serials: { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() },
-      latency: diffOf(lat(ra, a), lat(rb, b), median, medianSorted, 'lower', (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`)),
-      iou: diffOf(iou(ra), iou(rb), mean, mean, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE, seedFrom(`${seedKey}/iou`)),
+      latency: diffOf(blocks(ra, latencyOf(a.rule)), blocks(rb, latencyOf(b.rule)), median, medianSorted, 'lower',
+        (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`), history('latency')),
+      iou: diffOf(blocks(ra, iouOf), blocks(rb, iouOf), mean, mean, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
+        seedFrom(`${seedKey}/iou`), history('iou')),
     };
   }
 }
@@ -118,19 +148,52 @@ function group(rows: readonly CompareMeasurement[], keyOf: (serial: string) => D
 
 const medianSorted = (sorted: Float64Array) => quantileSorted(sorted, 0.5);
 
-/** stat of the samples; sortedStat, the same statistic of an ascending-sorted resample (the bootstrap's). */
-function diffOf(a: number[], b: number[], stat: (xs: readonly number[]) => number, sortedStat: SortedStatistic, good: 'lower' | 'higher',
-  matters: (diff: number, base: number) => boolean, seed: number): MetricDiff {
+/** The frames a latency statistic reads (as the aggregates: not dropped, failed or thermal-flagged). */
+// Which frames count and what each contributes: counted-frames.ts, the rule the report and dashboard use.
+/** The latency a frame contributes under a run's rule (its `--include-thermal`), or null. */
+const latencyOf = (rule: FrameRule = DEFAULT_FRAME_RULE) => (m: CompareMeasurement) => (countsForLatency(m, rule) ? m.t_total! : null);
+/** The IoU a frame contributes: card frames the app processed, a miss counting 0; else null. */
+const iouOf = (m: CompareMeasurement) => (countsForAccuracy(m) ? frameIoU(m) : null);
+const valuesOf = (rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) => number | null) =>
+  rows.map(f).filter((v): v is number => v !== null);
+export const latencyValues = (rows: readonly CompareMeasurement[], rule?: FrameRule) => valuesOf(rows, latencyOf(rule));
+export const iouValues = (rows: readonly CompareMeasurement[]) => valuesOf(rows, iouOf);
+
+/** A side's values in blocks keyed scenario/repeat/block (devices pooled by model share a key: one cluster). */
+function blocks(rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) => number | null): Cluster[] {
+  const by = new Map<string, number[]>();
+  for (const m of rows) {
+    const v = f(m);
+    if (v === null) continue;
+    const k = `${m.scenario_id}/${m.repeat_index}/${Math.floor(m.frame_index / BLOCK_FRAMES)}`;
+    const l = by.get(k);
+    if (l) l.push(v); else by.set(k, [v]);
+  }
+  return [...by].map(([key, values]) => ({ key, values }));
+}
+
+/**
+ * stat of the pooled values; sortedStat, the same of an ascending-sorted pooled resample. The CI is the
+ * block bootstrap's, widened to the between-run spread when A's build has history.
+ */
+function diffOf(a: Cluster[], b: Cluster[], stat: (xs: readonly number[]) => number, sortedStat: PooledStatistic, good: 'lower' | 'higher',
+  matters: (diff: number, base: number) => boolean, seed: number, history: HistoryStats | undefined): MetricDiff {
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
-  const base = { nA: a.length, nB: b.length, a: a.length ? fin(stat(a)) : null, b: b.length ? fin(stat(b)) : null };
-  if (a.length < MIN_SAMPLES || b.length < MIN_SAMPLES) return { ...base, diff: null, lo: null, hi: null, p: null, verdict: 'insufficient data' };
-  const diff = stat(b) - stat(a);
-  const [lo, hi] = bootstrapDiffCI(a, b, sortedStat, seed);
-  const p = mannWhitney(a, b).p;
+  const va = a.flatMap((c) => c.values), vb = b.flatMap((c) => c.values);
+  const base = { nA: va.length, nB: vb.length, a: va.length ? fin(stat(va)) : null, b: vb.length ? fin(stat(vb)) : null };
+  if (va.length < MIN_SAMPLES || vb.length < MIN_SAMPLES || a.length < MIN_BLOCKS || b.length < MIN_BLOCKS) {
+    return { ...base, diff: null, lo: null, hi: null, p: null, verdict: 'insufficient data', noise: 'none', history_runs: history?.runs ?? 0 };
+  }
+  const diff = stat(vb) - stat(va);
+  const boot = clusterDiffCI(a, b, sortedStat, seed);
+  const spread = history ? betweenRunHalfWidth(history) : null;
+  const lo = Math.min(boot.lo, spread === null ? Infinity : diff - spread);
+  const hi = Math.max(boot.hi, spread === null ? -Infinity : diff + spread);
+  const p = mannWhitney(va, vb).p;
   let verdict: Verdict = 'no significant change';
-  if ((lo > 0 || hi < 0) && matters(diff, stat(a))) {
+  if ((lo > 0 || hi < 0) && matters(diff, stat(va))) {
     const up = diff > 0;
     verdict = (good === 'higher') === up ? 'better' : 'worse';
   }
-  return { ...base, diff, lo, hi, p, verdict };
+  return { ...base, diff, lo, hi, p, verdict, noise: spread === null ? 'blocks' : 'blocks + between-run history', history_runs: history?.runs ?? 0 };
 }

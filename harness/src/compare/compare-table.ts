@@ -9,5 +9,9 @@ const cell = (m: MetricDiff, d: number) => `${f(m.a, d)} → ${f(m.b, d)}  ${sig
 export function compareTable(a: string, b: string, cells: readonly CompareCell[]): string {
   const head = ['device', 'lighting', 'n A/B', 'p50 latency ms A → B  diff [95% CI]', 'latency', 'mean IoU A → B  diff [95% CI]', 'IoU'];
   const rows = cells.map((c) => [c.device, c.lighting, `${c.latency.nA}/${c.latency.nB}`, cell(c.latency, 2), c.latency.verdict, cell(c.iou, 3), c.iou.verdict]);
-  return [`compare ${a} (A) → ${b} (B)`, textTable(head, rows)].join('\n');
+  const runs = Math.max(0, ...cells.map((c) => c.latency.history_runs));
+  const noise = runs > 0
+    ? `CIs: blocks of 10 frames resampled, widened to the spread of ${runs} earlier run(s) of A's build where a cell has ≥ 3`
+    : 'CIs: blocks of 10 frames resampled; no earlier runs of A\'s build in the store, so night-to-night noise is not in them';
+  return [`compare ${a} (A) → ${b} (B)`, textTable(head, rows), noise].join('\n');
 }

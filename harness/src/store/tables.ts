@@ -41,6 +41,12 @@ export const TABLES = {
       'detection_rate', 'histogram_json', 'worst_json'], key: ['run_id', 'serial', 'lighting'],
   },
   dash_runs_done: { columns: ['run_id', 'finished_at', 'summarized_at'], key: ['run_id'] },
+  nightly_alerts: {
+    columns: ['id', 'group_key', 'found_run_id', 'found_at', 'serial', 'virtual', 'role', 'scope', 'metric', 'change_run_id', 'previous_run_id',
+      'change_at', 'build_before', 'build_after', 'before_value', 'after_value', 'p', 'direction', 'label', 'via', 'detector', 'status',
+      'triaged_by', 'triaged_at', 'triage_note'], key: ['id'],
+  },
+  nightly_confirmations: { columns: ['candidate_id', 'confirmed', 'run_ids', 'decided_at'], key: ['candidate_id'] },
 } as const satisfies Record<string, TableDef>;
 export type TableName = keyof typeof TABLES;
 

@@ -83,8 +83,9 @@ export class WorkTables {
   }
   /** Only the columns a latency / IoU comparison reads (no detections JSON): `compare` and the server's /api/compare. */
   latencyIouRows(runId: string) {
-    return this.db.all<Pick<MeasurementRow, 'serial' | 'lighting' | 't_total' | 'dropped' | 'error' | 'thermal_flag' | 'cards' | 'iou'>>(
-      'SELECT serial, lighting, t_total, dropped, error, thermal_flag, cards, iou FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
+    return this.db.all<Pick<MeasurementRow, 'serial' | 'scenario_id' | 'repeat_index' | 'frame_index' | 'lighting' | 't_total' | 'dropped' | 'error'
+      | 'thermal_flag' | 'cards' | 'iou'>>(
+      'SELECT serial, scenario_id, repeat_index, frame_index, lighting, t_total, dropped, error, thermal_flag, cards, iou FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
   }
   /** What a UI capture spec measured on the crop screen (scenarios/ui). */
   async addUiMeasurement(row: UiMeasurementRow): Promise<void> {

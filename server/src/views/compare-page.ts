@@ -2,7 +2,8 @@ import { html } from '../html.ts';
 import type { CompareRow } from '../queries/run-compare.ts';
 import type { RunListItem } from '../queries/runs.ts';
 import type { MetricDiff } from '../../../harness/src/compare/compare-runs.ts';
-import { IOU_MIN_CHANGE, LATENCY_MIN_CHANGE, MIN_SAMPLES } from '../../../harness/src/compare/compare-runs.ts';
+import { BLOCK_FRAMES, IOU_MIN_CHANGE, LATENCY_MIN_CHANGE, MIN_BLOCKS, MIN_SAMPLES } from '../../../harness/src/compare/compare-runs.ts';
+import { MIN_HISTORY_RUNS } from '../../../harness/src/compare/run-noise.ts';
 import { layout, num, when } from './layout.ts';
 
 const signed = (v: number | null, d: number) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(d)}`);
@@ -25,7 +26,7 @@ ${cells.map((c) => html`<tr><td>${c.model ?? c.device}<div class="sub">${serials
 <td class="n">${c.latency_delta_pct === null ? '—' : `${signed(c.latency_delta_pct, 1)}%`}</td>${verdict(c.latency_verdict)}
 <td class="n">${change(c.iou, 3)}</td>${verdict(c.iou_verdict)}</tr>`)}
 </tbody></table>`;
-  const rule = `verdicts need ≥ ${MIN_SAMPLES} frames per side, a 95% bootstrap interval of b − a that excludes 0, and a change of at least ${LATENCY_MIN_CHANGE * 100}% in p50 latency or ${IOU_MIN_CHANGE} in mean IoU; virtual and real devices are never compared`;
+  const rule = `verdicts need ≥ ${MIN_SAMPLES} frames and ≥ ${MIN_BLOCKS} blocks of ${BLOCK_FRAMES} frames per side, a 95% interval of b − a that excludes 0 (blocks resampled, paired; widened to the night-to-night spread of a's build when ≥ ${MIN_HISTORY_RUNS} earlier runs of it are stored), and a change of at least ${LATENCY_MIN_CHANGE * 100}% in p50 latency or ${IOU_MIN_CHANGE} in mean IoU; virtual and real devices are never compared`;
   const body = html`${form}<p><a href="/runs/${encodeURIComponent(a)}">run a</a> · <a href="/runs/${encodeURIComponent(b)}">run b</a> · ${rule}</p>
 <section class="charts"><figure><figcaption>Latency p50 change b vs a per device (all lightings) — click a bar for run b's frames on that device</figcaption><canvas id="compare-chart"></canvas></figure></section>
 ${table}`;

@@ -1,0 +1,22 @@
+/**
+ * The history a comparison reads its between-run noise from: finished runs of A's build (same APK
+ * sha256, hence same app and model) and suite started before A — the nights A's level was already
+ * known from. Never runs after A: one of them may already carry the change B is judged for (a
+ * device that slowed down under the same APK), and newer runs then never move a kept comparison.
+ */
+import type { Store } from '../store/index.ts';
+import type { RunSide } from './compare-runs.ts';
+import { loadRunSide } from './run-source.ts';
+
+/** How many earlier same-build runs are enough to estimate a night-to-night spread. */
+export const HISTORY_RUNS = 10;
+
+export async function sameBuildHistory(store: Store, a: string, b: string, limit = HISTORY_RUNS): Promise<RunSide[]> {
+  const [ra, rb] = await Promise.all([store.getRun(a), store.getRun(b)]);
+  if (!ra || !rb || !ra.apk_sha256) return [];
+  const until = ra.started_at;
+  const ids = await store.db.all<{ id: string }>(
+    `SELECT id FROM runs WHERE apk_sha256 = ? AND suite = ? AND id <> ? AND id <> ? AND started_at < ? AND finished_at IS NOT NULL
+       AND status <> 'running' ORDER BY started_at DESC, id DESC LIMIT ?`, [ra.apk_sha256, ra.suite, a, b, until, limit]);
+  return Promise.all(ids.map((r) => loadRunSide(store, r.id)));
+}

@@ -1,0 +1,73 @@
+/**
+ * The recorded A/A nights: the same build run night after night on one vdevice, kept as a compact
+ * gzip JSON fixture — per night, the run's per-frame latency/IoU columns (880 frames of the nightly
+ * suite are small) and the run's stored aggregates, so compare's and nightly's tests and
+ * `bench:nightly` replay real noise instead of invented Gaussian noise.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { AggregateRow, MeasurementRow } from '../store/rows.ts';
+
+export const AA_FIXTURE = new URL('./fixtures/aa-nights.json.gz', import.meta.url);
+/** The same, each night with a reference-model run after the candidate's (recorded with --reference). */
+export const AA_REFERENCE_FIXTURE = new URL('./fixtures/aa-nights-reference.json.gz', import.meta.url);
+
+/** The aggregate columns series are drawn from (the dashboards' columns). */
+export const FIXTURE_AGGREGATE_COLUMNS = ['scenario_id', 'lighting', 'frames', 'card_frames', 'negative_frames', 'latency_n',
+  'p50', 'p50_lo', 'p50_hi', 'p90', 'p90_lo', 'p90_hi', 'mean', 'std', 'sustained_fps', 'drop_rate',
+  'iou_mean', 'iou_mean_lo', 'iou_mean_hi', 'detection_rate', 'false_detection_rate'] as const;
+export type FixtureAggregate = Pick<AggregateRow, (typeof FIXTURE_AGGREGATE_COLUMNS)[number]>;
+
+/** Frame columns, one array per column (columnar keeps the file small). */
+export interface FixtureFrames {
+  scenario: string[]; lighting: string[]; repeat: number[];
+  t_total: (number | null)[]; iou: (number | null)[];
+  dropped: number[]; error: number[]; thermal: number[]; cards: number[]; matched: number[]; negative: number[]; detections: number[];
+  false_detections: number[];
+}
+
+export interface AaNight {
+  night: number; run_id: string; started_at: number; wall_ms: number; exit_code: number;
+  device: { serial: string; model: string; virtual: number };
+  apk_sha256: string;
+  frames: FixtureFrames;
+  aggregates: FixtureAggregate[];
+  /** the frozen reference model run right after on the same device (the control series), when recorded */
+  reference?: { run_id: string; started_at: number; apk_sha256: string; frames: FixtureFrames; aggregates: FixtureAggregate[] };
+}
+
+export interface AaFixture { schema: 'rio-aa/1'; suite: string; recorded_with: string; nights: AaNight[] }
+
+const round = (v: number | null, d: number) => (v === null ? null : Number(v.toFixed(d)));
+
+export function framesOf(rows: readonly MeasurementRow[]): FixtureFrames {
+  return {
+    scenario: rows.map((r) => r.scenario_id), lighting: rows.map((r) => r.lighting), repeat: rows.map((r) => r.repeat_index),
+    t_total: rows.map((r) => round(r.t_total, 3)), iou: rows.map((r) => round(r.iou, 4)),
+    dropped: rows.map((r) => r.dropped), error: rows.map((r) => (r.error ? 1 : 0)), thermal: rows.map((r) => r.thermal_flag),
+    cards: rows.map((r) => r.cards), matched: rows.map((r) => r.matched), false_detections: rows.map((r) => r.false_detections), negative: rows.map((r) => r.negative), detections: rows.map((r) => r.detections),
+  };
+}
+
+/** Frame rows back in the shape compare and the aggregates read (serial/run from the night). */
+export function measurementRows(n: Pick<AaNight, 'frames' | 'run_id' | 'device'>): MeasurementRow[] {
+  const f = n.frames;
+  return f.scenario.map((scenario_id, i) => ({
+    attempt_id: `${n.run_id}/${scenario_id}`, run_id: n.run_id, serial: n.device.serial, scenario_id, repeat_index: f.repeat[i]!, frame_index: i,
+    lighting: f.lighting[i]!, negative: f.negative[i]!, t_decode: null, t_pre: null, t_infer: null, t_post: null, t_total: f.t_total[i]!,
+    dropped: f.dropped[i]!, thermal_flag: f.thermal[i]!, detections: f.detections[i]!, matched: f.matched[i]!, cards: f.cards[i]!, iou: f.iou[i]!,
+    corner_err_px: null, corner_err_pct: null, false_detections: f.false_detections[i]!, detections_json: null, error: f.error[i] ? 'error' : null,
+  }));
+}
+
+export function readAaFixture(path: URL | string = AA_FIXTURE): AaFixture {
+  return JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as AaFixture;
+}
+
+export function writeAaFixture(fx: AaFixture, path: URL | string = AA_FIXTURE): void {
+  writeFileSync(path, gzipSync(JSON.stringify(fx), { level: 9 }));
+}
+
+export function readOrStartFixture(suite: string, recordedWith: string, path: URL | string = AA_FIXTURE): AaFixture {
+  return existsSync(path) ? readAaFixture(path) : { schema: 'rio-aa/1', suite, recorded_with: recordedWith, nights: [] };
+}

@@ -1,0 +1,88 @@
+/**
+ * Detection on recorded A/A nights (real vdevice noise from the fixture) with known steps applied:
+ * determinism, the insufficient-data state, confirmation, persistence, segment restart, grouping
+ * and infra labelling by the reference model.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readAaFixture } from './aa-fixture.ts';
+import { AaReplay, shuffledNights, type Injection } from './aa-replay.ts';
+import { replayNights } from './replay.ts';
+import { buildSeries, seriesId } from './series.ts';
+import { describeState, detectNight, DEFAULT_DETECTOR } from './detect.ts';
+import { nightAlerts } from './alert-groups.ts';
+
+const fx = readAaFixture();
+const nights = fx.nights.slice(1); // the first night installed and pushed everything: not like the others
+const replay = new AaReplay(nights);
+const STEP_AT = 8;
+const iouDrop: Injection = { name: 'iou-0.02', at: STEP_AT, scope: () => true, iouShift: -0.02 };
+const DEVICE_IOU = (k: { scope: string; metric: string; role: string }) => k.scope === '*' && k.metric === 'iou_mean' && k.role === 'candidate';
+
+function history(inj?: Injection, length = STEP_AT + 6, seed = 1) {
+  return replay.history(shuffledNights(nights.length, length, seed), inj);
+}
+
+test('the same nights give the same states and alerts whatever order the rows arrive in', () => {
+  const h = history(iouDrop, STEP_AT + 2);
+  const cells = h.flatMap((n) => n.cells);
+  const tonight = new Set(h.at(-1)!.cells.map((c) => c.run_id));
+  const ctx = { tonight, segmentStarts: new Map(), confirmations: new Map() };
+  const a = detectNight(buildSeries(cells), ctx);
+  const b = detectNight(buildSeries([...cells].reverse()), ctx);
+  assert.deepEqual([...a].sort(), [...b].sort());
+  assert.deepEqual(nightAlerts(a), nightAlerts(b));
+  assert.ok(nightAlerts(a).length > 0, 'the step two nights old is an alert');
+});
+
+test('fewer than 6 nights before tonight is "insufficient data (N of 6 nights)", never steady or 0', () => {
+  const h = history(undefined, 4);
+  const out = replayNights(h, () => null);
+  const last = out.at(-1)!;
+  assert.ok(last.states.size > 100);
+  for (const s of last.states.values()) assert.equal(describeState(s), 'insufficient data (3 of 6 nights)');
+  assert.equal(last.alerts.length, 0);
+});
+
+test('a −0.02 IoU step is pending on its first night, an alert once the confirmation run confirms it, and never alerts again', () => {
+  const out = replayNights(history(iouDrop, STEP_AT + 12), (c, i) => replay.confirm(c, i, iouDrop), DEFAULT_DETECTOR);
+  const first = out[STEP_AT]!;
+  const device = [...first.alerts].find((a) => DEVICE_IOU(a.step.series));
+  assert.ok(device, `device-wide IoU alert on the step's night: ${JSON.stringify([...first.states].filter(([k]) => k.includes('iou_mean')).slice(0, 3))}`);
+  assert.equal(device.via, 'confirmation');
+  assert.equal(device.step.direction, 'regression');
+  assert.ok(device.step.change_run_id.endsWith(`#${STEP_AT}`), 'located on the step night');
+  assert.ok(Math.abs(device.step.after - device.step.before + 0.02) < 0.005, `${device.step.before} → ${device.step.after}`);
+  // Segment restart: the series' later nights are inside the new segment, so the step is never alerted again.
+  const id = seriesId(device.step.series);
+  for (const n of out.slice(STEP_AT + 1)) {
+    assert.notEqual(n.states.get(id)?.kind, 'alert', `no repeat on ${n.key}`);
+    assert.ok(n.alerts.every((a) => a.group === device.group || !a.step.change_run_id.endsWith(`#${STEP_AT}`)), 'later series join the first group');
+  }
+  // Grouping: every series that stepped that night is in one group (night × build × direction).
+  assert.equal(new Set(first.alerts.filter((a) => a.step.direction === 'regression').map((a) => a.group)).size, 1);
+});
+
+test('a refuted confirmation leaves the step "not confirmed"; a second night makes it an alert by persistence', () => {
+  const out = replayNights(history(iouDrop, STEP_AT + 2), () => false, DEFAULT_DETECTOR);
+  const id = [...out[STEP_AT]!.states.keys()].find((k) => { const [, , role, scope, metric] = JSON.parse(k); return DEVICE_IOU({ role, scope, metric }); })!;
+  assert.equal(out[STEP_AT]!.states.get(id)!.kind, 'not confirmed');
+  assert.equal(out[STEP_AT]!.alerts.filter((a) => DEVICE_IOU(a.step.series)).length, 0);
+  const second = out[STEP_AT + 1]!.states.get(id)!;
+  assert.equal(second.kind, 'alert');
+  assert.ok(second.kind === 'alert' && second.via === 'persistence' && second.step.change_run_id.endsWith(`#${STEP_AT}`));
+});
+
+test('when the reference model steps on the same device the same night, the alerts are one infra group', () => {
+  // Both models slowed by the farm: the reference series carry the same step as the candidate's.
+  const h = history(iouDrop, STEP_AT + 1).map((n) => ({ ...n, cells: [...n.cells,
+    ...n.cells.map((c) => ({ ...c, role: 'reference' as const, run_id: `${c.run_id}/ref`, build: 'reference' }))] }));
+  const out = replayNights(h, () => true, DEFAULT_DETECTOR);
+  const alerts = out[STEP_AT]!.alerts;
+  assert.ok(alerts.length > 0);
+  assert.ok(alerts.every((a) => a.label === 'infra'), JSON.stringify(alerts.map((a) => a.label)));
+  assert.equal(new Set(alerts.map((a) => a.group)).size, 1, 'one infra group, not dozens of alerts');
+  // The control: the same step on the candidate alone is a regression, not infra.
+  const alone = replayNights(history(iouDrop, STEP_AT + 1), () => true, DEFAULT_DETECTOR)[STEP_AT]!.alerts;
+  assert.ok(alone.some((a) => a.label === 'regression') && alone.every((a) => a.label !== 'infra'));
+});

@@ -1,0 +1,131 @@
+/**
+ * One night of detection over every series: per series, the best step in its current segment (the
+ * nights since its last alerted step, at most the last `window`), kept only if it is large enough
+ * to matter and survives Benjamini–Hochberg across the night's series of its role. A step with one
+ * night after it is pending until a confirmation run (or a second night) confirms it; a step with
+ * two or more nights after it is an alert. After an alert the series' segment starts at the step,
+ * so the same change never alerts twice. Pure: same series and stored steps in, same states out.
+ */
+import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
+import { bestStep, tTest, type Step } from './change-point.ts';
+import { METRIC_RULES, seriesId, type Series, type SeriesKey } from './series.ts';
+
+export interface DetectorSettings {
+  /** a name for triage statistics (precision/recall per setting) */
+  name: string;
+  /** nights looked at, newest last (Chromium and Hunter use 50) */
+  window: number;
+  /** nights a segment needs before a step (Chromium's minimum segment, 6) */
+  minBefore: number;
+  /** false-discovery rate across one night's series of one role */
+  fdr: number;
+  /** nights after a step that make it an alert without a confirmation run */
+  persistNights: number;
+}
+
+export const DEFAULT_DETECTOR: DetectorSettings = { name: 'edm-t50/min6/bh0.01/persist2', window: 50, minBefore: 6, fdr: 0.01, persistNights: 2 };
+
+export interface Candidate {
+  series: SeriesKey;
+  /** the first night after the step, and the night before it */
+  change_run_id: string; previous_run_id: string;
+  /** when the first night after the step ran (its UTC date names the night) */
+  change_at: number;
+  before: number; after: number; p: number;
+  direction: 'regression' | 'improvement';
+  nightsAfter: number;
+  /** the builds each side of the step */
+  build_before: string; build_after: string;
+}
+
+export type SeriesState =
+  | { kind: 'insufficient'; have: number; need: number }
+  | { kind: 'steady' }
+  | { kind: 'pending'; step: Candidate }
+  | { kind: 'not confirmed'; step: Candidate }
+  | { kind: 'alert'; step: Candidate; via: 'confirmation' | 'persistence' };
+
+/** A shown state: "insufficient data (N of 6 nights)" is its own state, never a 0 or a pass. */
+export function describeState(s: SeriesState): string {
+  return s.kind === 'insufficient' ? `insufficient data (${s.have} of ${s.need} nights)` : s.kind;
+}
+
+export const candidateId = (c: Pick<Candidate, 'series' | 'change_run_id'>) => `${seriesId(c.series)}@${c.change_run_id}`;
+
+export interface NightContext {
+  /** the runs of tonight (candidate and reference): a series without a point tonight is not judged */
+  tonight: ReadonlySet<string>;
+  /** per series id, the run that started its current segment (its last alerted step) */
+  segmentStarts: ReadonlyMap<string, string>;
+  /** per candidate id, what its confirmation run said */
+  confirmations: ReadonlyMap<string, boolean>;
+}
+
+export function detectNight(series: readonly Series[], ctx: NightContext, s: DetectorSettings = DEFAULT_DETECTOR): Map<string, SeriesState> {
+  const out = new Map<string, SeriesState>();
+  const tested: { id: string; step: Step; points: Series['points']; key: SeriesKey }[] = [];
+  for (const sr of series) {
+    const last = sr.points.at(-1);
+    if (!last || !ctx.tonight.has(last.run_id)) continue;
+    const id = seriesId(sr.key);
+    const startRun = ctx.segmentStarts.get(id);
+    const from = startRun ? Math.max(0, sr.points.findIndex((p) => p.run_id === startRun)) : 0;
+    const points = sr.points.slice(from).slice(-s.window);
+    if (points.length < s.minBefore + 1) {
+      out.set(id, { kind: 'insufficient', have: points.length - 1, need: s.minBefore });
+      continue;
+    }
+    const values = points.map((p) => p.value);
+    const step = snapToBuildChange(bestStep(values, s.minBefore), values, points, s.minBefore);
+    if (!step) { out.set(id, { kind: 'steady' }); continue; }
+    tested.push({ id, step, points, key: sr.key });
+  }
+  for (const role of ['candidate', 'reference'] as const) {
+    const mine = tested.filter((x) => x.key.role === role);
+    const found = benjaminiHochberg(mine.map((x) => x.step.p), s.fdr);
+    mine.forEach((x, i) => {
+      if (!found[i] || !matters(x.key, x.step)) { out.set(x.id, { kind: 'steady' }); return; }
+      const rule = METRIC_RULES[x.key.metric];
+      const c: Candidate = {
+        series: x.key, change_run_id: x.points[x.step.at]!.run_id, previous_run_id: x.points[x.step.at - 1]!.run_id,
+        change_at: x.points[x.step.at]!.started_at,
+        before: x.step.before, after: x.step.after, p: x.step.p,
+        direction: (x.step.after > x.step.before) === (rule.worse === 'up') ? 'regression' : 'improvement',
+        nightsAfter: x.points.length - x.step.at,
+        build_before: x.points[x.step.at - 1]!.build, build_after: x.points[x.step.at]!.build,
+      };
+      const confirmed = ctx.confirmations.get(candidateId(c));
+      if (c.nightsAfter >= s.persistNights) out.set(x.id, { kind: 'alert', step: c, via: 'persistence' });
+      else if (confirmed === true) out.set(x.id, { kind: 'alert', step: c, via: 'confirmation' });
+      else if (confirmed === false) out.set(x.id, { kind: 'not confirmed', step: c });
+      else out.set(x.id, { kind: 'pending', step: c });
+    });
+  }
+  return out;
+}
+
+/** How far (nights) a located step is moved to a build change next to it, nearest first. */
+const SNAP_NIGHTS = 2;
+
+/**
+ * A step is caused by a new build or by the farm. When the best split is within two nights of a
+ * build change, the build change is where it happened: on a noisy series E-divisive's split is often
+ * a night or two off (Hunter's known complaint), which would blame the wrong build and split one
+ * event into several alert groups (bench:nightly: ±1 left 13% of IoU steps mislocated).
+ */
+function snapToBuildChange(step: Step | null, values: readonly number[], points: readonly { build: string }[], minBefore: number): Step | null {
+  if (!step || points[step.at]!.build !== points[step.at - 1]!.build) return step; // none, or already on a build change
+  for (let d = 1; d <= SNAP_NIGHTS; d++) {
+    for (const at of [step.at - d, step.at + d]) {
+      if (at >= minBefore && at < points.length && points[at]!.build !== points[at - 1]!.build) return tTest(values, at) ?? step;
+    }
+  }
+  return step;
+}
+
+/** Large enough to matter: ≥ 3% for latency and fps, ≥ 0.01 absolute for IoU and rates. */
+function matters(key: SeriesKey, step: Step): boolean {
+  const m = METRIC_RULES[key.metric].minChange;
+  const d = Math.abs(step.after - step.before);
+  return 'relative' in m ? d >= m.relative * Math.abs(step.before) : d >= m.absolute - 1e-12;
+}
