@@ -15,8 +15,6 @@ export async function sameBuildHistory(store: Store, a: string, b: string, limit
   const [ra, rb] = await Promise.all([store.getRun(a), store.getRun(b)]);
   if (!ra || !rb || !ra.apk_sha256) return [];
   const until = ra.started_at;
-  const ids = await store.db.all<{ id: string }>(
-    `SELECT id FROM runs WHERE apk_sha256 = ? AND suite = ? AND id <> ? AND id <> ? AND started_at < ? AND finished_at IS NOT NULL
-       AND status <> 'running' ORDER BY started_at DESC, id DESC LIMIT ?`, [ra.apk_sha256, ra.suite, a, b, until, limit]);
-  return Promise.all(ids.map((r) => loadRunSide(store, r.id)));
+  const ids = await store.earlierRunsOfBuild(ra.apk_sha256, ra.suite, until, [a, b], limit);
+  return Promise.all(ids.map((id) => loadRunSide(store, id)));
 }

@@ -30,9 +30,7 @@ export async function storeNightCells(store: Store, suite: string): Promise<Nigh
   await ensureSummaries(store, runs.map((r) => r.id));
   const out: NightCell[] = [];
   for (const r of runs) {
-    const devices = await store.db.all<{ serial: string; fingerprint_id: string | null; virtual: number | null }>(
-      `SELECT rd.serial, rd.fingerprint_id, COALESCE(f.virtual, d.virtual) AS virtual FROM run_devices rd
-         LEFT JOIN device_fingerprints f ON f.id = rd.fingerprint_id LEFT JOIN devices d ON d.serial = rd.serial WHERE rd.run_id = ?`, [r.id]);
+    const devices = await runDeviceKinds(store, r.id);
     const byS = new Map<string, NightDevice>(devices.map((d) => [d.serial, { serial: d.serial, virtual: Number(d.virtual) === 1, fingerprint: d.fingerprint_id }]));
     const run: NightRun = { run_id: r.id, started_at: Number(r.started_at), role: r.role, build: r.apk_sha256 ?? '' };
     const dash = await dashCellRows<DashCellRow>(store, r.id);

@@ -25,6 +25,13 @@ export class RunTables {
   }
   getRun(id: string) { return this.db.get<RunRow>('SELECT * FROM runs WHERE id = ?', [id]); }
   listRuns(limit = 50) { return this.db.all<RunRow>('SELECT * FROM runs ORDER BY started_at DESC LIMIT ?', [limit]); }
+  /** Finished runs of one APK and suite started before `before`, newest first, leaving out `except` (compare's history). */
+  async earlierRunsOfBuild(apkSha256: string, suite: string, before: number, except: readonly string[], limit: number): Promise<string[]> {
+    const rows = await this.db.all<{ id: string }>(
+      `SELECT id FROM runs WHERE apk_sha256 = ? AND suite = ? AND started_at < ? AND finished_at IS NOT NULL AND status <> 'running'
+         ORDER BY started_at DESC, id DESC LIMIT ?`, [apkSha256, suite, before, limit + except.length]);
+    return rows.map((r) => r.id).filter((id) => !except.includes(id)).slice(0, limit);
+  }
   async runLabels(id: string): Promise<Record<string, string>> {
     const rows = await this.db.all<{ key: string; value: string }>('SELECT key, value FROM run_labels WHERE run_id = ? ORDER BY key', [id]);
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
