@@ -7,6 +7,7 @@ import { registerModel } from './commands/model.ts';
 import { registerRun } from './commands/run.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSignoff } from './commands/signoff.ts';
 import { ExitCode, RioError } from '../errors.ts';
 
 /** Builds the `rio-farm` command tree; each area registers its own subcommands. */
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   for (const register of [registerRun, registerCompare, registerScenarios, registerModel,
-    registerVdevice, registerDevices, registerDoctor, registerServe]) {
+    registerVdevice, registerDevices, registerDoctor, registerServe, registerSignoff]) {
     register(program);
   }
   return program;
