@@ -4,6 +4,7 @@
  * distribution of W+ for n ≤ EXACT_MAX_N without ties; otherwise the normal approximation with
  * tie and continuity corrections (what R's wilcox.test does).
  */
+import { normalCdf } from './mann-whitney.ts';
 
 /** Above this many non-zero pairs the exact distribution (2^n sign patterns, counted by DP) gives way to the normal approximation. */
 export const EXACT_MAX_N = 50;
@@ -35,7 +36,7 @@ export function wilcoxonSignedRank(diffs: readonly number[]): WilcoxonResult {
   const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
   if (sigma === 0) return { n, wPlus, wMinus, p: 1, method: 'normal' };
   const z = (Math.abs(wPlus - mu) - 0.5) / sigma;
-  return { n, wPlus, wMinus, p: Math.min(1, 2 * normalUpperTail(Math.max(z, 0))), method: 'normal' };
+  return { n, wPlus, wMinus, p: Math.min(1, 2 * (1 - normalCdf(Math.max(z, 0)))), method: 'normal' };
 }
 
 /** Two-sided exact p = 2·P(W ≤ w) under H0, counting rank-sum subsets by dynamic programming. */
@@ -51,12 +52,4 @@ function exactP(n: number, w: number): number {
   let le = 0;
   for (let s = 0; s <= w; s++) le += counts[s]!;
   return Math.min(1, (2 * le) / 2 ** n);
-}
-
-/** P(Z > z) for a standard normal (Abramowitz–Stegun 7.1.26 erfc, |error| < 1.5e-7). */
-export function normalUpperTail(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
-  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
