@@ -17,6 +17,7 @@ import { registerApiRoutes } from './routes/api.ts';
 import { registerIngestRoute } from './routes/ingest.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { registerPageRoutes } from './routes/pages.ts';
+import { registerSignoffRoutes } from './routes/signoffs.ts';
 
 /** Runs with 10 devices × 2,000 frames export to ~10 MB of JSON; anything far above is refused. */
 export const DEFAULT_INGEST_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -76,5 +77,6 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerIngestRoute(app, ctx);
   registerEvidenceRoutes(app, ctx);
   registerPageRoutes(app, ctx);
+  registerSignoffRoutes(app, ctx);
   return app;
 }
