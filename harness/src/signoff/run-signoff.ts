@@ -30,6 +30,8 @@ import type { Verdict } from './verdict.ts';
 /** Exit codes: 0 PASS, 1 FAIL, 4 INCONCLUSIVE (budget spent, not decided); 2 infrastructure and 3 bad input as everywhere. */
 export const SIGNOFF_EXIT: Record<Verdict, number> = { PASS: 0, FAIL: 1, INCONCLUSIVE: 4 };
 
+const INTERRUPTED = 'sign-off interrupted (Ctrl-C / SIGTERM)';
+
 export interface SignoffOptions {
   candidate: string;
   baseline: string;
@@ -94,7 +96,17 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
       policy_text: policyText, meta_json: JSON.stringify(meta), report_sha256: null, public_key: null, signature: null, out_dir: outDir });
 
     const arms: Record<'candidate' | 'baseline', ArmInput> = { candidate, baseline };
-    await Promise.all(serials.map((serial) => signoffDevice({ id, serial, store, db: o.db, outDir, chunks, policy, arms, log })));
+    try {
+      await Promise.all(serials.map((serial) => signoffDevice({ id, serial, store, db: o.db, outDir, chunks, policy, arms, log })
+        .catch((err: unknown) => {
+          // A device lost mid-sign-off keeps the blocks it finished: its gates read INCONCLUSIVE, never PASS.
+          if (!(err instanceof RioError) || err.failureClass !== 'infrastructure' || err.message === INTERRUPTED) throw err;
+          log(`${serial}: ${err.code}: ${err.message} — no more blocks on this device`);
+        })));
+    } catch (err) {
+      await store.db.run('UPDATE signoffs SET status = ?, finished_at = ? WHERE id = ?', ['failed', Date.now(), id]).catch(() => undefined);
+      throw err;
+    }
 
     const body = await buildReport(store, id);
     const signed = signReport(body, o.key);
@@ -128,7 +140,7 @@ async function signoffDevice(j: DeviceJob): Promise<void> {
         await addBlock(j.store, j.id, record);
         mine.push(record);
         j.log(`${j.serial}: unit ${unit} ${arm} (chunk ${chunk}) run ${record.run_id}: ${record.valid ? 'valid' : `INVALID: ${record.invalid_reason}`}, ${Math.round(record.wall_ms)} ms`);
-        if (summary.status === 'aborted') throw new RioError('DEVICE_UNHEALTHY', 'sign-off interrupted', { device: j.serial });
+        if (summary.status === 'aborted') throw new RioError('DEVICE_UNHEALTHY', INTERRUPTED);
         if (record.valid) break;
       }
     }
