@@ -67,16 +67,18 @@ const dbUrl = (db: string) => (db.startsWith('sqlite:') || db.startsWith('postgr
 /** `rio-farm signoff perturb`: a deterministic perturbed candidate for demos and power checks. */
 export function registerPerturb(signoff: Command): void {
   signoff.command('perturb')
-    .description('write a deterministically perturbed copy of an ONNX model, converted to .tflite (weights × (1 + scale·U[−1,1]), seeded)')
-    .argument('<in.onnx>').argument('<out.tflite>')
+    .description('write a deterministically perturbed copy of an ONNX model as .onnx, or converted to .tflite (weights × (1 + scale·U[−1,1]), seeded)')
+    .argument('<in.onnx>').argument('<out>', 'out.onnx or out.tflite')
     .option('--scale <x>', 'relative weight noise', (v) => Number(v), 0.05)
     .option('--seed <n>', 'noise seed', (v) => Number(v), 1)
     .action(async (input: string, output: string, o: { scale: number; seed: number }) => {
       const { readFileSync, writeFileSync } = await import('node:fs');
       const { perturbOnnx } = await import('../../signoff/perturb-model.ts');
       const { convertOnnxToTflite } = await import('../../../../android-demo/model/converter/convert.ts');
-      const tflite = convertOnnxToTflite(perturbOnnx(readFileSync(input), o.scale, o.seed)).tflite;
-      writeFileSync(output, tflite);
-      process.stdout.write(`${output}: ${tflite.length} bytes (weights × (1 + ${o.scale}·U[−1,1]), seed ${o.seed})\n`);
+      const onnx = perturbOnnx(readFileSync(input), o.scale, o.seed);
+      // An .onnx output stays ONNX (a sign-off then converts it and gates its parity); anything else is converted here.
+      const bytes = output.toLowerCase().endsWith('.onnx') ? onnx : convertOnnxToTflite(onnx).tflite;
+      writeFileSync(output, bytes);
+      process.stdout.write(`${output}: ${bytes.length} bytes (weights × (1 + ${o.scale}·U[−1,1]), seed ${o.seed})\n`);
     });
 }
