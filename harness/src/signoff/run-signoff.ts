@@ -26,6 +26,7 @@ import { buildReport, type DeviceIdentity, type SignoffMeta } from './report.ts'
 import { signReport, writeReportFiles, type ReportFiles } from './report-files.ts';
 import { addBlock, createSignoff, finishSignoff } from './signoff-store.ts';
 import type { Verdict } from './verdict.ts';
+import { gateTable } from './gate-table.ts';
 
 /** Exit codes: 0 PASS, 1 FAIL, 4 INCONCLUSIVE (budget spent, not decided); 2 infrastructure and 3 bad input as everywhere. */
 export const SIGNOFF_EXIT: Record<Verdict, number> = { PASS: 0, FAIL: 1, INCONCLUSIVE: 4 };
@@ -46,7 +47,7 @@ export interface SignoffOptions {
   log?: (line: string) => void;
 }
 
-export interface SignoffSummary { id: string; verdict: Verdict; exitCode: number; files: ReportFiles; outDir: string }
+export interface SignoffSummary { id: string; verdict: Verdict; exitCode: number; files: ReportFiles; outDir: string; table: string }
 
 export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
   const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -114,7 +115,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
     await finishSignoff(store, id, { status: 'done', verdict: body.verdict, report_sha256: createHash('sha256').update(canonicalJson(body)).digest('hex'),
       public_key: signed.signature.public_key, signature: signed.signature.value });
     log(`signoff ${id}: ${body.verdict}\n  ${files.json}\n  ${files.html}\n  ${files.junit}`);
-    return { id, verdict: body.verdict, exitCode: SIGNOFF_EXIT[body.verdict], files, outDir };
+    return { id, verdict: body.verdict, exitCode: SIGNOFF_EXIT[body.verdict], files, outDir, table: gateTable(body) };
   } finally {
     client.closeAll?.();
     if (local) await local.stop();

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
-import { openStore } from '../store/index.ts';
+import { storeKinds } from '../store/test-stores.ts';
 import { RELEASE_MODEL } from '../../../android-demo/apk/index.ts';
 import { runSignoff } from './run-signoff.ts';
 import { generateSigningKey, loadSigningKey } from './signing.ts';
@@ -20,7 +20,6 @@ import { loadPolicy, QUICK_POLICY_PATH } from './policy.ts';
 import { signoffBlocks } from './signoff-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rio-signoff-'));
-const db = `sqlite:${join(dir, 'rio-farm.db')}`;
 let farm: TestFarm;
 
 /** The smoke suite in blocks of ~6 frames, 2 ABBA units: seconds on one vdevice, not a release sign-off. */
@@ -34,18 +33,20 @@ before(async () => {
 });
 after(async () => { await farm?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
-test('an A/A sign-off on a vdevice stores its blocks as runs and writes a signed report that verify accepts and recomputes byte for byte', async () => {
-  const policyPath = join(dir, 'tiny.yaml');
+for (const kind of storeKinds()) test(`an A/A sign-off on a vdevice (${kind.name}) stores its blocks as runs and writes a signed report that verify accepts and recomputes byte for byte`, async () => {
+  const ts = await kind.open();
+  const db = ts.url;
+  const policyPath = join(dir, `tiny-${kind.name}.yaml`);
   writeFileSync(policyPath, TINY);
   assert.equal(loadPolicy(policyPath).policy.budget.max_units, 2);
-  const keyPath = join(dir, 'key.pem');
+  const keyPath = join(dir, `key-${kind.name}.pem`);
   generateSigningKey(keyPath);
   const lines: string[] = [];
   const s = await runSignoff({ candidate: RELEASE_MODEL, baseline: RELEASE_MODEL, policy: policyPath, devices: farm.serials, db,
-    out: join(dir, 'out'), key: loadSigningKey(keyPath), vdevices: 1, log: (l) => lines.push(l) });
+    out: join(dir, `out-${kind.name}`), key: loadSigningKey(keyPath), vdevices: 1, log: (l) => lines.push(l) });
   assert.notEqual(s.verdict, 'FAIL', `the same model against itself must not FAIL:\n${readFileSync(s.files.json, 'utf8').slice(0, 2000)}`);
 
-  const store = await openStore(db);
+  const store = ts.store;
   try {
     const blocks = await signoffBlocks(store, s.id);
     assert.equal(blocks.filter((b) => b.valid).length, 8, '2 units × ABBA');
@@ -66,12 +67,12 @@ test('an A/A sign-off on a vdevice stores its blocks as runs and writes a signed
     assert.deepEqual(ok.problems, []);
 
     // A figure edited and re-signed with another key: the signature may hold, the recomputation cannot.
-    const other = join(dir, 'other.pem');
+    const other = join(dir, `other-${kind.name}.pem`);
     generateSigningKey(other);
     const tampered = structuredClone(report);
     tampered.report.gates.latency.cells[0].hi = 1.0;
     const { signReport, writeReportFiles } = await import('./report-files.ts');
-    const files = writeReportFiles(join(dir, 'tampered'), signReport(tampered.report, loadSigningKey(other)));
+    const files = writeReportFiles(join(dir, `tampered-${kind.name}`), signReport(tampered.report, loadSigningKey(other)));
     const refused = await verifyReport(store, files.json, readFileSync(`${keyPath}.pub`, 'utf8'));
     assert.equal(refused.ok, false);
     assert.ok(refused.problems.some((p) => p.includes('recomputed report differs') && p.includes('latency')), refused.problems.join('; '));
@@ -80,5 +81,5 @@ test('an A/A sign-off on a vdevice stores its blocks as runs and writes a signed
     // A changed stored frame is caught too: the store is the evidence.
     await store.db.run('UPDATE measurements SET t_total = t_total * 3 WHERE run_id = ?', [blocks[1]!.run_id]);
     assert.equal((await verifyReport(store, s.files.json)).ok, false);
-  } finally { await store.close(); }
+  } finally { await ts.drop(); }
 });

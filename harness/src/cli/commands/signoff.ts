@@ -27,7 +27,7 @@ export function registerSignoff(program: Command): void {
         devices: o.devices === 'all' ? 'all' : String(o.devices).split(',').map((s) => s.trim()).filter(Boolean),
         vdevices: Number(o.vdevices), vdeviceProfiles: String(o.vdeviceProfile).split(',').map((s) => s.trim()).filter(Boolean),
       });
-      process.stdout.write(`${summary.id} ${summary.verdict}\n`);
+      process.stdout.write(`${summary.table}\n`);
       process.exitCode = summary.exitCode;
     });
 
