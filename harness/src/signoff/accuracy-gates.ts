@@ -8,11 +8,11 @@ import { pairedBootstrap } from '../stats/paired-bootstrap.ts';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.ts';
 import type { BlockPair } from './evidence.ts';
 import type { SignoffPolicy } from './policy.ts';
-import { wilcoxonFigures, type GateCell } from './latency-gate.ts';
+import { byUnit, wilcoxonFigures, type GateCell } from './latency-gate.ts';
 import { figure, judgeLower, judgeUpper } from './verdict.ts';
 
-/** A lighting needs frames in at least this many block pairs before its bounds mean anything. */
-export const MIN_PAIRS_PER_CELL = 2;
+/** A lighting needs frames in at least this many ABBA units before its bounds mean anything. */
+export const MIN_UNITS_PER_CELL = 2;
 
 /** Per-pair sums for one lighting: the bootstrap adds these up over the drawn pairs. */
 interface CellSums {
@@ -62,7 +62,13 @@ function add(into: CellSums, s: CellSums): void {
 /** Every accuracy cell of one device (gates × lightings it saw), in a fixed order. */
 export function accuracyCells(device: string, pairs: readonly BlockPair[], policy: SignoffPolicy): GateCell[] {
   const diffs = new Map<string, number[]>();
-  const sums = pairs.map((p) => pairSums(p, policy.gates.crop_success.crop_iou, diffs));
+  const perPair = pairs.map((p) => pairSums(p, policy.gates.crop_success.crop_iou, diffs));
+  // Units are the bootstrap's replicates, as for latency: a unit's pairs are summed.
+  const sums = byUnit(pairs).map((idx) => {
+    const m = new Map<string, CellSums>();
+    for (const i of idx) for (const [l, x] of perPair[i]!) { const s = m.get(l) ?? zero(); add(s, x); m.set(l, s); }
+    return m;
+  });
   const lightings = [...new Set(sums.flatMap((m) => [...m.keys()]))].sort();
   const opts = { iterations: policy.statistics.bootstrap_iterations, confidence: policy.statistics.confidence };
   const cells: GateCell[] = [];
@@ -75,17 +81,17 @@ export function accuracyCells(device: string, pairs: readonly BlockPair[], polic
         for (const i of picked) { const x = sums[i]!.get(lighting); if (x) add(s, x); }
         return g.frames(s) > 0 ? g.delta(s) : NaN;
       };
-      const est = pairedBootstrap(pairs.length, stat, seedFrom(`${policy.statistics.seed}|${g.gate}|${device}|${lighting}`), opts);
+      const est = pairedBootstrap(sums.length, stat, seedFrom(`${policy.statistics.seed}|${g.gate}|${device}|${lighting}`), opts);
       const margin = g.margin(policy);
-      const enough = holding >= MIN_PAIRS_PER_CELL;
+      const enough = holding >= MIN_UNITS_PER_CELL;
       const total = zero();
       for (const m of sums) { const x = m.get(lighting); if (x) add(total, x); }
       cells.push({
         gate: g.gate, device, lighting, estimate: figure(est.estimate), lo: figure(est.lo), hi: figure(est.hi), bound: g.bound, margin,
         verdict: !enough ? 'INCONCLUSIVE' : g.bound === 'lower' ? judgeLower(est.lo, est.hi, margin) : judgeUpper(est.lo, est.hi, margin),
-        pairs: holding, n_candidate: g.frames(total), n_baseline: g.frames(total),
+        pairs: perPair.filter((m) => g.frames(m.get(lighting) ?? zero()) > 0).length, units: holding, n_candidate: g.frames(total), n_baseline: g.frames(total),
         ...(g.gate === 'iou' ? { wilcoxon_frames: wilcoxonFigures(wilcoxonSignedRank(diffs.get(lighting) ?? [])) } : {}),
-        ...(enough ? {} : { reason: `insufficient data: frames in ${holding} block pair(s), ${MIN_PAIRS_PER_CELL} needed` }),
+        ...(enough ? {} : { reason: `insufficient data: frames in ${holding} ABBA unit(s), ${MIN_UNITS_PER_CELL} needed` }),
       });
     }
   }
