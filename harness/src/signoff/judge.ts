@@ -85,7 +85,14 @@ function deviceSummary(serial: string, blocks: readonly Block[], pairs: ReturnTy
   };
 }
 
-/** True while the device still has something more blocks could decide (the orchestrator's stop rule). */
+/**
+ * True while more blocks could still change the device's verdict (the orchestrator's stop rule):
+ * a cell is INCONCLUSIVE, or latency FAILs before the budget is spent. Latency is the noisy gate —
+ * a FAIL on the first few units is confirmed with more units, not taken at the first look (stopping
+ * at the first FAIL: 8% A/A false FAILs on recorded vdevice noise). Accuracy is deterministic on a
+ * device for a given model and frames, so its FAIL stands.
+ */
 export function deviceUndecided(j: Judgement, serial: string): boolean {
-  return Object.values(j.gates).some((g) => g.cells.some((c) => c.device === serial && c.verdict === 'INCONCLUSIVE'));
+  return Object.values(j.gates).some((g) => g.cells.some((c) => c.device === serial
+    && (c.verdict === 'INCONCLUSIVE' || (c.gate === 'latency' && c.verdict === 'FAIL'))));
 }
