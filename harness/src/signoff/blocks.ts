@@ -25,5 +25,8 @@ export function planChunks(scenarios: readonly ScenarioSize[], blockFrames: numb
   return chunks;
 }
 
-/** The chunk unit `u` replays: units walk through the chunks in order, then start over. */
-export const chunkOfUnit = (unit: number, chunks: number) => unit % chunks;
+/** Units per chunk: every chunk's lightings are then in at least two units, the least a cell's bootstrap needs. */
+export const UNITS_PER_CHUNK = 2;
+
+/** The chunk unit `u` replays: units walk through the chunks in order, two units each, then start over. */
+export const chunkOfUnit = (unit: number, chunks: number) => Math.floor(unit / UNITS_PER_CHUNK) % chunks;
