@@ -88,6 +88,7 @@ export function validatePolicy(raw: unknown, file = 'policy'): SignoffPolicy {
     return v as Record<string, unknown>;
   };
   const walk = (shape: Record<string, unknown>, v: unknown, path: string): Record<string, unknown> => {
+    if (v === undefined) throw new RioError('BAD_CONFIG', `policy field ${path} is missing`, { file, field: path });
     const o = obj(v, path);
     for (const k of Object.keys(o)) if (!(k in shape)) throw new RioError('BAD_CONFIG', `unknown policy field ${path}.${k}`, { file, field: `${path}.${k}` });
     const out: Record<string, unknown> = {};
