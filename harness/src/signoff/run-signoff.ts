@@ -31,6 +31,10 @@ import { gateTable } from './gate-table.ts';
 /** Exit codes: 0 PASS, 1 FAIL, 4 INCONCLUSIVE (budget spent, not decided); 2 infrastructure and 3 bad input as everywhere. */
 export const SIGNOFF_EXIT: Record<Verdict, number> = { PASS: 0, FAIL: 1, INCONCLUSIVE: 4 };
 
+/** Rest before each block, long enough for the previous block's leftover work to end (seen: ~1–2 s on vdevices). */
+export const BLOCK_SETTLE_MS = 3_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const INTERRUPTED = 'sign-off interrupted (Ctrl-C / SIGTERM)';
 
 export interface SignoffOptions {
@@ -136,6 +140,10 @@ async function signoffDevice(j: DeviceJob): Promise<void> {
     for (let position = 0; position < UNIT_ORDER.length; position++) {
       const arm = UNIT_ORDER[position]!;
       for (let retry = 0; retry <= j.policy.throttle.max_retries; retry++) {
+        // The same rest before every block: work a block leaves behind (app teardown, report writing)
+        // slows the next one, and only the unit's first block also had the stop-rule pause before it —
+        // real A/A sign-offs read the middle (candidate) blocks as 1.3× slower without this.
+        await sleep(BLOCK_SETTLE_MS);
         const { record, summary } = await runBlock({ signoffId: j.id, serial: j.serial, unit, position, retry, arm, apk: j.arms[arm].apk,
           chunk, scenarios: j.chunks[chunk]!, db: j.db, outDir: j.outDir, policy: j.policy });
         await addBlock(j.store, j.id, record);
