@@ -49,6 +49,8 @@ export interface SignoffOptions {
   vdevices: number;
   vdeviceProfiles?: string[];
   log?: (line: string) => void;
+  /** rest before each block (default BLOCK_SETTLE_MS; tests that judge no latency pass 0) */
+  settleMs?: number;
 }
 
 export interface SignoffSummary { id: string; verdict: Verdict; exitCode: number; files: ReportFiles; outDir: string; table: string }
@@ -102,7 +104,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
 
     const arms: Record<'candidate' | 'baseline', ArmInput> = { candidate, baseline };
     try {
-      await Promise.all(serials.map((serial) => signoffDevice({ id, serial, store, db: o.db, outDir, chunks, policy, arms, log })
+      await Promise.all(serials.map((serial) => signoffDevice({ id, serial, store, db: o.db, outDir, chunks, policy, arms, log, settleMs: o.settleMs ?? BLOCK_SETTLE_MS })
         .catch((err: unknown) => {
           // A device lost mid-sign-off keeps the blocks it finished: its gates read INCONCLUSIVE, never PASS.
           if (!(err instanceof RioError) || err.failureClass !== 'infrastructure' || err.message === INTERRUPTED) throw err;
@@ -129,7 +131,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
 
 interface DeviceJob {
   id: string; serial: string; store: Store; db: string; outDir: string; chunks: string[][];
-  policy: ReturnType<typeof loadPolicy>['policy']; arms: Record<'candidate' | 'baseline', ArmInput>; log: (l: string) => void;
+  policy: ReturnType<typeof loadPolicy>['policy']; arms: Record<'candidate' | 'baseline', ArmInput>; log: (l: string) => void; settleMs: number;
 }
 
 /** ABBA units on one device until its gates are decided and its minimums met, or the budget is spent. */
@@ -143,7 +145,7 @@ async function signoffDevice(j: DeviceJob): Promise<void> {
         // The same rest before every block: work a block leaves behind (app teardown, report writing)
         // slows the next one, and only the unit's first block also had the stop-rule pause before it —
         // real A/A sign-offs read the middle (candidate) blocks as 1.3× slower without this.
-        await sleep(BLOCK_SETTLE_MS);
+        await sleep(j.settleMs);
         const { record, summary } = await runBlock({ signoffId: j.id, serial: j.serial, unit, position, retry, arm, apk: j.arms[arm].apk,
           chunk, scenarios: j.chunks[chunk]!, db: j.db, outDir: j.outDir, policy: j.policy });
         await addBlock(j.store, j.id, record);
