@@ -18,6 +18,7 @@ import { registerIngestRoute } from './routes/ingest.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerSignoffRoutes } from './routes/signoffs.ts';
 
 /** Runs with 10 devices × 2,000 frames export to ~10 MB of JSON; anything far above is refused. */
 export const DEFAULT_INGEST_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -78,5 +79,6 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerEvidenceRoutes(app, ctx);
   registerPageRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
+  registerSignoffRoutes(app, ctx);
   return app;
 }

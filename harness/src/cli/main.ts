@@ -8,6 +8,7 @@ import { registerRun } from './commands/run.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerNightly } from './commands/nightly.ts';
+import { registerSignoff } from './commands/signoff.ts';
 import { ExitCode, RioError } from '../errors.ts';
 import { terminalText } from '../devices/terminal-text.ts';
 
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .description('Device-farm test harness and benchmark service for the RIO on-device card detector')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerRun, registerNightly, registerCompare, registerScenarios, registerModel,
+  for (const register of [registerRun, registerNightly, registerSignoff, registerCompare, registerScenarios, registerModel,
     registerVdevice, registerDevices, registerDoctor, registerServe]) {
     register(program);
   }

@@ -40,6 +40,8 @@ export interface RunHooks {
   progress?: RunProgress;
   /** faults for self-started vdevices, one list per vdevice (tests) */
   vdeviceFaults?: string[][];
+  /** print the final table on stdout (default true; `signoff` runs many short blocks and prints its own) */
+  printTable?: boolean;
 }
 
 export async function runSuite(input: RunOptions & { resume?: string }, hooks: RunHooks = {}): Promise<RunSummary> {
@@ -109,7 +111,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     for (const id of ctx.unrecordedFailures.keys()) progress.note(`the failure of attempt ${id} could not be stored (its evidence is on disk)`);
     for (const it of queue.stranded()) await store.failItem(it.id);
 
-    return await finishRun(store, runId, opts, outDir, suite, progress, abort.signal.aborted);
+    return await finishRun(store, runId, opts, outDir, suite, progress, abort.signal.aborted, hooks.printTable ?? true);
   } finally {
     // Whatever happened, close everything this run opened: devices attached before the run keep
     // their adb connections alive, and one left open keeps this process from ever exiting.
@@ -125,7 +127,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
  * --apk as given; --model builds the vdevice demo APK around that .tflite (cached by its sha256;
  * phones need the Gradle-built app); neither: the default demo APK.
  */
-async function resolveApk(opts: RunOptions): Promise<string> {
+export async function resolveApk(opts: Pick<RunOptions, 'apk' | 'model'>): Promise<string> {
   if (opts.apk && opts.model) throw new RioError('BAD_ARGUMENT', '--apk and --model exclude each other (the model lives inside the APK)', { option: '--model' });
   if (opts.apk) return opts.apk;
   if (!opts.model) return (await ensureDemoApk()).path;
@@ -240,7 +242,7 @@ function truthMaps(scenarios: readonly BuiltScenario[]): Map<string, Map<number,
 
 /** Aggregates, verdict, exit code, reports, upload. */
 async function finishRun(store: Store, runId: string, opts: RunOptions, outDir: string, suite: BuiltSuite,
-  progress: RunProgress, aborted: boolean): Promise<RunSummary> {
+  progress: RunProgress, aborted: boolean, printTable: boolean): Promise<RunSummary> {
   const replayFps = new Map(suite.scenarios.map((s) => [s.id, opts.fps ?? s.fps]));
   const aggs = computeAggregates(await store.measurements(runId), { bars: opts.bars, replayFps, includeThermal: opts.includeThermal });
   await store.replaceAggregates(runId, aggs);
@@ -252,7 +254,7 @@ async function finishRun(store: Store, runId: string, opts: RunOptions, outDir: 
   const exitCode = infra ? ExitCode.Infrastructure : product ? ExitCode.ProductFailure : ExitCode.Ok;
   await store.finishRun(runId, status, exitCode);
   const files = await writeReports(store, runId, outDir);
-  process.stdout.write(files.table + '\n');
+  if (printTable) process.stdout.write(files.table + '\n');
   progress.note(`reports: ${files.html}\n         ${files.junit}\n         ${files.json}`);
   if (opts.upload) {
     await uploadRun(opts.upload, files.json);

@@ -82,6 +82,11 @@ export class WorkTables {
     return this.db.all<MeasurementRow>('SELECT * FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
   }
   /** Only the columns a latency / IoU comparison reads (no detections JSON): `compare` and the server's /api/compare. */
+  /** How many of a run's frames the harness flagged as taken while the device was throttled. */
+  async thermalFlaggedFrames(runId: string): Promise<number> {
+    const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ? AND thermal_flag = 1', [runId]);
+    return Number(r?.n ?? 0);
+  }
   latencyIouRows(runId: string) {
     return this.db.all<Pick<MeasurementRow, 'serial' | 'scenario_id' | 'repeat_index' | 'frame_index' | 'lighting' | 't_total' | 'dropped' | 'error'
       | 'thermal_flag' | 'cards' | 'iou'>>(

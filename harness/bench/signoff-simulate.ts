@@ -1,0 +1,46 @@
+/**
+ * Simulated sign-offs on recorded vdevice noise: each simulated device draws whole recorded ABBA
+ * units (with replacement, ABBA or BAAB labelling at random) until the orchestrator's stop rule
+ * says so, optionally with an injected effect on the candidate's frames, and is judged by the
+ * same `judge` the real sign-off uses.
+ */
+import { seededRandom } from '../src/stats/bootstrap.ts';
+import type { Block, FrameOutcome } from '../src/signoff/evidence.ts';
+import { judge, deviceUndecided, type Judgement } from '../src/signoff/judge.ts';
+import type { SignoffPolicy } from '../src/signoff/policy.ts';
+
+/** Changes a candidate frame (an injected regression); identity for A/A. */
+export type Injection = (f: FrameOutcome, serial: string) => FrameOutcome;
+export const noInjection: Injection = (f) => f;
+
+const FACTS = { candidate_bytes: 1, baseline_bytes: 1, parity: {} };
+
+export function simulateSignoff(units: Map<string, Block[][]>, policy: SignoffPolicy, seed: number, inject: Injection): Judgement {
+  const rnd = seededRandom(seed);
+  const all: Block[] = [];
+  for (const [serial, recorded] of units) {
+    const mine: Block[] = [];
+    for (let u = 0; u < policy.budget.max_units; u++) {
+      const unit = recorded[Math.floor(rnd() * recorded.length)]!;
+      const swap = rnd() < 0.5; // BAAB: the arms are the same model, so either labelling is a valid A/A unit
+      for (const b of unit) {
+        const arm = (b.arm === 'candidate') !== swap ? 'candidate' : 'baseline';
+        const frames = arm === 'candidate' ? b.frames.map((f) => inject(f, serial)) : b.frames;
+        mine.push({ ...b, unit: u, arm, run_id: `${b.run_id}@${u}`, frames });
+      }
+      if (u + 1 < policy.minimums.units) continue;
+      const j = judge(mine, policy, FACTS);
+      if (j.devices[0]?.minimums_met && !deviceUndecided(j, serial)) break;
+    }
+    all.push(...mine);
+  }
+  return judge(all, policy, FACTS);
+}
+
+/** Latency × factor on one device's candidate frames. */
+export const slower = (serial: string, factor: number): Injection => (f, s) =>
+  (s === serial && f.tTotal !== null ? { ...f, tTotal: f.tTotal * factor } : f);
+
+/** IoU − delta on card frames of one lighting (every device), clamped at 0. */
+export const lowerIoU = (lighting: string, delta: number): Injection => (f) =>
+  (f.lighting === lighting && f.cards > 0 ? { ...f, iou: Math.max(0, f.iou - delta) } : f);
