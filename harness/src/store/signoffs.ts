@@ -42,6 +42,14 @@ export const getSignoff = (store: Store, id: string) => store.db.get<SignoffRow>
 export const listSignoffs = (store: Store, limit = 200) =>
   store.db.all<SignoffRow>('SELECT * FROM signoffs ORDER BY created_at DESC, id LIMIT ?', [limit]);
 
+/** Per sign-off, the runs its blocks were measured in (the /signoffs page links them). */
+export async function signoffRuns(store: Store): Promise<Map<string, string[]>> {
+  const rows = await store.db.all<{ signoff_id: string; run_id: string }>('SELECT DISTINCT signoff_id, run_id FROM signoff_blocks ORDER BY signoff_id, run_id');
+  const runs = new Map<string, string[]>();
+  for (const r of rows) runs.set(r.signoff_id, [...(runs.get(r.signoff_id) ?? []), r.run_id]);
+  return runs;
+}
+
 /** Blocks in a fixed order, so what is built from them never depends on row order. */
 export async function signoffBlocks(store: Store, id: string): Promise<BlockRecord[]> {
   const rows = await store.db.all<BlockRecord & { signoff_id: string }>(

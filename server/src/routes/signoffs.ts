@@ -2,19 +2,15 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { App, ServerContext } from '../app.ts';
 import { RioError } from '../../../harness/src/errors.ts';
-import { getSignoff, listSignoffs, signoffBlocks } from '../../../harness/src/store/signoffs.ts';
+import { getSignoff, listSignoffs, signoffBlocks, signoffRuns } from '../../../harness/src/store/signoffs.ts';
 import { signoffPage, signoffsPage } from '../views/signoffs-page.ts';
 
 const HTML = 'text/html; charset=utf-8';
 
 export function registerSignoffRoutes(app: App, ctx: ServerContext): void {
-  const db = ctx.store.db;
   app.get('/signoffs', { schema: {} }, async (_req, reply) => {
     const signoffs = await listSignoffs(ctx.store);
-    const rows = await db.all<{ signoff_id: string; run_id: string }>('SELECT DISTINCT signoff_id, run_id FROM signoff_blocks ORDER BY signoff_id, run_id');
-    const runs = new Map<string, string[]>();
-    for (const r of rows) runs.set(r.signoff_id, [...(runs.get(r.signoff_id) ?? []), r.run_id]);
-    return reply.type(HTML).send(signoffsPage(signoffs, runs));
+    return reply.type(HTML).send(signoffsPage(signoffs, await signoffRuns(ctx.store)));
   });
   app.get('/signoffs/:id', { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) }) } }, async (req, reply) => {
     const s = await getSignoff(ctx.store, req.params.id);
