@@ -3,6 +3,7 @@
  * per-frame measurements. The report and `signoff verify` both build their figures from this and
  * nothing else, so a stored sign-off always recomputes to the same numbers.
  */
+import { countsForLatency, DEFAULT_FRAME_RULE, frameIoU, processedByApp } from '../metrics/counted-frames.ts';
 import type { Store } from '../store/index.ts';
 import type { MeasurementRow } from '../store/rows.ts';
 import { pairOf, type Arm } from './blocks.ts';
@@ -44,10 +45,11 @@ export interface Block extends BlockRecord { frames: FrameOutcome[] }
 export interface BlockPair { serial: string; unit: number; pair: number; candidate: Block; baseline: Block }
 
 export function frameOutcome(m: Pick<MeasurementRow, 'scenario_id' | 'frame_index' | 'repeat_index' | 'lighting' | 'negative' | 't_total' | 'dropped' | 'thermal_flag' | 'error' | 'cards' | 'matched' | 'iou' | 'detections'>): FrameOutcome {
-  const timed = !m.dropped && !m.error && !m.thermal_flag && m.t_total !== null;
+  // Which frames count: the one rule (counted-frames.ts); a throttled block is invalid anyway.
+  const timed = countsForLatency(m, DEFAULT_FRAME_RULE);
   return {
     key: `${m.scenario_id}#${m.repeat_index}#${m.frame_index}`, lighting: m.lighting, negative: Boolean(m.negative),
-    tTotal: timed ? m.t_total : null, cards: m.cards, matched: m.matched, iou: m.iou ?? 0, detections: m.detections, seen: !m.dropped,
+    tTotal: timed ? m.t_total : null, cards: m.cards, matched: m.matched, iou: frameIoU(m), detections: m.detections, seen: processedByApp(m),
   };
 }
 
