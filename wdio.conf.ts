@@ -15,12 +15,14 @@ import { prepareUiFarm, type UiFarm } from './scenarios/ui/farm/prepare.ts';
 import { RioError } from './harness/src/errors.ts';
 import { storeUiRun, VERDICT_ENV } from './scenarios/ui/farm/store-ui-run.ts';
 import { freePort } from './harness/src/devices/index.ts';
+import { forgetForeignDriverManifest } from './harness/appium-driver/test/appium-server.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const OUT_DIR = process.env.RIO_UI_OUT ?? `${ROOT}reports/ui`;
 
 // Appium finds the rio driver (a `file:` devDependency) in this project's node_modules.
 process.env.APPIUM_HOME ??= ROOT;
+if (process.env.APPIUM_HOME === ROOT) forgetForeignDriverManifest();
 
 let farm: UiFarm | undefined;
 

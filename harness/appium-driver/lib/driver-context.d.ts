@@ -5,7 +5,7 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import type { Element as WebElement } from '@appium/types';
-import type { AdbDevice } from './adb-device.js';
+import type { AdbDevice } from '../../src/devices/adb-device.ts';
 import type { UiHierarchy } from './ui-hierarchy.js';
 
 /** A W3C rect in screen pixels. */

@@ -6,7 +6,11 @@
  * (whose app twins render their screens to those commands) and equally against a phone.
  */
 import { BaseDriver, errors } from '@appium/base-driver';
-import { AdbDevice } from './adb-device.js';
+// the harness's one device facade: deadlines, byte budgets and the failure classifier of the runner
+// (TypeScript, loaded through the tsx loader index.js registers)
+import { AdbDevice, attachedDevices } from '../../src/devices/adb-device.ts';
+import { adbClient } from '../../src/devices/adb-client.ts';
+import { RioError } from '../../src/errors.ts';
 import { findCommands } from './commands/find.js';
 import { elementCommands } from './commands/element.js';
 import { actionCommands } from './commands/actions.js';
@@ -29,6 +33,21 @@ const CAP_CONSTRAINTS = {
 };
 
 /** @typedef {import('./driver-context.js').RioDriverContext} RioDriverContext */
+
+/**
+ * The facade's RioError as a W3C error naming the failure class the specs retry on (DEVICE_GONE,
+ * ADB_ERROR, TIMEOUT…): a deadline is W3C's timeout error, so a client sees `mobile: shell`'s own
+ * timeout as one. Other errors pass unchanged.
+ * @param {unknown} err
+ * @param {number | undefined} adbPort
+ * @returns {unknown}
+ */
+export function asW3cError(err, adbPort) {
+  if (!(err instanceof RioError)) return err;
+  // the message already names the device (`… (device=SERIAL)`)
+  const text = `rio: ${err.code}: ${err.message}${adbPort ? ` on the adb server at port ${adbPort}` : ''}`;
+  return err.code === 'TIMEOUT' ? new errors.TimeoutError(text) : new errors.UnknownError(text);
+}
 
 /** @extends {BaseDriver<any>} */
 export class RioVdeviceDriver extends BaseDriver {
@@ -57,6 +76,25 @@ export class RioVdeviceDriver extends BaseDriver {
     this.elementCounter = 0;
     /** @type {AdbDevice | null} the device of the current session */
     this.adb = null;
+    /** @type {import('../../src/devices/adb-client.ts').AdbServerClient | null} its adb server client (closed with the session) */
+    this.adbClient = null;
+    /** @type {number | undefined} */
+    this.adbPort = undefined;
+  }
+
+  /**
+   * Every command passes here: the device facade's errors become W3C errors.
+   * @template T
+   * @param {string} cmd
+   * @param {...any} args
+   * @returns {Promise<T>}
+   */
+  async executeCommand(cmd, ...args) {
+    try {
+      return await super.executeCommand(cmd, ...args);
+    } catch (err) {
+      throw asW3cError(err, this.adbPort);
+    }
   }
 
   /**
@@ -71,9 +109,15 @@ export class RioVdeviceDriver extends BaseDriver {
     const [sessionId, caps] = await super.createSession(w3cCaps1, w3cCaps2, w3cCaps3, driverData);
     try {
       const adbPort = this.opts.adbPort ?? (Number(process.env.ANDROID_ADB_SERVER_PORT) || DEFAULT_ADB_PORT);
-      const serial = this.opts.udid ?? (await this.onlyDevice(adbPort));
-      this.adb = new AdbDevice(serial, adbPort, this.log);
-      await this.adb.assertOnline();
+      this.adbPort = adbPort;
+      const client = this.adbClient = adbClient(adbPort);
+      const serial = this.opts.udid ?? (await this.onlyDevice(client, adbPort));
+      const me = (await attachedDevices(client)).find((d) => d.id === serial);
+      if (!me || me.type !== 'device') {
+        throw new errors.SessionNotCreatedError(
+          `rio: device ${serial} is ${me ? me.type : 'not attached'} on the adb server at port ${adbPort}`);
+      }
+      this.adb = new AdbDevice(client, serial, (line) => this.log.debug(line));
       if (this.opts.app) await this.adb.install(this.opts.app);
       if (this.opts.appPackage && this.opts.appActivity) {
         const { appPackage, appActivity } = this.opts;
@@ -82,20 +126,21 @@ export class RioVdeviceDriver extends BaseDriver {
       }
       return [sessionId, { ...caps, udid: serial, adbPort }];
     } catch (err) {
-      await super.deleteSession();
+      await this.deleteSession();
       if (err instanceof errors.SessionNotCreatedError) throw err;
-      throw new errors.SessionNotCreatedError(err instanceof Error ? err.message : String(err));
+      const w3c = asW3cError(err, this.adbPort);
+      throw new errors.SessionNotCreatedError(w3c instanceof Error ? w3c.message : String(w3c));
     }
   }
 
   /**
    * With no udid: the single online device of that adb server; several or none is an error.
+   * @param {import('../../src/devices/adb-client.ts').AdbServerClient} client
    * @param {number} adbPort
    * @returns {Promise<string>}
    */
-  async onlyDevice(adbPort) {
-    const probe = new AdbDevice('', adbPort);
-    const online = (await probe.guard('adb devices', () => probe.client.listDevices())).filter((/** @type {{ id: string, type: string }} */ d) => d.type === 'device');
+  async onlyDevice(client, adbPort) {
+    const online = (await attachedDevices(client)).filter((d) => d.type === 'device');
     if (online.length !== 1) {
       throw new errors.SessionNotCreatedError(
         `rio: set appium:udid — the adb server at port ${adbPort} has ${online.length} online devices`);
@@ -107,6 +152,9 @@ export class RioVdeviceDriver extends BaseDriver {
   async deleteSession(sessionId) {
     this.elements.clear();
     this.adb = null;
+    // adbkit never closes a shell stream whose reader stopped early: close what the session left open
+    this.adbClient?.closeAll();
+    this.adbClient = null;
     await super.deleteSession(sessionId);
   }
 

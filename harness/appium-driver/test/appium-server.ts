@@ -3,6 +3,7 @@
  * APPIUM_HOME at the project (so it finds the rio driver) and the adb server port of the farm.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { freePort } from '../../src/devices/index.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +19,22 @@ export interface AppiumServer {
   stop(): Promise<void>;
 }
 
+/** Appium's cache of where its drivers are installed (regenerated from package.json when missing). */
+const MANIFEST = `${ROOT}node_modules/.cache/appium/extensions.yaml`;
+
+/**
+ * A node_modules copied from another checkout keeps that checkout's manifest, whose absolute
+ * installPath makes Appium load the other checkout's rio driver: drop it so Appium finds this one.
+ */
+export function forgetForeignDriverManifest(): void {
+  if (!existsSync(MANIFEST)) return;
+  const installPaths = [...readFileSync(MANIFEST, 'utf8').matchAll(/installPath:\s*(\S+)/g)].map((m) => m[1]!);
+  if (installPaths.some((p) => !p.startsWith(ROOT))) rmSync(MANIFEST);
+}
+
 /** Starts Appium; `extraArgs` e.g. ['--allow-insecure', 'rio:adb_shell']. */
 export async function startAppium(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<AppiumServer> {
+  forgetForeignDriverManifest();
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath,
     [APPIUM_BIN, 'server', '--address', '127.0.0.1', '--port', String(port), '--log-no-colors', ...extraArgs],

@@ -175,7 +175,7 @@ describe('rio Appium driver on a vdevice', { timeout: 240_000 }, () => {
       assert.equal((await other.execute('mobile: shell', { command: 'echo', args: ['hi'] }) as string).trim(), 'hi');
       // the caller's timeout is the call's deadline: a command past the default 20 s still answers
       assert.equal((await other.execute('mobile: shell', { command: 'sleep 21; echo', args: ['late'], timeout: 40_000 }) as string).trim(), 'late');
-      await assert.rejects(other.execute('mobile: shell', { command: 'sleep', args: ['5'], timeout: 500 }), /TIMEOUT .*took over 500 ms/);
+      await assert.rejects(other.execute('mobile: shell', { command: 'sleep', args: ['5'], timeout: 500 }), /rio: TIMEOUT: .*longer than 500 ms/);
     } finally {
       await other.deleteSession().catch(() => {});
       await allowed.stop();

@@ -17,6 +17,10 @@ export { ADB_CALL_TIMEOUT_MS };
  * device answering without end (tampered firmware) is cut here instead of filling the heap.
  */
 export const MAX_SHELL_OUTPUT_BYTES = 16 * 1024 * 1024;
+/** Most bytes one `screencap -p` may return: a PNG of a 4K screen stays well below it. */
+export const MAX_SCREENCAP_BYTES = 64 * 1024 * 1024;
+/** Where `uiautomator dump` writes; /data/local/tmp is writable by the shell user on every Android. */
+const UI_DUMP_PATH = '/data/local/tmp/rio-window-dump.xml';
 
 interface SyncLike { pushFile(file: string, path: string): NodeJS.EventEmitter; pull(path: string): NodeJS.ReadableStream; stat(path: string): Promise<unknown>; end(): void }
 
@@ -55,18 +59,67 @@ async function openWithin<T>(opening: PromiseLike<T>, timeoutMs: number, what: s
   });
 }
 
+/** `adb -s '' devices` on the client's server: every attached serial and its state. */
+export async function attachedDevices(client: Client): Promise<{ id: string; type: string }[]> {
+  return withDeadline<{ id: string; type: string }[]>(client.listDevices(), ADB_CALL_TIMEOUT_MS, 'devices', '');
+}
+
 export class AdbDevice {
   readonly device: DeviceClient;
-  constructor(readonly client: Client, readonly serial: string) {
+  /** `log`, if given, hears every shell command as a user would type it (the Appium driver's debug log). */
+  constructor(readonly client: Client, readonly serial: string, private readonly log?: (line: string) => void) {
     this.device = client.getDevice(serial);
   }
 
   /** `adb -s SERIAL shell CMD` → stdout+stderr as text (adbkit's legacy shell has no exit code). */
   async shell(cmd: string, timeoutMs = ADB_CALL_TIMEOUT_MS, size: Omit<TransferBudget, 'timeoutMs'> = { maxBytes: MAX_SHELL_OUTPUT_BYTES }): Promise<string> {
+    this.log?.(`adb -s ${this.serial} shell ${cmd}`);
     const what = `shell ${cmd.slice(0, 60)}`;
     const stream = await openWithin<NodeJS.ReadableStream & { destroy?(): void }>(this.device.shell(cmd), timeoutMs, what, this.serial, (late) => late.destroy?.());
     return withDeadline(readWithinBudget(stream, { ...size, timeoutMs }, what, { device: this.serial }), timeoutMs + ADB_READ_GRACE_MS, what, this.serial)
       .then((b) => b.toString('utf8'));
+  }
+
+  /** `adb -s SERIAL exec-out screencap -p` → PNG bytes, within a byte and time budget. */
+  async screencap(budget: TransferBudget = { maxBytes: MAX_SCREENCAP_BYTES, timeoutMs: ADB_CALL_TIMEOUT_MS }): Promise<Buffer> {
+    const what = 'screencap -p';
+    this.log?.(`adb -s ${this.serial} exec-out screencap -p`);
+    const stream = await openWithin<NodeJS.ReadableStream & { destroy?(): void }>(this.device.screencap(), budget.timeoutMs, what, this.serial, (late) => late.destroy?.());
+    const png = await withDeadline(readWithinBudget(stream, budget, what, { device: this.serial }), budget.timeoutMs + ADB_READ_GRACE_MS, what, this.serial);
+    if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47) {
+      throw new RioError('ADB_ERROR', `${what} did not return a PNG (${png.length} bytes)`, { device: this.serial });
+    }
+    return png;
+  }
+
+  /** `adb -s SERIAL shell uiautomator dump` → the window hierarchy XML (within the shell's output budget). */
+  async uiDump(timeoutMs = ADB_CALL_TIMEOUT_MS): Promise<string> {
+    const out = await this.shell(`uiautomator dump ${UI_DUMP_PATH} >/dev/null 2>&1; cat ${UI_DUMP_PATH}`, timeoutMs);
+    const start = out.indexOf('<?xml') >= 0 ? out.indexOf('<?xml') : out.indexOf('<hierarchy');
+    if (start < 0) throw new RioError('ADB_ERROR', `uiautomator dump returned no hierarchy: ${out.slice(0, 200)}`, { device: this.serial });
+    return out.slice(start);
+  }
+
+  /** `adb -s SERIAL shell input tap X Y` */
+  async tap(x: number, y: number): Promise<void> {
+    await this.shell(`input tap ${Math.round(x)} ${Math.round(y)}`);
+  }
+
+  /** `adb -s SERIAL shell input swipe X1 Y1 X2 Y2 MS` (a long press when both points are equal) */
+  async swipe(x1: number, y1: number, x2: number, y2: number, durationMs: number): Promise<void> {
+    await this.shell(`input swipe ${[x1, y1, x2, y2].map(Math.round).join(' ')} ${Math.max(0, Math.round(durationMs))}`);
+  }
+
+  /** `adb -s SERIAL shell input keyevent CODE` */
+  async keyevent(code: number | string): Promise<void> {
+    await this.shell(`input keyevent ${code}`);
+  }
+
+  /** `adb -s SERIAL shell wm size` → the display size, override first; null if it cannot say. */
+  async windowSize(): Promise<{ width: number; height: number } | null> {
+    const out = await this.shell('wm size');
+    const m = /Override size:\s*(\d+)x(\d+)/.exec(out) ?? /Physical size:\s*(\d+)x(\d+)/.exec(out);
+    return m ? { width: Number(m[1]), height: Number(m[2]) } : null;
   }
 
   /** `adb -s SERIAL shell getprop` */
@@ -81,6 +134,7 @@ export class AdbDevice {
 
   /** `adb -s SERIAL install -r APK` */
   async install(apkPath: string, timeoutMs = ADB_TRANSFER_TIMEOUT_MS): Promise<void> {
+    this.log?.(`adb -s ${this.serial} install -r ${apkPath}`);
     await withDeadline(this.device.install(apkPath), timeoutMs, 'install', this.serial).catch((err: RioError) => {
       if (err.code === 'ADB_ERROR') throw new RioError('INSTALL_FAILED', err.message, { device: this.serial }, { cause: err });
       throw err;

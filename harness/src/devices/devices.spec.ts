@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestFarm } from '../../test-support/farm.ts';
-import { listDevices, runDoctor, formatDeviceTable, parseBattery, parseThermalStatus, deviceState, isListening } from './index.ts';
+import { listDevices, runDoctor, formatDeviceTable, parseBattery, parseThermalStatus, deviceState, isListening, adbClient, AdbDevice } from './index.ts';
+import { RioError } from '../errors.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/rio-farm.mjs', import.meta.url));
 
@@ -73,4 +74,27 @@ test('battery and thermal parsers read dumpsys output', () => {
   assert.deepEqual(parseBattery('  level: 55\n  scale: 100\n  temperature: 412\n'), { level: 55, tempC: 41.2 });
   assert.equal(parseThermalStatus('IsStatusOverride: false\nThermal Status: 3\n'), 3);
   assert.equal(parseThermalStatus('nothing'), undefined);
+});
+
+test('the facade reads screens within budgets: screencap, uiautomator dump, input; an over-budget or late read is cancelled', async () => {
+  const farm = await startTestFarm({ count: 1 });
+  const client = adbClient(farm.adbPort);
+  try {
+    const dev = new AdbDevice(client, farm.serials[0]!);
+    const png = await dev.screencap();
+    assert.equal(png.readUInt32BE(0), 0x89504e47);
+    await assert.rejects(dev.screencap({ maxBytes: 64, timeoutMs: 5_000 }),
+      (err: unknown) => err instanceof RioError && err.code === 'ADB_ERROR' && /exceeds 64 bytes \(transfer cancelled\)/.test(err.message));
+    assert.match(await dev.uiDump(), /^<\?xml[\s\S]*<hierarchy/);
+    await dev.tap(10, 10);
+    assert.ok((await dev.windowSize())!.width > 0);
+    // a caller's deadline on a shell call is a TIMEOUT, and the cancelled stream is closed, not left open
+    await assert.rejects(dev.shell('sleep 5', 300), (err: unknown) => err instanceof RioError && err.code === 'TIMEOUT');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(client.openConnections, 0);
+    assert.equal((await dev.shell('echo alive')).trim(), 'alive');
+  } finally {
+    client.closeAll();
+    await farm.stop();
+  }
 });

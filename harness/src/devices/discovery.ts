@@ -6,8 +6,7 @@
  */
 import type { Client } from '@devicefarmer/adbkit';
 import { adbClient } from './adb-client.ts';
-import { AdbDevice, withDeadline } from './adb-device.ts';
-import { ADB_CALL_TIMEOUT_MS } from './call-deadlines.js';
+import { AdbDevice, attachedDevices } from './adb-device.ts';
 import { isVirtualDevice } from './virtual-device.js';
 
 export interface DeviceSummary {
@@ -77,7 +76,7 @@ export async function describeDevice(client: Client, serial: string, state = 'de
 export async function listDevices(adbPort: number): Promise<DeviceSummary[]> {
   const client = adbClient(adbPort);
   try {
-    const devices = await withDeadline<{ id: string; type: string }[]>(client.listDevices(), ADB_CALL_TIMEOUT_MS, 'devices', '');
+    const devices = await attachedDevices(client);
     return await Promise.all(devices.map((d: { id: string; type: string }) => describeDevice(client, d.id, d.type).catch(() => ({ serial: d.id, state: d.type }))));
   } finally {
     client.closeAll(); // a device that stops answering mid-describe must not keep `rio-farm devices` alive

@@ -25,7 +25,7 @@ export const findCommands = /** @satisfies {ThisType<RioDriverContext>} */ ({
    * @returns {Promise<Screen>}
    */
   async readScreen() {
-    const xml = await this.adb.dumpHierarchy();
+    const xml = await this.adb.uiDump();
     try {
       return new UiHierarchy(xml);
     } catch (err) {
