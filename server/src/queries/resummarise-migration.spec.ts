@@ -6,7 +6,7 @@ import { runsNeedingSummary, summarizeRun } from './run-summary.ts';
 import { smallFarm, writeSyntheticRuns } from '../testing/synthetic-runs.ts';
 
 for (const kind of storeKinds()) {
-  describe(`migration 090 on ${kind.name}`, () => {
+  describe(`migration 092 on ${kind.name}`, () => {
     test('only --include-thermal runs are summarised again', async () => {
       const ts = await kind.open();
       try {
@@ -14,7 +14,7 @@ for (const kind of storeKinds()) {
         const [incl] = await writeSyntheticRuns(ts.store, smallFarm({ suite: 'incl', runs: 1, options: { includeThermal: true } }));
         for (const r of [excl!, incl!]) await summarizeRun(ts.store, r.id);
         assert.deepEqual(await runsNeedingSummary(ts.store.db), []);
-        for (const sql of loadMigrations().find((m) => m.version === 90)!.statements) await ts.store.db.run(sql);
+        for (const sql of loadMigrations().find((m) => m.version === 92)!.statements) await ts.store.db.run(sql);
         assert.deepEqual(await runsNeedingSummary(ts.store.db), [incl!.id]);
       } finally { await ts.drop(); }
     });
