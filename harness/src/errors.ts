@@ -4,13 +4,14 @@
  *
  * Exit codes (documented in README): 0 pass, 1 product failure (a quality/latency bar missed),
  * 2 infrastructure failure (device, adb, install, app crash, timeout, invalid results),
- * 3 bad input or configuration.
+ * 3 bad input or configuration; 4 (`signoff` only) inconclusive: the policy's budget was spent before every gate was decided.
  */
 export const ExitCode = {
   Ok: 0,
   ProductFailure: 1,
   Infrastructure: 2,
   BadInput: 3,
+  Inconclusive: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

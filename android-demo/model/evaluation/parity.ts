@@ -57,3 +57,12 @@ export async function measureParity(onnx: ModelRunner, tflite: ModelRunner, fram
     countMismatches,
   };
 }
+
+/** Parity of an .onnx and its converted .tflite on a suite's frames (the first `limit`), both runners closed after. */
+export async function parityOf(onnxPath: string, tflitePath: string, suite: string, limit?: number): Promise<ParityReport> {
+  const { loadEvalFrames } = await import('./eval-frames.ts');
+  const { loadRunner } = await import('./model-runner.ts');
+  const frames = await loadEvalFrames(suite, limit);
+  const onnx = await loadRunner(onnxPath), tflite = await loadRunner(tflitePath);
+  try { return await measureParity(onnx, tflite, frames); } finally { tflite.close(); onnx.close?.(); }
+}

@@ -64,6 +64,11 @@ export async function attachedDevices(client: Client): Promise<{ id: string; typ
   return withDeadline<{ id: string; type: string }[]>(client.listDevices(), ADB_CALL_TIMEOUT_MS, 'devices', '');
 }
 
+/** The serials of the attached devices that are online (not offline or unauthorized), sorted. */
+export async function onlineDevices(client: Client): Promise<string[]> {
+  return (await attachedDevices(client)).filter((d) => d.type === 'device').map((d) => d.id).sort();
+}
+
 export class AdbDevice {
   readonly device: DeviceClient;
   /** `log`, if given, hears every shell command as a user would type it (the Appium driver's debug log). */

@@ -4,7 +4,7 @@ export { ensureAdbServer, killAdbServer, isListening, adbVersion, DEFAULT_ADB_PO
 export { adbConnect, adbDisconnect, deviceState } from './connect.ts';
 export { listDevices, describeDevice, adbClient, parseBattery, parseThermalStatus, type DeviceSummary } from './discovery.ts';
 export { AdbServerClient } from './adb-client.ts';
-export { AdbDevice, attachedDevices, withDeadline, asAdbError, type LogEntry } from './adb-device.ts';
+export { AdbDevice, attachedDevices, onlineDevices, withDeadline, asAdbError, type LogEntry } from './adb-device.ts';
 export { classifyAdbFailure, DEVICE_GONE_PATTERN, DEVICE_MISSING_PATTERN } from './adb-failure.js';
 export { isVirtualDevice, runsHostTwin } from './virtual-device.js';
 export { formatDeviceTable } from './device-table.ts';

@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
-import { adbClient, ensureAdbServer, DEFAULT_ADB_PORT } from '../devices/index.ts';
+import { adbClient, ensureAdbServer, onlineDevices, DEFAULT_ADB_PORT } from '../devices/index.ts';
 import { ExitCode } from '../errors.ts';
 import { runSuite, type RunSummary } from '../run/run-suite.ts';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../run/run-options.ts';
@@ -44,7 +44,7 @@ export async function runNightly(o: NightlyOptions, hooks: { progress?: RunProgr
   let local: LocalVdevices | undefined;
   try {
     let serials = o.devices;
-    const online = (await adbClient(adbPort).listDevices() as { id: string; type: string }[]).filter((d) => d.type === 'device');
+    const online = await onlineDevices(adbClient(adbPort));
     if (serials === 'all' && online.length === 0) {
       // One set of vdevices for the whole night: the confirmation run must find the same devices again.
       local = await startLocalVdevices({ count: o.vdevices, adbPort, profiles: o.vdeviceProfiles, home: o.vdeviceHome });

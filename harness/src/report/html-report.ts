@@ -7,7 +7,7 @@ import type { RunExport } from '../store/run-export.ts';
 import type { AggregateRow } from '../store/rows.ts';
 import { escapeMarkup } from '../render/markup.ts';
 import { deviceLightingAggregates } from '../metrics/device-lighting.ts';
-import { runAggregateOptions } from '../metrics/run-aggregate-options.ts';
+import { parseRunOptions, runAggregateOptions } from '../metrics/run-aggregate-options.ts';
 import { frameRuleOf } from '../metrics/counted-frames.ts';
 import { testCases } from './testcases.ts';
 import type { WorstFrame } from './worst-frames.ts';
@@ -24,7 +24,7 @@ td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3
 
 export function htmlReport(exp: RunExport, worst: readonly WorstFrame[]): string {
   const r = exp.run;
-  const opts = JSON.parse(r.options_json) as Record<string, unknown>;
+  const opts = parseRunOptions(r.options_json);
   const devName = new Map(exp.devices.map((d) => [d.serial, `${[d.manufacturer, d.model].filter(Boolean).join(' ')}`]));
   const deviceLighting = reportDeviceLighting(exp);
   const cases = testCases(exp);

@@ -5,6 +5,7 @@
  * an app error), and each must pass the terminal sanitiser before it is drawn; a bar library
  * formats its own payload. Tests pass a quiet one (run-test-support.ts quietProgress).
  */
+import { Writable } from 'node:stream';
 import { terminalText } from '../devices/terminal-text.ts';
 
 export interface DeviceProgress {
@@ -79,4 +80,10 @@ export class RunProgress {
     if (lines.length) this.out.write(lines.join('\n') + '\n');
     this.drawn = lines.length;
   }
+}
+
+/** Progress that prints nothing (a run driven by another command, or a test); `lines` collects what it would print. */
+export function silentProgress(lines?: string[]): RunProgress {
+  const sink = new Writable({ write(chunk, _enc, cb) { lines?.push(String(chunk)); cb(); } });
+  return new RunProgress(sink as unknown as NodeJS.WriteStream, false);
 }

@@ -18,7 +18,7 @@ import { computeAggregates } from '../metrics/aggregate.ts';
 import { lightingKey } from '../metrics/lighting.ts';
 import type { FrameTruth } from '../metrics/frame-measurements.ts';
 import { readFingerprint, modelLabel } from '../fingerprint/device-fingerprint.ts';
-import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT, type AdbServerClient } from '../devices/index.ts';
+import { ensureAdbServer, adbClient, onlineDevices, DEFAULT_ADB_PORT, type AdbServerClient } from '../devices/index.ts';
 import { onInterrupt } from './interrupts.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { uploadRun } from '../report/upload.ts';
@@ -180,11 +180,6 @@ async function refuseIfStillRunning(store: Store, runId: string): Promise<void> 
     throw new RioError('BAD_ARGUMENT', `run ${runId} is still running: ${live.holder} holds the lease on ${live.serial} until ${new Date(Number(live.expires_at)).toISOString()}; stop that harness first, or wait for its leases to expire`,
       { option: '--resume' });
   }
-}
-
-async function onlineDevices(client: AdbServerClient): Promise<string[]> {
-  const list: { id: string; type: string }[] = await client.listDevices();
-  return list.filter((d) => d.type === 'device').map((d) => d.id).sort();
 }
 
 async function withoutQuarantined(store: Store, serials: string[], opts: RunOptions, progress: RunProgress): Promise<string[]> {

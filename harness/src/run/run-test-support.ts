@@ -2,13 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { RunProgress } from './progress.ts';
+import { silentProgress, type RunProgress } from './progress.ts';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from './run-options.ts';
 
 export function quietProgress(lines: string[] = []): RunProgress {
-  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
-  return new RunProgress(sink as unknown as NodeJS.WriteStream, false);
+  return silentProgress(lines);
 }
 
 export interface TempRun { dir: string; db: string; options(over?: Partial<RunOptions>): RunOptions; cleanup(): void }

@@ -6,8 +6,7 @@
  */
 import { join } from 'node:path';
 import { runSuite, type RunSummary } from '../run/run-suite.ts';
-import { Writable } from 'node:stream';
-import { RunProgress } from '../run/progress.ts';
+import { silentProgress } from '../run/progress.ts';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../run/run-options.ts';
 import { openStore } from '../store/index.ts';
 import type { BlockRecord } from './evidence.ts';
@@ -24,11 +23,6 @@ export interface BlockSpec {
 }
 
 /** The runner's own progress stays quiet: a sign-off prints one line per block instead. */
-function silentProgress(): RunProgress {
-  const sink = new Writable({ write(_chunk, _enc, cb) { cb(); } });
-  return new RunProgress(sink as unknown as NodeJS.WriteStream, false);
-}
-
 export async function runBlock(spec: BlockSpec): Promise<{ record: BlockRecord; summary: RunSummary }> {
   const opts: RunOptions = {
     ...DEFAULT_RUN_OPTIONS, suite: spec.policy.suite, devices: [spec.serial], apk: spec.apk, scenarios: spec.scenarios,

@@ -57,10 +57,6 @@ export async function prepareArm(path: string, option: '--candidate' | '--baseli
 
 /** Max abs output error of the converted model against onnxruntime on the parity frames. */
 async function parity(onnxPath: string, tflitePath: string): Promise<number> {
-  const { loadEvalFrames } = await import('../../../android-demo/model/evaluation/eval-frames.ts');
-  const { loadRunner } = await import('../../../android-demo/model/evaluation/model-runner.ts');
-  const { measureParity } = await import('../../../android-demo/model/evaluation/parity.ts');
-  const frames = await loadEvalFrames(PARITY_SUITE);
-  const onnx = await loadRunner(onnxPath), tflite = await loadRunner(tflitePath);
-  try { return (await measureParity(onnx, tflite, frames)).maxAbs; } finally { tflite.close(); onnx.close?.(); }
+  const { parityOf } = await import('../../../android-demo/model/evaluation/parity.ts');
+  return (await parityOf(onnxPath, tflitePath, PARITY_SUITE)).maxAbs;
 }

@@ -3,6 +3,7 @@
  * self-contained page) and junit.xml (a suite per gate, a testcase per cell; FAIL = <failure>,
  * INCONCLUSIVE = <skipped>, since it decides nothing either way).
  */
+import { escapeMarkup } from '../render/markup.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -28,7 +29,8 @@ export function writeReportFiles(dir: string, signed: SignedReport): ReportFiles
   return files;
 }
 
-const esc = (s: unknown) => String(s ?? '—').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// The one escaper (render/markup.ts): device strings (serials, build fingerprints) reach report.html and junit.xml.
+const esc = (s: unknown) => escapeMarkup(s ?? '—');
 export const cellName = (c: GateCell) => [c.gate, c.device, c.lighting].filter((x) => x !== null).join(' · ');
 export const cellFigures = (c: GateCell) =>
   `estimate ${c.estimate ?? '—'} [${c.lo ?? '—'}, ${c.hi ?? '—'}] ${c.bound === 'upper' ? '≤' : '≥'} ${c.margin}${c.reason ? ` (${c.reason})` : ''}`;

@@ -3,14 +3,15 @@
  * same frames, until the policy's minimums are met and no gate is undecided (or the budget is
  * spent); then the signed report. Devices run in parallel; each block goes through runSuite.
  */
+import { terminalText } from '../devices/terminal-text.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RioError } from '../errors.ts';
+import { ExitCode, RioError } from '../errors.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildSuite } from '../../../scenarios/generator/index.ts';
-import { ensureAdbServer, adbClient, DEFAULT_ADB_PORT } from '../devices/index.ts';
+import { ensureAdbServer, adbClient, onlineDevices, DEFAULT_ADB_PORT } from '../devices/index.ts';
 import { readFingerprint } from '../fingerprint/device-fingerprint.ts';
 import { AdbDevice } from '../devices/adb-device.ts';
 import { startLocalVdevices, type LocalVdevices } from '../run/local-vdevices.ts';
@@ -29,7 +30,7 @@ import type { Verdict } from './verdict.ts';
 import { gateTable } from './gate-table.ts';
 
 /** Exit codes: 0 PASS, 1 FAIL, 4 INCONCLUSIVE (budget spent, not decided); 2 infrastructure and 3 bad input as everywhere. */
-export const SIGNOFF_EXIT: Record<Verdict, number> = { PASS: 0, FAIL: 1, INCONCLUSIVE: 4 };
+export const SIGNOFF_EXIT: Record<Verdict, number> = { PASS: ExitCode.Ok, FAIL: ExitCode.ProductFailure, INCONCLUSIVE: ExitCode.Inconclusive };
 
 /** Rest before each block, long enough for the previous block's leftover work to end (seen: ~1–2 s on vdevices). */
 export const BLOCK_SETTLE_MS = 3_000;
@@ -56,7 +57,7 @@ export interface SignoffOptions {
 export interface SignoffSummary { id: string; verdict: Verdict; exitCode: number; files: ReportFiles; outDir: string; table: string }
 
 export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
-  const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const log = o.log ?? ((l: string) => process.stderr.write(`${terminalText(l)}\n`));
   const loaded = loadPolicy(o.policy);
   const policy = { ...loaded.policy, suite: o.suite ?? loaded.policy.suite };
   const id = `s${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
@@ -73,7 +74,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
   let local: LocalVdevices | undefined;
   const store = await openStore(o.db);
   try {
-    let serials = ((await client.listDevices()) as { id: string; type: string }[]).filter((d) => d.type === 'device').map((d) => d.id).sort();
+    let serials = await onlineDevices(client);
     if (o.devices !== 'all') {
       const missing = o.devices.filter((s) => !serials.includes(s));
       if (missing.length) throw new RioError('BAD_ARGUMENT', `device(s) not attached: ${missing.join(', ')}`, { option: '--devices' });
@@ -121,7 +122,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
     await finishSignoff(store, id, { status: 'done', verdict: body.verdict, report_sha256: createHash('sha256').update(canonicalJson(body)).digest('hex'),
       public_key: signed.signature.public_key, signature: signed.signature.value });
     log(`signoff ${id}: ${body.verdict}\n  ${files.json}\n  ${files.html}\n  ${files.junit}`);
-    return { id, verdict: body.verdict, exitCode: SIGNOFF_EXIT[body.verdict], files, outDir, table: gateTable(body) };
+    return { id, verdict: body.verdict, exitCode: SIGNOFF_EXIT[body.verdict], files, outDir, table: terminalText(gateTable(body), { multiline: true }) };
   } finally {
     client.closeAll?.();
     if (local) await local.stop();

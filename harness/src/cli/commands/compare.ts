@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { terminalText } from '../../devices/terminal-text.ts';
+import { storeUrl } from '../../store/store-url.ts';
 
 /** Registers `rio-farm compare`; the logic lives in harness/src/compare/. */
 export function registerCompare(program: Command): void {
@@ -16,7 +17,7 @@ export function registerCompare(program: Command): void {
       const { compareTable } = await import('../../compare/compare-table.ts');
       const { sameBuildHistory } = await import('../../compare/run-history.ts');
       let store: Awaited<ReturnType<typeof openStore>> | undefined;
-      const lazy = async () => (store ??= await openStore(o.db.startsWith('sqlite:') || o.db.startsWith('postgres') ? o.db : `sqlite:${o.db}`));
+      const lazy = async () => (store ??= await openStore(storeUrl(o.db)));
       try {
         const [ra, rb] = [await loadRun(a, lazy), await loadRun(b, lazy)];
         // History lives in the store: runs given as files have none unless their ids are stored too.

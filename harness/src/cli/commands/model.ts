@@ -50,13 +50,8 @@ export function registerModel(program: Command): void {
     .option('--max-abs <x>', 'fail above this max abs error', (v) => Number(v), PARITY_MAX_ABS)
     .option('--json', 'print the report as JSON')
     .action(async (onnxPath: string, tflitePath: string, opts: { suite: string; limit?: number; maxAbs: number; json?: boolean }) => {
-      const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
-      const { loadRunner } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
-      const { measureParity } = await import('../../../../android-demo/model/evaluation/parity.ts');
-      const frames = await loadEvalFrames(opts.suite, opts.limit);
-      const onnx = await loadRunner(onnxPath), tflite = await loadRunner(tflitePath);
-      const r = await measureParity(onnx, tflite, frames);
-      tflite.close();
+      const { parityOf } = await import('../../../../android-demo/model/evaluation/parity.ts');
+      const r = await parityOf(onnxPath, tflitePath, opts.suite, opts.limit);
       if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else {
         process.stdout.write(`parity ${onnxPath} vs ${tflitePath} on ${r.frames} ${opts.suite} frames\n`);

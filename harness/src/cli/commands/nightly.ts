@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { RioError } from '../../errors.ts';
+import { storeUrl } from '../../store/store-url.ts';
+import { terminalText } from '../../devices/terminal-text.ts';
 
 /** Registers `rio-farm nightly`; the logic lives in harness/src/nightly/. */
 export function registerNightly(program: Command): void {
@@ -20,7 +22,7 @@ export function registerNightly(program: Command): void {
     .option('--precision', 'print the triage precision per detector setting from the stored alerts, and run nothing')
     .action(async (o: Record<string, unknown>) => {
       const db = String(o.db);
-      const url = db.startsWith('sqlite:') || db.startsWith('postgres') ? db : `sqlite:${db}`;
+      const url = storeUrl(db);
       if (o.precision) {
         const { openStore } = await import('../../store/index.ts');
         const { triagePrecision } = await import('../../store/nightly-alerts.ts');
@@ -46,7 +48,7 @@ export function registerNightly(program: Command): void {
       process.stdout.write(o.json
         ? JSON.stringify({ candidate: r.candidate.runId, reference: r.reference.runId, alerts: r.night.alerts,
           states: Object.fromEntries([...r.night.states].map(([k, s]) => [k, describeState(s)])) }, null, 1) + '\n'
-        : `nightly: candidate run ${r.candidate.runId}, reference run ${r.reference.runId}\n${nightlyTable(r.night)}\n`);
+        : `nightly: candidate run ${r.candidate.runId}, reference run ${r.reference.runId}\n${terminalText(nightlyTable(r.night), { multiline: true })}\n`);
       process.exitCode = r.exitCode;
     });
 }

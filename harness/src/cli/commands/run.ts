@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { RioError } from '../../errors.ts';
+import { storeUrl } from '../../store/store-url.ts';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const int = (name: string) => (v: string) => {
@@ -53,7 +54,7 @@ export function registerRun(program: Command): void {
         apk: o.apk ? resolve(String(o.apk)) : undefined, model: o.model ? resolve(String(o.model)) : undefined,
         repeat: o.repeat as number, threads: o.threads as number, delegate: String(o.delegate), warmup: o.warmup as number,
         fps: o.fps as number | undefined, shard: Boolean(o.shard), out: o.out ? resolve(String(o.out)) : undefined,
-        db: db.startsWith('sqlite:') || db.startsWith('postgres') ? db : `sqlite:${db}`,
+        db: storeUrl(db),
         labels: parseLabels(o.label as string[]), bars: parseBars(o.bar as string[]),
         retries: o.retries as number, scenarioTimeoutMs: o.scenarioTimeout as number | undefined, stallMs: o.stallTimeout as number,
         health: { ...DEFAULT_RUN_OPTIONS.health, cooldownMaxMs: o.cooldownMax as number },

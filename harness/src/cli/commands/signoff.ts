@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { RioError } from '../../errors.ts';
+import { storeUrl } from '../../store/store-url.ts';
 
 /** Registers `rio-farm signoff` (+ `keygen`, `verify`); the logic lives in harness/src/signoff/. */
 export function registerSignoff(program: Command): void {
@@ -23,7 +24,7 @@ export function registerSignoff(program: Command): void {
       const key = loadSigningKey(o.key ? resolve(String(o.key)) : undefined); // before measuring anything: a missing key fails fast
       const summary = await runSignoff({
         candidate: resolve(String(o.candidate)), baseline: resolve(String(o.baseline)), policy: o.policy ? resolve(String(o.policy)) : undefined,
-        suite: o.suite as string | undefined, db: dbUrl(String(o.db)), out: o.out ? resolve(String(o.out)) : undefined, key,
+        suite: o.suite as string | undefined, db: storeUrl(String(o.db)), out: o.out ? resolve(String(o.out)) : undefined, key,
         devices: o.devices === 'all' ? 'all' : String(o.devices).split(',').map((s) => s.trim()).filter(Boolean),
         vdevices: Number(o.vdevices), vdeviceProfiles: String(o.vdeviceProfile).split(',').map((s) => s.trim()).filter(Boolean),
       });
@@ -52,7 +53,7 @@ export function registerSignoff(program: Command): void {
       const { readFileSync } = await import('node:fs');
       const { openStore } = await import('../../store/index.ts');
       const { verifyReport } = await import('../../signoff/verify.ts');
-      const store = await openStore(dbUrl(db));
+      const store = await openStore(storeUrl(db));
       try {
         const r = await verifyReport(store, resolve(file), o.trust ? readFileSync(resolve(o.trust), 'utf8') : undefined);
         if (r.ok) process.stdout.write(`verified: ${r.id}: signature holds and every figure recomputes byte for byte from the store\n`);
@@ -62,7 +63,6 @@ export function registerSignoff(program: Command): void {
     });
 }
 
-const dbUrl = (db: string) => (db.startsWith('sqlite:') || db.startsWith('postgres') ? db : `sqlite:${db}`);
 
 /** `rio-farm signoff perturb`: a deterministic perturbed candidate for demos and power checks. */
 export function registerPerturb(signoff: Command): void {
