@@ -15,6 +15,9 @@ probability P, moved away from it, on the app-preprocessed input and its targets
   sensor        Poisson-Gaussian noise in linear light (shot noise at high ISO, read noise, per channel),
                 then the ISP's blur
   optics, codec gaussian or motion blur, JPEG at quality 8-60
+  second card   (`two_card`, a share of the card samples, before the rest) a card cut from another sample
+                of the batch (its mask target's coverage) pasted shifted over this one, overlapping it
+                without hiding its centre: two cards that touch or overlap, with both cards' targets
 
 Every draw comes from the generator train.py seeds, so a run is reproducible.
 """
@@ -65,9 +68,9 @@ def load_train_photos(photo_dir=PHOTO_DIR):
 
 
 class DomainRandomizer:
-    def __init__(self, p, negative, gen, photos=None):
-        self.p, self.negative, self.gen = p, negative, gen
-        self.photos = load_train_photos() if photos is None else photos
+    def __init__(self, p, negative, gen, photos=None, two_card=0.0):
+        self.p, self.negative, self.gen, self.two_card = p, negative, gen, two_card
+        self.photos = (load_train_photos() if p > 0 else []) if photos is None else photos
 
     def r(self, *shape):
         return torch.rand(*shape, generator=self.gen)
@@ -216,12 +219,53 @@ class DomainRandomizer:
         back = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB'), np.float32) / 255
         return torch.from_numpy(back).permute(2, 0, 1)
 
+    # ------------------------------------------------------------ a second card
+
+    def paste_card(self, x, heat, corners, weight, mask, i, j):
+        """Pastes sample j's card(s), shifted by whole heat cells, over sample i; False when no shift
+        keeps i's card centre visible and both cards mostly in view."""
+        _, _, h, w = x.shape
+        hs, ms = h // heat.shape[-1], h // mask.shape[-1]  # input pixels per heat / mask cell
+        cover_i, cover_j = mask[i, 0].float(), mask[j, 0].float()
+        centre_i = heat[i, 0] >= 0.999
+        if cover_j.sum() < 4 or cover_i.sum() < 4 or not centre_i.any():
+            return False
+        for _ in range(6):
+            dy, dx = (self.randint(2 * heat.shape[-2] // 2 + 1) - heat.shape[-2] // 2,
+                      self.randint(2 * heat.shape[-1] // 2 + 1) - heat.shape[-1] // 2)
+            cj = shift(cover_j, dy * hs // ms, dx * hs // ms)
+            overlap = (cj * cover_i).sum() / cover_i.sum()
+            kept = cj.sum() / cover_j.sum()
+            hidden_centre = (F.max_pool2d(cj[None, None], hs // ms)[0, 0][centre_i] > 0.5).any()
+            if 0.02 < overlap < 0.45 and kept > 0.85 and not hidden_centre:
+                break
+        else:
+            return False
+        alpha = F.interpolate(cj[None, None], size=(h, w), mode='bilinear', align_corners=False)[0].clamp(0, 1)
+        x[i] = x[i] * (1 - alpha) + shift(x[j], dy * hs, dx * hs) * alpha
+        hj, wj, cjr = shift(heat[j], dy, dx), shift(weight[j], dy, dx), shift(corners[j].float(), dy, dx)
+        take = hj >= heat[i]
+        corners[i] = torch.where(take, cjr, corners[i].float()).to(corners.dtype)
+        weight[i] = torch.where(take, wj, weight[i])
+        heat[i] = torch.maximum(heat[i], hj)
+        points_j = shift(mask[j, 1].float(), dy * hs // ms, dx * hs // ms)
+        mask[i, 1] = torch.maximum(mask[i, 1].float() * (1 - cj), points_j).to(mask.dtype)  # a corner under the pasted card is hidden
+        mask[i, 0] = torch.maximum(cover_i, cj).to(mask.dtype)
+        return True
+
     # ------------------------------------------------------------ a batch
 
     def __call__(self, x, heat, corners, weight, mask):
         """Randomises a batch in place of its tensors (x [n,3,h,w] in 0..1; targets as train.py builds them)."""
         n, _, h, w = x.shape
         x = x.clone()
+        if self.two_card > 0:
+            with_card = [i for i in range(n) if heat[i].max() >= 0.999]
+            for i in with_card:
+                if len(with_card) > 1 and float(self.r(1)) < self.two_card:
+                    j = with_card[self.randint(len(with_card))]
+                    if j != i:
+                        self.paste_card(x, heat, corners, weight, mask, i, j)
         for i in range(n):
             if float(self.r(1)) >= self.p:
                 continue
@@ -254,3 +298,13 @@ class DomainRandomizer:
                 img = self.jpeg(img)
             x[i] = img.clamp(0, 1)
         return x, heat, corners, weight, mask
+
+
+def shift(t, dy, dx):
+    """t [..., h, w] moved by (dy, dx) cells, zeros where it came in from outside."""
+    out = torch.zeros_like(t)
+    h, w = t.shape[-2:]
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[..., yd, xd] = t[..., ys, xs]
+    return out

@@ -54,6 +54,9 @@ class RioNet(nn.Module):
         # Card corners at mask resolution, orientation-free (any corner of any card): the sharp points
         # the post-processing snaps a quad's corners to where the mask's blob is ragged or merged.
         self.corner_point_head = nn.Sequential(dws(16, 16), dws(16, 16, dilation=2), nn.Conv2d(16, 1, 1))
+        # Which way up the card is: read at the centre peak, so it needs the whole card (its text, logo,
+        # layout) in view — dilated blocks widen the receptive field at 64x64 for little compute.
+        self.orient_head = nn.Sequential(dws(f, f, dilation=2), dws(f, f, dilation=4), nn.Conv2d(f, 2, 1))
         nn.init.constant_(self.heat_head[-1].bias, -4.0)  # start with "no card anywhere" (focal-loss prior)
         nn.init.constant_(self.corner_point_head[-1].bias, -4.0)
 
@@ -62,7 +65,8 @@ class RioNet(nn.Module):
         return F.interpolate(x, scale_factor=2.0, mode='bilinear', align_corners=False)
 
     def forward(self, x):
-        """x: NCHW in [0,1]. Returns logits: heat [N,1,64,64], corners [N,8,64,64], mask [N,2,128,128]."""
+        """x: NCHW in [0,1]. Returns logits: heat [N,1,64,64], corners [N,8,64,64], mask [N,2,128,128],
+        orient [N,2,64,64]."""
         s = self.stem(x)
         c1 = self.e1(s)
         c2 = self.e2(c1)
@@ -72,7 +76,8 @@ class RioNet(nn.Module):
         p2 = self.d2(self.up(p3) + self.lat2(c2))
         p1 = self.d1(self.up(p2) + self.lat1(c1))
         p0 = self.up(self.to_mask(p1)) + self.lat0(s)
-        return self.heat_head(p1), self.corner_head(p1), torch.cat([self.mask_head(p0), self.corner_point_head(p0)], 1)
+        return (self.heat_head(p1), self.corner_head(p1), torch.cat([self.mask_head(p0), self.corner_point_head(p0)], 1),
+                self.orient_head(p1))
 
 
 class RioNetExport(nn.Module):
@@ -83,9 +88,9 @@ class RioNetExport(nn.Module):
         self.net = net
 
     def forward(self, image):
-        heat, corners, mask = self.net(image.permute(0, 3, 1, 2))
+        heat, corners, mask, orient = self.net(image.permute(0, 3, 1, 2))
         return (torch.sigmoid(heat).permute(0, 2, 3, 1), corners.permute(0, 2, 3, 1),
-                torch.sigmoid(mask).permute(0, 2, 3, 1))
+                torch.sigmoid(mask).permute(0, 2, 3, 1), orient.permute(0, 2, 3, 1))
 
 
 def export_onnx(net, path):
@@ -95,7 +100,7 @@ def export_onnx(net, path):
     dummy = torch.zeros(1, INPUT_H, INPUT_W, 3)
     with torch.no_grad():
         torch.onnx.export(wrapper, dummy, str(path), opset_version=13, input_names=['image'],
-                          output_names=['heat', 'corners', 'mask'], do_constant_folding=True)
+                          output_names=['heat', 'corners', 'mask', 'orient'], do_constant_folding=True)
 
 
 def parameter_count(net):

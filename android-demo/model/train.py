@@ -66,6 +66,25 @@ def corner_loss(pred, target, weight, true_order_weight=0.25):
     return per.sum() / denom.sum().clamp(min=1), per / denom.clamp(min=1)
 
 
+def orient_target(corners):
+    """The card's own rightward direction at each cell, from the corner targets (so every geometric
+    augmentation that moves the corners moves it too): (TR - TL) + (BR - BL), a unit vector in input
+    pixels, [b,2,h,w]; zero where there is no card."""
+    c = corners.view(corners.shape[0], 4, 2, *corners.shape[2:])
+    v = (c[:, 1] - c[:, 0]) + (c[:, 2] - c[:, 3])
+    return v / v.norm(dim=1, keepdim=True).clamp(min=1e-6)
+
+
+def orient_loss(pred, corners, weight):
+    """L1 between the predicted rightward vector and the card's, where corners are learnt (near
+    centres): the post-processing reads it at the centre peak. (batch loss, per-frame losses)."""
+    t = orient_target(corners)
+    w = weight * (t.abs().sum(1, keepdim=True) > 0)
+    per = ((pred - t).abs().sum(1, keepdim=True) * w).flatten(1).sum(1)
+    denom = w.flatten(1).sum(1)
+    return per.sum() / denom.sum().clamp(min=1), per / denom.clamp(min=1)
+
+
 def mask_loss(logits, target):
     """BCE + dice on the card mask: (batch loss, per-frame losses)."""
     bce = F.binary_cross_entropy_with_logits(logits, target, reduction='none').mean((1, 2, 3))
@@ -76,8 +95,11 @@ def mask_loss(logits, target):
     return per.mean(), per
 
 
-def augment(x, heat, corners, weight, mask, gen):
-    """Photometric jitter (light, contrast, white balance, gamma, noise) and horizontal mirror."""
+def augment(x, heat, corners, weight, mask, gen, flip_share=0.5):
+    """Photometric jitter (light, contrast, white balance, gamma, noise) and horizontal mirror.
+
+    A mirrored card reads backwards: its layout (logo left, name right) flips with it, which blurs what
+    the orientation head learns, so a run that learns it mirrors fewer samples (`flip_share`)."""
     n = x.shape[0]
     rand = lambda *s: torch.rand(*s, generator=gen)  # noqa: E731
     gain = 0.6 + 0.8 * rand(n, 1, 1, 1)
@@ -89,7 +111,7 @@ def augment(x, heat, corners, weight, mask, gen):
     x = x.clamp(0, 1) ** gamma
     x = x + torch.randn(x.shape, generator=gen) * (0.03 * rand(n, 1, 1, 1))
     x = x.clamp(0, 1)
-    flip = rand(n) < 0.5
+    flip = rand(n) < flip_share
     if flip.any():
         i = flip.nonzero().squeeze(1)
         x[i] = x[i].flip(-1)
@@ -117,6 +139,9 @@ def main():
     ap.add_argument('--domain-rand', type=float, default=0.0, help='share of samples domain-randomised (domain_rand.py): desks, shadows, white balance, sensor noise, blur, JPEG')
     ap.add_argument('--negative-share', type=float, default=0.12, help='of the randomised samples, the share turned into hard negatives (empty desks, paper)')
     ap.add_argument('--true-order-weight', type=float, default=0.25, help="weight of the corner L1 in the card's own order (next to the best cyclic order)")
+    ap.add_argument('--orient-weight', type=float, default=1.0, help="weight of the orientation loss (the card's own rightward direction)")
+    ap.add_argument('--flip-share', type=float, default=0.5, help='share of samples mirrored (mirrored cards read backwards)')
+    ap.add_argument('--two-card-share', type=float, default=0.0, help="share of card samples given a second, overlapping card pasted from another sample of the batch")
     ap.add_argument('--smoke', action='store_true', help='a few steps on a few frames, to test the pipeline')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -152,7 +177,12 @@ def main():
         opt.load_state_dict(ck['opt'])
         step = ck['step']
     elif args.init:
-        net.load_state_dict(torch.load(args.init))
+        # an older model (no orientation head) starts everything else from its weights
+        missing, unexpected = net.load_state_dict(torch.load(args.init), strict=False)
+        if unexpected or any(not k.startswith('orient_head.') for k in missing):
+            raise SystemExit(f'train: --init {args.init} does not fit RioNet (missing {missing}, unexpected {unexpected})')
+        if missing:
+            log(f'--init: {len(missing)} tensors of the orientation head start fresh')
     first_step = step
     log(f'RioNet {parameter_count(net)} parameters, batch {args.batch}, budget {args.minutes} min')
     budget_s = 20 if args.smoke else args.minutes * 60
@@ -161,9 +191,10 @@ def main():
         args.batch = min(args.batch, 4)
     gen = torch.Generator().manual_seed(args.seed)
     randomize = None
-    if args.domain_rand > 0:
+    if args.domain_rand > 0 or args.two_card_share > 0:
         from domain_rand import DomainRandomizer
-        randomize = DomainRandomizer(args.domain_rand, args.negative_share, torch.Generator().manual_seed(args.seed + 1))
+        randomize = DomainRandomizer(args.domain_rand, args.negative_share, torch.Generator().manual_seed(args.seed + 1),
+                                     two_card=args.two_card_share)
         log(f'domain randomisation on {args.domain_rand:.0%} of samples ({len(randomize.photos)} training photos), negatives {args.negative_share:.0%} of those')
     order = []
     np_rng = np.random.default_rng(args.seed)
@@ -199,23 +230,24 @@ def main():
         batch = (x, heat_t[idx].clone(), corners_t[idx].float(), weight_t[idx].clone(), mask_t[idx].float())
         if randomize is not None:
             batch = randomize(*batch)
-        x, heat, corners, weight, mask = augment(*batch, gen)
-        heat_logits, corner_pred, mask_logits = net(x.contiguous(memory_format=torch.channels_last))
+        x, heat, corners, weight, mask = augment(*batch, gen, args.flip_share)
+        heat_logits, corner_pred, mask_logits, orient_pred = net(x.contiguous(memory_format=torch.channels_last))
         (lh, ph), (lc, pc) = focal_loss(heat_logits, heat), corner_loss(corner_pred, corners, weight, args.true_order_weight)
         (lm, pm), (lp, pp) = mask_loss(mask_logits[:, :1], mask[:, :1]), focal_loss(mask_logits[:, 1:], mask[:, 1:])
-        loss = lh + 5 * lc + lm + lp
-        frame_loss[idx] = (ph + 5 * pc + pm + pp).detach().numpy()
+        lo, po = orient_loss(orient_pred, corners, weight)
+        loss = lh + 5 * lc + lm + lp + args.orient_weight * lo
+        frame_loss[idx] = (ph + 5 * pc + pm + pp + args.orient_weight * po).detach().numpy()
         seen[idx] = True
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
         opt.step()
         step += 1
-        parts = np.array([loss.item(), lh.item(), lc.item(), lm.item(), lp.item()])
+        parts = np.array([loss.item(), lh.item(), lc.item(), lm.item(), lp.item(), lo.item()])
         running = parts if running is None else 0.95 * running + 0.05 * parts
         if step % 25 == 0 or args.smoke:
             log(f'step {step} {"half" if low else "full"} t={elapsed:.0f}s lr={lr * warm:.2e} loss={running[0]:.4f} heat={running[1]:.4f} '
-                f'corners={running[2]:.4f} mask={running[3]:.4f} points={running[4]:.4f} ({elapsed / max(step - first_step, 1):.2f}s/step)')
+                f'corners={running[2]:.4f} mask={running[3]:.4f} points={running[4]:.4f} orient={running[5]:.4f} ({elapsed / max(step - first_step, 1):.2f}s/step)')
         if time.time() - last_ck > CHECKPOINT_EVERY_S:
             torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step}, out / 'checkpoint.pt')
             last_ck = time.time()
