@@ -2,7 +2,7 @@
  * A stand-in rio.tflite with the exact tensors of contract/model-io.json, used by the APK build until
  * the trained model (android-demo/model/release/rio.tflite) exists. It is a hand-set "bright blob"
  * detector — mask = sigmoid(k·(luma − t)) and no corner points, heat = a 9×9 box blur of the coarse mask, corner offsets
- * zero — so the twin's pipeline runs end to end on real frames; it is not a trained card detector.
+ * zero, orientation zero (unknown: quads keep their order) — so the twin's pipeline runs end to end on real frames; it is not a trained card detector.
  */
 import { writeTflite } from '../model/converter/tflite-writer.ts';
 import { Op, Padding, Activation, conv2dOptions, poolOptions } from '../model/converter/tflite-schema.ts';
@@ -44,6 +44,11 @@ export function placeholderModel(): Uint8Array {
   const zb = t('corners_b', [8], f32(new Array(8).fill(0)));
   const corners = t('corners', [1, 64, 64, 8]);
   operators.push({ code: Op.CONV_2D, inputs: [p4, zw, zb], outputs: [corners], options: conv2dOptions(Padding.VALID, 1, 1, Activation.NONE) });
-  const model: TflModel = { tensors, operators, inputs: [image], outputs: [heat, corners, mask], description: 'rio placeholder: bright-blob detector (not trained)' };
+  // orient: zero (unknown orientation), [1,64,64,2]
+  const ow = t('orient_w', [2, 1, 1, 3], f32(new Array(6).fill(0)));
+  const ob = t('orient_b', [2], f32([0, 0]));
+  const orient = t('orient', [1, 64, 64, 2]);
+  operators.push({ code: Op.CONV_2D, inputs: [p4, ow, ob], outputs: [orient], options: conv2dOptions(Padding.VALID, 1, 1, Activation.NONE) });
+  const model: TflModel = { tensors, operators, inputs: [image], outputs: [heat, corners, mask, orient], description: 'rio placeholder: bright-blob detector (not trained)' };
   return writeTflite(model);
 }

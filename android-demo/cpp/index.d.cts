@@ -10,6 +10,8 @@ export interface DetectOptions {
   heat: Float32Array; heatShape: number[];
   corners: Float32Array; cornersShape: number[];
   mask: Float32Array; maskShape: number[];
+  /** the orientation output [1,H,W,2]; absent for a model without it (quads keep the regression's corner order) */
+  orient?: Float32Array; orientShape?: number[];
   frameWidth: number; frameHeight: number;
   params?: CoreParams;
 }

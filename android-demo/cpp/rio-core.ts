@@ -22,6 +22,26 @@ export function detect(o: Omit<Core.DetectOptions, 'params'> & { params?: Core.C
   return core.detect({ ...o, params: { ...contractParams, ...o.params } });
 }
 
+/** A model's outputs by contract name: the optional `orient` is passed on when the model has it. */
+export type ModelOutputs = Record<string, { data: Float32Array; shape: readonly number[] } | undefined>;
+
+/** Model outputs (by contract name) -> detections: the one place the outputs meet the core's options. */
+export function detectOutputs(outputs: ModelOutputs, frameWidth: number, frameHeight: number, params?: Core.CoreParams): ReturnType<typeof Core.detect> {
+  const t = (name: string) => {
+    const o = outputs[name];
+    if (!o) throw new Error(`model output ${name} missing`);
+    return o;
+  };
+  const orient = outputs.orient;
+  return detect({
+    heat: t('heat').data, heatShape: [...t('heat').shape],
+    corners: t('corners').data, cornersShape: [...t('corners').shape],
+    mask: t('mask').data, maskShape: [...t('mask').shape],
+    ...(orient ? { orient: orient.data, orientShape: [...orient.shape] } : {}),
+    frameWidth, frameHeight, ...(params ? { params } : {}),
+  });
+}
+
 /** Frame pixels -> the model input of contract/model-io.json (stretch, bilinear, RGB /255). */
 export function preprocess(pixels: Uint8Array, width: number, height: number, channels: 3 | 4): ReturnType<typeof Core.preprocess> {
   return core.preprocess({ pixels, width, height, channels, outWidth: modelIo.input.shape[2]!, outHeight: modelIo.input.shape[1]! });

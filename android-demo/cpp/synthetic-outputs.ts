@@ -3,16 +3,20 @@
  * tested for exact geometry without a trained model: a heat peak at each card centre, corner offsets
  * in every cell of the card, and a mask rasterised from the quad at pixel centres (channel 0). Corner
  * points (channel 1) are painted only where a card names them, as a gaussian of one mask pixel around
- * each point: tests of the snapping put them where the mask and regression are not.
+ * each point: tests of the snapping put them where the mask and regression are not. The orientation
+ * output is the quad's own rightward direction, (q1 - q0) + (q2 - q3), in the cells its heat owns
+ * (a card's `right` overrides it: tests of the upright turn), zero elsewhere.
  */
 import modelIo from '../contract/model-io.json' with { type: 'json' };
 import type { Quad } from '../../harness/src/metrics/quad.ts';
 
-export interface SyntheticCard { quad: Quad; score: number; /** corner points to paint, frame pixels */ points?: Quad }
+export interface SyntheticCard { quad: Quad; score: number; /** corner points to paint, frame pixels */ points?: Quad;
+  /** the card's rightward direction to paint, input pixels (default: from the quad's own order) */ right?: [number, number] }
 export interface SyntheticOutputs {
   heat: Float32Array; heatShape: number[];
   corners: Float32Array; cornersShape: number[];
   mask: Float32Array; maskShape: number[];
+  orient: Float32Array; orientShape: number[];
   frameWidth: number; frameHeight: number;
 }
 
@@ -32,14 +36,16 @@ function inside(q: Quad, x: number, y: number): boolean {
 }
 
 export function paintOutputs(frameWidth: number, frameHeight: number, cards: SyntheticCard[]): SyntheticOutputs {
-  const heatShape = shapeOf('heat'), cornersShape = shapeOf('corners'), maskShape = shapeOf('mask');
+  const heatShape = shapeOf('heat'), cornersShape = shapeOf('corners'), maskShape = shapeOf('mask'), orientShape = shapeOf('orient');
   const [, hh, hw] = heatShape as [number, number, number, number];
   const [, mh, mw] = maskShape as [number, number, number, number];
   const heat = new Float32Array(hh * hw), corners = new Float32Array(hh * hw * 8), mask = new Float32Array(mh * mw * 2);
+  const orient = new Float32Array(hh * hw * 2);
   const sx = frameWidth / inW!, sy = frameHeight / inH!;
   for (const card of cards) {
     const inq = card.quad.map(([x, y]) => [x / sx, y / sy] as const) as unknown as Quad; // input pixels
     const cx = inq.reduce((s, p) => s + p[0], 0) / 4, cy = inq.reduce((s, p) => s + p[1], 0) / 4;
+    const right = card.right ?? [inq[1]![0] - inq[0]![0] + inq[2]![0] - inq[3]![0], inq[1]![1] - inq[0]![1] + inq[2]![1] - inq[3]![1]];
     const strideX = inW! / hw, strideY = inH! / hh;
     for (let y = 0; y < hh; y++) for (let x = 0; x < hw; x++) {
       const ccx = (x + 0.5) * strideX, ccy = (y + 0.5) * strideY;
@@ -51,6 +57,8 @@ export function paintOutputs(frameWidth: number, frameHeight: number, cards: Syn
           corners[(y * hw + x) * 8 + 2 * k] = (inq[k]![0] - ccx) / inW!;
           corners[(y * hw + x) * 8 + 2 * k + 1] = (inq[k]![1] - ccy) / inH!;
         }
+        orient[(y * hw + x) * 2] = right[0];
+        orient[(y * hw + x) * 2 + 1] = right[1];
       }
     }
     for (let y = 0; y < mh; y++) for (let x = 0; x < mw; x++) {
@@ -65,5 +73,5 @@ export function paintOutputs(frameWidth: number, frameHeight: number, cards: Syn
       }
     }
   }
-  return { heat, heatShape, corners, cornersShape, mask, maskShape, frameWidth, frameHeight };
+  return { heat, heatShape, corners, cornersShape, mask, maskShape, orient, orientShape, frameWidth, frameHeight };
 }

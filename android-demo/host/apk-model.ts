@@ -19,7 +19,7 @@ export interface ApkModel {
   /** the installed app's identity, from its binary manifest */
   readonly app: ApkIdentity;
   readonly inputShape: number[];
-  /** Runs the model; outputs keyed by the contract's names (heat, corners, mask). */
+  /** Runs the model; outputs keyed by the contract's names (heat, corners, mask, and orient when it has it). */
   run(input: Float32Array): Promise<Record<string, FloatTensor>>;
 }
 
@@ -83,6 +83,7 @@ function outputNames(m: TfliteModel): Map<string, string> {
     const byName = m.outputs.find((t) => t.name === o.name);
     const byShape = m.outputs.filter((t) => t.shape.join(',') === o.shape.join(','));
     const chosen = byName ?? (byShape.length === 1 ? byShape[0] : undefined);
+    if (!chosen && 'optional' in o && o.optional) continue;  // an older model without orient keeps its corner order
     if (!chosen) throw new RioError('BAD_MODEL', `model has no output matching ${o.name} ${JSON.stringify(o.shape)}; outputs: ${m.outputs.map((t) => `${t.name}${JSON.stringify(t.shape)}`).join(' ')}`);
     map.set(o.name, chosen.name);
   }

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { detect, preprocess } from '../cpp/rio-core.ts';
+import { detectOutputs, preprocess } from '../cpp/rio-core.ts';
 import type { ApkModel } from './apk-model.ts';
 import type { AppError, Detection } from '../contract/results-schema.ts';
 
@@ -56,12 +56,7 @@ export async function processFrame(model: ApkModel, path: string): Promise<Frame
   }
   const t3 = performance.now();
   o.t_infer = ms(t2, t3);
-  const r = detect({
-    heat: out.heat!.data, heatShape: [...out.heat!.shape],
-    corners: out.corners!.data, cornersShape: [...out.corners!.shape],
-    mask: out.mask!.data, maskShape: [...out.mask!.shape],
-    frameWidth: frame.width, frameHeight: frame.height,
-  });
+  const r = detectOutputs(out, frame.width, frame.height);
   const t4 = performance.now();
   o.t_post = ms(t3, t4);
   o.t_total = ms(t0, t4);

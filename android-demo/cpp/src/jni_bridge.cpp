@@ -47,8 +47,10 @@ struct FloatArray {
 extern "C" JNIEXPORT jfloatArray JNICALL
 Java_dev_riofarm_rio_RioCore_nativeDetect(JNIEnv* env, jclass, jfloatArray heat, jintArray heatShape,
                                           jfloatArray corners, jintArray cornersShape, jfloatArray mask,
-                                          jintArray maskShape, jint frameWidth, jint frameHeight, jfloatArray params) {
-  FloatArray h(env, heat), c(env, corners), m(env, mask), p(env, params);
+                                          jintArray maskShape, jfloatArray orient, jintArray orientShape,
+                                          jint frameWidth, jint frameHeight, jfloatArray params) {
+  // orient/orientShape null: a model without the orientation output (quads keep the regression's order)
+  FloatArray h(env, heat), c(env, corners), m(env, mask), o(env, orient), p(env, params);
   rio::PostprocessParams pp;
   if (p.data && p.length >= 6) {
     pp.score_threshold = p.data[0];
@@ -61,7 +63,7 @@ Java_dev_riofarm_rio_RioCore_nativeDetect(JNIEnv* env, jclass, jfloatArray heat,
   if (p.data && p.length >= 7) pp.corner_threshold = p.data[6];
   std::vector<rio::Detection> dets;
   rio::Status s = rio::detect(h.view(intArray(env, heatShape)), c.view(intArray(env, cornersShape)),
-                              m.view(intArray(env, maskShape)), frameWidth, frameHeight, pp, dets);
+                              m.view(intArray(env, maskShape)), o.view(intArray(env, orientShape)), frameWidth, frameHeight, pp, dets);
   if (!s.ok()) {
     throwStatus(env, s);
     return nullptr;

@@ -48,7 +48,8 @@ float numberOr(const Napi::Object& o, const char* key, float fallback) {
   return v.IsNumber() ? v.As<Napi::Number>().FloatValue() : fallback;
 }
 
-// detect({heat, heatShape, corners, cornersShape, mask, maskShape, frameWidth, frameHeight, params})
+// detect({heat, heatShape, corners, cornersShape, mask, maskShape, [orient, orientShape,] frameWidth, frameHeight, params})
+// orient absent: a model without the orientation output (quads keep the regression's corner order).
 Napi::Value Detect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "detect(options) expects an object"));
@@ -66,7 +67,7 @@ Napi::Value Detect(const Napi::CallbackInfo& info) {
   }
   std::vector<rio::Detection> dets;
   rio::Status s = rio::detect(tensorArg(o, "heat", "heatShape"), tensorArg(o, "corners", "cornersShape"), tensorArg(o, "mask", "maskShape"),
-                              static_cast<int>(numberOr(o, "frameWidth", 0)), static_cast<int>(numberOr(o, "frameHeight", 0)), p, dets);
+                              tensorArg(o, "orient", "orientShape"), static_cast<int>(numberOr(o, "frameWidth", 0)), static_cast<int>(numberOr(o, "frameHeight", 0)), p, dets);
   if (!s.ok()) return errorResult(env, s);
   Napi::Array arr = Napi::Array::New(env, dets.size());
   for (uint32_t i = 0; i < dets.size(); ++i) {

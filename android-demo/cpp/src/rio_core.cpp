@@ -283,7 +283,20 @@ float quadIoU(const Quad& a, const Quad& b) {
   return static_cast<float>(i / (areaA + areaB - i));
 }
 
-Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask,
+Quad uprightQuad(const Quad& q, cv::Point2f right) {
+  int best = 0;
+  float bestCos = -INFINITY;
+  for (int s = 0; s < 4; ++s) {
+    const cv::Point2f e = (q[(s + 1) % 4] - q[s]) + (q[(s + 2) % 4] - q[(s + 3) % 4]);
+    const float c = e.dot(right) / std::max(1e-6f, static_cast<float>(cv::norm(e)));
+    if (c > bestCos) { bestCos = c; best = s; }
+  }
+  Quad r;
+  for (int i = 0; i < 4; ++i) r[i] = q[(i + best) % 4];
+  return r;
+}
+
+Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask, const TensorView& orient,
               int frame_width, int frame_height, const PostprocessParams& params,
               std::vector<Detection>& out) {
   out.clear();
@@ -295,6 +308,13 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
   if (s.ok()) s = checkTensor(mask, "mask", 2, mh, mw);
   if (!s.ok()) return s;
   if (ch != hh || cw != hw) return Status::Error("BAD_MODEL_OUTPUT", "corners grid differs from heat grid");
+  const bool hasOrient = orient.data != nullptr || !orient.shape.empty();
+  if (hasOrient) {
+    int oh, ow;
+    s = checkTensor(orient, "orient", 2, oh, ow);
+    if (!s.ok()) return s;
+    if (oh != hh || ow != hw) return Status::Error("BAD_MODEL_OUTPUT", "orient grid differs from heat grid");
+  }
   try {
     const float sx = static_cast<float>(frame_width) / params.input_width;
     const float sy = static_cast<float>(frame_height) / params.input_height;
@@ -326,6 +346,11 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
           d.quad[k] = cv::Point2f((cx + off[2 * k] * params.input_width) * sx, (cy + off[2 * k + 1] * params.input_height) * sy);
         d.score = std::min(1.0f, std::max(0.0f, v));
         d.anchor = cv::Point2f(cx * sx, cy * sy);
+        if (hasOrient) {
+          // input-pixel direction -> frame pixels (the input is the frame stretched)
+          const float* o = orient.data + (static_cast<size_t>(y) * hw + x) * 2;
+          d.right = cv::Point2f(o[0] * sx, o[1] * sy);
+        }
         candidates.push_back(d);
       }
     }
@@ -405,6 +430,10 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
     if (params.corner_threshold < 1) points = cornerPoints(pointMap, params.corner_threshold);
     for (auto& p : points) p = cv::Point2f(p.x * mx, p.y * my);
     for (auto& d : refined) d.quad = snapToCornerPoints(d.quad, points);
+    // 5. Turn each quad so corner 0 is the card's own top-left, as the model reads the card.
+    if (hasOrient)
+      for (auto& d : refined)
+        if (d.right.x != 0 || d.right.y != 0) { d.quad = uprightQuad(d.quad, d.right); d.upright = true; }
     out = std::move(refined);
     return Status::Ok();
   } catch (const cv::Exception& e) {

@@ -34,6 +34,8 @@ struct Detection {
   float score = 0;    // heatmap peak
   bool from_mask = false;  // refined by the mask contour (else the corner regression)
   cv::Point2f anchor;      // the heat peak's cell centre, frame pixels: where the model puts the card centre
+  cv::Point2f right;       // the orientation output at the heat peak, frame pixels (zero without it)
+  bool upright = false;    // turned by the model's orientation output (else the regression's or the mask's order)
 };
 
 struct Status {
@@ -49,11 +51,17 @@ struct Status {
 // value = pixel / 255. `out` holds out_w * out_h * 3 floats.
 Status preprocess(const cv::Mat& frame, int out_w, int out_h, float* out);
 
-// heat [1,H,W,1], corners [1,H,W,8], mask [1,Hm,Wm,2] (card pixels, card-corner points) ->
-// detections in frame pixels, best first.
-Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask,
+// heat [1,H,W,1], corners [1,H,W,8], mask [1,Hm,Wm,2] (card pixels, card-corner points), and
+// optionally orient [1,H,W,2] (the card's own rightward direction; a view without data = a model
+// without that output, whose quads keep the regression's corner order) -> detections in frame
+// pixels, best first.
+Status detect(const TensorView& heat, const TensorView& corners, const TensorView& mask, const TensorView& orient,
               int frame_width, int frame_height, const PostprocessParams& params,
               std::vector<Detection>& out);
+
+// Rotates a clockwise quad so corner 0 is the card's own top-left: the start whose top and bottom
+// sides, (q1 - q0) + (q2 - q3), point most along `right` (the card's rightward direction, frame pixels).
+Quad uprightQuad(const Quad& q, cv::Point2f right);
 
 // Any 4 points -> clockwise (y down) starting at the top-left-most (min x+y).
 Quad orderClockwise(const std::vector<cv::Point2f>& pts);

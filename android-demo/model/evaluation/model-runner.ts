@@ -6,18 +6,22 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import modelIo from '../../contract/model-io.json' with { type: 'json' };
-import { detect } from '../../cpp/rio-core.ts';
+import { detectOutputs } from '../../cpp/rio-core.ts';
 import { RioError } from '../../../harness/src/errors.ts';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
 import { loadTflite, type FloatTensor } from '../runtime/litert.ts';
 import { loadOnnx } from '../runtime/onnx.ts';
 
 export const INPUT_SHAPE = modelIo.input.shape;
-export const OUTPUT_NAMES = modelIo.outputs.map((o) => o.name);
+/** The outputs every model has; OPTIONAL_OUTPUTS (orient) only newer ones. */
+export const OUTPUT_NAMES = modelIo.outputs.filter((o) => !('optional' in o && o.optional)).map((o) => o.name);
+export const OPTIONAL_OUTPUTS = modelIo.outputs.filter((o) => 'optional' in o && o.optional).map((o) => o.name);
 
 export interface ModelRunner {
   readonly kind: 'onnx' | 'tflite';
   readonly bytes: number;
+  /** Contract outputs this model has: OUTPUT_NAMES and the optional ones it carries. */
+  readonly outputNames: readonly string[];
   /** Runs one frame; `ms` is the inference time alone. */
   run(input: Float32Array): Promise<{ outputs: Record<string, FloatTensor>; ms: number }>;
   close(): void;
@@ -37,7 +41,7 @@ export async function loadRunner(path: string): Promise<ModelRunner> {
     const model = await loadOnnx(bytes);
     checkOutputs(path, model.outputs);
     return {
-      kind: 'onnx', bytes: bytes.length,
+      kind: 'onnx', bytes: bytes.length, outputNames: contractOutputs(model.outputs),
       async run(input) {
         const t = performance.now();
         const outputs = await model.run([{ shape: INPUT_SHAPE, data: input }]);
@@ -50,7 +54,7 @@ export async function loadRunner(path: string): Promise<ModelRunner> {
     const model = await loadTflite(bytes);
     checkOutputs(path, model.outputs.map((o) => o.name));
     return {
-      kind: 'tflite', bytes: bytes.length,
+      kind: 'tflite', bytes: bytes.length, outputNames: contractOutputs(model.outputs.map((o) => o.name)),
       async run(input) {
         const t = performance.now();
         const outputs = await model.run([input]);
@@ -60,6 +64,10 @@ export async function loadRunner(path: string): Promise<ModelRunner> {
     };
   }
   throw new RioError('BAD_ARGUMENT', `${path}: expected a .onnx or .tflite file`, { file: path });
+}
+
+function contractOutputs(names: readonly string[]): string[] {
+  return [...OUTPUT_NAMES, ...OPTIONAL_OUTPUTS.filter((n) => names.includes(n))];
 }
 
 function checkOutputs(path: string, names: readonly string[]): void {
@@ -72,12 +80,7 @@ function checkOutputs(path: string, names: readonly string[]): void {
 export type PostprocessOverrides = Partial<Record<'score_threshold' | 'mask_threshold' | 'corner_threshold' | 'nms_iou', number>>;
 
 export function postprocess(outputs: Record<string, FloatTensor>, frameWidth: number, frameHeight: number, params: PostprocessOverrides = {}): Detection[] {
-  const r = detect({
-    heat: outputs.heat!.data, heatShape: [...outputs.heat!.shape],
-    corners: outputs.corners!.data, cornersShape: [...outputs.corners!.shape],
-    mask: outputs.mask!.data, maskShape: [...outputs.mask!.shape],
-    frameWidth, frameHeight, params,
-  });
+  const r = detectOutputs(outputs, frameWidth, frameHeight, params);
   if (r.error) throw new RioError('BAD_MODEL', `post-processing rejected the outputs: ${r.error.code}: ${r.error.message}`);
   return r.detections.map((d) => ({ quad: d.quad as unknown as Quad, score: d.score }));
 }

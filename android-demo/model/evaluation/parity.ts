@@ -5,7 +5,7 @@
  */
 import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
 import { inputOf, type EvalFrame } from './eval-frames.ts';
-import { OUTPUT_NAMES, postprocess, type ModelRunner } from './model-runner.ts';
+import { postprocess, type ModelRunner } from './model-runner.ts';
 
 export interface OutputParity { output: string; maxAbs: number; meanAbs: number; worstFrame: string }
 
@@ -22,14 +22,15 @@ export interface ParityReport {
 }
 
 export async function measureParity(onnx: ModelRunner, tflite: ModelRunner, frames: readonly EvalFrame[]): Promise<ParityReport> {
-  const stats = new Map(OUTPUT_NAMES.map((n) => [n, { maxAbs: 0, sum: 0, count: 0, worstFrame: '' }]));
+  const names = onnx.outputNames.filter((n) => tflite.outputNames.includes(n));
+  const stats = new Map(names.map((n) => [n, { maxAbs: 0, sum: 0, count: 0, worstFrame: '' }]));
   const ious: number[] = [];
   let countMismatches = 0;
   for (const f of frames) {
     const input = inputOf(f);
     const a = (await onnx.run(input)).outputs;
     const b = (await tflite.run(input)).outputs;
-    for (const name of OUTPUT_NAMES) {
+    for (const name of names) {
       const s = stats.get(name)!;
       const x = a[name]!.data, y = b[name]!.data;
       for (let i = 0; i < x.length; i++) {
@@ -46,7 +47,7 @@ export async function measureParity(onnx: ModelRunner, tflite: ModelRunner, fram
       if (m.iou !== null) ious.push(m.iou);
     }
   }
-  const outputs = OUTPUT_NAMES.map((output) => {
+  const outputs = names.map((output) => {
     const s = stats.get(output)!;
     return { output, maxAbs: s.maxAbs, meanAbs: s.sum / Math.max(1, s.count), worstFrame: s.worstFrame };
   });

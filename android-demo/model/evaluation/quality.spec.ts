@@ -37,7 +37,7 @@ describe('quality per scenario', () => {
     const frames = [frame('desk#0', 'daylight'), frame('desk#1', 'daylight'), frame('two-cards#0', 'daylight')];
     let call = 0;
     const runner: ModelRunner = {
-      kind: 'onnx', bytes: 0, close() {},
+      kind: 'onnx', bytes: 0, outputNames: ['heat', 'corners', 'mask'], close() {},
       async run() {
         const o = paintOutputs(1280, 720, call++ < 2 ? [{ quad: card, score: 0.9 }] : []);
         return { ms: 1, outputs: { heat: { data: o.heat, shape: o.heatShape }, corners: { data: o.corners, shape: o.cornersShape }, mask: { data: o.mask, shape: o.maskShape } } };
@@ -66,7 +66,7 @@ describe('corner order and extra quads', () => {
     const painted = [[{ quad: card, score: 0.9 }], [{ quad: rotated(card, 1), score: 0.9 }, { quad: other, score: 0.8 }]];
     let call = 0;
     const runner: ModelRunner = {
-      kind: 'onnx', bytes: 0, close() {},
+      kind: 'onnx', bytes: 0, outputNames: ['heat', 'corners', 'mask'], close() {},
       async run() {
         const o = paintOutputs(1280, 720, painted[call++]!);
         return { ms: 1, outputs: { heat: { data: o.heat, shape: o.heatShape }, corners: { data: o.corners, shape: o.cornersShape }, mask: { data: o.mask, shape: o.maskShape } } };

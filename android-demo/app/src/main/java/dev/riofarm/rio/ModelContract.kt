@@ -8,6 +8,8 @@ class ModelContract(json: JSONObject) {
     val inputHeight: Int
     val inputWidth: Int
     val outputShapes: Map<String, IntArray>
+    /** Outputs a model may lack ("optional": true, e.g. orient): an older rio.tflite still runs without them. */
+    val optionalOutputs: Set<String>
     /** In RioCore.nativeDetect order. */
     val postprocessParams: FloatArray
 
@@ -21,6 +23,8 @@ class ModelContract(json: JSONObject) {
             val s = o.getJSONArray("shape")
             o.getString("name") to IntArray(s.length()) { s.getInt(it) }
         }
+        optionalOutputs = (0 until outs.length()).map { outs.getJSONObject(it) }
+            .filter { it.optBoolean("optional", false) }.map { it.getString("name") }.toSet()
         val p = json.getJSONObject("postprocess")
         postprocessParams = floatArrayOf(
             p.getDouble("score_threshold").toFloat(), p.getDouble("nms_iou").toFloat(),

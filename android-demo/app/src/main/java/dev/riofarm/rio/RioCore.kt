@@ -19,11 +19,15 @@ object RioCore {
     /** Stretches the ARGB_8888 frame into the model input (direct buffer, NHWC RGB /255). */
     @JvmStatic external fun nativePreprocess(bitmap: Bitmap, out: ByteBuffer, outWidth: Int, outHeight: Int)
 
-    /** Model outputs → flat detections; params = score, nms, mask thresholds, max detections, input w, h, corner threshold. */
+    /**
+     * Model outputs → flat detections; params = score, nms, mask thresholds, max detections, input w, h, corner threshold.
+     * `orient`/`orientShape` null: a model without the orientation output (quads keep the regression's corner order).
+     */
     @JvmStatic external fun nativeDetect(
         heat: FloatArray, heatShape: IntArray,
         corners: FloatArray, cornersShape: IntArray,
         mask: FloatArray, maskShape: IntArray,
+        orient: FloatArray?, orientShape: IntArray?,
         frameWidth: Int, frameHeight: Int, params: FloatArray,
     ): FloatArray
 

@@ -58,12 +58,15 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
         val (chosen, used) = created ?: throw IllegalStateException("no TFLite interpreter could be created for rio.tflite")
         interpreter = chosen
         delegateUsed = used
-        outputs = contract.outputShapes.mapValues { (name, shape) ->
+        // An optional output (orient) the model lacks is left out: an older model keeps its corner order.
+        outputs = contract.outputShapes.mapNotNull { (name, shape) ->
             val index = try { interpreter.getOutputIndex(name) } catch (e: IllegalArgumentException) {
-                (0 until interpreter.outputTensorCount).single { interpreter.getOutputTensor(it).shape().contentEquals(shape) }
+                val byShape = (0 until interpreter.outputTensorCount).filter { interpreter.getOutputTensor(it).shape().contentEquals(shape) }
+                if (byShape.isEmpty() && name in contract.optionalOutputs) return@mapNotNull null
+                byShape.single()
             }
-            index to FloatArray(shape.fold(1) { a, b -> a * b })
-        }
+            name to (index to FloatArray(shape.fold(1) { a, b -> a * b }))
+        }.toMap()
     }
 
     private fun fallbackChain(requested: String) = when (requested) {
@@ -126,6 +129,7 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
                 tensor("heat"), contract.outputShapes.getValue("heat"),
                 tensor("corners"), contract.outputShapes.getValue("corners"),
                 tensor("mask"), contract.outputShapes.getValue("mask"),
+                outputs["orient"]?.second, if ("orient" in outputs) contract.outputShapes.getValue("orient") else null,
                 bitmap.width, bitmap.height, contract.postprocessParams,
             )
             o.detections = (0 until flat.size / RioCore.FLOATS_PER_DETECTION).map { i ->
