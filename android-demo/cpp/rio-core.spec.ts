@@ -262,3 +262,54 @@ test('a corner point beyond the snap radius (another card\'s corner) is left alo
   assertSameQuad(d[0]!.quad, axisAligned);
   assert.ok(quadIoU(d[0]!.quad, far) < 0.1);
 });
+
+// The orientation output (contract: orient, optional) turns the quad so corner 0 is the card's own top-left.
+const turned = (q: Quad, k: number): Quad => [0, 1, 2, 3].map((i) => q[(i + k) % 4]!) as unknown as Quad;
+const near = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!) < 10;
+
+for (const [name, quad] of [['axis-aligned', axisAligned], ['rotated', rotated], ['tilted', tilted]] as const) {
+  test(`orient turns a ${name} card's quad to start at the card's own top-left, whatever order the regression has`, () => {
+    for (let k = 0; k < 4; k++) {
+      // the regression (and mask) in some other cyclic order; orient says which way the card reads
+      const own = turned(quad, k);
+      const o = paintOutputs(W, H, [{ quad, score: 0.9, right: rightOf(own) }]);
+      const d = detections(detect(o));
+      assert.equal(d.length, 1);
+      assertSameQuad(d[0]!.quad, own);
+      assert.ok(near(d[0]!.quad[0], own[0]), `turn ${k}: corner 0 ${JSON.stringify(d[0]!.quad[0])}, expected ${JSON.stringify(own[0])}`);
+    }
+  });
+}
+
+/** The card's rightward direction in input pixels (256x256 stretched from W x H). */
+function rightOf(q: Quad): [number, number] {
+  const sx = 256 / W, sy = 256 / H;
+  return [(q[1][0] - q[0][0] + q[2][0] - q[3][0]) * sx, (q[1][1] - q[0][1] + q[2][1] - q[3][1]) * sy];
+}
+
+test('a card turned a quarter: orient pointing down puts corner 0 at the image top-right', () => {
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9, right: [0, 1] }]);
+  const d = detections(detect(o));
+  assert.ok(near(d[0]!.quad[0], axisAligned[1]), JSON.stringify(d[0]!.quad));
+});
+
+test('a model without orient (older release) keeps the regression order; a zero orient means unknown', () => {
+  const own = turned(rotated, 2);
+  const withOrient = paintOutputs(W, H, [{ quad: own, score: 0.9, right: rightOf(rotated) }]);
+  const { orient: _o, orientShape: _s, ...without } = withOrient;
+  assert.ok(near(detections(detect(without))[0]!.quad[0], own[0]), 'no orient: regression order');
+  assert.ok(near(detections(detect(withOrient))[0]!.quad[0], rotated[0]), 'orient: the card\'s own order');
+  const zero = { ...withOrient, orient: new Float32Array(withOrient.orient.length) };
+  assert.ok(near(detections(detect(zero))[0]!.quad[0], own[0]), 'zero orient: regression order');
+});
+
+test('a wrongly shaped or non-finite orient is BAD_MODEL_OUTPUT naming it', () => {
+  const o = paintOutputs(W, H, [{ quad: axisAligned, score: 0.9 }]);
+  const wrong = detect({ ...o, orientShape: [1, 64, 64, 3] });
+  assert.equal(wrong.error?.code, 'BAD_MODEL_OUTPUT');
+  assert.match(wrong.error!.message, /orient/);
+  const coarse = detect({ ...o, orient: new Float32Array(32 * 32 * 2), orientShape: [1, 32, 32, 2] });
+  assert.match(coarse.error?.message ?? '', /orient grid differs/);
+  const nan = new Float32Array(o.orient); nan[5] = NaN;
+  assert.match(detect({ ...o, orient: nan }).error?.message ?? '', /orient: non-finite/);
+});
