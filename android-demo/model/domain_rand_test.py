@@ -72,6 +72,57 @@ def test_reproducible_from_the_seed():
     assert torch.equal(outs[0], outs[1])
 
 
+def card_sample(size, x0, y0, side):
+    """One sample with a square card at input pixels (x0, y0), `side` wide: image, heat, corners, weight, mask."""
+    x = torch.full((3, size, size), 0.3)
+    x[:, y0:y0 + side, x0:x0 + side] = 0.9
+    mask = torch.zeros(2, size // 2, size // 2)
+    mask[0, y0 // 2:(y0 + side) // 2, x0 // 2:(x0 + side) // 2] = 1
+    heat = torch.zeros(1, size // 4, size // 4)
+    cy, cx = (y0 + side // 2) // 4, (x0 + side // 2) // 4
+    heat[0, cy, cx] = 1
+    heat[0, cy, cx + 1] = 0.5
+    corners = torch.zeros(8, size // 4, size // 4)
+    corners[:, cy, cx] = torch.arange(1, 9, dtype=torch.float32) / 100 * (1 if x0 < size // 2 else -1)
+    return x, heat, corners, heat.clone(), mask
+
+
+def test_a_pasted_second_card_overlaps_without_hiding_the_first_and_keeps_both_targets():
+    size = 128
+    a, b = card_sample(size, 16, 16, 40), card_sample(size, 72, 72, 40)
+    x, heat, corners, weight, mask = (torch.stack([p, q]) for p, q in zip(a, b))
+    dr = DomainRandomizer(0.0, 0.0, torch.Generator().manual_seed(11), photos=[], two_card=1.0)
+    pasted = 0
+    for _ in range(20):
+        xs, hs, cs, ws, ms = x.clone(), heat.clone(), corners.clone(), weight.clone(), mask.clone()
+        if not dr.paste_card(xs, hs, cs, ws, ms, 0, 1):
+            continue
+        pasted += 1
+        peaks = (hs[0, 0] >= 0.999).nonzero().tolist()
+        assert len(peaks) == 2 and [9, 9] in peaks, f'both centres are positives: {peaks}'
+        assert torch.equal(cs[0, :, 9, 9], corners[0, :, 9, 9]), "the first card's regression is kept at its centre"
+        (py, px), = [p for p in peaks if p != [9, 9]]
+        assert torch.equal(cs[0, :, py, px], corners[1, :, 23, 23]), "the pasted card's regression moves with it"
+        assert ms[0, 0].sum() > mask[0, 0].sum(), 'the mask covers both cards'
+        assert xs[0, :, 36, 36].allclose(torch.tensor(0.9)), 'the first card\'s centre stays visible'
+    assert pasted >= 5, f'most draws find a shift: {pasted}/20'
+
+
+def test_orientation_target_is_the_cards_own_rightward_direction_and_follows_a_mirror():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from train import augment, orient_target
+    # a card turned a quarter clockwise: its top-left is at the image top-right, its right points down
+    quad = torch.tensor([[0.2, -0.1], [0.2, 0.1], [-0.2, 0.1], [-0.2, -0.1]])
+    corners = quad.reshape(8, 1, 1).expand(8, 4, 4).reshape(1, 8, 4, 4).clone()
+    t = orient_target(corners)
+    assert torch.allclose(t[0, :, 1, 1], torch.tensor([0.0, 1.0])), t[0, :, 1, 1]
+    # mirrored: the corner order is remapped (TR first), the direction is still "right as the card reads"
+    x = torch.zeros(1, 3, 16, 16)
+    z = torch.zeros(1, 1, 4, 4)
+    _, _, flipped, _, _ = augment(x, z.clone(), corners.clone(), z.clone(), torch.zeros(1, 2, 8, 8), torch.Generator().manual_seed(0), flip_share=1.0)
+    assert torch.allclose(orient_target(flipped)[0, :, 1, 1], torch.tensor([0.0, -1.0])), orient_target(flipped)[0, :, 1, 1]
+
+
 if __name__ == '__main__':
     tests = [v for k, v in list(globals().items()) if k.startswith('test_')]
     for t in tests:
