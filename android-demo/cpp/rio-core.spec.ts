@@ -301,6 +301,11 @@ test('a model without orient (older release) keeps the regression order; a zero 
   assert.ok(near(detections(detect(withOrient))[0]!.quad[0], rotated[0]), 'orient: the card\'s own order');
   const zero = { ...withOrient, orient: new Float32Array(withOrient.orient.length) };
   assert.ok(near(detections(detect(zero))[0]!.quad[0], own[0]), 'zero orient: regression order');
+  // shorter than half a unit vector: the model is unsure (L1 pulls an unknown direction to zero)
+  const unsure = paintOutputs(W, H, [{ quad: own, score: 0.9, right: [0.3, 0.2] }]);
+  assert.ok(near(detections(detect(unsure))[0]!.quad[0], own[0]), 'unsure orient: regression order');
+  const sure = paintOutputs(W, H, [{ quad: own, score: 0.9, right: [0.6, 0.0] }]);
+  assert.ok(!near(detections(detect(sure))[0]!.quad[0], own[0]), 'a sure orient turns it');
 });
 
 test('a wrongly shaped or non-finite orient is BAD_MODEL_OUTPUT naming it', () => {

@@ -18,6 +18,11 @@ constexpr double kMinBlobFill = 0.8;
 // to jump to another card's corner. Chosen on validation frames (mean crop IoU, release run 6: 0.2
 // 0.8984, 0.3 0.9025, 0.4 0.9034, 0.5 0.9028).
 constexpr float kSnapRadius = 0.4f;
+// The orientation output is trained (L1) toward the card's rightward unit vector; where the model
+// cannot tell which way up a card is, L1 pulls it toward zero (the median of all directions). Below
+// this length it is not an answer, and the quad keeps the regression's corner order. Set a priori
+// (half-way to a unit vector), not tuned on any evaluation suite.
+constexpr float kMinOrientLength = 0.5f;
 
 // Checks an NHWC tensor [1,h,w,c] with the expected channel count; fills h and w.
 Status checkTensor(const TensorView& t, const char* name, int channels, int& h, int& w) {
@@ -349,7 +354,7 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
         if (hasOrient) {
           // input-pixel direction -> frame pixels (the input is the frame stretched)
           const float* o = orient.data + (static_cast<size_t>(y) * hw + x) * 2;
-          d.right = cv::Point2f(o[0] * sx, o[1] * sy);
+          if (std::hypot(o[0], o[1]) >= kMinOrientLength) d.right = cv::Point2f(o[0] * sx, o[1] * sy);
         }
         candidates.push_back(d);
       }

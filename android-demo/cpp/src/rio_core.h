@@ -34,7 +34,7 @@ struct Detection {
   float score = 0;    // heatmap peak
   bool from_mask = false;  // refined by the mask contour (else the corner regression)
   cv::Point2f anchor;      // the heat peak's cell centre, frame pixels: where the model puts the card centre
-  cv::Point2f right;       // the orientation output at the heat peak, frame pixels (zero without it)
+  cv::Point2f right;       // the orientation output at the heat peak, frame pixels (zero without it, or when too short to be an answer)
   bool upright = false;    // turned by the model's orientation output (else the regression's or the mask's order)
 };
 
