@@ -38,7 +38,7 @@ describe('train.py --smoke end to end', () => {
       const frames = await loadEvalFrames('smoke', 3);
       const report = await measureParity(onnx, tflite, frames);
       assert.equal(report.frames, 3);
-      assert.deepEqual(report.outputs.map((o) => o.output), ['heat', 'corners', 'mask']);
+      assert.deepEqual(report.outputs.map((o) => o.output), ['heat', 'corners', 'mask', 'orient']);
       assert.ok(report.maxAbs <= 1e-4, `max abs error ${report.maxAbs}`);
     } finally {
       tflite.close();
