@@ -87,9 +87,9 @@ print(json.dumps(out))
 
 
 describe('domain_rand.py (training-time domain randomisation)', () => {
-  it('replaces desks but keeps the card, zeroes every target of a hard negative, adds signal-dependent sensor noise, reproducibly, from training photos only', () => {
+  it('replaces desks but keeps the card, zeroes every target of a hard negative, adds signal-dependent sensor noise, reproducibly, from training photos only; pastes a second card keeping both; the orientation target follows the corners', () => {
     const r = spawnSync('/usr/bin/python3', [join(here, 'domain_rand_test.py')], { cwd: repo, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /5 passed/);
+    assert.match(r.stdout, /7 passed/);
   });
 });
