@@ -18,14 +18,21 @@ export function hostileRioTwin(firmware: HostileFirmware): AppTwin {
   return {
     async start(ctx: AppTwinContext): Promise<RunningApp> {
       if (!ctx.activity.endsWith(BENCHMARK_ACTIVITY)) return { done: Promise.resolve() };
-      return { done: runLying(ctx, firmware) };
+      return { done: runLyingStart(ctx, firmware) };
     },
   };
 }
 
-async function runLying(ctx: AppTwinContext, firmware: HostileFirmware): Promise<void> {
-  const runId = String(ctx.extras.run_id ?? '');
-  const manifest = JSON.parse(readFileSync(ctx.hostPath(String(ctx.extras.manifest)), 'utf8')) as ManifestLike;
+/** A single start lies once; a playlist start (CONTRACT.md "Playlist") lies once per scenario. */
+async function runLyingStart(ctx: AppTwinContext, firmware: HostileFirmware): Promise<void> {
+  if (ctx.extras.playlist === undefined) return runLying(ctx, firmware, String(ctx.extras.run_id ?? ''), String(ctx.extras.manifest));
+  const playlist = JSON.parse(readFileSync(ctx.hostPath(String(ctx.extras.playlist)), 'utf8')) as { session_id: string; runs: string[] };
+  for (const runId of playlist.runs) await runLying(ctx, firmware, runId, posix.join(ctx.externalFilesDir, 'runs', runId, 'manifest.json'));
+  ctx.log('I', TAG, formatMarker({ kind: 'sessionDone', run: playlist.session_id, scenarios: playlist.runs.length }));
+}
+
+async function runLying(ctx: AppTwinContext, firmware: HostileFirmware, runId: string, manifestPath: string): Promise<void> {
+  const manifest = JSON.parse(readFileSync(ctx.hostPath(manifestPath), 'utf8')) as ManifestLike;
   const runDir = posix.join(ctx.externalFilesDir, 'runs', runId);
   const lie = firmware.nextCase(runId);
   const n = manifest.frames.length;
