@@ -22,8 +22,29 @@ import { crop } from '../cpp/rio-core.ts';
 /** Longer crop side; a phone screen shows no more than this. */
 export const CROP_MAX_SIDE = 640;
 
+/** What a benchmark run reports about the model it ran (results.json `app` and `model`). */
+export type RunModel = Pick<ApkModel, 'sha256' | 'apkSha256' | 'app' | 'inputShape'>;
+
+/**
+ * What runs the frames: the APK's model on LiteRT.js and the C++ core (the twin), or a recording
+ * of it (recorded-engine.ts: a vdevice profile that carries 50 devices on one host).
+ */
+export interface BenchmarkEngine<M extends RunModel = RunModel> {
+  /** results.json `app.runtime` */
+  readonly runtime: string;
+  load(ctx: AppTwinContext): Promise<M>;
+  process(model: M, hostPath: string, file: string): Promise<FrameOutcome>;
+}
+
+/** The twin's own engine: the APK's model and the shared C++ core. */
+export const TWIN_ENGINE: BenchmarkEngine<ApkModel> = {
+  runtime: 'litert.js host-twin',
+  load: (ctx) => loadApkModel(ctx.apkHostPath),
+  process: (model, hostPath) => processFrame(model, hostPath),
+};
+
 /** Starts the benchmark; resolves once "displayed" (extras checked), the run goes on in `done`. */
-export async function startBenchmark(ctx: AppTwinContext): Promise<RunningApp> {
+export async function startBenchmark(ctx: AppTwinContext, engine: BenchmarkEngine = TWIN_ENGINE): Promise<RunningApp> {
   const extras = parseBenchmarkExtras(ctx.extras);
   if ('code' in extras) {
     ctx.log('E', TAG, formatMarker({ kind: 'error', run: extras.runId ?? '-', code: extras.code, message: extras.message }));
@@ -31,14 +52,15 @@ export async function startBenchmark(ctx: AppTwinContext): Promise<RunningApp> {
     const runId = extras.runId;
     return { done: writeFailure(ctx, runId, [extras], undefined, undefined) };
   }
-  return { done: extras.playlist !== undefined ? runPlaylist(ctx, extras, extras.playlist) : runSession(ctx, extras, [{ runId: extras.runId, manifest: extras.manifest! }]).then(() => undefined) };
+  return { done: extras.playlist !== undefined ? runPlaylist(ctx, engine, extras, extras.playlist)
+    : runSession(ctx, engine, extras, [{ runId: extras.runId, manifest: extras.manifest! }]).then(() => undefined) };
 }
 
 /** One scenario of a start: its run id and its manifest's device path. */
 interface ScenarioEntry { runId: string; manifest: string }
 
 /** A playlist start: its scenarios in order (CONTRACT.md "Playlist"), then RIO_SESSION_DONE. */
-async function runPlaylist(ctx: AppTwinContext, x: BenchmarkExtras, path: string): Promise<void> {
+async function runPlaylist(ctx: AppTwinContext, engine: BenchmarkEngine, x: BenchmarkExtras, path: string): Promise<void> {
   let playlist: Playlist;
   try {
     playlist = validatePlaylist(JSON.parse(await readFile(ctx.hostPath(path), 'utf8')), path);
@@ -47,7 +69,7 @@ async function runPlaylist(ctx: AppTwinContext, x: BenchmarkExtras, path: string
     ctx.log('I', TAG, formatMarker({ kind: 'sessionDone', run: x.runId, scenarios: 0 }));
     return;
   }
-  const done = await runSession(ctx, x, playlist.runs.map((runId) => ({ runId, manifest: posix.join(ctx.externalFilesDir, 'runs', runId, 'manifest.json') })), playlist.session_id);
+  const done = await runSession(ctx, engine, x, playlist.runs.map((runId) => ({ runId, manifest: posix.join(ctx.externalFilesDir, 'runs', runId, 'manifest.json') })), playlist.session_id);
   if (done !== undefined) ctx.log('I', TAG, formatMarker({ kind: 'sessionDone', run: playlist.session_id, scenarios: done }));
 }
 
@@ -56,8 +78,8 @@ async function runPlaylist(ctx: AppTwinContext, x: BenchmarkExtras, path: string
  * frame). In a playlist each manifest is waited for (the harness pushes it once its frames are in
  * place). Returns how many scenarios finished; undefined when force-stopped.
  */
-async function runSession(ctx: AppTwinContext, x: BenchmarkExtras, entries: readonly ScenarioEntry[], sessionId?: string): Promise<number | undefined> {
-  let model: ApkModel | Error | undefined;
+async function runSession(ctx: AppTwinContext, engine: BenchmarkEngine, x: BenchmarkExtras, entries: readonly ScenarioEntry[], sessionId?: string): Promise<number | undefined> {
+  let model: RunModel | Error | undefined;
   let warm = false;
   for (const [position, entry] of entries.entries()) {
     if (ctx.signal.aborted) return undefined;
@@ -71,13 +93,13 @@ async function runSession(ctx: AppTwinContext, x: BenchmarkExtras, entries: read
       await writeFailure(ctx, entry.runId, [{ code: 'BAD_MANIFEST', message: e instanceof Error ? e.message : String(e) }], sx, undefined, session);
       continue;
     }
-    model ??= await loadApkModel(ctx.apkHostPath).catch((e: unknown) => e instanceof Error ? e : new Error(String(e)));
+    model ??= await engine.load(ctx).catch((e: unknown) => e instanceof Error ? e : new Error(String(e)));
     if (model instanceof Error) {
       await writeFailure(ctx, entry.runId, [{ code: 'MODEL_LOAD_FAILED', message: model.message }], sx, manifest, session);
       continue;
     }
     if (x.delegate !== 'cpu' && position === 0) ctx.log('W', TAG, `delegate ${x.delegate} unavailable in the host twin (LiteRT.js WASM); using cpu`);
-    const ran = await runScenario(ctx, sx, manifest, model, warm ? 0 : x.warmup, session);
+    const ran = await runScenario(ctx, engine, sx, manifest, model, warm ? 0 : x.warmup, session);
     if (!ran) return undefined;
     warm ||= manifest.frames.length > 0;
   }
@@ -101,7 +123,7 @@ async function readManifest(ctx: AppTwinContext, path: string, waitMs: number): 
 const MANIFEST_POLL_MS = 20;
 
 /** One scenario, markers and results.json as CONTRACT.md; false when force-stopped (a killed app writes nothing). */
-async function runScenario(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest, model: ApkModel, warmup: number,
+async function runScenario(ctx: AppTwinContext, engine: BenchmarkEngine, x: BenchmarkExtras, manifest: Manifest, model: RunModel, warmup: number,
   session: { id: string; position: number } | undefined): Promise<boolean> {
   const runDir = posix.join(ctx.externalFilesDir, 'runs', x.runId);
   const startState = sample(ctx);
@@ -111,7 +133,7 @@ async function runScenario(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Ma
   const framePath = (file: string) => ctx.hostPath(posix.join(ctx.externalFilesDir, file));
 
   // Warm-up: the first frame, all stages, not reported (JIT, caches, like the Kotlin side); once per session.
-  for (let i = 0; i < warmup && n > 0 && !ctx.signal.aborted; i++) await processFrame(model, framePath(manifest.frames[0]!.file));
+  for (let i = 0; i < warmup && n > 0 && !ctx.signal.aborted; i++) await engine.process(model, framePath(manifest.frames[0]!.file), manifest.frames[0]!.file);
 
   const wallStart = performance.now();
   const frames: FrameResult[] = [];
@@ -126,7 +148,7 @@ async function runScenario(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Ma
       if (wait > 0) await sleep(wait);
     }
     await ctx.beforeWork(f.index); // device load model and injected faults (crash rejects here)
-    const out = await processFrame(model, framePath(f.file));
+    const out = await engine.process(model, framePath(f.file), f.file);
     const result = toFrameResult(f, out);
     frames.push(result);
     if (result.error) {
@@ -147,7 +169,7 @@ async function runScenario(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Ma
     ctx.log('I', TAG, formatMarker({ kind: 'progress', run: x.runId, done: frames.length, total: n }));
   }
   const results: Results = {
-    ...header(ctx, x, manifest, model, session),
+    ...header(ctx, x, manifest, model, session, engine.runtime),
     device_state: { start: startState, end: sample(ctx) },
     started_at: startedAt,
     wall_ms: Math.round((performance.now() - wallStart) * 1000) / 1000,
@@ -175,7 +197,8 @@ function sample(ctx: AppTwinContext) {
   return { thermal_status: ctx.thermalStatus(), battery_temp_c: ctx.batteryTempC() };
 }
 
-function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | undefined, model: ApkModel | undefined, session?: { id: string; position: number }) {
+function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | undefined, model: RunModel | undefined, session?: { id: string; position: number },
+  runtime = TWIN_ENGINE.runtime) {
   return {
     schema: RESULTS_SCHEMA_ID as typeof RESULTS_SCHEMA_ID,
     run_id: x.runId,
@@ -185,7 +208,7 @@ function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | un
       version_name: model?.app.versionName ?? 'unknown',
       version_code: model?.app.versionCode ?? 1,
       ...(model ? { apk_sha256: model.apkSha256 } : {}),
-      runtime: 'litert.js host-twin',
+      runtime,
     },
     model: { sha256: model?.sha256 ?? '0'.repeat(64), input_shape: model?.inputShape ?? [1, 256, 256, 3] },
     delegate: { requested: x.delegate, used: 'cpu' as const },
