@@ -48,8 +48,8 @@ export async function runScenarioSession(ctx: RunContext, adb: AdbDevice, logcat
   const out: SessionRun = { attempted: [], unstarted: [] };
   // stores run in the background, in order; the loop goes on to the next scenario meanwhile
   let storing: Promise<unknown> = Promise.resolve();
-  const record = (item: WorkItemRow, result: Promise<AttemptResult>) => {
-    storing = storing.then(() => result).then((r) => { out.attempted.push({ item, result: r }); hooks.onAttempt(item, r); });
+  const record = (item: WorkItemRow, result: () => Promise<AttemptResult>) => {
+    storing = storing.then(result).then((r) => { out.attempted.push({ item, result: r }); hooks.onAttempt(item, r); });
   };
   const appRuns = items.map((item) => nextAppRunId(ctx, item));
   const sessionId = appRunId(`${ctx.runId}/${adb.serial}/session-${++sessions}`);
@@ -78,7 +78,7 @@ export async function runScenarioSession(ctx: RunContext, adb: AdbDevice, logcat
       if (k > 0) {
         if (session.neverStarted(k) || !hooks.mayStart() || ctx.signal.aborted) { out.unstarted.push(...items.slice(k)); break; }
         const begun = await beginAttempt(ctx, adb.serial, items[k]!);
-        if (!('id' in begun)) { record(items[k]!, Promise.resolve(begun)); out.unstarted.push(...items.slice(k + 1)); sessionFailed = true; break; }
+        if (!('id' in begun)) { record(items[k]!, async () => begun); out.unstarted.push(...items.slice(k + 1)); sessionFailed = true; break; }
         // the app id was fixed when the playlist was made; a resumed count must not change it
         if (begun.appRunId !== appRuns[k]) throw new RioError('INTERNAL_ERROR', `attempt ${begun.id} is not the one the playlist named`, { device: adb.serial });
         attempt = begun;
@@ -88,10 +88,10 @@ export async function runScenarioSession(ctx: RunContext, adb: AdbDevice, logcat
       try {
         const outcome = await collectScenario(session, k, a.evidenceDir, a.evidence, { manifest: 0, amStart: k === 0 ? startMs : 0 });
         saveLogcatExcerpt(logcat, mark, a.appRunId, a.evidenceDir, a.evidence);
-        record(items[k]!, storeAttempt(ctx, a, outcome, thermalBefore));
+        record(items[k]!, () => storeAttempt(ctx, a, outcome, thermalBefore));
       } catch (err) {
         saveLogcatExcerpt(logcat, mark, a.appRunId, a.evidenceDir, a.evidence);
-        record(items[k]!, failAttempt(ctx, a, err));
+        record(items[k]!, () => failAttempt(ctx, a, err));
         // a results failure leaves the app running the next scenario; a session failure ends it
         if (session.neverStarted(k + 1)) { sessionFailed = true; out.unstarted.push(...items.slice(k + 1)); break; }
       }
