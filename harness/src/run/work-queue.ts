@@ -63,8 +63,6 @@ export class WorkQueue {
     this.leave(serial);
   }
 
-  /** Scenario ids still planned for this device (what to push up front). */
-  ownScenarios(serial: string): string[] { return [...new Set((this.own.get(serial) ?? []).map((i) => i.scenario_id))]; }
   ownCount(serial: string): number { return this.own.get(serial)?.length ?? 0; }
 
   /** Retry `item` on this device next (it failed for a reason the device recovered from). */
