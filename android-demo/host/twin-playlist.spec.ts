@@ -33,7 +33,7 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a playlist runs its scenarios on one start and one warm-up, results per scenario, a late manifest waited for', async () => {
+test('a playlist runs its scenarios on one app start, results per scenario in order, a late manifest waited for', async () => {
   const farm = await startTestFarm({ count: 1 });
   const serial = farm.serials[0]!;
   const adb = new AdbDevice(farm.client, serial);
