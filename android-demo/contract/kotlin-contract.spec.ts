@@ -45,6 +45,8 @@ test('the benchmark activity reads its extras and writes its markers only throug
   assert.doesNotMatch(activity, /get\w+Extra\("/, 'an extra read by a string literal would escape the contract');
   assert.doesNotMatch(activity, /"RIO_[A-Z]+ /, 'a marker written by a string literal would escape the contract');
   assert.match(activity, /AppContract\.MARKER_DONE/);
+  // the playlist form (CONTRACT.md "Playlist") is read and announced through the contract too
+  for (const name of ['EXTRA_PLAYLIST', 'EXTRA_MANIFEST_WAIT_MS', 'MARKER_SESSION_DONE']) assert.match(activity, new RegExp(`AppContract\\.${name}\\b`), name);
 });
 
 test('the package, the manifest activities and the application id are the contract\'s', () => {

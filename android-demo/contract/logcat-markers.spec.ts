@@ -9,6 +9,7 @@ test('every marker the app writes reads back as itself, messages with spaces inc
     { kind: 'progress', run: 'r-1', done: 3, total: 9 },
     { kind: 'error', run: 'r-1', code: 'FRAME_DECODE_FAILED', message: 'frame 3: not a JPEG (0 bytes)' },
     { kind: 'done', run: 'r-1', status: 'error' },
+    { kind: 'sessionDone', run: 's-1', scenarios: 4 },
   ];
   for (const m of markers) assert.deepEqual(parseMarker(LOG_TAG, formatMarker(m)), m);
   assert.equal(formatMarker(markers[0]!), 'RIO_START run=r-1 frames=9', 'the format CONTRACT.md documents');

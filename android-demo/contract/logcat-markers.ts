@@ -9,10 +9,12 @@ export type AppMarker =
   | { kind: 'start'; run: string; frames: number }
   | { kind: 'progress'; run: string; done: number; total: number }
   | { kind: 'done'; run: string; status: 'ok' | 'error' }
-  | { kind: 'error'; run: string; code: string; message: string };
+  | { kind: 'error'; run: string; code: string; message: string }
+  /** a playlist session ended (`run` = the session id) after `scenarios` scenarios: the app has finished */
+  | { kind: 'sessionDone'; run: string; scenarios: number };
 
 /** The marker words, also `MARKER_*` in AppContract.kt. */
-export const MARKERS = { start: 'RIO_START', progress: 'RIO_PROGRESS', done: 'RIO_DONE', error: 'RIO_ERROR' } as const;
+export const MARKERS = { start: 'RIO_START', progress: 'RIO_PROGRESS', done: 'RIO_DONE', error: 'RIO_ERROR', sessionDone: 'RIO_SESSION_DONE' } as const;
 
 /** The message of one marker, as the app logs it. */
 export function formatMarker(m: AppMarker): string {
@@ -21,6 +23,7 @@ export function formatMarker(m: AppMarker): string {
     case 'progress': return `${MARKERS.progress} run=${m.run} done=${m.done} total=${m.total}`;
     case 'done': return `${MARKERS.done} run=${m.run} status=${m.status}`;
     case 'error': return `${MARKERS.error} run=${m.run} code=${m.code} message=${m.message}`;
+    case 'sessionDone': return `${MARKERS.sessionDone} run=${m.run} scenarios=${m.scenarios}`;
   }
 }
 
@@ -37,6 +40,7 @@ export function parseMarker(tag: string, message: string): AppMarker | null {
   switch (m[1]) {
     case MARKERS.start: return { kind: 'start', run: f.run, frames: Number(f.frames) };
     case MARKERS.progress: return { kind: 'progress', run: f.run, done: Number(f.done), total: Number(f.total) };
+    case MARKERS.sessionDone: return { kind: 'sessionDone', run: f.run, scenarios: Number(f.scenarios) };
     case MARKERS.done: return { kind: 'done', run: f.run, status: f.status === 'ok' ? 'ok' : 'error' };
     default: {
       const msg = /message=(.*)$/.exec(m[2]!)?.[1] ?? '';

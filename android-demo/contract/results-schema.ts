@@ -77,6 +77,10 @@ export const ResultsSchema = Type.Object({
   warmup: Type.Integer({ minimum: 0 }),
   fps: Type.Number({ minimum: 0, description: '0 = as fast as possible' }),
   save_crops: Type.Optional(Type.Boolean()),
+  session: Type.Optional(Type.Object({
+    id: Type.String({ minLength: 1 }),
+    position: Type.Integer({ minimum: 0, description: 'this scenario\'s place in the playlist; warm-up ran once, before position 0' }),
+  }, { description: 'present when the scenario ran in a playlist session (CONTRACT.md "Playlist")' })),
   device_state: Type.Object({ start: DeviceSample, end: DeviceSample }),
   started_at: Type.Optional(Type.String({ description: 'ISO-8601 wall clock' })),
   wall_ms: Type.Optional(Type.Number({ minimum: 0, maximum: RESULT_BOUNDS.maxRunMs })),

@@ -8,6 +8,7 @@ import type { Client, DeviceClient } from '@devicefarmer/adbkit';
 import { RioError } from '../errors.ts';
 import { readWithinBudget, type TransferBudget } from './transfer-budget.ts';
 import { openLogcatStream } from './logcat-stream.ts';
+import { pipelinedPush, type PushItem, type RawSync } from './sync-push.ts';
 import { classifyAdbFailure } from './adb-failure.js';
 import { ADB_BULK_PUSH_TIMEOUT_MS, ADB_CALL_TIMEOUT_MS, ADB_READ_GRACE_MS, ADB_STATE_TIMEOUT_MS, ADB_TRANSFER_TIMEOUT_MS } from './call-deadlines.js';
 
@@ -159,26 +160,16 @@ export class AdbDevice {
   }
 
   /**
-   * `adb -s SERIAL push FILE… DIR` semantics: many files over one sync connection per lane, like the
-   * adb CLI does — a new connection per file costs a round trip or two each.
+   * `adb -s SERIAL push FILE… DIR`: many files (host paths or bytes) over one sync session,
+   * pipelined like the adb CLI (sync-push.ts) — the link, not a round trip per file, sets the speed.
    */
-  async pushMany(files: readonly { from: string; to: string }[], lanes = 2, onFile?: () => void, timeoutMs = ADB_BULK_PUSH_TIMEOUT_MS): Promise<void> {
-    let next = 0;
-    const lane = async () => {
-      const sync = await openWithin<SyncLike>(this.device.syncService(), ADB_CALL_TIMEOUT_MS, 'sync', this.serial, (late) => late.end());
-      try {
-        while (next < files.length) {
-          const f = files[next++]!;
-          await new Promise<void>((resolve, reject) => {
-            const t = sync.pushFile(f.from, f.to);
-            t.on('end', () => resolve());
-            t.on('error', reject);
-          });
-          onFile?.();
-        }
-      } finally { sync.end(); }
-    };
-    await withDeadline(Promise.all(Array.from({ length: Math.min(lanes, files.length) }, lane)), timeoutMs, `push ${files.length} files`, this.serial);
+  async pushMany(files: readonly PushItem[], onFile?: () => void, timeoutMs = ADB_BULK_PUSH_TIMEOUT_MS): Promise<void> {
+    if (files.length === 0) return;
+    const what = `push ${files.length} files`;
+    this.log?.(`adb -s ${this.serial} push ${files.map((f) => typeof f.from === 'string' ? f.from : '<bytes>').join(' ')} …`);
+    const sync = await openWithin<SyncLike & RawSync>(this.device.syncService() as PromiseLike<SyncLike & RawSync>, ADB_CALL_TIMEOUT_MS, 'sync', this.serial, (late) => late.end());
+    // ending the session on a deadline also fails the pending reads, so nothing keeps running
+    try { await withDeadline(pipelinedPush(sync, files, onFile), timeoutMs, what, this.serial); } finally { sync.end(); }
   }
 
   /**

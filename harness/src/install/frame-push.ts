@@ -5,19 +5,19 @@
 import { statSync } from 'node:fs';
 import type { AdbDevice } from '../devices/adb-device.ts';
 import { FRAMES_DIR } from '../../../android-demo/contract/app-identity.ts';
-/** Sync connections per device: four overlap the per-file round trips (measured: 1→4 lanes ≈ −25 % time on 880 frames). */
-const PUSH_LANES = 4;
 
 export interface FrameFile { sha256: string; path: string }
 export interface PushOutcome { files: number; skipped: number; bytes: number; ms: number }
 
-export async function pushFrames(adb: AdbDevice, frames: readonly FrameFile[], onFile?: (done: number, total: number) => void): Promise<PushOutcome> {
+/** `have`: the device's frame folder as listed before (name → size), to skip listing it again per scenario. */
+export async function pushFrames(adb: AdbDevice, frames: readonly FrameFile[], onFile?: (done: number, total: number) => void,
+  have?: ReadonlyMap<string, number>): Promise<PushOutcome> {
   const t0 = performance.now();
   const unique = [...new Map(frames.map((f) => [f.sha256, f])).values()];
-  const have = await adb.list(FRAMES_DIR);
+  have ??= await adb.list(FRAMES_DIR);
   const todo = unique.map((f) => ({ ...f, size: statSync(f.path).size })).filter((f) => have.get(`${f.sha256}.jpg`) !== f.size);
   let done = 0;
-  await adb.pushMany(todo.map((f) => ({ from: f.path, to: `${FRAMES_DIR}/${f.sha256}.jpg` })), PUSH_LANES, () => onFile?.(++done, todo.length));
+  await adb.pushMany(todo.map((f) => ({ from: f.path, to: `${FRAMES_DIR}/${f.sha256}.jpg` })), () => onFile?.(++done, todo.length));
   const bytes = todo.reduce((s, f) => s + f.size, 0);
   return { files: todo.length, skipped: unique.length - todo.length, bytes, ms: performance.now() - t0 };
 }

@@ -1,132 +1,110 @@
 /**
- * Replays one scenario on one device per android-demo/CONTRACT.md: push the manifest, `am start -W`
- * the benchmark, follow logcat, pull results.json (+ crops), keep the evidence, clean up. Failures
- * come out as RioErrors of the infrastructure kinds; the evidence is written before it throws.
+ * Replays scenarios on one device per android-demo/CONTRACT.md: an app session (app-session.ts)
+ * runs them; per scenario this file waits for its RIO_DONE, pulls results.json (+ crops), keeps the
+ * evidence and cleans up — while the app already works on the next one. Failures come out as
+ * RioErrors of the infrastructure kinds; the evidence is written before it throws.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RioError } from '../errors.ts';
-import { appRunDir, APP_PACKAGE, benchmarkStartCommand, checkResultsFrames, manifestOf, parseMarker, validateResults,
-  type ManifestCamera, type Results } from '../../../android-demo/contract/index.ts';
+import { appRunDir, checkResultsFrames, validateResults, type Results } from '../../../android-demo/contract/index.ts';
 import { shellQuote } from '../../appium-driver/lib/shell-quote.js';
 import type { AdbDevice, LogEntry } from '../devices/adb-device.ts';
 import { formatLogEntry, type LogcatFeed } from './logcat-feed.ts';
-import { isCrashOf } from './app-crash.ts';
-import { ADB_PROBE_TIMEOUT_MS } from '../devices/call-deadlines.js';
+import { AppSession, type SessionOptions, type SessionScenario } from './app-session.ts';
 import { containedPath, safeBasename } from './contained-path.ts';
 import { CROP_BUDGET, CROPS_TOTAL_MAX_BYTES, LOGCAT_EXCERPT_MAX_BYTES, MAX_CROP_FILES, RESULTS_BUDGET } from './pull-budgets.ts';
 
-export interface ReplayRequest {
-  appRunId: string;
-  scenarioId: string;
-  frames: readonly { index: number; sha256: string }[];
-  /** the camera that shot the frames (the manifest's `camera`), when the scenario knows it */
-  camera?: ManifestCamera;
-  warmup: number;
-  threads: number;
-  delegate: string;
-  fps: number;
-  saveCrops: boolean;
-  /** whole-scenario deadline (like Marathon's testBatchTimeoutMillis) */
-  timeoutMs: number;
-  /** longest silence between progress markers (like testOutputTimeoutMillis): catches hangs early */
-  stallMs: number;
+export interface ReplayRequest extends SessionScenario, Omit<SessionOptions, 'sessionId'> {
   /** absolute evidence folder of this attempt */
   evidenceDir: string;
 }
 
 export interface Evidence { logcat?: string; results?: string; crops?: string }
 
-/** Where an attempt's wall time went (ms), kept as timings.json beside the evidence. */
+/**
+ * Where an attempt's wall time went (ms), kept as timings.json beside the evidence. In a session
+ * only the first scenario pays manifest and amStart; appRun runs from the scenario's turn (the
+ * previous one's RIO_DONE) to its own.
+ */
 export interface ReplayTimings { manifest: number; amStart: number; appRun: number; pullResults: number; pullCrops: number; cleanup: number }
 
 export interface ReplayOutcome { results: Results; wallMs: number; timings: ReplayTimings }
 
+/** One scenario alone: a session of one (the runner uses sessions of many, run/device-session-run.ts). */
 export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: ReplayRequest, evidence: Evidence,
   onProgress: (done: number, total: number) => void): Promise<ReplayOutcome> {
   mkdirSync(req.evidenceDir, { recursive: true });
-  const runDir = appRunDir(req.appRunId);
   const mark = logcat.mark();
   const t0 = performance.now();
-  const timings: ReplayTimings = { manifest: 0, amStart: 0, appRun: 0, pullResults: 0, pullCrops: 0, cleanup: 0 };
-  let lap = t0;
-  const tick = (k: keyof ReplayTimings) => { const now = performance.now(); timings[k] = now - lap; lap = now; };
-  const saveLogcat = () => {
-    const lines = logcat.from(mark).filter((e) => relevant(e, req.appRunId)).map(formatLogEntry);
-    let text = lines.join('\n') + '\n';
-    // the newest lines say why the attempt ended: keep the tail when a flood overflows the budget
-    if (text.length > LOGCAT_EXCERPT_MAX_BYTES) text = `[… logcat excerpt cut to its last ${LOGCAT_EXCERPT_MAX_BYTES} bytes]\n` + text.slice(-LOGCAT_EXCERPT_MAX_BYTES);
-    evidence.logcat = join(req.evidenceDir, 'logcat.txt');
-    writeFileSync(evidence.logcat, text);
-  };
   try {
-    const manifest = manifestOf(req.appRunId, req.scenarioId, req.frames, req.camera);
-    await adb.push(Buffer.from(JSON.stringify(manifest)), `${runDir}/manifest.json`);
-    if (!logcat.isOpen) await logcat.start(adb);
-    tick('manifest');
-    const finished = waitForDone(logcat, req, onProgress);
-    finished.catch(() => undefined); // observed below; avoid an unhandled rejection while am start runs
-    const am = await adb.shell(benchmarkStartCommand({ runId: req.appRunId, manifest: `${runDir}/manifest.json`,
-      warmup: req.warmup, threads: req.threads, delegate: req.delegate, fps: req.fps, saveCrops: req.saveCrops }), req.timeoutMs);
-    if (/^Error:|Exception/m.test(am)) throw new RioError('APP_CRASH', `am start failed: ${am.trim().split('\n').slice(-2).join(' ')}`, { device: adb.serial });
-    tick('amStart');
-    await finished;
-    tick('appRun');
-    const { bytes, json } = await readResults(adb, `${runDir}/results.json`);
-    evidence.results = join(req.evidenceDir, 'results.json');
-    writeFileSync(evidence.results, bytes);
-    if (json === undefined) throw new RioError('INVALID_RESULTS', 'results.json is not JSON', { file: evidence.results });
-    const results = validateResults(json, evidence.results);
-    checkResultsFrames(results, manifest, { device: adb.serial, file: evidence.results });
-    tick('pullResults');
-    if (results.run_id !== req.appRunId) throw new RioError('INVALID_RESULTS', `results.json is for run ${results.run_id}`, { file: evidence.results, field: '/run_id' });
-    if (results.status !== 'ok') {
-      throw new RioError('APP_CRASH', `app reported status error: ${results.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`, { device: adb.serial });
+    const session = await AppSession.start(adb, logcat, [req], { ...req, sessionId: `${req.appRunId}.session` }, async () => undefined, (_, d, t) => onProgress(d, t));
+    const startMs = performance.now() - t0;
+    try {
+      return await collectScenario(session, 0, req.evidenceDir, evidence, { manifest: 0, amStart: startMs });
+    } catch (err) {
+      await session.stop();
+      throw err;
+    } finally {
+      session.close();
+      void adb.shell(`rm -rf ${shellQuote(session.sessionDir)}`).catch(() => undefined);
     }
-    if (req.saveCrops) await pullCrops(adb, `${runDir}/crops`, join(req.evidenceDir, 'crops'), new Set(results.frames.map((f) => f.index)), evidence);
-    tick('pullCrops');
-    const wallMs = performance.now() - t0;
-    // Not awaited: the device deletes while the harness checks health for the next scenario.
-    void adb.shell(`rm -rf ${shellQuote(runDir)}`).catch(() => undefined);
-    tick('cleanup');
-    writeFileSync(join(req.evidenceDir, 'timings.json'), JSON.stringify(timings));
-    return { results, wallMs, timings };
-  } catch (err) {
-    // A hung or half-finished app must not run into the next attempt.
-    await adb.shell(`am force-stop ${APP_PACKAGE}`, ADB_PROBE_TIMEOUT_MS).catch(() => undefined);
-    throw err;
   } finally {
-    saveLogcat();
+    saveLogcatExcerpt(logcat, mark, req.appRunId, req.evidenceDir, evidence);
   }
+}
+
+/** The logcat lines of one scenario since `mark`, its excerpt within budget, kept as evidence. */
+export function saveLogcatExcerpt(logcat: LogcatFeed, mark: number, appRunId: string, evidenceDir: string, evidence: Evidence): void {
+  mkdirSync(evidenceDir, { recursive: true });
+  const lines = logcat.from(mark).filter((e) => relevant(e, appRunId)).map(formatLogEntry);
+  let text = lines.join('\n') + '\n';
+  // the newest lines say why the attempt ended: keep the tail when a flood overflows the budget
+  if (text.length > LOGCAT_EXCERPT_MAX_BYTES) text = `[… logcat excerpt cut to its last ${LOGCAT_EXCERPT_MAX_BYTES} bytes]\n` + text.slice(-LOGCAT_EXCERPT_MAX_BYTES);
+  evidence.logcat = join(evidenceDir, 'logcat.txt');
+  writeFileSync(evidence.logcat, text);
+}
+
+/**
+ * Waits for scenario `position` of `session` to end, then reads and checks its results.json and
+ * crops into `evidenceDir` and removes its folder on the device. Throws the session's failure or a
+ * results failure (INVALID_RESULTS, APP_CRASH for status error); the session goes on after the latter.
+ */
+export async function collectScenario(session: AppSession, position: number, evidenceDir: string, evidence: Evidence,
+  start: Pick<ReplayTimings, 'manifest' | 'amStart'>): Promise<ReplayOutcome> {
+  const adb = session.adb;
+  const scenario = session.scenarios[position]!;
+  const manifest = session.manifests[position]!;
+  const runDir = appRunDir(scenario.appRunId);
+  mkdirSync(evidenceDir, { recursive: true });
+  await session.done(position);
+  const t0 = session.turnStartedAt[position]!;
+  let lap = performance.now();
+  const timings: ReplayTimings = { ...start, appRun: lap - t0, pullResults: 0, pullCrops: 0, cleanup: 0 };
+  const tick = (k: keyof ReplayTimings) => { const now = performance.now(); timings[k] = now - lap; lap = now; };
+  const { bytes, json } = await readResults(adb, `${runDir}/results.json`);
+  evidence.results = join(evidenceDir, 'results.json');
+  writeFileSync(evidence.results, bytes);
+  if (json === undefined) throw new RioError('INVALID_RESULTS', 'results.json is not JSON', { file: evidence.results });
+  const results = validateResults(json, evidence.results);
+  checkResultsFrames(results, manifest, { device: adb.serial, file: evidence.results });
+  tick('pullResults');
+  if (results.run_id !== scenario.appRunId) throw new RioError('INVALID_RESULTS', `results.json is for run ${results.run_id}`, { file: evidence.results, field: '/run_id' });
+  if (results.status !== 'ok') {
+    throw new RioError('APP_CRASH', `app reported status error: ${results.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`, { device: adb.serial });
+  }
+  if (session.opts.saveCrops) await pullCrops(adb, `${runDir}/crops`, join(evidenceDir, 'crops'), new Set(results.frames.map((f) => f.index)), evidence);
+  tick('pullCrops');
+  const wallMs = performance.now() - t0 + start.manifest + start.amStart;
+  // Not awaited: the device deletes while the harness goes on with the next scenario.
+  void adb.shell(`rm -rf ${shellQuote(runDir)}`).catch(() => undefined);
+  tick('cleanup');
+  writeFileSync(join(evidenceDir, 'timings.json'), JSON.stringify(timings));
+  return { results, wallMs, timings };
 }
 
 function relevant(e: LogEntry, runId: string): boolean {
   return e.tag === 'RIO' || e.tag === 'AndroidRuntime' || e.tag === 'ActivityManager' || e.priority >= 5 || e.message.includes(runId);
-}
-
-/** Resolves on RIO_DONE; rejects on a crash, on silence longer than stallMs, past timeoutMs, or when logcat ends. */
-function waitForDone(logcat: LogcatFeed, req: ReplayRequest, onProgress: (done: number, total: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stallTimer: NodeJS.Timeout;
-    const deadline = setTimeout(() => finish(new RioError('TIMEOUT', `scenario ${req.scenarioId} did not finish within ${req.timeoutMs} ms`)), req.timeoutMs);
-    const armStall = () => {
-      clearTimeout(stallTimer);
-      stallTimer = setTimeout(() => finish(new RioError('TIMEOUT', `no progress from the app for ${req.stallMs} ms (stalled)`)), req.stallMs);
-    };
-    const finish = (err?: Error) => {
-      clearTimeout(deadline); clearTimeout(stallTimer); unsubscribe();
-      if (err) reject(err); else resolve();
-    };
-    const unsubscribe = logcat.subscribe((e) => {
-      if (isCrashOf(APP_PACKAGE, e.tag, e.message)) return finish(new RioError('APP_CRASH', `app crashed: ${e.message}`));
-      const m = parseMarker(e.tag, e.message);
-      if (!m || m.run !== req.appRunId) return;
-      armStall();
-      if (m.kind === 'progress') onProgress(m.done, m.total);
-      else if (m.kind === 'done') finish();
-    }, (err) => finish(new RioError('DEVICE_GONE', `logcat ended: ${err?.message ?? 'device disconnected'}`)));
-    armStall();
-  });
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Everything one device does in a run, start to end: lease, fingerprint, health pre-flight,
- * install (when the sha256 differs), frame push (what is missing), then its work items with a
- * health/thermal check before each and retries of infrastructure failures only.
+ * install (when the sha256 differs), then its work items in app sessions (scenario-session.ts)
+ * with a health/thermal check before each session, frames pushed as each scenario needs them
+ * (what is missing), and retries of infrastructure failures only.
  */
 import { RioError } from '../errors.ts';
 import type { WorkItemRow } from '../store/rows.ts';
@@ -12,10 +13,10 @@ import { readDeviceState, type DeviceState } from '../health/device-state.ts';
 import { ensureInstalled } from '../install/apk-install.ts';
 import { pushFrames, type FrameFile } from '../install/frame-push.ts';
 import { LogcatFeed } from '../replay/logcat-feed.ts';
-import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
+import { APP_PACKAGE, FRAMES_DIR } from '../../../android-demo/contract/app-identity.ts';
 import { AdbDevice } from '../devices/adb-device.ts';
 import { ADB_PROBE_TIMEOUT_MS } from '../devices/call-deadlines.js';
-import { runAttempt } from './attempt.ts';
+import { runScenarioSession, SESSION_MAX_SCENARIOS } from './scenario-session.ts';
 import { recover } from './device-session.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -37,7 +38,8 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
   };
   let healthFailures = 0;
   let failures = 0;
-  let current: WorkItemRow | undefined;
+  /** items taken from the queue and not yet settled: they go back to it if the device fails */
+  let held: WorkItemRow[] = [];
   let lease: DeviceLease | undefined;
   const present = new Set<string>();
 
@@ -64,15 +66,23 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
     }
   };
 
-  /** Pushes the frames of `scenarioIds` the device lacks. */
-  const ensureFrames = async (scenarioIds: Iterable<string>) => {
+  /** What the device's frame folder held when first listed: later pushes skip it without listing again. */
+  let onDevice: Map<string, number> | undefined;
+  const pushed = { files: 0, skipped: 0, bytes: 0, ms: 0 };
+  /**
+   * Pushes the frames of `scenarioIds` the device lacks. `quiet`: in the background of a session
+   * (the progress line shows the replay, not the push).
+   */
+  const ensureFrames = async (scenarioIds: Iterable<string>, quiet = false) => {
     const files: FrameFile[] = [];
     for (const id of scenarioIds) for (const f of ctx.scenarios.get(id)!.frames) if (!present.has(f.sha256)) files.push({ sha256: f.sha256, path: f.path });
-    if (files.length === 0) return null;
-    ctx.progress.update(serial, { phase: 'push' });
-    const r = await pushFrames(adb, files, (done, total) => ctx.progress.update(serial, { framesDone: done, framesTotal: total }));
+    if (files.length === 0) return;
+    onDevice ??= await adb.list(FRAMES_DIR);
+    if (!quiet) ctx.progress.update(serial, { phase: 'push' });
+    const r = await pushFrames(adb, files, quiet ? undefined : (done, total) => ctx.progress.update(serial, { framesDone: done, framesTotal: total }), onDevice);
     for (const f of files) present.add(f.sha256);
-    return r;
+    pushed.files += r.files; pushed.skipped += r.skipped; pushed.bytes += r.bytes; pushed.ms += r.ms;
+    await store.upsertRunDevice({ run_id: runId, serial, push_files: pushed.files, push_skipped: pushed.skipped, push_bytes: pushed.bytes, push_ms: pushed.ms });
   };
 
   try {
@@ -93,60 +103,68 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
       return ensureInstalled(adb, ctx.apk); // one more try; a second failure fails the device
     });
     await store.upsertRunDevice({ run_id: runId, serial, install_action: install.action, install_ms: install.ms });
-    const myScenarios = new Set(ctx.queue.ownScenarios(serial));
-    const push = await ensureFrames(myScenarios);
-    await store.upsertRunDevice({ run_id: runId, serial, push_files: push?.files ?? 0, push_skipped: push?.skipped ?? 0,
-      push_bytes: push?.bytes ?? 0, push_ms: push?.ms ?? 0 });
+    // Only the first scenario's frames before the app starts: the rest are pushed while it works.
+    await store.upsertRunDevice({ run_id: runId, serial, push_files: 0, push_skipped: 0, push_bytes: 0, push_ms: 0 });
     await logcat.start(adb);
 
     let done = 0;
+    // one app start fixes the replay fps: a session holds scenarios that share it
+    const startKey = (it: WorkItemRow) => String(ctx.opts.fps ?? ctx.scenarios.get(it.scenario_id)!.fps);
     for (;;) {
       if (ctx.signal.aborted) break;
-      const item = await ctx.queue.take(serial);
-      if (!item) break;
-      current = item;
-      // Renewed before every item, not only on its timer: a harness that cannot prove it still holds
-      // the device (another harness took it over, or the store refused renewals until it expired)
-      // must not start work there. The item goes back to the queue with the rest of the device's work.
+      const batch = await ctx.queue.takeBatch(serial, SESSION_MAX_SCENARIOS, startKey);
+      if (batch.length === 0) break;
+      held = batch;
+      // Renewed before every session (and checked before each of its scenarios), not only on its
+      // timer: a harness that cannot prove it still holds the device (another harness took it
+      // over, or the store refused renewals until it expired) must not start work there. The
+      // items go back to the queue with the rest of the device's work.
       if (!await lease.renew()) {
         await event('lease-lost', lease.lostBecause);
         throw new RioError('DEVICE_UNHEALTHY', `lease lost: ${lease.lostBecause}; no more work starts on this device`, { device: serial });
       }
-      ctx.progress.update(serial, { scenario: item.scenario_id, itemsTotal: Math.max(done + 1 + ctx.queue.ownCount(serial), 1), itemsDone: done, framesDone: 0, framesTotal: 0 });
-      await ensureFrames([item.scenario_id]);
-      const before = await healthGate(`before:${item.scenario_id}`);
+      ctx.progress.update(serial, { scenario: batch[0]!.scenario_id, itemsTotal: Math.max(done + batch.length + ctx.queue.ownCount(serial), 1), itemsDone: done, framesDone: 0, framesTotal: 0 });
+      await ensureFrames([batch[0]!.scenario_id]);
+      const before = await healthGate(`before:${batch[0]!.scenario_id}`);
       ctx.progress.update(serial, { phase: 'replay' });
-      const r = await runAttempt(ctx, adb, logcat, item, before.thermalStatus ?? 0);
-      if (r.ok) {
-        current = undefined;
-        done++;
-        ctx.progress.update(serial, { itemsDone: done });
-        continue;
+      const leaseNow = lease;
+      const run = await runScenarioSession(ctx, adb, logcat, batch, before.thermalStatus ?? 0, {
+        ensureFrames: (ids) => ensureFrames(ids, true),
+        mayStart: () => leaseNow.held,
+        onProgress: (item, d, t) => ctx.progress.update(serial, { scenario: item.scenario_id, framesDone: d, framesTotal: t }),
+        onAttempt: (_item, r) => { if (r.ok) ctx.progress.update(serial, { itemsDone: ++done }); },
+      });
+      ctx.queue.giveBack(serial, run.unstarted);
+      const failed = run.attempted.filter((a) => !a.result.ok);
+      held = failed.map((a) => a.item);
+      for (const { item, result } of failed) {
+        const err = result.error!;
+        ctx.progress.update(serial, { failures: ++failures });
+        await event('attempt-failed', `${item.scenario_id}: ${err.code}: ${err.message}`);
+        const settled = () => { held = held.filter((h) => h !== item); };
+        if (err.failureClass !== 'infrastructure' || err.code === 'INTERNAL_ERROR') {
+          await store.failItem(item.id);
+          settled();
+          continue;
+        }
+        const exhausted = (ctx.attemptsUsed.get(item.id) ?? 0) >= 1 + ctx.opts.retries;
+        ctx.progress.update(serial, { phase: 'reconnect' });
+        const back = await recover(ctx.client, adb, logcat, ctx.opts.reconnectWaitMs);
+        if (exhausted) {
+          await store.failItem(item.id);
+          await event('item-failed', `${item.scenario_id}: retries exhausted`);
+          settled();
+          if (!back) throw err;
+          continue;
+        }
+        if (!back) {
+          await event('device-lost', `${err.code}: work moves to other devices`);
+          throw err;
+        }
+        ctx.queue.retryHere(serial, item);
+        settled();
       }
-      const err = r.error!;
-      ctx.progress.update(serial, { failures: ++failures });
-      await event('attempt-failed', `${item.scenario_id}: ${err.code}: ${err.message}`);
-      if (err.failureClass !== 'infrastructure' || err.code === 'INTERNAL_ERROR') {
-        await store.failItem(item.id);
-        current = undefined;
-        continue;
-      }
-      const exhausted = (ctx.attemptsUsed.get(item.id) ?? 0) >= 1 + ctx.opts.retries;
-      ctx.progress.update(serial, { phase: 'reconnect' });
-      const back = await recover(ctx.client, adb, logcat, ctx.opts.reconnectWaitMs);
-      if (exhausted) {
-        await store.failItem(item.id);
-        await event('item-failed', `${item.scenario_id}: retries exhausted`);
-        current = undefined;
-        if (!back) throw err;
-        continue;
-      }
-      if (!back) {
-        await event('device-lost', `${err.code}: work moves to other devices`);
-        throw err;
-      }
-      ctx.queue.retryHere(serial, item);
-      current = undefined;
+      held = [];
     }
     // The check before each scenario samples between scenarios; this one closes the series.
     await readDeviceState(adb).then(sample('final')).catch(() => undefined);
@@ -159,7 +177,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
     await event('device-failed', `${e.code}: ${e.message}`).catch(() => undefined);
     ctx.progress.update(serial, { phase: `failed: ${e.code}` });
     ctx.progress.note(`${serial}: ${e.code}: ${e.message} — its remaining work goes to other devices`);
-    ctx.queue.abandonDevice(serial, current);
+    ctx.queue.abandonDevice(serial, held);
   } finally {
     logcat.stop();
     await adb.shell(`am force-stop ${APP_PACKAGE}`, ADB_PROBE_TIMEOUT_MS).catch(() => undefined);

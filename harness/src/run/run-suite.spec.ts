@@ -18,6 +18,8 @@ import { placeholderModel } from '../../../android-demo/apk/placeholder-model.ts
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { quietProgress, tempRun } from './run-test-support.ts';
+import { SESSION_MAX_SCENARIOS } from './scenario-session.ts';
+import type { Results } from '../../../android-demo/contract/results-schema.ts';
 
 let farm: TestFarm;
 const tmp = tempRun();
@@ -54,8 +56,22 @@ test('runs the smoke suite on three vdevices end to end and leaves store rows an
     assert.equal((await store.listLeases()).length, 0, 'leases released');
     const samples = await store.samples(r.runId);
     assert.ok(samples.some((s) => s.phase === 'final') && samples.every((s) => s.thermal_status !== null));
+    // One app session per device for scenarios sharing a replay fps (CONTRACT.md "Playlist"): the
+    // health gate samples before each session, and each scenario's results.json names its place in it.
+    const byFps = new Map<number, number>();
+    for (const sc of suite.scenarios) byFps.set(sc.fps, (byFps.get(sc.fps) ?? 0) + 1);
+    const sessions = [...byFps.values()].reduce((n, k) => n + Math.ceil(k / SESSION_MAX_SCENARIOS), 0);
+    assert.ok(sessions < suite.scenarios.length, 'the smoke suite has scenarios to share a session');
+    const attempts = await store.attempts(r.runId);
     for (const serial of farm.serials) {
-      assert.equal(samples.filter((s) => s.serial === serial && s.phase.startsWith('before:')).length, suite.scenarios.length, 'sampled between scenarios');
+      assert.equal(samples.filter((s) => s.serial === serial && s.phase.startsWith('before:')).length, sessions, 'sampled before each session');
+      const placed = attempts.filter((a) => a.serial === serial).map((a) => JSON.parse(readFileSync(join(r.outDir, a.results_path!), 'utf8')) as Results);
+      const ids = new Set(placed.map((p) => p.session!.id));
+      assert.equal(ids.size, sessions, `${serial}: one app start per session`);
+      for (const id of ids) {
+        const positions = placed.filter((p) => p.session!.id === id).map((p) => p.session!.position).sort((a, b) => a - b);
+        assert.deepEqual(positions, positions.map((_, k) => k), 'each scenario stored with its own results, in playlist order');
+      }
     }
     for (const f of ['report.html', 'junit.xml', 'run.json']) assert.ok(existsSync(join(r.outDir, f)), f);
     const junit = readFileSync(join(r.outDir, 'junit.xml'), 'utf8');
@@ -63,7 +79,6 @@ test('runs the smoke suite on three vdevices end to end and leaves store rows an
     const html = readFileSync(join(r.outDir, 'report.html'), 'utf8');
     assert.ok(!/(src|href)="https?:/.test(html), 'the HTML report loads nothing from outside');
     assert.ok(html.includes('data:image/jpeg;base64,'), 'worst frames are embedded');
-    const attempts = await store.attempts(r.runId);
     assert.ok(attempts.every((a) => a.outcome === 'ok' && a.results_path && existsSync(join(r.outDir, a.results_path))), 'evidence kept');
   } finally { await store.close(); }
 });

@@ -35,16 +35,34 @@ export class WorkQueue {
     }
   }
 
-  /** A device gives up: the item it holds (if any) and all its remaining items go to others. */
-  abandonDevice(serial: string, current?: WorkItemRow): void {
+  /**
+   * Up to `max` items for one app session: the next item as take() gives it, then more of this
+   * device's own that share its `key` (what one app start fixes, e.g. the replay fps).
+   */
+  async takeBatch(serial: string, max: number, key: (item: WorkItemRow) => string): Promise<WorkItemRow[]> {
+    const first = await this.take(serial);
+    if (!first) return [];
+    const batch = [first];
+    const mine = this.own.get(serial) ?? [];
+    for (let i = 0; i < mine.length && batch.length < max;) {
+      if (key(mine[i]!) === key(first)) batch.push(mine.splice(i, 1)[0]!); else i++;
+    }
+    return batch;
+  }
+
+  /** Items a session never reached go back to the front of this device's own list (no attempt was made). */
+  giveBack(serial: string, items: readonly WorkItemRow[]): void {
+    this.own.get(serial)?.unshift(...items);
+  }
+
+  /** A device gives up: the items it holds (if any) and all its remaining items go to others. */
+  abandonDevice(serial: string, held?: WorkItemRow | readonly WorkItemRow[]): void {
     const rest = this.own.get(serial) ?? [];
     this.own.set(serial, []);
-    this.orphans.push(...(current ? [current] : []), ...rest);
+    this.orphans.push(...(held === undefined ? [] : Array.isArray(held) ? held : [held as WorkItemRow]), ...rest);
     this.leave(serial);
   }
 
-  /** Scenario ids still planned for this device (what to push up front). */
-  ownScenarios(serial: string): string[] { return [...new Set((this.own.get(serial) ?? []).map((i) => i.scenario_id))]; }
   ownCount(serial: string): number { return this.own.get(serial)?.length ?? 0; }
 
   /** Retry `item` on this device next (it failed for a reason the device recovered from). */

@@ -4,11 +4,14 @@
  * the firmware's next case says (device/hostile-firmware.ts). No model runs: a lie is instant.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, posix } from 'node:path';
 import type { AppTwin, AppTwinContext, RunningApp } from './app-twin.ts';
 import type { HostileCase, HostileFirmware } from '../device/hostile-firmware.ts';
 import { APP_PACKAGE, BENCHMARK_ACTIVITY, LOG_TAG as TAG } from '../../../android-demo/contract/app-identity.ts';
 import { formatMarker } from '../../../android-demo/contract/logcat-markers.ts';
+/** How long a playlist scenario's manifest is waited for (as the app's manifest_wait_ms). */
+const MANIFEST_WAIT_MS = 60_000;
 /** Oversize results.json: past the harness's 16 MiB results budget. */
 const OVERSIZE_BYTES = 20 * 1024 * 1024;
 
@@ -18,14 +21,31 @@ export function hostileRioTwin(firmware: HostileFirmware): AppTwin {
   return {
     async start(ctx: AppTwinContext): Promise<RunningApp> {
       if (!ctx.activity.endsWith(BENCHMARK_ACTIVITY)) return { done: Promise.resolve() };
-      return { done: runLying(ctx, firmware) };
+      return { done: runLyingStart(ctx, firmware) };
     },
   };
 }
 
-async function runLying(ctx: AppTwinContext, firmware: HostileFirmware): Promise<void> {
-  const runId = String(ctx.extras.run_id ?? '');
-  const manifest = JSON.parse(readFileSync(ctx.hostPath(String(ctx.extras.manifest)), 'utf8')) as ManifestLike;
+/** A single start lies once; a playlist start (CONTRACT.md "Playlist") lies once per scenario. */
+async function runLyingStart(ctx: AppTwinContext, firmware: HostileFirmware): Promise<void> {
+  if (ctx.extras.playlist === undefined) return runLying(ctx, firmware, String(ctx.extras.run_id ?? ''), String(ctx.extras.manifest));
+  const playlist = JSON.parse(readFileSync(ctx.hostPath(String(ctx.extras.playlist)), 'utf8')) as { session_id: string; runs: string[] };
+  for (const runId of playlist.runs) {
+    const manifest = posix.join(ctx.externalFilesDir, 'runs', runId, 'manifest.json');
+    // like the real app: a later scenario's manifest arrives (maybe half-written) once its frames are pushed
+    for (let waited = 0; !parses(ctx.hostPath(manifest)) && waited < MANIFEST_WAIT_MS && !ctx.signal.aborted; waited += 20) await sleep(20);
+    if (ctx.signal.aborted) return;
+    await runLying(ctx, firmware, runId, manifest);
+  }
+  ctx.log('I', TAG, formatMarker({ kind: 'sessionDone', run: playlist.session_id, scenarios: playlist.runs.length }));
+}
+
+function parses(hostPath: string): boolean {
+  try { JSON.parse(readFileSync(hostPath, 'utf8')); return true; } catch { return false; }
+}
+
+async function runLying(ctx: AppTwinContext, firmware: HostileFirmware, runId: string, manifestPath: string): Promise<void> {
+  const manifest = JSON.parse(readFileSync(ctx.hostPath(manifestPath), 'utf8')) as ManifestLike;
   const runDir = posix.join(ctx.externalFilesDir, 'runs', runId);
   const lie = firmware.nextCase(runId);
   const n = manifest.frames.length;

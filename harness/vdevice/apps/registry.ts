@@ -6,7 +6,7 @@
 import type { AppTwin } from './app-twin.ts';
 import { APP_PACKAGE } from '../../../android-demo/contract/app-identity.ts';
 
-type TwinModule = { twin: AppTwin };
+type TwinModule = { twin: AppTwin; recordedTwin?: AppTwin };
 
 export const APP_TWINS: Readonly<Record<string, () => Promise<TwinModule>>> = {
   // the RIO demo app (android-demo/host); if its module fails to load, `am start` reports a
@@ -15,11 +15,16 @@ export const APP_TWINS: Readonly<Record<string, () => Promise<TwinModule>>> = {
   'dev.riofarm.hello': () => import('./hello-twin.ts'),
 };
 
-/** The twin for a package: undefined when the package has none; throws when its module fails to load. */
-export async function loadTwin(packageName: string): Promise<AppTwin | undefined> {
+/**
+ * The twin for a package: undefined when the package has none; throws when its module fails to
+ * load. `recorded` (a profile with `"app": "recorded"`): the twin's recorded variant where it has
+ * one — recorded timings and results, no inference (android-demo/host/recorded-engine.ts).
+ */
+export async function loadTwin(packageName: string, recorded = false): Promise<AppTwin | undefined> {
   const load = Object.hasOwn(APP_TWINS, packageName) ? APP_TWINS[packageName] : undefined;
   if (!load) return undefined;
   const mod = await load();
-  if (!mod?.twin || typeof mod.twin.start !== 'function') throw new Error(`twin module for ${packageName} exports no twin`);
-  return mod.twin;
+  const twin = recorded ? mod?.recordedTwin ?? mod?.twin : mod?.twin;
+  if (!twin || typeof twin.start !== 'function') throw new Error(`twin module for ${packageName} exports no twin`);
+  return twin;
 }

@@ -109,7 +109,7 @@ export class ActivityManager {
   private async launch(proc: AppProcess, activity: string, apkPath: string, extras: StartRequest['extras']): Promise<void> {
     let twin;
     try {
-      twin = this.core.firmware?.twinFor(proc.pkg) ?? await loadTwin(proc.pkg);
+      twin = this.core.firmware?.twinFor(proc.pkg) ?? await loadTwin(proc.pkg, this.core.profile.app === 'recorded');
     } catch (err) {
       this.crash(proc, 'java.lang.RuntimeException', `Unable to instantiate activity ComponentInfo{${proc.component}}: host twin failed to load: ${(err as Error).message}`);
       throw err;

@@ -25,6 +25,8 @@ export interface DeviceProfile {
   props?: Record<string, string | null>;
   /** `hostile`: tampered firmware that lies to the harness (device/hostile-firmware.ts) */
   firmware?: 'hostile';
+  /** `recorded`: apps answer from a recording on the device (recorded timings and results, no inference) — the farm-scale profile */
+  app?: 'recorded';
 }
 
 export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');

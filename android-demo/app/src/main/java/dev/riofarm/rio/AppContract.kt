@@ -10,12 +10,15 @@ object AppContract {
 
     const val EXTRA_RUN_ID = "run_id"
     const val EXTRA_MANIFEST = "manifest"
+    const val EXTRA_PLAYLIST = "playlist"
+    const val EXTRA_MANIFEST_WAIT_MS = "manifest_wait_ms"
     const val EXTRA_WARMUP = "warmup"
     const val EXTRA_THREADS = "threads"
     const val EXTRA_DELEGATE = "delegate"
     const val EXTRA_FPS = "fps"
     const val EXTRA_SAVE_CROPS = "save_crops"
 
+    const val DEFAULT_MANIFEST_WAIT_MS = 60000
     const val DEFAULT_WARMUP = 3
     const val DEFAULT_THREADS = 4
     const val DEFAULT_DELEGATE = "cpu"
@@ -26,4 +29,5 @@ object AppContract {
     const val MARKER_PROGRESS = "RIO_PROGRESS"
     const val MARKER_DONE = "RIO_DONE"
     const val MARKER_ERROR = "RIO_ERROR"
+    const val MARKER_SESSION_DONE = "RIO_SESSION_DONE"
 }

@@ -16,7 +16,8 @@ import java.io.File
 import java.time.Instant
 
 /**
- * Headless benchmark per android-demo/CONTRACT.md: extras in; results.json, crops and RIO logcat
+ * Headless benchmark per android-demo/CONTRACT.md: extras in (one manifest, or a playlist of
+ * scenarios run on one model load and one warm-up); per scenario results.json, crops and RIO logcat
  * markers out. The host twin (android-demo/host/benchmark-activity.ts) does the same on vdevices.
  */
 class BenchmarkActivity : Activity() {
@@ -24,42 +25,90 @@ class BenchmarkActivity : Activity() {
         super.onCreate(savedInstanceState)
         val runId = intent.getStringExtra(AppContract.EXTRA_RUN_ID)
         val manifest = intent.getStringExtra(AppContract.EXTRA_MANIFEST)
-        if (runId == null || !Regex("^[A-Za-z0-9._-]+$").matches(runId) || manifest == null) {
-            Log.e(TAG, "${AppContract.MARKER_ERROR} run=${runId ?: "-"} code=BAD_EXTRAS message=run_id and manifest (--es) are required")
+        val playlist = intent.getStringExtra(AppContract.EXTRA_PLAYLIST)
+        if (runId == null || !Regex("^[A-Za-z0-9._-]+$").matches(runId) || (manifest == null) == (playlist == null)) {
+            Log.e(TAG, "${AppContract.MARKER_ERROR} run=${runId ?: "-"} code=BAD_EXTRAS message=run_id and exactly one of manifest and playlist (--es) are required")
             finish(); return
         }
         val args = Args(
-            runId, manifest,
+            runId, manifest ?: "", playlist,
+            manifestWaitMs = intent.getIntExtra(AppContract.EXTRA_MANIFEST_WAIT_MS, AppContract.DEFAULT_MANIFEST_WAIT_MS),
             warmup = intent.getIntExtra(AppContract.EXTRA_WARMUP, AppContract.DEFAULT_WARMUP), threads = intent.getIntExtra(AppContract.EXTRA_THREADS, AppContract.DEFAULT_THREADS),
             delegate = intent.getStringExtra(AppContract.EXTRA_DELEGATE) ?: AppContract.DEFAULT_DELEGATE, fps = intent.getIntExtra(AppContract.EXTRA_FPS, AppContract.DEFAULT_FPS),
             saveCrops = intent.getBooleanExtra(AppContract.EXTRA_SAVE_CROPS, AppContract.DEFAULT_SAVE_CROPS),
         )
-        Thread({ run(args); runOnUiThread { finish() } }, "rio-benchmark").start()
+        Thread({ if (args.playlist != null) runPlaylist(args, args.playlist) else runSession(args, listOf(args)); runOnUiThread { finish() } }, "rio-benchmark").start()
     }
 
-    data class Args(val runId: String, val manifest: String, val warmup: Int, val threads: Int, val delegate: String, val fps: Int, val saveCrops: Boolean)
+    /** One scenario's arguments; in a playlist `runId`/`manifest` are the scenario's and `session` its place. */
+    data class Args(val runId: String, val manifest: String, val playlist: String?, val manifestWaitMs: Int, val warmup: Int, val threads: Int,
+                    val delegate: String, val fps: Int, val saveCrops: Boolean, val session: JSONObject? = null)
 
-    private fun run(a: Args) {
+    /** CONTRACT.md "Playlist": the scenarios in order on one model load and one warm-up, then RIO_SESSION_DONE. */
+    private fun runPlaylist(a: Args, path: String) {
+        val playlist = try { JSONObject(File(path).readText()) } catch (e: Exception) {
+            Log.e(TAG, "${AppContract.MARKER_ERROR} run=${a.runId} code=BAD_PLAYLIST message=${e.message ?: e}")
+            Log.i(TAG, "${AppContract.MARKER_SESSION_DONE} run=${a.runId} scenarios=0")
+            return
+        }
+        val sessionId = playlist.getString("session_id")
+        val runs = playlist.getJSONArray("runs")
         val filesDir = getExternalFilesDir(null)!!
-        val runDir = File(filesDir, "runs/${a.runId}")
-        val start = deviceState()
+        val scenarios = (0 until runs.length()).map { k ->
+            val id = runs.getString(k)
+            a.copy(runId = id, manifest = File(filesDir, "runs/$id/manifest.json").path, session = JSONObject().put("id", sessionId).put("position", k))
+        }
+        runSession(a, scenarios)
+        Log.i(TAG, "${AppContract.MARKER_SESSION_DONE} run=$sessionId scenarios=${scenarios.size}")
+    }
+
+    /** A playlist's manifest appears once its frames are pushed: wait for a parsable one up to manifestWaitMs. */
+    private fun readManifest(a: Args): JSONObject {
+        val deadline = SystemClock.elapsedRealtime() + (if (a.session != null) a.manifestWaitMs else 0)
+        while (true) {
+            try { return JSONObject(File(a.manifest).readText()) } catch (e: Exception) {
+                if (SystemClock.elapsedRealtime() >= deadline) throw e
+                Thread.sleep(MANIFEST_POLL_MS)
+            }
+        }
+    }
+
+    private fun runSession(session: Args, scenarios: List<Args>) {
+        var pipeline: RioPipeline? = null
+        var loadError: String? = null
+        var warm = false
+        try {
+            for (a in scenarios) {
+                val runDir = File(getExternalFilesDir(null)!!, "runs/${a.runId}")
+                val start = deviceState()
+                val manifest = try { readManifest(a) } catch (e: Exception) {
+                    writeFailure(a, runDir, start, "BAD_MANIFEST", e.message ?: e.toString()); continue
+                }
+                if (pipeline == null && loadError == null) {
+                    pipeline = try { RioPipeline(this, session.delegate, session.threads) } catch (e: Exception) { loadError = e.message ?: e.toString(); null }
+                }
+                val p = pipeline ?: run { writeFailure(a, runDir, start, "MODEL_LOAD_FAILED", loadError ?: "model not loaded"); null } ?: continue
+                if (runScenario(a, manifest, p, runDir, start, if (warm) 0 else a.warmup)) warm = true
+            }
+        } finally {
+            pipeline?.close()
+        }
+    }
+
+    /** One scenario per CONTRACT.md; true when it ran frames (the session is then warm). */
+    private fun runScenario(a: Args, manifest: JSONObject, p: RioPipeline, runDir: File, start: JSONObject, warmup: Int): Boolean {
+        val filesDir = getExternalFilesDir(null)!!
         val startedAt = Instant.now().toString()
         val errors = JSONArray()
         val frames = JSONArray()
-        val manifest = try { JSONObject(File(a.manifest).readText()) } catch (e: Exception) {
-            return writeFailure(a, runDir, start, "BAD_MANIFEST", e.message ?: e.toString())
-        }
         val list = manifest.getJSONArray("frames")
         // the camera that shot the replayed frames (CONTRACT.md manifest `camera`), not this phone's
         val fovDeg = manifest.optJSONObject("camera")?.optDouble("fov_deg", 0.0)?.toFloat() ?: 0f
-        val pipeline = try { RioPipeline(this, a.delegate, a.threads) } catch (e: Exception) {
-            return writeFailure(a, runDir, start, "MODEL_LOAD_FAILED", e.message ?: e.toString())
-        }
-        pipeline.use { p ->
+        run {
             val n = list.length()
             Log.i(TAG, "${AppContract.MARKER_START} run=${a.runId} frames=$n")
             val frameFile = { i: Int -> File(filesDir, list.getJSONObject(i).getString("file")) }
-            if (n > 0) repeat(a.warmup) { p.process(frameFile(0)) }
+            if (n > 0) repeat(warmup) { p.process(frameFile(0)) }
             val period = if (a.fps > 0) 1000.0 / a.fps else 0.0
             val wallStart = SystemClock.elapsedRealtimeNanos()
             val elapsedMs = { (SystemClock.elapsedRealtimeNanos() - wallStart) / 1e6 }
@@ -100,6 +149,7 @@ class BenchmarkActivity : Activity() {
                 .put("status", status).put("errors", errors).put("frames", frames)
             writeResults(runDir, results)
             Log.i(TAG, "${AppContract.MARKER_DONE} run=${a.runId} status=$status")
+            return n > 0
         }
     }
 
@@ -128,6 +178,7 @@ class BenchmarkActivity : Activity() {
             .put("delegate", JSONObject().put("requested", a.delegate).put("used", delegateUsed))
             .put("threads", a.threads).put("threads_used", a.threads)
             .put("warmup", a.warmup).put("fps", a.fps).put("save_crops", a.saveCrops)
+            .also { j -> a.session?.let { j.put("session", it) } }
     }
 
     private fun writeFailure(a: Args, runDir: File, start: JSONObject, code: String, message: String) {
@@ -169,5 +220,7 @@ class BenchmarkActivity : Activity() {
     companion object {
         const val TAG = AppContract.LOG_TAG
         const val CROP_MAX_SIDE = 640
+        /** How often a playlist session looks for the next manifest: small beside a scenario, cheap on the phone. */
+        const val MANIFEST_POLL_MS = 20L
     }
 }
