@@ -37,7 +37,8 @@ try {
   const fixture: NoiseFixture = {
     recorded: new Date().toISOString(), signoff: s.id, verdict: s.verdict, wall_ms: Date.now() - t0, model: 'android-demo/model/release/rio.tflite (both arms)',
     blocks: blocks.map((b) => ({ serial: b.serial, unit: b.unit, position: b.position, valid: b.valid, wall_ms: Math.round(b.wall_ms),
-      frames: b.frames.map((f) => [f.key, f.lighting, f.negative ? 1 : 0, f.tTotal === null ? null : Math.round(f.tTotal * 1000) / 1000, f.cards, f.matched, Math.round(f.iou * 1e6) / 1e6, f.detections, f.seen ? 1 : 0]) })),
+      frames: b.frames.map((f) => [f.key, f.lighting, f.negative ? 1 : 0, f.tTotal === null ? null : Math.round(f.tTotal * 1000) / 1000, f.cards, f.matched, Math.round(f.iou * 1e6) / 1e6, f.detections, f.seen ? 1 : 0,
+        f.tInferCpu === null ? null : Math.round(f.tInferCpu * 1000) / 1000]) })),
   };
   writeFileSync(NOISE_FIXTURE, JSON.stringify(fixture));
   process.stdout.write(`recorded ${blocks.length} blocks of ${s.id} (${s.verdict}) in ${Math.round((Date.now() - t0) / 1000)} s → ${NOISE_FIXTURE}\n`);

@@ -29,17 +29,17 @@ export function simulateSignoff(units: Map<string, Block[][]>, policy: SignoffPo
         mine.push({ ...b, unit: u, arm, run_id: `${b.run_id}@${u}`, frames });
       }
       if (u + 1 < policy.minimums.units) continue;
-      const j = judge(mine, policy, FACTS);
+      const j = judge(mine, policy, FACTS, true);
       if (j.devices[0]?.minimums_met && !deviceUndecided(j, serial)) break;
     }
     all.push(...mine);
   }
-  return judge(all, policy, FACTS);
+  return judge(all, policy, FACTS, true);
 }
 
 /** Latency × factor on one device's candidate frames. */
-export const slower = (serial: string, factor: number): Injection => (f, s) =>
-  (s === serial && f.tTotal !== null ? { ...f, tTotal: f.tTotal * factor } : f);
+export const slower = (serial: string, factor: number): Injection => (f, s) => (s !== serial ? f : {
+  ...f, tTotal: f.tTotal === null ? null : f.tTotal * factor, tInferCpu: f.tInferCpu === null ? null : f.tInferCpu * factor });
 
 /** IoU − delta on card frames of one lighting (every device), clamped at 0. */
 export const lowerIoU = (lighting: string, delta: number): Injection => (f) =>
