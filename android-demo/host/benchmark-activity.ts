@@ -54,7 +54,7 @@ async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<vo
   const framePath = (file: string) => ctx.hostPath(posix.join(ctx.externalFilesDir, file));
 
   // Warm-up: the first frame, all stages, not reported (JIT, caches, like the Kotlin side).
-  for (let i = 0; i < x.warmup && n > 0 && !ctx.signal.aborted; i++) await processFrame(model, framePath(manifest.frames[0]!.file));
+  for (let i = 0; i < x.warmup && n > 0 && !ctx.signal.aborted; i++) await processFrame(model, framePath(manifest.frames[0]!.file), ctx.slowdown);
 
   const wallStart = performance.now();
   const frames: FrameResult[] = [];
@@ -69,7 +69,7 @@ async function runBenchmark(ctx: AppTwinContext, x: BenchmarkExtras): Promise<vo
       if (wait > 0) await sleep(wait);
     }
     await ctx.beforeWork(f.index); // device load model and injected faults (crash rejects here)
-    const out = await processFrame(model, framePath(f.file));
+    const out = await processFrame(model, framePath(f.file), ctx.slowdown);
     const result = toFrameResult(f, out);
     frames.push(result);
     if (result.error) {
@@ -108,6 +108,7 @@ function toFrameResult(f: { index: number; file: string }, o: FrameOutcome): Fra
     t_decode: o.t_decode, t_pre: o.t_pre, t_infer: o.t_infer, t_post: o.t_post, t_total: o.t_total,
     dropped: false, detections: o.detections,
   };
+  if (o.t_infer_cpu !== undefined) r.t_infer_cpu = o.t_infer_cpu;
   if (o.frame) { r.width = o.frame.width; r.height = o.frame.height; }
   if (o.error) r.error = o.error;
   return r;
