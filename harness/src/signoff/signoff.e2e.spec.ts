@@ -61,6 +61,7 @@ for (const kind of storeKinds()) test(`an A/A sign-off on a vdevice (${kind.name
 
     const report = JSON.parse(readFileSync(s.files.json, 'utf8'));
     assert.equal(report.report.meta.devices[0].virtual, true);
+    assert.equal(report.report.gates.latency.cells[0].series, 't_infer_cpu', 'a vdevice\'s latency is judged on thread CPU time');
     assert.match(report.report.meta.devices[0].build_fingerprint, /.+/);
     assert.match(report.report.policy.sha256, /^[0-9a-f]{64}$/);
     assert.equal(report.report.meta.models.candidate.tflite_sha256, report.report.meta.models.baseline.tflite_sha256);
@@ -85,7 +86,7 @@ for (const kind of storeKinds()) test(`an A/A sign-off on a vdevice (${kind.name
     assert.ok(refused.problems.some((p) => p.includes('key other than the trusted')), refused.problems.join('; '));
 
     // A changed stored frame is caught too: the store is the evidence.
-    await store.db.run('UPDATE measurements SET t_total = t_total * 3 WHERE run_id = ?', [blocks[1]!.run_id]);
+    await store.db.run('UPDATE measurements SET t_total = t_total * 3, t_infer_cpu = t_infer_cpu * 3 WHERE run_id = ?', [blocks[1]!.run_id]);
     assert.equal((await verifyReport(store, s.files.json)).ok, false);
   } finally { await ts.drop(); }
 });
