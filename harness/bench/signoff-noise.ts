@@ -9,7 +9,7 @@ export const NOISE_FIXTURE = fileURLToPath(new URL('./fixtures/signoff-noise.jso
 /** A frame as [key, lighting, negative, tTotal, cards, matched, iou, detections, seen, tInferCpu] (the last absent in fixtures recorded before t_infer_cpu). */
 type FrameTuple = [string, string, number, number | null, number, number, number, number, number, (number | null)?];
 export interface NoiseFixture {
-  recorded: string; signoff: string; verdict: string; wall_ms: number; model: string;
+  recorded: string; suite?: string; signoff: string; verdict: string; wall_ms: number; model: string;
   blocks: { serial: string; unit: number; position: number; valid: number; wall_ms: number; frames: FrameTuple[] }[];
 }
 

@@ -15,7 +15,8 @@ export const noInjection: Injection = (f) => f;
 
 const FACTS = { candidate_bytes: 1, baseline_bytes: 1, parity: {} };
 
-export function simulateSignoff(units: Map<string, Block[][]>, policy: SignoffPolicy, seed: number, inject: Injection): Judgement {
+/** `virtualOnly` false judges the recorded vdevice blocks as a phone's would be: on wall time. */
+export function simulateSignoff(units: Map<string, Block[][]>, policy: SignoffPolicy, seed: number, inject: Injection, virtualOnly = true): Judgement {
   const rnd = seededRandom(seed);
   const all: Block[] = [];
   for (const [serial, recorded] of units) {
@@ -29,12 +30,12 @@ export function simulateSignoff(units: Map<string, Block[][]>, policy: SignoffPo
         mine.push({ ...b, unit: u, arm, run_id: `${b.run_id}@${u}`, frames });
       }
       if (u + 1 < policy.minimums.units) continue;
-      const j = judge(mine, policy, FACTS, true);
+      const j = judge(mine, policy, FACTS, virtualOnly);
       if (j.devices[0]?.minimums_met && !deviceUndecided(j, serial)) break;
     }
     all.push(...mine);
   }
-  return judge(all, policy, FACTS, true);
+  return judge(all, policy, FACTS, virtualOnly);
 }
 
 /** Latency × factor on one device's candidate frames. */

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
+import { tinyPolicyText } from '../../test-support/signoff-tiny-policy.ts';
 import { RELEASE_MODEL } from '../../../android-demo/apk/index.ts';
 import { convertOnnxToTflite } from '../../../android-demo/model/converter/convert.ts';
 import { runSignoff } from './run-signoff.ts';
 import { generateSigningKey, loadSigningKey } from './signing.ts';
-import { QUICK_POLICY_PATH } from './policy.ts';
 import { slowerOnnx } from './slower-model.ts';
 import { SIGNOFF_EXIT } from './run-signoff.ts';
 
@@ -22,10 +22,7 @@ const RELEASE_ONNX = fileURLToPath(new URL('../../../android-demo/model/release/
 const dir = mkdtempSync(join(tmpdir(), 'rio-signoff-slow-'));
 let farm: TestFarm;
 
-/** The smoke suite in blocks of ~6 frames, 2 ABBA units: seconds on one vdevice, not a release sign-off. */
-const TINY = readFileSync(QUICK_POLICY_PATH, 'utf8').replace(/^suite: .*$/m, 'suite: smoke')
-  .replace(/^ {2}frames: 24 .*$/m, '  frames: 6').replace(/^ {2}frames: 48 .*$/m, '  frames: 8')
-  .replace(/^ {2}units: 3 .*$/m, '  units: 2').replace(/max_units: 6/, 'max_units: 2');
+const TINY = tinyPolicyText();
 
 before(async () => {
   farm = await startTestFarm({ count: 1 });

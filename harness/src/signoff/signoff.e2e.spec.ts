@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
+import { tinyPolicyText } from '../../test-support/signoff-tiny-policy.ts';
 import { storeKinds } from '../store/test-stores.ts';
 import { RELEASE_MODEL } from '../../../android-demo/apk/index.ts';
 import { runSignoff } from './run-signoff.ts';
@@ -16,16 +17,13 @@ import { generateSigningKey, loadSigningKey } from './signing.ts';
 import { verifyReport } from './verify.ts';
 import { buildReport } from './report.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { loadPolicy, QUICK_POLICY_PATH } from './policy.ts';
+import { loadPolicy } from './policy.ts';
 import { signoffBlocks } from '../store/signoffs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rio-signoff-'));
 let farm: TestFarm;
 
-/** The smoke suite in blocks of ~6 frames, 2 ABBA units: seconds on one vdevice, not a release sign-off. */
-const TINY = readFileSync(QUICK_POLICY_PATH, 'utf8').replace(/^suite: .*$/m, 'suite: smoke')
-  .replace(/^ {2}frames: 24 .*$/m, '  frames: 6').replace(/^ {2}frames: 48 .*$/m, '  frames: 8')
-  .replace(/^ {2}units: 3 .*$/m, '  units: 2').replace(/max_units: 6/, 'max_units: 2');
+const TINY = tinyPolicyText();
 
 before(async () => {
   farm = await startTestFarm({ count: 1 });
