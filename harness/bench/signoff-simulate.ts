@@ -1,6 +1,7 @@
 /**
  * Simulated sign-offs on recorded vdevice noise: each simulated device draws whole recorded ABBA
- * units (with replacement, ABBA or BAAB labelling at random) until the orchestrator's stop rule
+ * units (without replacement — a real sign-off never measures the same unit twice — reshuffled when
+ * the recording is used up; ABBA or BAAB labelling at random) until the orchestrator's stop rule
  * says so, optionally with an injected effect on the candidate's frames, and is judged by the
  * same `judge` the real sign-off uses.
  */
@@ -21,8 +22,10 @@ export function simulateSignoff(units: Map<string, Block[][]>, policy: SignoffPo
   const all: Block[] = [];
   for (const [serial, recorded] of units) {
     const mine: Block[] = [];
+    let deck: Block[][] = [];
     for (let u = 0; u < policy.budget.max_units; u++) {
-      const unit = recorded[Math.floor(rnd() * recorded.length)]!;
+      if (deck.length === 0) deck = shuffled(recorded, rnd);
+      const unit = deck.pop()!;
       const swap = rnd() < 0.5; // BAAB: the arms are the same model, so either labelling is a valid A/A unit
       for (const b of unit) {
         const arm = (b.arm === 'candidate') !== swap ? 'candidate' : 'baseline';
@@ -45,3 +48,13 @@ export const slower = (serial: string, factor: number): Injection => (f, s) => (
 /** IoU − delta on card frames of one lighting (every device), clamped at 0. */
 export const lowerIoU = (lighting: string, delta: number): Injection => (f) =>
   (f.lighting === lighting && f.cards > 0 ? { ...f, iou: Math.max(0, f.iou - delta) } : f);
+
+/** A seeded Fisher–Yates shuffle. */
+function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
