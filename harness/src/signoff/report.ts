@@ -61,7 +61,7 @@ export async function buildReportFrom(store: Store, row: SignoffRow): Promise<Re
     schema: REPORT_SCHEMA, id: row.id, created_at: new Date(Number(row.created_at)).toISOString(), verdict: j.overall,
     policy: { name: policy.name, sha256: row.policy_sha256, path: policy_path, version: policy.version },
     bootstrap: { seed: policy.statistics.seed, iterations: policy.statistics.bootstrap_iterations, confidence: policy.statistics.confidence,
-      resampled: 'ABBA units (four blocks on one device over the same frames: two baseline/candidate block pairs), one-sided bounds' },
+      resampled: 'ABBA units (four blocks on one device over the same frames: two baseline/candidate block pairs), one-sided bounds, expanded percentile (Hesterberg)' },
     design: { unit_order: UNIT_ORDER, chunks: chunks.length, suite },
     meta: rest, blocks: records, runs: [...new Set(records.map((b) => b.run_id))].sort(),
     devices: j.devices, gates: j.gates,
