@@ -27,8 +27,9 @@ interface OnnxNs {
  * in and out. Throws BAD_MODEL when the graph does not start that way.
  */
 export function slowerOnnx(bytes: Uint8Array, convs: number): Uint8Array {
-  // 1×1, 3 → 3 channels at the input's full resolution: measured ≈ +5% CPU per convolution on the
-  // release model in LiteRT.js (a 3×3 one added ≈ +40%, too coarse a step).
+  // 1×1, 3 → 3 channels at the input's full resolution: a probe of process CPU time read +4–7% per
+  // convolution on the release model in LiteRT.js (a 3×3 one: ≈ +40%, too coarse a step); 8 of them
+  // read > 1.1 in the sign-off spec.
   if (!Number.isInteger(convs) || convs < 1 || convs > 1000) throw new RioError('BAD_ARGUMENT', `extra convolutions must be an integer from 1 to 1000, got ${convs}`, { option: '--extra-convs' });
   const { onnx } = require('onnx-proto') as { onnx: OnnxNs };
   const model = onnx.ModelProto.decode(bytes);
