@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { APP_PACKAGE, BENCHMARK_ACTIVITY, LOG_TAG, MAIN_ACTIVITY } from './app-identity.ts';
 import { EXTRA_DEFAULTS, EXTRA_NAMES } from './benchmark-extras.ts';
 import { MARKERS } from './logcat-markers.ts';
+import { FrameResultSchema } from './results-schema.ts';
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(`../app/${p}`, import.meta.url)), 'utf8');
 const KOTLIN_DIR = 'src/main/java/dev/riofarm/rio';
@@ -35,8 +36,14 @@ test('AppContract.kt holds the same extra names, defaults, tag and markers as th
   for (const [key, name] of Object.entries(EXTRA_NAMES)) assert.equal(kotlin.get(`EXTRA_${kotlinName(key)}`), name, `extra ${key}`);
   for (const [key, value] of Object.entries(EXTRA_DEFAULTS)) assert.equal(kotlin.get(`DEFAULT_${kotlinName(key)}`), value, `default ${key}`);
   for (const [key, word] of Object.entries(MARKERS)) assert.equal(kotlin.get(`MARKER_${kotlinName(key)}`), word, `marker ${key}`);
+  // results fields added after rio-results/1 first shipped: optional in the schema, named once on the Kotlin side
+  const fields = ['t_infer_cpu'] as const;
+  for (const field of fields) {
+    assert.ok(field in FrameResultSchema.properties, `${field} is a frame field of results-schema.ts`);
+    assert.equal(kotlin.get(`FIELD_${field.toUpperCase()}`), field, `field ${field}`);
+  }
   // nothing in AppContract.kt that the TypeScript side lacks
-  const known = 1 + Object.keys(EXTRA_NAMES).length + Object.keys(EXTRA_DEFAULTS).length + Object.keys(MARKERS).length;
+  const known = 1 + Object.keys(EXTRA_NAMES).length + Object.keys(EXTRA_DEFAULTS).length + Object.keys(MARKERS).length + fields.length;
   assert.equal(kotlin.size, known, `AppContract.kt constants: ${[...kotlin.keys()].join(', ')}`);
 });
 
@@ -47,6 +54,18 @@ test('the benchmark activity reads its extras and writes its markers only throug
   assert.match(activity, /AppContract\.MARKER_DONE/);
   // the playlist form (CONTRACT.md "Playlist") is read and announced through the contract too
   for (const name of ['EXTRA_PLAYLIST', 'EXTRA_MANIFEST_WAIT_MS', 'MARKER_SESSION_DONE']) assert.match(activity, new RegExp(`AppContract\\.${name}\\b`), name);
+});
+
+test('the app times inference in thread CPU time around the interpreter call and writes it through AppContract', () => {
+  const pipeline = read(`${KOTLIN_DIR}/RioPipeline.kt`);
+  const before = pipeline.indexOf('Debug.threadCpuTimeNanos()');
+  const call = pipeline.indexOf('interpreter.runForMultipleInputsOutputs(');
+  const after = pipeline.indexOf('Debug.threadCpuTimeNanos()', call);
+  assert.ok(before >= 0 && before < call && after > call, 'Debug.threadCpuTimeNanos() read before and after the interpreter call');
+  assert.match(pipeline, /o\.tInferCpu = ms\(cpu2, cpu3\)/);
+  const activity = read(`${KOTLIN_DIR}/BenchmarkActivity.kt`);
+  assert.match(activity, /put\(AppContract\.FIELD_T_INFER_CPU, /);
+  assert.doesNotMatch(activity, /"t_infer_cpu"/, 'the field by a string literal would escape the contract');
 });
 
 test('the package, the manifest activities and the application id are the contract\'s', () => {

@@ -48,6 +48,8 @@ export const FrameResultSchema = Type.Object({
   t_infer: Ms,
   t_post: Ms,
   t_total: Ms,
+  t_infer_cpu: Type.Optional(Type.Number({ minimum: 0, maximum: RESULT_BOUNDS.maxStageMs,
+    description: 'the inference call in the calling thread\'s CPU time, ms (absent: an app without a thread clock, or a dropped frame)' })),
   dropped: Type.Boolean({ description: 'true when replay fps delivered it while the app was busy; then all t_* are 0 and detections empty' }),
   detections: Type.Array(DetectionSchema),
   width: Type.Optional(Type.Integer({ minimum: 1, maximum: RESULT_BOUNDS.maxFrameSide, description: 'decoded frame width, pixels' })),

@@ -23,3 +23,5 @@ export interface CropOptions { pixels: Uint8Array; width: number; height: number
 export function crop(o: CropOptions): { pixels: Buffer; width: number; height: number; channels: number; error?: undefined } | { error: CoreError };
 export interface PreprocessOptions { pixels: Uint8Array; width: number; height: number; channels: 3 | 4; outWidth: number; outHeight: number }
 export function preprocess(o: PreprocessOptions): { input: Float32Array; error?: undefined } | { error: CoreError };
+/** The calling thread's CPU time in ns (CLOCK_THREAD_CPUTIME_ID, as Android's Debug.threadCpuTimeNanos()); undefined if the OS has no such clock. */
+export function threadCpuNs(): number | undefined;

@@ -49,3 +49,11 @@ export function preprocess(pixels: Uint8Array, width: number, height: number, ch
 
 /** Perspective crop of a quad from raw pixels. */
 export const crop = core.crop;
+
+/**
+ * The calling thread's CPU time in ns, or undefined: no such clock, or a build of the core older
+ * than the function (run `npm rebuild rio-core`).
+ */
+export function threadCpuNs(): number | undefined {
+  return typeof core.threadCpuNs === 'function' ? core.threadCpuNs() : undefined;
+}

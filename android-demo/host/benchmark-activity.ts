@@ -33,14 +33,15 @@ export interface BenchmarkEngine<M extends RunModel = RunModel> {
   /** results.json `app.runtime` */
   readonly runtime: string;
   load(ctx: AppTwinContext): Promise<M>;
-  process(model: M, hostPath: string, file: string): Promise<FrameOutcome>;
+  /** slowdown: the vdevice's `--slowdown` factor (1 = none), spent on the inference thread */
+  process(model: M, hostPath: string, file: string, slowdown?: number): Promise<FrameOutcome>;
 }
 
 /** The twin's own engine: the APK's model and the shared C++ core. */
 export const TWIN_ENGINE: BenchmarkEngine<ApkModel> = {
   runtime: 'litert.js host-twin',
   load: (ctx) => loadApkModel(ctx.apkHostPath),
-  process: (model, hostPath) => processFrame(model, hostPath),
+  process: (model, hostPath, _file, slowdown) => processFrame(model, hostPath, slowdown),
 };
 
 /** Starts the benchmark; resolves once "displayed" (extras checked), the run goes on in `done`. */
@@ -133,7 +134,7 @@ async function runScenario(ctx: AppTwinContext, engine: BenchmarkEngine, x: Benc
   const framePath = (file: string) => ctx.hostPath(posix.join(ctx.externalFilesDir, file));
 
   // Warm-up: the first frame, all stages, not reported (JIT, caches, like the Kotlin side); once per session.
-  for (let i = 0; i < warmup && n > 0 && !ctx.signal.aborted; i++) await engine.process(model, framePath(manifest.frames[0]!.file), manifest.frames[0]!.file);
+  for (let i = 0; i < warmup && n > 0 && !ctx.signal.aborted; i++) await engine.process(model, framePath(manifest.frames[0]!.file), manifest.frames[0]!.file, ctx.slowdown);
 
   const wallStart = performance.now();
   const frames: FrameResult[] = [];
@@ -148,7 +149,7 @@ async function runScenario(ctx: AppTwinContext, engine: BenchmarkEngine, x: Benc
       if (wait > 0) await sleep(wait);
     }
     await ctx.beforeWork(f.index); // device load model and injected faults (crash rejects here)
-    const out = await engine.process(model, framePath(f.file), f.file);
+    const out = await engine.process(model, framePath(f.file), f.file, ctx.slowdown);
     const result = toFrameResult(f, out);
     frames.push(result);
     if (result.error) {
@@ -188,6 +189,7 @@ function toFrameResult(f: { index: number; file: string }, o: FrameOutcome): Fra
     t_decode: o.t_decode, t_pre: o.t_pre, t_infer: o.t_infer, t_post: o.t_post, t_total: o.t_total,
     dropped: false, detections: o.detections,
   };
+  if (o.t_infer_cpu !== undefined) r.t_infer_cpu = o.t_infer_cpu;
   if (o.frame) { r.width = o.frame.width; r.height = o.frame.height; }
   if (o.error) r.error = o.error;
   return r;

@@ -1,11 +1,13 @@
 /**
  * One frame through the app's pipeline, stage by stage as CONTRACT.md times it:
- * decode (sharp → RGB8), pre (C++ core: stretch + /255), infer (LiteRT.js), post (C++ core).
+ * decode (sharp → RGB8), pre (C++ core: stretch + /255), infer (LiteRT.js), post (C++ core);
+ * inference also in this thread's CPU time (`t_infer_cpu`).
  */
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { detectOutputs, preprocess } from '../cpp/rio-core.ts';
 import type { ApkModel } from './apk-model.ts';
+import { burnThreadCpu, threadCpuMs } from './thread-cpu.ts';
 import type { AppError, Detection } from '../contract/results-schema.ts';
 
 // libvips defaults to one thread on glibc; a phone's decoder uses more than one core too.
@@ -15,6 +17,8 @@ export interface DecodedFrame { readonly rgb: Buffer; readonly width: number; re
 
 export interface FrameOutcome {
   t_decode: number; t_pre: number; t_infer: number; t_post: number; t_total: number;
+  /** inference in this thread's CPU time; absent without a thread clock */
+  t_infer_cpu?: number;
   detections: Detection[];
   frame?: DecodedFrame;
   error?: AppError;
@@ -28,8 +32,12 @@ export async function decodeFrame(path: string): Promise<DecodedFrame> {
   return { rgb: data, width: info.width, height: info.height };
 }
 
-/** Runs every stage on the frame at `path`; failures land in `error`, never thrown. */
-export async function processFrame(model: ApkModel, path: string): Promise<FrameOutcome> {
+/**
+ * Runs every stage on the frame at `path`; failures land in `error`, never thrown. `slowdown` > 1
+ * (the device's `--slowdown`) spends that factor of the inference's CPU time on this thread, inside
+ * the inference stage, as a slower SoC would: wall and CPU time both rise by it.
+ */
+export async function processFrame(model: ApkModel, path: string, slowdown = 1): Promise<FrameOutcome> {
   const o: FrameOutcome = { t_decode: 0, t_pre: 0, t_infer: 0, t_post: 0, t_total: 0, detections: [] };
   const t0 = performance.now();
   let frame: DecodedFrame;
@@ -48,14 +56,18 @@ export async function processFrame(model: ApkModel, path: string): Promise<Frame
   o.t_pre = ms(t1, t2);
   if (pre.error) return fail(o, t0, { code: 'FRAME_DECODE_FAILED', message: pre.error.message });
   let out;
+  const cpu0 = threadCpuMs();
   try {
     out = await model.run(pre.input);
   } catch (e) {
     o.t_infer = ms(t2, performance.now());
     return fail(o, t0, { code: 'INFERENCE_FAILED', message: e instanceof Error ? e.message : String(e) });
   }
+  if (slowdown > 1) burnThreadCpu((cpu0 !== undefined ? threadCpuMs()! - cpu0 : performance.now() - t2) * (slowdown - 1));
+  const cpu1 = threadCpuMs();
   const t3 = performance.now();
   o.t_infer = ms(t2, t3);
+  if (cpu0 !== undefined && cpu1 !== undefined) o.t_infer_cpu = Math.round((cpu1 - cpu0) * 1000) / 1000;
   const r = detectOutputs(out, frame.width, frame.height);
   const t4 = performance.now();
   o.t_post = ms(t3, t4);

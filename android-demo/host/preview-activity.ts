@@ -135,7 +135,7 @@ export async function startPreview(ctx: AppTwinContext): Promise<RunningApp> {
       if (!screen.cropView) {
         const f = frames[k % frames.length]!;
         await ctx.beforeWork(f.index);
-        const outcome = await processFrame(model, ctx.hostPath(posix.join(ctx.externalFilesDir, f.file)));
+        const outcome = await processFrame(model, ctx.hostPath(posix.join(ctx.externalFilesDir, f.file)), ctx.slowdown);
         if (outcome.frame) screen.current = { index: f.index, frame: outcome.frame, detection: outcome.detections[0], outcome };
         k++;
       }

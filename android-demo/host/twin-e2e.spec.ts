@@ -18,6 +18,11 @@ import { validateResults } from '../contract/results-schema.ts';
 import { quadIoU } from '../../harness/src/metrics/quad.ts';
 import { writeSyntheticFrames, type SyntheticFrame } from './test-support/synthetic-frames.ts';
 import { installApk, pullCrop, runBenchmark } from './test-support/device-run.ts';
+import { loadProfile } from '../../harness/vdevice/index.ts';
+import { withSlowdown } from '../../harness/vdevice/device/slowdown.ts';
+import { AdbDevice } from '../../harness/src/devices/adb-device.ts';
+import { fingerprintFromProps } from '../../harness/src/fingerprint/device-fingerprint.ts';
+import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
 
 let dir: string;
 let apk: { path: string; sha256: string; modelSha256: string };
@@ -74,6 +79,34 @@ test('benchmark run: schema-valid results, quads on card frames, none on negativ
     assert.match(out.logcat, /RIO_PROGRESS run=e2e-1 done=9 total=9/);
     assert.match(out.logcat, /RIO_DONE run=e2e-1 status=ok/);
   });
+});
+
+test('each processed frame carries its inference cost in thread CPU time; a --slowdown 1.5 device spends 1.5x of it and says so', async () => {
+  const slowed = withSlowdown(loadProfile('pixel-7-virtual'), 1.5);
+  const farm = await startTestFarm({ count: 2, profiles: ['pixel-7-virtual', slowed] });
+  try {
+    const [plain, slow] = farm.serials as [string, string];
+    const cpu = async (serial: string, runId: string) => {
+      await installApk(farm, serial, apk.path);
+      const r = validateResults((await runBenchmark(farm, serial, { runId, frames, warmup: 2 })).results, `${runId}/results.json`);
+      for (const f of r.frames) {
+        assert.ok(f.t_infer_cpu !== undefined && f.t_infer_cpu > 0, `frame ${f.index} t_infer_cpu ${f.t_infer_cpu}`);
+        // one thread cannot spend more CPU than wall time (0.05 ms for the two clocks' reads)
+        assert.ok(f.t_infer_cpu <= f.t_infer + 0.05, `frame ${f.index}: cpu ${f.t_infer_cpu} > wall ${f.t_infer}`);
+      }
+      return quantileSorted(r.frames.map((f) => f.t_infer_cpu!).sort((a, b) => a - b), 0.5);
+    };
+    const ratio = await cpu(slow, 'e2e-slow') / await cpu(plain, 'e2e-plain');
+    assert.ok(ratio > 1.3 && ratio < 1.75, `slowed / plain median inference CPU time ${ratio.toFixed(3)}, want ~1.5`);
+    const props = async (serial: string) => (await new AdbDevice(farm.client, serial).getprops());
+    const [p, s] = [await props(plain), await props(slow)];
+    assert.equal(s['ro.rio.slowdown'], '1.50');
+    assert.equal(p['ro.rio.slowdown'], undefined);
+    assert.match(s['ro.build.fingerprint']!, /\/1\.slowdown-1\.50:user\/release-keys$/);
+    assert.notEqual(fingerprintFromProps(slow, s).build_fingerprint, fingerprintFromProps(plain, p).build_fingerprint, 'a slowed device is another environment');
+  } finally {
+    await farm.stop();
+  }
 });
 
 test('a crash fault at frame K shows as an app crash in logcat and leaves no results', async () => {

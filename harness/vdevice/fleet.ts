@@ -14,6 +14,8 @@ export interface FleetOptions {
   faults?: Fault[];
   adbPort: number;
   authorizedKeys?: string[];
+  /** every device's slowdown factor (device/slowdown.ts) */
+  slowdown?: number;
 }
 
 export interface Fleet {
@@ -35,6 +37,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
         profile: opts.profiles[i % opts.profiles.length],
         faults: opts.faults,
         authorizedKeys: opts.authorizedKeys,
+        slowdown: opts.slowdown,
       }));
     }
     await Promise.all(devices.map((d) => adbConnect(d.serial, opts.adbPort)));

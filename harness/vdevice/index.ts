@@ -6,6 +6,7 @@ import { VirtualDevice, type VirtualDeviceOptions } from './device/virtual-devic
 
 export { VirtualDevice, type VirtualDeviceOptions } from './device/virtual-device.ts';
 export { loadProfile, listProfiles, DEFAULT_PROFILE, type DeviceProfile } from './device/profile.ts';
+export { parseSlowdown } from './device/slowdown.ts';
 export { parseFault, type Fault, type DeviceEventName } from './device/faults.ts';
 
 export function startVirtualDevice(opts: VirtualDeviceOptions = {}): Promise<VirtualDevice> {

@@ -1,5 +1,6 @@
 // Node-API face of the RIO core for the host twin. Thin: converts JS typed arrays to views and
 // Status to a returned {error:{code,message}} — it never throws for bad model output.
+#include <ctime>
 #include <napi.h>
 #include <opencv2/imgproc.hpp>
 
@@ -142,7 +143,17 @@ Napi::Value Preprocess(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// The calling thread's CPU time in ns: CLOCK_THREAD_CPUTIME_ID, the clock behind Android's
+// Debug.threadCpuTimeNanos(). /proc/thread-self/schedstat lags by up to a scheduler tick
+// (1-4 ms) for a running thread; this clock brings the thread's accounting up to date first.
+Napi::Value ThreadCpuNs(const Napi::CallbackInfo& info) {
+  timespec ts{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("threadCpuNs", Napi::Function::New(env, ThreadCpuNs));
   exports.Set("detect", Napi::Function::New(env, Detect));
   exports.Set("crop", Napi::Function::New(env, Crop));
   exports.Set("preprocess", Napi::Function::New(env, Preprocess));

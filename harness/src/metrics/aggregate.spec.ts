@@ -66,3 +66,19 @@ test('a dropped frame counts in the drop rate, not as a missed card or a false d
   const barred = computeAggregates(rows, { bars: parseBars(['drop_rate=0.1']), replayFps: new Map([['sc', 30]]) }).find((x) => x.lighting === 'plain')!;
   assert.match(barred.verdict_reason!, /drop rate 0\.500 > 0\.1/);
 });
+
+test('inference CPU time: p50/p90 with CIs over the latency frames that carry it; none carried, null — never 0', () => {
+  const rows = [
+    ...Array.from({ length: 10 }, (_, i) => row(i, { t_infer_cpu: 5 + i })),      // 5..14
+    row(10, { thermal_flag: 1, t_infer_cpu: 400 }),                               // thermal-flagged: out, as for wall latency
+    row(11, { dropped: 1, t_total: 0, t_infer_cpu: null }),
+    row(12, { t_infer_cpu: null }),                                               // an app without a thread clock
+  ];
+  const plain = computeAggregates(rows, { bars: DEFAULT_BARS }).find((a) => a.lighting === 'plain')!;
+  assert.equal(plain.infer_cpu_p50, 9.5);
+  assert.ok(Math.abs(plain.infer_cpu_p90! - 13.1) < 1e-9);
+  assert.ok(plain.infer_cpu_p50_lo! <= 9.5 && 9.5 <= plain.infer_cpu_p50_hi!);
+  assert.ok(plain.infer_cpu_p90_lo! <= plain.infer_cpu_p90! && plain.infer_cpu_p90! <= plain.infer_cpu_p90_hi!);
+  const old = computeAggregates([row(0), row(1)], { bars: DEFAULT_BARS })[0]!;
+  assert.deepEqual([old.infer_cpu_p50, old.infer_cpu_p90, old.infer_cpu_p50_lo], [null, null, null]);
+});

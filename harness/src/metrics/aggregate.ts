@@ -5,7 +5,7 @@
 import type { AggregateRow, MeasurementRow } from '../store/rows.ts';
 import { mean, quantileSorted, std } from '../stats/descriptive.ts';
 import { latencyEstimates, meanEstimate } from '../stats/estimates.ts';
-import { accuracyOf, countsForLatency, processedByApp, ranToEnd, thermalExcluded, type FrameRule } from './counted-frames.ts';
+import { accuracyOf, countsForLatency, inferenceCpuSample, processedByApp, ranToEnd, thermalExcluded, type FrameRule } from './counted-frames.ts';
 import { ALL_LIGHTING } from './lighting.ts';
 import { judge, type QualityBars } from './quality-bars.ts';
 
@@ -45,6 +45,8 @@ function aggregateCell(run_id: string, serial: string, scenario_id: string, ligh
   const lat = latencyRows.map((r) => r.t_total!).sort((a, b) => a - b);
   const infer = latencyRows.map((r) => r.t_infer ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
   const { p50, p90, p99, mean: latMean } = latencyEstimates(lat);
+  const cpuSample = inferenceCpuSample(rows, rule);
+  const cpu = cpuSample.length ? latencyEstimates(cpuSample) : undefined;
 
   const seen = rows.filter(processedByApp);
   const acc = accuracyOf(rows);
@@ -75,6 +77,8 @@ function aggregateCell(run_id: string, serial: string, scenario_id: string, ligh
     detection_rate: quality.detection_rate,
     false_detections: rows.reduce((s, r) => s + r.false_detections, 0),
     false_detection_rate: quality.false_detection_rate,
+    infer_cpu_p50: cpu?.p50.value ?? null, infer_cpu_p50_lo: cpu?.p50.lo ?? null, infer_cpu_p50_hi: cpu?.p50.hi ?? null,
+    infer_cpu_p90: cpu?.p90.value ?? null, infer_cpu_p90_lo: cpu?.p90.lo ?? null, infer_cpu_p90_hi: cpu?.p90.hi ?? null,
     verdict, verdict_reason: reason,
   };
 }

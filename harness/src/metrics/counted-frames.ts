@@ -36,6 +36,16 @@ export const ranToEnd = (f: LatencyFrame): boolean => processedByApp(f) && !f.er
 export const countsForLatency = (f: LatencyFrame, rule: FrameRule): boolean =>
   ranToEnd(f) && (rule.includeThermal || !f.thermal_flag);
 
+/**
+ * Inference cost in thread CPU time (`t_infer_cpu`, ascending): the latency frames, those that carry
+ * one (an app without a thread clock, or a row stored before migration 105, has none).
+ */
+export function inferenceCpuSample(frames: readonly (LatencyFrame & Pick<MeasurementRow, 't_infer_cpu'>)[], rule: FrameRule): number[] {
+  const out: number[] = [];
+  for (const f of frames) if (countsForLatency(f, rule) && typeof f.t_infer_cpu === 'number') out.push(f.t_infer_cpu);
+  return out.sort((a, b) => a - b);
+}
+
 /** Ran, but left out of latency for its thermal flag ("thermal excl."). */
 export const thermalExcluded = (f: LatencyFrame, rule: FrameRule): boolean => ranToEnd(f) && !rule.includeThermal && Boolean(f.thermal_flag);
 

@@ -32,6 +32,8 @@ export interface LocalVdeviceOptions {
   faults?: string[][];
   /** persistent slots (storage + port); absent: temporary devices */
   home?: string;
+  /** every device's slowdown factor (vdevice/device/slowdown.ts; labelled on the device); the slot stays the profile's */
+  slowdown?: number;
 }
 
 export async function startLocalVdevices(o: LocalVdeviceOptions): Promise<LocalVdevices> {
@@ -54,7 +56,7 @@ export async function startLocalVdevices(o: LocalVdeviceOptions): Promise<LocalV
       const slot = o.home ? claimSlot(o.home, profile, i) : undefined;
       if (slot) slots.push(slot);
       const child = spawn(process.execPath,
-        ['--import', TSX, CHILD, profile, JSON.stringify(o.faults?.[i] ?? []), String(slot?.port ?? 0), slot?.dataDir ?? ''],
+        ['--import', TSX, CHILD, profile, JSON.stringify(o.faults?.[i] ?? []), String(slot?.port ?? 0), slot?.dataDir ?? '', String(o.slowdown ?? 1)],
         { stdio: ['pipe', 'pipe', 'inherit'] });
       children.push(child);
       const line = await readFirstLine(child);

@@ -47,6 +47,9 @@ test('runs the smoke suite on three vdevices end to end and leaves store rows an
     const aggs = await store.aggregates(r.runId);
     const whole = aggs.filter((a) => a.lighting === '*');
     assert.equal(whole.length, 3 * suite.scenarios.length);
+    // the twin's inference cost in thread CPU time reaches the frame rows, the aggregates and run.json
+    assert.ok(m.filter((f) => !f.dropped && !f.error).every((f) => typeof f.t_infer_cpu === 'number' && f.t_infer_cpu > 0), 't_infer_cpu on every processed frame');
+    assert.ok(whole.every((a) => a.infer_cpu_p50! > 0 && a.infer_cpu_p50_lo! <= a.infer_cpu_p50! && a.infer_cpu_p90! >= a.infer_cpu_p50!), 'CPU-time percentiles');
     const product = whole.some((a) => a.verdict === 'fail');
     assert.equal(r.exitCode, product ? 1 : 0, 'exit code follows the product verdicts');
     const devices = await store.runDevices(r.runId);
@@ -74,6 +77,8 @@ test('runs the smoke suite on three vdevices end to end and leaves store rows an
       }
     }
     for (const f of ['report.html', 'junit.xml', 'run.json']) assert.ok(existsSync(join(r.outDir, f)), f);
+    const runJson = JSON.parse(readFileSync(join(r.outDir, 'run.json'), 'utf8')) as { aggregates: { infer_cpu_p50: number | null }[] };
+    assert.ok(runJson.aggregates.every((a) => a.infer_cpu_p50! > 0), 'run.json carries the CPU-time percentiles');
     const junit = readFileSync(join(r.outDir, 'junit.xml'), 'utf8');
     assert.equal((junit.match(/<testcase /g) ?? []).length, 3 * suite.scenarios.length);
     const html = readFileSync(join(r.outDir, 'report.html'), 'utf8');

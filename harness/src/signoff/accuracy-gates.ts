@@ -88,7 +88,7 @@ export function accuracyCells(device: string, pairs: readonly BlockPair[], polic
       for (const m of sums) { const x = m.get(lighting); if (x) add(total, x); }
       cells.push({
         gate: g.gate, device, lighting, estimate: figure(est.estimate), lo: figure(est.lo), hi: figure(est.hi), bound: g.bound, margin,
-        verdict: !enough ? 'INCONCLUSIVE' : g.bound === 'lower' ? judgeLower(est.lo, est.hi, margin) : judgeUpper(est.lo, est.hi, margin),
+        verdict: !enough ? 'INCONCLUSIVE' : g.bound === 'lower' ? judgeLower(est.lo, est.hi, margin, 0) : judgeUpper(est.lo, est.hi, margin, 0),
         pairs: perPair.filter((m) => g.frames(m.get(lighting) ?? zero()) > 0).length, units: holding, n_candidate: g.frames(total), n_baseline: g.frames(total),
         ...(g.gate === 'iou' ? { wilcoxon_frames: wilcoxonFigures(wilcoxonSignedRank(diffs.get(lighting) ?? [])) } : {}),
         ...(enough ? {} : { reason: `insufficient data: frames in ${holding} ABBA unit(s), ${MIN_UNITS_PER_CELL} needed` }),

@@ -32,6 +32,8 @@ export interface FrameOutcome {
   negative: boolean;
   /** null: dropped, errored or thermal-flagged — not a latency sample */
   tTotal: number | null;
+  /** the inference call's thread CPU time (`t_infer_cpu`) on the same frames; null also when the app reports none */
+  tInferCpu: number | null;
   cards: number;
   matched: number;
   iou: number;
@@ -44,12 +46,13 @@ export interface Block extends BlockRecord { frames: FrameOutcome[] }
 /** A baseline block and the candidate block beside it, on the same frames. */
 export interface BlockPair { serial: string; unit: number; pair: number; candidate: Block; baseline: Block }
 
-export function frameOutcome(m: Pick<MeasurementRow, 'scenario_id' | 'frame_index' | 'repeat_index' | 'lighting' | 'negative' | 't_total' | 'dropped' | 'thermal_flag' | 'error' | 'cards' | 'matched' | 'iou' | 'detections'>): FrameOutcome {
+export function frameOutcome(m: Pick<MeasurementRow, 'scenario_id' | 'frame_index' | 'repeat_index' | 'lighting' | 'negative' | 't_total' | 'dropped' | 'thermal_flag' | 'error' | 'cards' | 'matched' | 'iou' | 'detections'>
+  & { t_infer_cpu?: number | null }): FrameOutcome {
   // Which frames count: the one rule (counted-frames.ts); a throttled block is invalid anyway.
   const timed = countsForLatency(m, DEFAULT_FRAME_RULE);
   return {
     key: `${m.scenario_id}#${m.repeat_index}#${m.frame_index}`, lighting: m.lighting, negative: Boolean(m.negative),
-    tTotal: timed ? m.t_total : null, cards: m.cards, matched: m.matched, iou: frameIoU(m), detections: m.detections, seen: processedByApp(m),
+    tTotal: timed ? m.t_total : null, tInferCpu: timed && typeof m.t_infer_cpu === 'number' ? m.t_infer_cpu : null, cards: m.cards, matched: m.matched, iou: frameIoU(m), detections: m.detections, seen: processedByApp(m),
   };
 }
 

@@ -17,6 +17,7 @@ export function gateTable(r: ReportBody): string {
       const bound = c.bound === 'upper' ? `upper ${c.hi ?? '—'} ≤ ${c.margin}` : `lower ${c.lo ?? '—'} ≥ ${c.margin}`;
       const worst = shown.length === 1 && g.cells.length > 1 ? ` (worst of ${g.cells.length} cells)` : '';
       lines.push(`  ${g.verdict.padEnd(12)} ${gate.padEnd(20)} ${where.padEnd(28)} estimate ${c.estimate ?? '—'}, ${bound}${worst}${c.reason ? ` — ${c.reason}` : ''}`);
+      if (c.series) lines.push(`  ${''.padEnd(12)} ${''.padEnd(20)} on ${c.series}: ${c.series_reason}`);
     }
   }
   return lines.join('\n');

@@ -6,7 +6,7 @@
 import type { Block } from './evidence.ts';
 import { pairBlocks } from './evidence.ts';
 import type { SignoffPolicy } from './policy.ts';
-import { latencyCell, type GateCell } from './latency-gate.ts';
+import { latencyCell, latencySeries, type GateCell } from './latency-gate.ts';
 import { accuracyCells } from './accuracy-gates.ts';
 import { combine, figure, judgeUpper, type Verdict } from './verdict.ts';
 
@@ -35,8 +35,11 @@ export interface Judgement { overall: Verdict; gates: Record<string, GateResult>
 
 export const GATE_ORDER = ['minimums', 'latency', 'iou', 'detection_rate', 'false_detection_rate', 'crop_success', 'model_size', 'parity'] as const;
 
-export function judge(blocks: readonly Block[], policy: SignoffPolicy, facts: ModelFacts): Judgement {
+/** `virtualOnly`: every device is a vdevice (a sign-off never mixes kinds) — latency is then judged on thread CPU time. */
+export function judge(blocks: readonly Block[], policy: SignoffPolicy, facts: ModelFacts, virtualOnly: boolean): Judgement {
   const pairs = pairBlocks(blocks);
+  // One series for the whole sign-off, so every device's latency cell is the same kind of number.
+  const series = latencySeries(virtualOnly, pairs);
   const serials = [...new Set(blocks.map((b) => b.serial))].sort();
   const cells: GateCell[] = [];
   const devices: DeviceSummary[] = [];
@@ -50,18 +53,18 @@ export function judge(blocks: readonly Block[], policy: SignoffPolicy, facts: Mo
       pairs: summary.valid_pairs, n_candidate: summary.frames_candidate, n_baseline: summary.frames_baseline,
       ...(summary.minimums_met ? {} : { reason: `below the policy minimums (${policy.minimums.frames} frames, ${policy.minimums.seconds} s, ${policy.minimums.units} units per arm)` }),
     });
-    cells.push(latencyCell(serial, mine, policy));
+    cells.push(latencyCell(serial, mine, policy, series));
     cells.push(...accuracyCells(serial, mine, policy));
   }
   const ratio = facts.candidate_bytes / facts.baseline_bytes;
   cells.push({ gate: 'model_size', device: '*', lighting: null, estimate: figure(ratio), lo: figure(ratio), hi: figure(ratio), bound: 'upper',
-    margin: policy.gates.model_size.max_ratio, verdict: judgeUpper(ratio, ratio, policy.gates.model_size.max_ratio), pairs: 0,
+    margin: policy.gates.model_size.max_ratio, verdict: judgeUpper(ratio, ratio, policy.gates.model_size.max_ratio, 1), pairs: 0,
     n_candidate: facts.candidate_bytes, n_baseline: facts.baseline_bytes });
   for (const arm of ['baseline', 'candidate'] as const) {
     const e = facts.parity[arm];
     if (e === undefined) continue; // a .tflite or APK input was not converted here: no parity to gate
     cells.push({ gate: 'parity', device: arm, lighting: null, estimate: figure(e), lo: figure(e), hi: figure(e), bound: 'upper',
-      margin: policy.gates.parity.max_abs, verdict: judgeUpper(e, e, policy.gates.parity.max_abs), pairs: 0, n_candidate: 0, n_baseline: 0 });
+      margin: policy.gates.parity.max_abs, verdict: judgeUpper(e, e, policy.gates.parity.max_abs, 0), pairs: 0, n_candidate: 0, n_baseline: 0 });
   }
   const gates: Record<string, GateResult> = {};
   for (const g of GATE_ORDER) {

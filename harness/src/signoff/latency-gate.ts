@@ -1,15 +1,16 @@
 /**
  * Latency non-inferiority per device: the upper bound of p90(candidate) / p90(baseline) — each block
- * pair's ratio of p90s, geometric mean over pairs, bounds by a bootstrap over pairs — must stay
- * under the policy's ratio (1.05 by default). Wilcoxon
- * signed-rank tests by block (log ratio of the pair's p90s) and by frame (same frame, both arms)
- * are reported beside it.
+ * pair's ratio of p90s, geometric mean within and over ABBA units, bounds by a bootstrap over units —
+ * must stay under the policy's ratio (1.05 by default). On phones the series is the frame's wall
+ * time (t_total); on vdevices it is the inference call's thread CPU time (t_infer_cpu), and the cell
+ * says which and why. Wilcoxon signed-rank tests by block (log ratio of the pair's p90s) and by frame
+ * (same frame, both arms) are reported beside it.
  */
-import { quantileSorted } from '../stats/descriptive.ts';
+import { quantileSorted, std } from '../stats/descriptive.ts';
 import { seedFrom } from '../stats/bootstrap.ts';
 import { pairedBootstrap } from '../stats/paired-bootstrap.ts';
 import { wilcoxonSignedRank, type WilcoxonResult } from '../stats/wilcoxon.ts';
-import type { BlockPair, Block } from './evidence.ts';
+import type { BlockPair, Block, FrameOutcome } from './evidence.ts';
 import type { SignoffPolicy } from './policy.ts';
 import { figure, judgeUpper, type Verdict } from './verdict.ts';
 
@@ -29,6 +30,11 @@ export interface GateCell {
   units?: number;
   n_candidate: number;
   n_baseline: number;
+  /** latency only: the series judged (`t_total` wall time, or `t_infer_cpu` thread CPU time) and why */
+  series?: LatencySeries;
+  series_reason?: string;
+  /** latency only: SD of the ABBA units' log p90 ratios — the between-unit spread the bounds come from */
+  unit_log_sd?: number | null;
   wilcoxon_blocks?: WilcoxonFigures;
   wilcoxon_frames?: WilcoxonFigures;
   reason?: string;
@@ -37,7 +43,31 @@ export interface WilcoxonFigures { n: number; w_plus: number; p: number | null; 
 
 export const wilcoxonFigures = (w: WilcoxonResult): WilcoxonFigures => ({ n: w.n, w_plus: w.wPlus, p: figure(w.p), method: w.method });
 
-const timings = (b: Block) => Float64Array.from(b.frames.flatMap((f) => (f.tTotal === null ? [] : [f.tTotal]))).sort();
+/** A frame's wall time (what a user waits) or its inference's thread CPU time (what a loaded host cannot inflate). */
+export type LatencySeries = 't_total' | 't_infer_cpu';
+const SERIES_VALUE: Record<LatencySeries, (f: FrameOutcome) => number | null> = { t_total: (f) => f.tTotal, t_infer_cpu: (f) => f.tInferCpu };
+
+/**
+ * Which series a sign-off's latency is judged on. A phone: wall time, what its user waits. A vdevice
+ * shares its host's cores with every other process, so its wall time measures the host's load (the
+ * p90 of one 24-frame block ranged 33–434 ms in a recorded A/A); the thread CPU time of the inference
+ * call does not include other processes' turns, so the model's cost is compared instead — when every
+ * timed frame carries it (an app without a thread clock leaves it out; then wall time, said so).
+ */
+export function latencySeries(virtualOnly: boolean, pairs: readonly BlockPair[]): { series: LatencySeries; reason: string } {
+  if (!virtualOnly) return { series: 't_total', reason: 'real devices: wall time per frame (t_total), what the user waits' };
+  const timed = pairs.flatMap((p) => [p.candidate, p.baseline]).flatMap((b) => b.frames).filter((f) => f.tTotal !== null);
+  const missing = timed.filter((f) => f.tInferCpu === null).length;
+  if (timed.length > 0 && missing === 0) {
+    return { series: 't_infer_cpu', reason: 'virtual devices: inference thread CPU time (t_infer_cpu) — wall time on a shared host measures the host\'s load, not the model' };
+  }
+  return { series: 't_total', reason: `virtual devices, but ${missing} of ${timed.length} timed frames carry no t_infer_cpu (an app without a thread clock): wall time, which on a shared host also measures its load` };
+}
+
+const timings = (b: Block, series: LatencySeries) => Float64Array.from(b.frames.flatMap((f) => {
+  const v = SERIES_VALUE[series](f);
+  return v === null ? [] : [v];
+})).sort();
 
 /** Indices of the pairs of each ABBA unit, in unit order. */
 export function byUnit(pairs: readonly BlockPair[]): number[][] {
@@ -46,11 +76,13 @@ export function byUnit(pairs: readonly BlockPair[]): number[][] {
   return [...units.keys()].sort((a, b) => a - b).map((u) => units.get(u)!);
 }
 
-/** The latency cell of one device from its valid block pairs. */
-export function latencyCell(device: string, pairs: readonly BlockPair[], policy: SignoffPolicy): GateCell {
+/** The latency cell of one device from its valid block pairs, on the series `latencySeries` chose for the sign-off. */
+export function latencyCell(device: string, pairs: readonly BlockPair[], policy: SignoffPolicy, choice: { series: LatencySeries; reason: string }): GateCell {
   const { quantile, max_ratio } = policy.gates.latency;
-  const cand = pairs.map((p) => timings(p.candidate));
-  const base = pairs.map((p) => timings(p.baseline));
+  const { series } = choice;
+  const value = SERIES_VALUE[series];
+  const cand = pairs.map((p) => timings(p.candidate, series));
+  const base = pairs.map((p) => timings(p.baseline, series));
   // Each pair's own ratio of p90s (pooling frames across blocks would let one load-spiked block own
   // the pooled top decile), averaged in log space within its ABBA unit — the unit's two pairs see
   // a linear drift with opposite signs, so their mean cancels it — and the units, the independent
@@ -65,15 +97,16 @@ export function latencyCell(device: string, pairs: readonly BlockPair[], policy:
   const est = pairedBootstrap(unitRatios.length, stat, seedFrom(`${policy.statistics.seed}|latency|${device}`),
     { iterations: policy.statistics.bootstrap_iterations, confidence: policy.statistics.confidence });
   const frameDiffs = pairs.flatMap((p) => {
-    const b = new Map(p.baseline.frames.map((f) => [f.key, f.tTotal]));
+    const b = new Map(p.baseline.frames.map((f) => [f.key, value(f)]));
     return p.candidate.frames.flatMap((f) => {
-      const other = b.get(f.key);
-      return f.tTotal === null || other === null || other === undefined ? [] : [f.tTotal - other];
+      const mine = value(f), other = b.get(f.key);
+      return mine === null || other === null || other === undefined ? [] : [mine - other];
     });
   });
   return {
     gate: 'latency', device, lighting: null, estimate: figure(est.estimate), lo: figure(est.lo), hi: figure(est.hi),
-    bound: 'upper', margin: max_ratio, verdict: judgeUpper(est.lo, est.hi, max_ratio), pairs: pairs.length, units: unitRatios.length,
+    bound: 'upper', margin: max_ratio, verdict: judgeUpper(est.lo, est.hi, max_ratio, 1), pairs: pairs.length, units: unitRatios.length,
+    series, series_reason: choice.reason, unit_log_sd: unitRatios.length >= 2 ? figure(std(unitRatios)) : null,
     n_candidate: cand.reduce((n, s) => n + s.length, 0), n_baseline: base.reduce((n, s) => n + s.length, 0),
     wilcoxon_blocks: wilcoxonFigures(wilcoxonSignedRank(blockRatios.filter(Number.isFinite))),
     wilcoxon_frames: wilcoxonFigures(wilcoxonSignedRank(frameDiffs)),

@@ -6,11 +6,13 @@ import { RioError } from '../errors.ts';
 import { loadPolicy, parsePolicy, DEFAULT_POLICY_PATH, QUICK_POLICY_PATH } from './policy.ts';
 
 const text = readFileSync(DEFAULT_POLICY_PATH, 'utf8');
-const refused = (yaml: string, field: string) => assert.throws(() => parsePolicy(yaml), (e: unknown) => {
+const refused = (yaml: string, field: string) => assert.throws(() => parsePolicy(yaml, 'my-policy.yaml'), (e: unknown) => {
   assert.ok(e instanceof RioError, String(e));
   assert.equal(e.code, 'BAD_CONFIG');
   assert.equal(e.exitCode, 3, 'bad input exits 3');
   assert.equal(e.where?.field, field, e.message);
+  assert.equal(e.where?.file, 'my-policy.yaml', e.message);
+  assert.ok(e.message.includes(`my-policy.yaml: ${field}:`), `the message names the file and the field: ${e.message}`);
   return true;
 });
 
@@ -29,21 +31,32 @@ test('the quick policy says in its name that it is not a release sign-off', () =
 });
 
 test('a missing field is refused naming it', () => {
-  refused(text.replace(/^ {4}max_ratio: 1\.05.*$/m, ''), 'gates.latency.max_ratio');
+  refused(text.replace(/^ {4}max_ratio: 1\.05.*$/m, ''), '/gates/latency/max_ratio');
+  refused(text.replace(/^ {2}units: 5.*$/m, ''), '/minimums/units');
 });
 
 test('a value of the wrong type or out of range is refused naming the field', () => {
-  refused(text.replace(/^ {2}frames: 1024/m, '  frames: lots'), 'minimums.frames');
-  refused(text.replace(/confidence: 0\.95/, 'confidence: 1.5'), 'statistics.confidence');
-  refused(text.replace(/min_delta: -0\.01/, 'min_delta: 0.01'), 'gates.iou.min_delta');
+  refused(text.replace(/^ {2}frames: 1024/m, '  frames: lots'), '/minimums/frames');
+  refused(text.replace(/confidence: 0\.95/, 'confidence: 1.5'), '/statistics/confidence');
+  refused(text.replace(/min_delta: -0\.01/, 'min_delta: 0.01'), '/gates/iou/min_delta');
 });
 
 test('an unknown field (a typo) is refused instead of silently falling back', () => {
-  refused(text.replace('max_retries: 2', 'max_retries: 2\n  max_retry: 5'), 'throttle.max_retry');
-  refused(`${text}\nextra: 1\n`, 'extra');
+  refused(text.replace('max_retries: 2', 'max_retries: 2\n  max_retry: 5'), '/throttle/max_retry');
+  refused(`${text}\nextra: 1\n`, '/extra');
 });
 
 test('an unknown version and a budget below the minimum units are refused', () => {
-  refused(text.replace(/^version: 1/m, 'version: 2'), 'version');
-  refused(text.replace(/max_units: 40/, 'max_units: 2'), 'budget.max_units');
+  refused(text.replace(/^version: 1/m, 'version: 2'), '/version');
+  refused(text.replace(/max_units: 40/, 'max_units: 2'), '/budget/max_units');
+});
+
+test('a policy that is not a mapping, or a blank name, is refused naming where', () => {
+  refused('- 1\n- 2\n', '/');
+  refused(text.replace(/^name: default$/m, 'name: "  "'), '/name');
+  refused(text.replace(/^ {2}warmup: 3/m, '  warmup: 2.5'), '/block/warmup');
+});
+
+test('the quick policy and the default pass the same schema', () => {
+  for (const path of [DEFAULT_POLICY_PATH, QUICK_POLICY_PATH]) assert.equal(loadPolicy(path).policy.version, 1);
 });

@@ -33,11 +33,14 @@ export function writeReportFiles(dir: string, signed: SignedReport): ReportFiles
 const esc = (s: unknown) => escapeMarkup(s ?? '—');
 export const cellName = (c: GateCell) => [c.gate, c.device, c.lighting].filter((x) => x !== null).join(' · ');
 export const cellFigures = (c: GateCell) =>
-  `estimate ${c.estimate ?? '—'} [${c.lo ?? '—'}, ${c.hi ?? '—'}] ${c.bound === 'upper' ? '≤' : '≥'} ${c.margin}${c.reason ? ` (${c.reason})` : ''}`;
+  `${c.series ? `${c.series}: ` : ''}estimate ${c.estimate ?? '—'} [${c.lo ?? '—'}, ${c.hi ?? '—'}] ${c.bound === 'upper' ? '≤' : '≥'} ${c.margin}${c.reason ? ` (${c.reason})` : ''}`;
+/** A cell's note: why it is undecided, and for latency which series was judged and why. */
+const cellNote = (c: GateCell) => [c.series ? `series ${c.series}: ${c.series_reason}; between-unit SD of log ratios ${c.unit_log_sd ?? '—'}` : null, c.reason ?? null]
+  .filter((x) => x !== null).join('. ') || null;
 
 function reportHtml(r: ReportBody): string {
   const rows = Object.values(r.gates).flatMap((g) => g.cells).map((c) =>
-    `<tr class="${c.verdict}"><td>${esc(c.gate)}</td><td>${esc(c.device)}</td><td>${esc(c.lighting)}</td><td>${esc(c.estimate)}</td><td>${esc(c.lo)}</td><td>${esc(c.hi)}</td><td>${c.bound === 'upper' ? '≤' : '≥'} ${esc(c.margin)}</td><td>${esc(c.pairs)}</td><td>${esc(c.wilcoxon_frames?.p)}</td><td>${esc(c.verdict)}</td><td>${esc(c.reason)}</td></tr>`).join('\n');
+    `<tr class="${c.verdict}"><td>${esc(c.gate)}</td><td>${esc(c.device)}</td><td>${esc(c.lighting)}</td><td>${esc(c.estimate)}</td><td>${esc(c.lo)}</td><td>${esc(c.hi)}</td><td>${c.bound === 'upper' ? '≤' : '≥'} ${esc(c.margin)}</td><td>${esc(c.pairs)}</td><td>${esc(c.wilcoxon_frames?.p)}</td><td>${esc(c.verdict)}</td><td>${esc(cellNote(c))}</td></tr>`).join('\n');
   const devices = r.meta.devices.map((d) => `<tr><td>${esc(d.serial)}</td><td>${esc(d.manufacturer)} ${esc(d.model)}</td><td>${esc(d.build_fingerprint)}</td><td>${d.virtual ? 'virtual' : 'real'}</td></tr>`).join('\n');
   const m = r.meta.models;
   return `<!doctype html><html><head><meta charset="utf-8"><title>Sign-off ${esc(r.id)}: ${r.verdict}</title>

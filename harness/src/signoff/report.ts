@@ -25,6 +25,9 @@ export interface SignoffMeta {
   devices: DeviceIdentity[];
 }
 export interface ModelIdentity { input: string; input_kind: 'tflite' | 'apk' | 'onnx'; input_sha256: string; tflite_sha256: string | null; apk_sha256: string; tflite_bytes: number }
+/** Every device of the sign-off is a vdevice (a sign-off never mixes kinds): latency is judged on thread CPU time. */
+export const virtualOnly = (devices: readonly DeviceIdentity[]) => devices.length > 0 && devices.every((d) => d.virtual);
+
 export interface DeviceIdentity { serial: string; manufacturer: string | null; model: string | null; soc: string | null; abi: string | null; sdk: number | null; build_fingerprint: string | null; virtual: boolean }
 
 export interface ReportBody {
@@ -52,13 +55,13 @@ export async function buildReportFrom(store: Store, row: SignoffRow): Promise<Re
   const policy = parsePolicy(row.policy_text, `signoff ${row.id} policy`);
   const meta = JSON.parse(row.meta_json) as SignoffMeta;
   const records = await signoffBlocks(store, row.id);
-  const j = judge(await loadBlocks(store, records), policy, meta.facts);
+  const j = judge(await loadBlocks(store, records), policy, meta.facts, virtualOnly(meta.devices));
   const { chunks, policy_path, suite, ...rest } = meta;
   return {
     schema: REPORT_SCHEMA, id: row.id, created_at: new Date(Number(row.created_at)).toISOString(), verdict: j.overall,
     policy: { name: policy.name, sha256: row.policy_sha256, path: policy_path, version: policy.version },
     bootstrap: { seed: policy.statistics.seed, iterations: policy.statistics.bootstrap_iterations, confidence: policy.statistics.confidence,
-      resampled: 'block pairs (a baseline block and the candidate block beside it on the same frames), one-sided bounds' },
+      resampled: 'ABBA units (four blocks on one device over the same frames: two baseline/candidate block pairs), one-sided bounds, expanded percentile (Hesterberg)' },
     design: { unit_order: UNIT_ORDER, chunks: chunks.length, suite },
     meta: rest, blocks: records, runs: [...new Set(records.map((b) => b.run_id))].sort(),
     devices: j.devices, gates: j.gates,

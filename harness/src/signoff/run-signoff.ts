@@ -23,7 +23,7 @@ import { loadBlocks, type BlockRecord } from './evidence.ts';
 import { judge, deviceUndecided } from './judge.ts';
 import { prepareArm, type ArmInput } from './model-inputs.ts';
 import { loadPolicy } from './policy.ts';
-import { buildReport, type DeviceIdentity, type SignoffMeta } from './report.ts';
+import { buildReport, virtualOnly, type DeviceIdentity, type SignoffMeta } from './report.ts';
 import { signReport, writeReportFiles, type ReportFiles } from './report-files.ts';
 import { addBlock, createSignoff, failSignoff, finishSignoff } from '../store/signoffs.ts';
 import type { Verdict } from './verdict.ts';
@@ -105,7 +105,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
 
     const arms: Record<'candidate' | 'baseline', ArmInput> = { candidate, baseline };
     try {
-      await Promise.all(serials.map((serial) => signoffDevice({ id, serial, store, db: o.db, outDir, chunks, policy, arms, log, settleMs: o.settleMs ?? BLOCK_SETTLE_MS })
+      await Promise.all(serials.map((serial) => signoffDevice({ id, serial, store, db: o.db, outDir, chunks, policy, arms, log, settleMs: o.settleMs ?? BLOCK_SETTLE_MS, virtualOnly: virtualOnly(devices) })
         .catch((err: unknown) => {
           // A device lost mid-sign-off keeps the blocks it finished: its gates read INCONCLUSIVE, never PASS.
           if (!(err instanceof RioError) || err.failureClass !== 'infrastructure' || err.message === INTERRUPTED) throw err;
@@ -133,6 +133,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
 interface DeviceJob {
   id: string; serial: string; store: Store; db: string; outDir: string; chunks: string[][];
   policy: ReturnType<typeof loadPolicy>['policy']; arms: Record<'candidate' | 'baseline', ArmInput>; log: (l: string) => void; settleMs: number;
+  virtualOnly: boolean;
 }
 
 /** ABBA units on one device until its gates are decided and its minimums met, or the budget is spent. */
@@ -157,7 +158,7 @@ async function signoffDevice(j: DeviceJob): Promise<void> {
       }
     }
     if (unit + 1 < j.policy.minimums.units) continue;
-    const verdict = judge(await loadBlocks(j.store, mine), j.policy, { candidate_bytes: 1, baseline_bytes: 1, parity: {} });
+    const verdict = judge(await loadBlocks(j.store, mine), j.policy, { candidate_bytes: 1, baseline_bytes: 1, parity: {} }, j.virtualOnly);
     const device = verdict.devices.find((d) => d.serial === j.serial);
     if (device?.minimums_met && !deviceUndecided(verdict, j.serial)) return;
   }

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
+import { tinyPolicyText } from '../../test-support/signoff-tiny-policy.ts';
 import { storeKinds } from '../store/test-stores.ts';
 import { RELEASE_MODEL } from '../../../android-demo/apk/index.ts';
 import { runSignoff } from './run-signoff.ts';
@@ -16,16 +17,13 @@ import { generateSigningKey, loadSigningKey } from './signing.ts';
 import { verifyReport } from './verify.ts';
 import { buildReport } from './report.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { loadPolicy, QUICK_POLICY_PATH } from './policy.ts';
+import { loadPolicy } from './policy.ts';
 import { signoffBlocks } from '../store/signoffs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rio-signoff-'));
 let farm: TestFarm;
 
-/** The smoke suite in blocks of ~6 frames, 2 ABBA units: seconds on one vdevice, not a release sign-off. */
-const TINY = readFileSync(QUICK_POLICY_PATH, 'utf8').replace(/^suite: .*$/m, 'suite: smoke')
-  .replace(/^ {2}frames: 24 .*$/m, '  frames: 6').replace(/^ {2}frames: 48 .*$/m, '  frames: 8')
-  .replace(/^ {2}units: 3 .*$/m, '  units: 2').replace(/max_units: 6/, 'max_units: 2');
+const TINY = tinyPolicyText();
 
 before(async () => {
   farm = await startTestFarm({ count: 1 });
@@ -61,6 +59,7 @@ for (const kind of storeKinds()) test(`an A/A sign-off on a vdevice (${kind.name
 
     const report = JSON.parse(readFileSync(s.files.json, 'utf8'));
     assert.equal(report.report.meta.devices[0].virtual, true);
+    assert.equal(report.report.gates.latency.cells[0].series, 't_infer_cpu', 'a vdevice\'s latency is judged on thread CPU time');
     assert.match(report.report.meta.devices[0].build_fingerprint, /.+/);
     assert.match(report.report.policy.sha256, /^[0-9a-f]{64}$/);
     assert.equal(report.report.meta.models.candidate.tflite_sha256, report.report.meta.models.baseline.tflite_sha256);
@@ -85,7 +84,7 @@ for (const kind of storeKinds()) test(`an A/A sign-off on a vdevice (${kind.name
     assert.ok(refused.problems.some((p) => p.includes('key other than the trusted')), refused.problems.join('; '));
 
     // A changed stored frame is caught too: the store is the evidence.
-    await store.db.run('UPDATE measurements SET t_total = t_total * 3 WHERE run_id = ?', [blocks[1]!.run_id]);
+    await store.db.run('UPDATE measurements SET t_total = t_total * 3, t_infer_cpu = t_infer_cpu * 3 WHERE run_id = ?', [blocks[1]!.run_id]);
     assert.equal((await verifyReport(store, s.files.json)).ok, false);
   } finally { await ts.drop(); }
 });

@@ -87,6 +87,8 @@ export const MeasurementRowSchema = Row({
   attempt_id: Id, run_id: Id, serial: Id, scenario_id: Id, repeat_index: Count,
   frame_index: Count, lighting: Name, negative: Flag, t_decode: Nullable(LatencyMs), t_pre: Nullable(LatencyMs),
   t_infer: Nullable(LatencyMs), t_post: Nullable(LatencyMs), t_total: Nullable(LatencyMs),
+  // migration 105: absent in exports written before it
+  t_infer_cpu: Type.Optional(Nullable(LatencyMs)),
   dropped: Flag, thermal_flag: Flag, detections: Count, matched: Count, cards: Count, iou: Nullable(Rate01),
   corner_err_px: Nullable(PixelError), corner_err_pct: Nullable(Percent),
   false_detections: Count, detections_json: Nullable(Json), error: Nullable(Text),
@@ -102,6 +104,9 @@ export const AggregateRowSchema = Row({
   mean: Lat, mean_lo: Lat, mean_hi: Lat, std: Lat, infer_p50: Lat, sustained_fps: Nullable(Fps), drop_rate: R01,
   iou_median: R01, iou_mean: R01, iou_mean_lo: R01, iou_mean_hi: R01, corner_err_px: Nullable(PixelError), corner_err_pct: Nullable(Percent),
   detection_rate: R01, false_detections: Count, false_detection_rate: R01,
+  // migration 105: t_infer_cpu percentiles; absent in exports written before it
+  infer_cpu_p50: Type.Optional(Lat), infer_cpu_p50_lo: Type.Optional(Lat), infer_cpu_p50_hi: Type.Optional(Lat),
+  infer_cpu_p90: Type.Optional(Lat), infer_cpu_p90_lo: Type.Optional(Lat), infer_cpu_p90_hi: Type.Optional(Lat),
   verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('no-data')]), verdict_reason: Nullable(Text),
 });
 export type AggregateRow = Static<typeof AggregateRowSchema>;
@@ -130,5 +135,7 @@ export interface DashRunDeviceRow {
   fingerprint_id: string | null; frames: number; latency_n: number; thermal_excluded: number; dropped: number;
   p50: number | null; p50_lo: number | null; p50_hi: number | null; p90: number | null; p90_lo: number | null; p90_hi: number | null;
   iou_n: number; iou_mean: number | null; iou_lo: number | null; iou_hi: number | null; detection_rate: number | null;
+  infer_cpu_p50?: number | null; infer_cpu_p50_lo?: number | null; infer_cpu_p50_hi?: number | null;
+  infer_cpu_p90?: number | null; infer_cpu_p90_lo?: number | null; infer_cpu_p90_hi?: number | null;
   histogram_json: string | null; worst_json: string | null;
 }

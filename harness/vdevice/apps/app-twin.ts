@@ -30,6 +30,11 @@ export interface AppTwinContext {
    * faults (crash at frame K) by rejecting with AppCrash after writing Android's FATAL EXCEPTION log.
    */
   beforeWork(frameIndex: number): Promise<void>;
+  /**
+   * The device's slowdown factor (`vdevice start --slowdown`, 1 = none): the app spends this factor
+   * of its inference cost on its inference thread, so wall and CPU time both rise by it.
+   */
+  readonly slowdown: number;
   /** aborted on `am force-stop`, uninstall, or device shutdown */
   readonly signal: AbortSignal;
 }

@@ -147,6 +147,7 @@ export class ActivityManager {
       apkHostPath: core.fs.hostPath(apkPath),
       externalFilesDir: `/sdcard/Android/data/${proc.pkg}/files`,
       signal: proc.controller.signal,
+      slowdown: core.profile.slowdown ?? 1,
       hostPath: (p: string) => core.fs.hostPath(p),
       log: (priority: LogPriority, tag: string, message: string) => core.logcat.append(proc.pid, priority, tag, message),
       thermalStatus: () => core.thermal.status(),

@@ -7,6 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { RioError } from '../../src/errors.ts';
+import { slowdownLabel, slowedFingerprint } from './slowdown.ts';
 
 export interface DeviceProfile {
   name: string;
@@ -27,6 +28,8 @@ export interface DeviceProfile {
   firmware?: 'hostile';
   /** `recorded`: apps answer from a recording on the device (recorded timings and results, no inference) — the farm-scale profile */
   app?: 'recorded';
+  /** set by `--slowdown` (device/slowdown.ts), never by a profile file: the app twin spends this factor of its inference cost */
+  slowdown?: number;
 }
 
 export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');
@@ -45,6 +48,7 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE): DeviceProfile
   }
   const text = readFileSync(file, 'utf8');
   const data = (file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as DeviceProfile;
+  if (data.slowdown !== undefined) throw new RioError('BAD_CONFIG', 'a device profile may not set "slowdown" (it is `vdevice start --slowdown`, labelled on the device)', { file, field: 'slowdown' });
   for (const key of ['name', 'product', 'soc', 'android', 'abi', 'cores', 'ramMb', 'screen', 'battery', 'storageMb', 'thermal'] as const) {
     if (data[key] === undefined) throw new RioError('BAD_CONFIG', `device profile lacks "${key}"`, { file, field: key });
   }
@@ -56,7 +60,11 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE): DeviceProfile
 
 /** The system properties `getprop` answers, derived from the profile. */
 export function profileProps(p: DeviceProfile, serial: string): Record<string, string> {
-  const props = { ...derivedProps(p, serial), ...p.props };
+  const props: Record<string, string | null> = { ...derivedProps(p, serial), ...p.props };
+  if (p.slowdown !== undefined && p.slowdown !== 1) {
+    props['ro.rio.slowdown'] = slowdownLabel(p.slowdown);
+    if (props['ro.build.fingerprint']) props['ro.build.fingerprint'] = slowedFingerprint(props['ro.build.fingerprint'], p.slowdown);
+  }
   // a profile that looks like another kind of device (an Android emulator) drops what it lacks, e.g. ro.rio.virtual
   return Object.fromEntries(Object.entries(props).filter((e): e is [string, string] => e[1] !== null));
 }

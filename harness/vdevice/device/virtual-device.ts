@@ -12,6 +12,7 @@ import { AdbConnection } from '../transport/connection.ts';
 import { parseAdbPublicKey } from '../transport/auth.ts';
 import { DeviceCore, DEFAULT_ADB_FEATURES } from './core.ts';
 import { loadProfile, type DeviceProfile } from './profile.ts';
+import { withSlowdown } from './slowdown.ts';
 import type { DeviceEventName, Fault } from './faults.ts';
 import { openService } from '../services/index.ts';
 import { RioError } from '../../src/errors.ts';
@@ -33,6 +34,8 @@ export interface VirtualDeviceOptions {
   faults?: Fault[];
   /** adbkey.pub contents allowed to connect; AUTH is off when absent */
   authorizedKeys?: string[];
+  /** the app twin spends this factor of its inference cost (device/slowdown.ts); 1 or absent: none */
+  slowdown?: number;
   /** adb features advertised in CNXN (default: shell_v2, cmd, stat_v2, ls_v2, fixed_push_mkdir, abb_exec) */
   adbFeatures?: string[];
 }
@@ -54,7 +57,7 @@ export class VirtualDevice {
   port: number;
 
   private constructor(private readonly opts: VirtualDeviceOptions) {
-    this.profile = typeof opts.profile === 'object' ? opts.profile : loadProfile(opts.profile);
+    this.profile = withSlowdown(typeof opts.profile === 'object' ? opts.profile : loadProfile(opts.profile), opts.slowdown);
     this.ownsDataDir = !opts.dataDir;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rio-vdevice-'));
     this.keys = opts.authorizedKeys?.map((k) => parseAdbPublicKey(k));

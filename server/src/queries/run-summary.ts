@@ -20,7 +20,7 @@ export interface FrameSample extends AggregateFrame {
   attempt_id: string; frame_index: number;
 }
 
-const SAMPLE_COLUMNS = `run_id, serial, lighting, scenario_id, attempt_id, frame_index, negative, t_total, t_infer, dropped, thermal_flag,
+const SAMPLE_COLUMNS = `run_id, serial, lighting, scenario_id, attempt_id, frame_index, negative, t_total, t_infer, t_infer_cpu, dropped, thermal_flag,
   detections, matched, cards, iou, corner_err_px, corner_err_pct, false_detections, error`;
 
 /** A worst frame as the run page lists it (the choice: harness/src/report/worst-frame-choice.ts). */
@@ -74,6 +74,8 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
         // drop_rate is dropped / frames, so this is the count again
         dropped: Math.round((a.drop_rate ?? 0) * a.frames), p50: a.p50, p50_lo: a.p50_lo, p50_hi: a.p50_hi, p90: a.p90, p90_lo: a.p90_lo, p90_hi: a.p90_hi,
         iou_n: a.card_frames, iou_mean: a.iou_mean, iou_lo: a.iou_mean_lo, iou_hi: a.iou_mean_hi, detection_rate: a.detection_rate,
+        infer_cpu_p50: a.infer_cpu_p50, infer_cpu_p50_lo: a.infer_cpu_p50_lo, infer_cpu_p50_hi: a.infer_cpu_p50_hi,
+        infer_cpu_p90: a.infer_cpu_p90, infer_cpu_p90_lo: a.infer_cpu_p90_lo, infer_cpu_p90_hi: a.infer_cpu_p90_hi,
         histogram_json: all && hist ? JSON.stringify(hist) : null,
         worst_json: all ? JSON.stringify(worst.frames.map(worstFrameOut)) : null,
       });

@@ -71,14 +71,18 @@ export function registerPerturb(signoff: Command): void {
     .argument('<in.onnx>').argument('<out>', 'out.onnx or out.tflite')
     .option('--scale <x>', 'relative weight noise', (v) => Number(v), 0.05)
     .option('--seed <n>', 'noise seed', (v) => Number(v), 1)
-    .action(async (input: string, output: string, o: { scale: number; seed: number }) => {
+    .option('--extra-convs <k>', 'also make it slower for real: k zero-weight 1×1 convolutions on the input image (outputs unchanged)', (v) => Number(v))
+    .action(async (input: string, output: string, o: { scale: number; seed: number; extraConvs?: number }) => {
       const { readFileSync, writeFileSync } = await import('node:fs');
       const { perturbOnnx } = await import('../../signoff/perturb-model.ts');
       const { convertOnnxToTflite } = await import('../../../../android-demo/model/converter/convert.ts');
-      const onnx = perturbOnnx(readFileSync(input), o.scale, o.seed);
+      const { slowerOnnx } = await import('../../signoff/slower-model.ts');
+      const perturbed = perturbOnnx(readFileSync(input), o.scale, o.seed);
+      const onnx = o.extraConvs === undefined ? perturbed : slowerOnnx(perturbed, o.extraConvs);
       // An .onnx output stays ONNX (a sign-off then converts it and gates its parity); anything else is converted here.
       const bytes = output.toLowerCase().endsWith('.onnx') ? onnx : convertOnnxToTflite(onnx).tflite;
       writeFileSync(output, bytes);
-      process.stdout.write(`${output}: ${bytes.length} bytes (weights × (1 + ${o.scale}·U[−1,1]), seed ${o.seed})\n`);
+      const slower = o.extraConvs === undefined ? '' : `, ${o.extraConvs} dead-work convolution(s)`;
+      process.stdout.write(`${output}: ${bytes.length} bytes (weights × (1 + ${o.scale}·U[−1,1]), seed ${o.seed}${slower})\n`);
     });
 }

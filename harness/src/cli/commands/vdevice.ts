@@ -20,7 +20,8 @@ export function registerVdevice(program: Command): void {
     .option('--fault <spec...>', 'inject faults, e.g. crash:frame=5 disconnect:after=30,down=10 stall:at=am-start,for=5 storage-full thermal:heat=2 slow-link:latency=20')
     .option('--adb-port <port>', 'adb server port (default $ANDROID_ADB_SERVER_PORT or 5037)')
     .option('--auth', 'require AUTH: only this machine\'s ~/.android/adbkey.pub may connect')
-    .action(async (o: { count: string; profile: string; basePort?: string; fault?: string[]; adbPort?: string; auth?: boolean }) => {
+    .option('--slowdown <factor>', 'the app twin spends this factor of its inference cost (e.g. 1.10: 10% slower), labelled in ro.rio.slowdown and the build fingerprint')
+    .action(async (o: { count: string; profile: string; basePort?: string; fault?: string[]; adbPort?: string; auth?: boolean; slowdown?: string }) => {
       const count = Number(o.count);
       if (!Number.isInteger(count) || count < 1 || count > 64) throw new RioError('BAD_ARGUMENT', '--count must be 1..64', { field: '--count' });
       const basePort = o.basePort === undefined ? undefined : Number(o.basePort);
@@ -28,7 +29,8 @@ export function registerVdevice(program: Command): void {
         throw new RioError('BAD_ARGUMENT', '--base-port must leave room for --count ports above 1023', { field: '--base-port' });
       }
       const { startFleet } = await import('../../../vdevice/fleet.ts');
-      const { parseFault, loadProfile } = await import('../../../vdevice/index.ts');
+      const { parseFault, parseSlowdown, loadProfile } = await import('../../../vdevice/index.ts');
+      const slowdown = o.slowdown === undefined ? undefined : parseSlowdown(o.slowdown);
       const profiles = o.profile.split(',').map((p) => p.trim()).filter(Boolean);
       profiles.forEach((p) => loadProfile(p));
       const faults = (o.fault ?? []).map(parseFault);
@@ -38,7 +40,7 @@ export function registerVdevice(program: Command): void {
         const { hostPublicKey } = await import('../../devices/index.ts');
         authorizedKeys = [hostPublicKey()];
       }
-      const fleet = await startFleet({ count, profiles, basePort, faults, adbPort, authorizedKeys });
+      const fleet = await startFleet({ count, profiles, basePort, faults, adbPort, authorizedKeys, slowdown });
       for (const d of fleet.devices) console.log(terminalText(`${d.serial}\t${d.profile.product.model}\t${d.profile.name}`, { multiline: true }));
       console.error(`${count} vdevice(s) connected to the adb server on port ${adbPort}; Ctrl-C stops them`);
       await new Promise<void>((resolve) => {

@@ -1,7 +1,8 @@
 package dev.riofarm.rio
 
 /**
- * The app side of android-demo/CONTRACT.md: extra names and defaults, the logcat tag and markers.
+ * The app side of android-demo/CONTRACT.md: extra names and defaults, the logcat tag and markers,
+ * and the results.json fields added after rio-results/1 first shipped (optional for older apps).
  * The harness reads the same values from android-demo/contract (TypeScript);
  * android-demo/contract/kotlin-contract.spec.ts parses this file and fails when the two differ.
  */
@@ -30,4 +31,7 @@ object AppContract {
     const val MARKER_DONE = "RIO_DONE"
     const val MARKER_ERROR = "RIO_ERROR"
     const val MARKER_SESSION_DONE = "RIO_SESSION_DONE"
+
+    /** per frame: the interpreter call in the calling thread's CPU time, ms (Debug.threadCpuTimeNanos) */
+    const val FIELD_T_INFER_CPU = "t_infer_cpu"
 }

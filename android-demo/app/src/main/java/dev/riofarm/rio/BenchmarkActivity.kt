@@ -163,6 +163,7 @@ class BenchmarkActivity : Activity() {
         val j = JSONObject().put("index", f.getInt("index")).put("file", f.getString("file"))
             .put("t_decode", o.tDecode).put("t_pre", o.tPre).put("t_infer", o.tInfer).put("t_post", o.tPost).put("t_total", o.tTotal)
             .put("dropped", false).put("detections", dets)
+        o.tInferCpu?.let { j.put(AppContract.FIELD_T_INFER_CPU, it) }
         o.bitmap?.let { j.put("width", it.width).put("height", it.height) }
         if (o.errorCode != null) j.put("error", JSONObject().put("code", o.errorCode).put("message", o.errorMessage))
         return j

@@ -4,6 +4,7 @@ import android.content.Context
 import android.graphics.Bitmap
 import android.graphics.BitmapFactory
 import android.os.Build
+import android.os.Debug
 import android.os.SystemClock
 import android.util.Log
 import org.tensorflow.lite.Interpreter
@@ -23,6 +24,8 @@ data class Detection(val quad: FloatArray, val score: Float)
 /** One frame's outcome with the CONTRACT.md stage timings (ms, monotonic). */
 class FrameOutcome {
     var tDecode = 0.0; var tPre = 0.0; var tInfer = 0.0; var tPost = 0.0; var tTotal = 0.0
+    /** the interpreter call in this thread's CPU time (ms); null when the thread clock is unsupported */
+    var tInferCpu: Double? = null
     var detections: List<Detection> = emptyList()
     var bitmap: Bitmap? = null
     var errorCode: String? = null
@@ -112,6 +115,9 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
         }
         val t2 = SystemClock.elapsedRealtimeNanos()
         o.tPre = ms(t1, t2)
+        // Thread CPU time as well as wall time: wall time counts every other process's turn on the
+        // core, this thread's CPU time only the inference (with threads > 1, only this thread's share).
+        val cpu2 = Debug.threadCpuTimeNanos()
         try {
             input.rewind()
             val outMap = HashMap<Int, Any>()
@@ -122,8 +128,10 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
             o.tInfer = ms(t2, SystemClock.elapsedRealtimeNanos())
             return o.fail(t0, "INFERENCE_FAILED", e.message ?: e.toString())
         }
+        val cpu3 = Debug.threadCpuTimeNanos()
         val t3 = SystemClock.elapsedRealtimeNanos()
         o.tInfer = ms(t2, t3)
+        if (cpu2 >= 0 && cpu3 >= 0) o.tInferCpu = ms(cpu2, cpu3)
         try {
             val flat = RioCore.nativeDetect(
                 tensor("heat"), contract.outputShapes.getValue("heat"),
