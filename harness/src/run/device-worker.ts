@@ -121,6 +121,8 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
         current = undefined;
         done++;
         ctx.progress.update(serial, { itemsDone: done });
+        // Its rows are stored: a listener failing (an upload refused) must not undo or fail the item.
+        await ctx.onItemDone?.(item).catch((err: Error) => ctx.progress.note(`${serial}: after ${item.scenario_id}: ${err.message}`));
         continue;
       }
       const err = r.error!;
