@@ -17,9 +17,12 @@ export async function startServer(o: ServeOptions): Promise<void> {
   const url = o.db ?? process.env.RIO_FARM_DB ?? DEFAULT_DB_URL;
   const tls = readTls(o);
   const store = await openStore(url);
+  const farm = farmSettingsFromEnv();
+  // Agents could not heartbeat while this server was down: their leases get one more period, not a reaping.
+  await store.extendRunningLeases(farm.leaseMs);
   const token = o.token ?? process.env.RIO_FARM_TOKEN;
   const app = await buildServer({ store, ingestToken: token || undefined, scenarioCacheDir: scenarioCacheDir(), reportsDir: resolve('reports'),
-    logger: { level: process.env.RIO_FARM_LOG_LEVEL ?? 'info' }, farm: farmSettingsFromEnv(), tls });
+    logger: { level: process.env.RIO_FARM_LOG_LEVEL ?? 'info' }, farm, tls });
   const stop = async () => { await app.close(); await store.close(); process.exit(0); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -23,6 +23,7 @@ export interface AgentOptions {
   /** start this many vdevices on this host's adb server (no phone attached: tests, benchmarks, demos) */
   vdevices: number;
   vdeviceProfiles?: string[];
+  vdeviceHome?: string;
   note: (line: string) => void;
   signal: AbortSignal;
 }
@@ -31,6 +32,8 @@ export interface AgentOptions {
 const FIRST_HEARTBEAT_MS = 1_000;
 /** Re-reading which devices are attached: adb answers in milliseconds, a replugged phone shows up this fast. */
 const DEVICE_SCAN_MS = 2_000;
+/** Heartbeats and claims are tiny: a server that does not answer in this long is treated as unreachable (a cut link hangs, it does not refuse). */
+const CONTROL_TIMEOUT_MS = 5_000;
 
 interface SeenDevice { serial: string; model: string; virtual: boolean }
 
@@ -44,9 +47,12 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const models = new Map<string, SeenDevice>();
   let devices: SeenDevice[] = [];
   let heartbeatMs = FIRST_HEARTBEAT_MS;
+  // Stops both loops: the caller's signal, or a token the server refuses.
+  const stop = new AbortController();
+  o.signal.addEventListener('abort', () => stop.abort(), { once: true });
   try {
     if (o.vdevices > 0) {
-      local = await startLocalVdevices({ count: o.vdevices, adbPort, profiles: o.vdeviceProfiles });
+      local = await startLocalVdevices({ count: o.vdevices, adbPort, profiles: o.vdeviceProfiles, home: o.vdeviceHome });
       o.note(`started vdevices ${local.serials.join(', ')}`);
     }
     const scan = async () => {
@@ -65,7 +71,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     };
     const heartbeat = async () => {
       const held = [...running.values()].map((r) => ({ id: r.job.id, fence: r.job.fence }));
-      const r = await client.call<{ host: string; lost: string[]; heartbeat_ms: number }>('/api/agent/heartbeat', { devices, held });
+      const r = await client.call<{ host: string; lost: string[]; heartbeat_ms: number }>('/api/agent/heartbeat', { devices, held }, { timeoutMs: CONTROL_TIMEOUT_MS });
       heartbeatMs = r.heartbeat_ms;
       for (const id of r.lost) running.get(id)?.fence('lease lost: the server gave the job back to the queue');
     };
@@ -73,7 +79,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
       const busy = new Set([...running.values()].map((r) => r.job.serial));
       const offers = devices.filter((d) => !busy.has(d.serial)).map((d) => ({ serial: d.serial, model: d.model }));
       if (offers.length === 0) return;
-      const r = await client.call<{ jobs: ClaimedJobMessage[] }>('/api/agent/claim', { offers });
+      const r = await client.call<{ jobs: ClaimedJobMessage[] }>('/api/agent/claim', { offers }, { timeoutMs: CONTROL_TIMEOUT_MS });
       for (const job of r.jobs) {
         const runner = new JobRunner(job, client, o.workDir, o.note);
         running.set(job.id, runner);
@@ -86,27 +92,36 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     await scan();
     o.note(`agent: ${devices.length} device(s): ${devices.map((d) => `${d.serial} (${d.model})`).join(', ') || 'none'}; server ${o.server}`);
     let registered = false;
-    let nextBeat = 0;
-    let nextScan = Date.now() + DEVICE_SCAN_MS;
-    while (!o.signal.aborted) {
-      const now = Date.now();
-      try {
-        if (now >= nextScan) { await scan(); nextScan = now + DEVICE_SCAN_MS; }
-        if (now >= nextBeat) {
+    let fatal: unknown;
+    // Heartbeats on their own loop: a slow claim or device scan must never delay the renewal of the leases this host holds.
+    const beating = (async () => {
+      while (!stop.signal.aborted) {
+        try {
           await heartbeat();
-          nextBeat = now + heartbeatMs;
           if (!registered) { registered = true; o.note(`agent: registered with ${o.server}`); }
+        } catch (err) {
+          // The server is down or unreachable: the devices' work goes on; the next heartbeat that arrives re-registers us.
+          if (err instanceof RioError && err.code === 'UNAUTHORIZED') { fatal = err; stop.abort(); return; }
+          if (registered) o.note(`agent: server unreachable (${(err as Error).message}); retrying`);
+          registered = false;
         }
+        await sleep(registered ? heartbeatMs : FIRST_HEARTBEAT_MS, undefined, { signal: stop.signal }).catch(() => undefined);
+      }
+    })();
+    let nextScan = Date.now() + DEVICE_SCAN_MS;
+    while (!stop.signal.aborted) {
+      try {
+        if (Date.now() >= nextScan) { await scan(); nextScan = Date.now() + DEVICE_SCAN_MS; }
         if (registered) await claim();
       } catch (err) {
-        // The server is down or unreachable: keep the devices' work going and try again; it re-registers us when back.
-        if (err instanceof RioError && err.code === 'UNAUTHORIZED') throw err;
-        if (registered) o.note(`agent: server unreachable (${(err as Error).message}); retrying`);
-        registered = false;
-        nextBeat = 0;
+        if (err instanceof RioError && err.code === 'UNAUTHORIZED') { fatal = err; break; }
+        // unreachable: the heartbeat loop notes it and re-registers
       }
-      await sleep(o.pollMs, undefined, { signal: o.signal }).catch(() => undefined);
+      await sleep(o.pollMs, undefined, { signal: stop.signal }).catch(() => undefined);
     }
+    stop.abort();
+    await beating;
+    if (fatal) throw fatal;
     o.note(`agent: stopping; ${running.size} job(s) running are stopped and reported`);
     for (const r of running.values()) r.abort.abort();
     await Promise.all(finished);

@@ -16,6 +16,8 @@ export interface CallOptions {
   retryForMs?: number;
   query?: Record<string, string>;
   method?: 'GET' | 'POST';
+  /** this request's deadline (default REQUEST_TIMEOUT_MS) */
+  timeoutMs?: number;
 }
 
 export class FarmClient {
@@ -36,7 +38,7 @@ export class FarmClient {
           method: o.method ?? (body === undefined ? 'GET' : 'POST'),
           headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          signal: AbortSignal.timeout(o.timeoutMs ?? REQUEST_TIMEOUT_MS),
         });
         const text = await res.text();
         if (res.ok) return JSON.parse(text) as T;

@@ -8,7 +8,7 @@ import type { NewJob } from '../store/farm-jobs.ts';
 
 export type DeviceSelector = { kind: 'all' } | { kind: 'model' | 'serial'; values: string[] };
 
-export interface JobRequest { suite: string; devices: string; repeat: number; labels: Record<string, string> }
+export interface JobRequest { suite: string; devices: string; repeat: number; labels: Record<string, string>; scenarios?: string[] }
 
 /** `all`, `model=A,B` or `serial=X,Y`; BAD_ARGUMENT naming --devices otherwise. */
 export function parseDeviceSelector(spec: string): DeviceSelector {
@@ -35,5 +35,7 @@ export function jobsFor(req: JobRequest, registered: readonly string[], now = Da
     : sel.values.map((v) => ({ kind: sel.kind, value: v }));
   if (targets.length === 0) throw new RioError('BAD_ARGUMENT', '--devices all: no host reports any device yet (start `rio-farm agent` on a host first)', { option: '--devices' });
   const labels = JSON.stringify(req.labels);
-  return targets.map((t) => ({ id: jobId(now), suite: req.suite, target_kind: t.kind, target: t.value, repeat_count: req.repeat, labels_json: labels }));
+  const scenarios = req.scenarios?.length ? JSON.stringify(req.scenarios) : null;
+  return targets.map((t) => ({ id: jobId(now), suite: req.suite, target_kind: t.kind, target: t.value, repeat_count: req.repeat, labels_json: labels,
+    scenarios_json: scenarios }));
 }

@@ -17,12 +17,16 @@ import type { FarmClient } from './farm-client.ts';
 
 export interface ClaimedJobMessage {
   id: string; suite: string; repeat: number; labels: Record<string, string>; fence: number; serial: string; done_scenarios: string[];
+  /** only these scenarios of the suite (null: all) */
+  scenarios: string[] | null;
 }
 
 export type JobEnd = 'passed' | 'product_failure' | 'infra_failure' | 'fenced';
 
 /** How long uploads and the final report keep trying a server that is down (a restart takes seconds). */
 export const SERVER_RETRY_MS = 120_000;
+/** One upload of one device's run so far: small suites take milliseconds; a cut link must not hang it for long. */
+const UPLOAD_TIMEOUT_MS = 15_000;
 
 export class JobRunner {
   readonly abort = new AbortController();
@@ -46,7 +50,7 @@ export class JobRunner {
     let end: Exclude<JobEnd, 'fenced'>;
     let error: string | undefined;
     try {
-      const all = (await buildSuite(job.suite)).scenarios.map((s) => s.id);
+      const all = (await buildSuite(job.suite)).scenarios.map((s) => s.id).filter((id) => !job.scenarios || job.scenarios.includes(id));
       const todo = all.filter((id) => !job.done_scenarios.includes(id));
       this.note(`job ${job.id} (token ${job.fence}) on ${job.serial}: ${todo.length} of ${all.length} scenario(s) to run`);
       if (todo.length === 0) {
@@ -93,7 +97,7 @@ export class JobRunner {
       try { body = JSON.stringify(await exportRun(store, runId)); } finally { await store.close(); }
       try {
         await this.client.call(`/api/agent/jobs/${encodeURIComponent(this.job.id)}/results`, body,
-          { query: { fence: String(this.job.fence) }, retryForMs: SERVER_RETRY_MS });
+          { query: { fence: String(this.job.fence) }, retryForMs: SERVER_RETRY_MS, timeoutMs: UPLOAD_TIMEOUT_MS });
       } catch (err) {
         if ((err as RioError).code === 'CONFLICT') this.fence('upload refused: 409');
         else throw err;

@@ -17,6 +17,8 @@ export type JobOutcome = 'passed' | 'product_failure' | 'infra_failure';
 
 export interface FarmJobRow {
   id: string; suite: string; target_kind: 'serial' | 'model'; target: string; repeat_count: number; labels_json: string;
+  /** only these scenario ids of the suite (JSON array), or null for all */
+  scenarios_json: string | null;
   state: JobState; submitted_at: number; started_at: number | null; finished_at: number | null; fence: number;
   host: string | null; serial: string | null; lease_expires_at: number | null; infra_failures: number;
   outcome: string | null; dead_reason: string | null;
@@ -25,7 +27,7 @@ export interface FarmJobAttemptRow {
   job_id: string; fence: number; host: string; serial: string; claimed_at: number; started_at: number | null;
   ended_at: number | null; outcome: string; error: string | null; run_id: string | null;
 }
-export type NewJob = Pick<FarmJobRow, 'id' | 'suite' | 'target_kind' | 'target' | 'repeat_count' | 'labels_json'>;
+export type NewJob = Pick<FarmJobRow, 'id' | 'suite' | 'target_kind' | 'target' | 'repeat_count' | 'labels_json'> & { scenarios_json?: string | null };
 /** What an agent offers: a device it sees and is not busy with. */
 export interface DeviceOffer { serial: string; model: string }
 export interface ClaimedJob { job: FarmJobRow; fence: number; serial: string; doneScenarios: string[] }
@@ -127,6 +129,14 @@ export class FarmJobTables {
       await endAttempt(t, j, outcome, error, runId, policy, now);
       return (await t.get<FarmJobRow>('SELECT * FROM farm_jobs WHERE id = ?', [jobId]))!;
     });
+  }
+
+  /**
+   * The server was down (restarting): no agent could heartbeat, so every running lease gets one more
+   * lease period from now rather than being reaped for the server's own absence.
+   */
+  async extendRunningLeases(leaseMs: number, now = Date.now()): Promise<number> {
+    return (await this.db.run("UPDATE farm_jobs SET lease_expires_at = ? WHERE state = 'running' AND lease_expires_at < ?", [now + leaseMs, now + leaseMs])).changes;
   }
 
   getJob(id: string) { return this.db.get<FarmJobRow>('SELECT * FROM farm_jobs WHERE id = ?', [id]); }

@@ -42,7 +42,7 @@ export class Store {
   get kind() { return this.db.kind; }
   close() { return this.db.close(); }
   /** Inserts rows of one table inside transaction `t`, keeping rows already there (run import). */
-  insertMany(t: Db, table: TableName, rows: readonly object[]): Promise<void> { return insertMany(t, table, rows); }
+  insertMany(t: Db, table: TableName, rows: readonly object[], o: { replace?: boolean } = {}): Promise<void> { return insertMany(t, table, rows, o); }
 }
 for (const group of GROUPS) {
   for (const name of Object.getOwnPropertyNames(group.prototype)) {

@@ -51,7 +51,7 @@ export const TABLES = {
   farm_host_devices: { columns: ['host', 'serial', 'model', 'virtual', 'seen_at'], key: ['host', 'serial'] },
   farm_devices: { columns: ['serial', 'failure_streak', 'quarantined_at', 'quarantine_reason'], key: ['serial'] },
   farm_jobs: {
-    columns: ['id', 'suite', 'target_kind', 'target', 'repeat_count', 'labels_json', 'state', 'submitted_at', 'started_at', 'finished_at',
+    columns: ['id', 'suite', 'target_kind', 'target', 'repeat_count', 'scenarios_json', 'labels_json', 'state', 'submitted_at', 'started_at', 'finished_at',
       'fence', 'host', 'serial', 'lease_expires_at', 'infra_failures', 'outcome', 'dead_reason'], key: ['id'],
   },
   farm_job_attempts: { columns: ['job_id', 'fence', 'host', 'serial', 'claimed_at', 'started_at', 'ended_at', 'outcome', 'error', 'run_id'], key: ['job_id', 'fence'] },

@@ -53,6 +53,7 @@ export function registerFarmAgentRoutes(app: App, ctx: ServerContext, auth: Host
     for (const c of claimed) req.log.info({ job: c.job.id, fence: c.fence, serial: c.serial, host: hostOf(req) }, 'job claimed');
     return {
       jobs: claimed.map((c) => ({ id: c.job.id, suite: c.job.suite, repeat: Number(c.job.repeat_count), labels: JSON.parse(c.job.labels_json) as Record<string, string>,
+        scenarios: c.job.scenarios_json ? JSON.parse(c.job.scenarios_json) as string[] : null,
         fence: c.fence, serial: c.serial, done_scenarios: c.doneScenarios })),
     };
   });
@@ -89,7 +90,7 @@ export function registerFarmAgentRoutes(app: App, ctx: ServerContext, auth: Host
       const fence = Number((req.query as { fence: string }).fence);
       const exp = req.body as unknown as RunExport;
       if (exp.labels.farm_job !== jobId) throw new RioError('BAD_ARGUMENT', `run ${exp.run.id} is not labelled farm_job=${jobId}`, { field: 'body/labels/farm_job' });
-      const { measurements } = await gate.run(() => importRun(store, exp, { root: 'body' }));
+      const { measurements } = await gate.run(() => importRun(store, exp, { root: 'body', progress: true }));
       const done = doneScenarios(exp);
       // Checked again with the marks: a lease lost during the import means these scenarios do not count here.
       const added = await store.markScenariosDone(jobId, fence, hostOf(req), exp.run.id, done);

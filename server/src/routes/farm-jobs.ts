@@ -16,6 +16,7 @@ const Submit = Type.Object({
   suite: Type.String({ minLength: 1, maxLength: 100 }),
   devices: Type.String({ minLength: 1, maxLength: 2000, default: 'all' }),
   repeat: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
+  scenarios: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 1000 })),
   labels: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }), Type.String({ maxLength: 500 }), { default: {} }),
 }, { additionalProperties: false });
 const HostQuery = Type.Object({ host: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
@@ -23,7 +24,8 @@ const HostQuery = Type.Object({ host: Type.Optional(Type.String({ minLength: 1, 
 export function registerFarmJobRoutes(app: App, ctx: ServerContext, auth: HostAuth, farm: FarmSettings): void {
   app.post('/api/jobs', { onRequest: async (req) => auth.admin(req), schema: { body: Submit } }, async (req, reply) => {
     const registered = (await ctx.store.hostDevices()).map((d) => d.serial);
-    const jobs = jobsFor({ suite: req.body.suite, devices: req.body.devices, repeat: req.body.repeat, labels: req.body.labels as Record<string, string> }, registered);
+    const jobs = jobsFor({ suite: req.body.suite, devices: req.body.devices, repeat: req.body.repeat, labels: req.body.labels as Record<string, string>,
+      scenarios: req.body.scenarios }, registered);
     await ctx.store.submitJobs(jobs);
     return reply.status(201).send({ jobs: jobs.map((j) => ({ id: j.id, target_kind: j.target_kind, target: j.target })) });
   });

@@ -22,7 +22,8 @@ export function registerFarm(program: Command): void {
     .option('--poll <ms>', 'how often free devices ask for work', positive('--poll'), 500)
     .option('--vdevices <n>', 'start n vdevices on this host (no phone attached)', positive('--vdevices'), 0)
     .option('--vdevice-profile <names>', 'profiles for --vdevices, comma-separated, used in turn', 'pixel-7-virtual,galaxy-a54-virtual,low-end-go-virtual')
-    .action(async (o: { server: string; tokenFile?: string; workDir: string; poll: number; vdevices: number; vdeviceProfile: string }) => {
+    .option('--vdevice-home <dir>', '--vdevices keep storage and port (hence serial) here between starts, like phones on a hub')
+    .action(async (o: { server: string; tokenFile?: string; workDir: string; poll: number; vdevices: number; vdeviceProfile: string; vdeviceHome?: string }) => {
       const { runAgent } = await import('../../farm/agent.ts');
       const { readToken } = await import('../../farm/farm-client.ts');
       const { terminalText } = await import('../../devices/terminal-text.ts');
@@ -32,7 +33,7 @@ export function registerFarm(program: Command): void {
       process.once('SIGTERM', () => stop.abort());
       await runAgent({
         server: o.server, token, workDir: resolve(o.workDir), pollMs: Math.max(50, o.poll), vdevices: o.vdevices,
-        vdeviceProfiles: o.vdeviceProfile.split(',').map((s) => s.trim()).filter(Boolean),
+        vdeviceProfiles: o.vdeviceProfile.split(',').map((s) => s.trim()).filter(Boolean), vdeviceHome: o.vdeviceHome ? resolve(o.vdeviceHome) : undefined,
         adbPort: Number(process.env.ANDROID_ADB_SERVER_PORT ?? DEFAULT_ADB_PORT),
         note: (line) => process.stderr.write(`${new Date().toISOString()} ${terminalText(line)}\n`), signal: stop.signal,
       });
@@ -44,16 +45,17 @@ export function registerFarm(program: Command): void {
     .requiredOption('--suite <name>', 'scenario suite')
     .option('--devices <which>', 'all | model=NAME[,NAME…] | serial=SERIAL[,SERIAL…]', 'all')
     .option('--repeat <n>', 'run every scenario n times', positive('--repeat'), 1)
+    .option('--scenario <id>', 'only this scenario of the suite (repeatable)', collect, [])
     .option('--label <k=v>', 'label the runs (repeatable)', collect, [])
     .option('--token-file <path>', 'the admin (ingest) token (default: $RIO_FARM_TOKEN)')
-    .action(async (o: { server: string; suite: string; devices: string; repeat: number; label: string[]; tokenFile?: string }) => {
+    .action(async (o: { server: string; suite: string; devices: string; repeat: number; scenario: string[]; label: string[]; tokenFile?: string }) => {
       const { FarmClient, readToken } = await import('../../farm/farm-client.ts');
       const { parseDeviceSelector } = await import('../../farm/job-request.ts');
       const { parseLabels } = await import('../../run/run-options.ts');
       parseDeviceSelector(o.devices); // bad input is named here, before the server is asked
       const client = new FarmClient(o.server, readToken(o.tokenFile, 'RIO_FARM_TOKEN', (p) => readFileSync(p, 'utf8')));
       const r = await client.call<{ jobs: { id: string; target_kind: string; target: string }[] }>('/api/jobs',
-        { suite: o.suite, devices: o.devices, repeat: o.repeat, labels: parseLabels(o.label) });
+        { suite: o.suite, devices: o.devices, repeat: o.repeat, labels: parseLabels(o.label), ...(o.scenario.length ? { scenarios: o.scenario } : {}) });
       for (const j of r.jobs) process.stdout.write(`${j.id}\t${j.target_kind}=${j.target}\n`);
     });
 

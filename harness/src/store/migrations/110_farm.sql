@@ -33,6 +33,7 @@ CREATE TABLE farm_jobs (
   target_kind TEXT NOT NULL,
   target TEXT NOT NULL,
   repeat_count INTEGER NOT NULL,
+  scenarios_json TEXT,
   labels_json TEXT NOT NULL,
   state TEXT NOT NULL,
   submitted_at BIGINT NOT NULL,
