@@ -87,12 +87,23 @@ async function main(): Promise<void> {
     const serials = async () => (await api<{ hosts: { name: string; devices: { serial: string }[] }[] }>('/api/hosts')).hosts
       .filter((h) => h.name.startsWith('bench-host-')).flatMap((h) => h.devices.map((d) => d.serial));
     await until(async () => (await serials()).length === AGENTS * VDEVICES, 60_000, 'every vdevice registered');
+    const farmSerials = await serials(); // not `all`: the heartbeat host's made-up devices are registered too
     const submitAll = async (n = 1) => {
       const ids: string[] = [];
-      for (let k = 0; k < n; k++) ids.push(...(await api<{ jobs: { id: string }[] }>('/api/jobs', { suite: 'smoke', devices: 'all', scenarios: SCENARIOS })).jobs.map((j) => j.id));
+      for (let k = 0; k < n; k++) ids.push(...(await api<{ jobs: { id: string }[] }>('/api/jobs', { suite: 'smoke', devices: `serial=${farmSerials.join(',')}`, scenarios: SCENARIOS })).jobs.map((j) => j.id));
       return ids;
     };
-    const allDone = (ids: string[]) => until(async () => (await jobs(ids)).every((j) => j.state === 'done' || j.state === 'dead'), 600_000, 'jobs done');
+    let lastNote = 0;
+  const allDone = (ids: string[]) => until(async () => {
+    const js = await jobs(ids);
+    if (Date.now() - lastNote > 15_000) {
+      lastNote = Date.now();
+      const by = new Map<string, number>();
+      for (const j of js) by.set(j.state, (by.get(j.state) ?? 0) + 1);
+      process.stderr.write(`${new Date().toISOString()} jobs: ${[...by].map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    }
+    return js.every((j) => j.state === 'done' || j.state === 'dead');
+  }, 900_000, 'jobs done');
     // warm-up: every vdevice gets the APK and frames once, so the figures below are the farm's, not first installs
     const warm = await submitAll();
     await allDone(warm);
@@ -138,6 +149,9 @@ async function main(): Promise<void> {
     const commit = (() => { try { return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(); } catch { return '?'; } })();
     process.stdout.write(`\nbench:farm — ${new Date().toISOString()}, commit ${commit}, Node ${process.version}, Linux ${release()}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, store ${db.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}, vdevices (virtual; never mixed with phone figures)\n`);
     process.stdout.write(textTable(['figure', 'measured', 'goal'], rows) + '\n');
+  } catch (err) {
+    for (const [i, a] of agents.entries()) process.stderr.write(`\n----- agent bench-host-${i}\n${a.log().slice(-3000)}`);
+    throw err;
   } finally {
     for (const a of agents) {
       for (const p of descendants(a.child.pid!)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }

@@ -126,7 +126,7 @@ export interface AgentOptions {
   vdevicePort?: number;
   env?: Record<string, string>;
 }
-export interface AgentProc extends Proc { dir: string; kill9(): void }
+export interface AgentProc extends Proc { dir: string; adbPort: number; ns?: FarmHostNs; kill9(): void }
 
 /** `rio-farm agent` inside `ns` (or on this host), with its own adb server port and work folder. */
 export async function startAgent(o: AgentOptions): Promise<AgentProc> {
@@ -143,7 +143,7 @@ export async function startAgent(o: AgentOptions): Promise<AgentProc> {
   const env = { RIO_FARM_HOST_TOKEN: o.token, ANDROID_ADB_SERVER_PORT: String(adbPort), ...o.env };
   const p = o.ns ? startProc('ip', ['netns', 'exec', o.ns.name, process.execPath, ...args], env) : startProc(process.execPath, args, env);
   return {
-    ...p, dir,
+    ...p, dir, adbPort, ns: o.ns,
     kill9: () => {
       if (o.ns) o.ns.killAll();
       else p.child.kill('SIGKILL');
@@ -158,6 +158,8 @@ export async function stopAgent(a: AgentProc): Promise<void> {
     await Promise.race([a.exited, sleep(15_000)]);
     if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
   }
+  // The agent's adb server outlives it by design (phones stay connected); on this host the test ends it.
+  if (!a.ns) spawnSync('adb', ['-P', String(a.adbPort), 'kill-server']);
   rmSync(a.dir, { recursive: true, force: true });
 }
 
