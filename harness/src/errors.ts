@@ -37,6 +37,8 @@ export const ErrorKinds = {
   TOO_LARGE: { class: 'bad-input', httpStatus: 413 },
   /** An upload that would change a run it does not own (recorded locally, or uploaded by another host). */
   CONFLICT: { class: 'bad-input', httpStatus: 409 },
+  /** Too many wrong tokens from one address: refused until the window passes (429 + Retry-After). */
+  RATE_LIMITED: { class: 'bad-input', httpStatus: 429 },
   // infrastructure
   ADB_ERROR: { class: 'infrastructure', httpStatus: 502 },
   DEVICE_GONE: { class: 'infrastructure', httpStatus: 502 },

@@ -19,6 +19,10 @@ import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerSignoffRoutes } from './routes/signoffs.ts';
+import { registerFarmAgentRoutes } from './routes/farm-agent.ts';
+import { registerFarmJobRoutes } from './routes/farm-jobs.ts';
+import { HostAuth } from './host-auth.ts';
+import { DEFAULT_FARM_SETTINGS, type FarmSettings } from './farm-settings.ts';
 
 /** Runs with 10 devices × 2,000 frames export to ~10 MB of JSON; anything far above is refused. */
 export const DEFAULT_INGEST_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -37,6 +41,10 @@ export interface ServerOptions {
   logger?: boolean | { level: string };
   /** Concurrency limits of the expensive requests (defaults in run-compare.ts, frame-image-cache.ts, routes/ingest.ts). */
   gates?: { compare?: RequestGate; frameImages?: RequestGate; ingest?: RequestGate };
+  /** Farm timing and failure bounds (default DEFAULT_FARM_SETTINGS). */
+  farm?: FarmSettings;
+  /** TLS: PEM certificate and key; the server then speaks only HTTPS (tokens never cross hosts in clear). */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 /** What route modules share. */
@@ -52,6 +60,7 @@ export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 
 export async function buildServer(opts: ServerOptions): Promise<App> {
   const app = Fastify({
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     logger: opts.logger ?? { level: 'info' },
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     // Several farm hosts post runs; a slow one must not hold a socket for ever.
@@ -80,5 +89,27 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerPageRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerSignoffRoutes(app, ctx);
+  const farm = opts.farm ?? DEFAULT_FARM_SETTINGS;
+  const auth = new HostAuth(opts.store, opts.ingestToken);
+  registerFarmAgentRoutes(app, ctx, auth, farm);
+  registerFarmJobRoutes(app, ctx, auth, farm);
+  startLeaseReaper(app, ctx, farm);
   return app;
+}
+
+/** Expired leases are looked for on a timer (not only when an agent calls): a farm whose every agent died still moves on. */
+function startLeaseReaper(app: App, ctx: ServerContext, farm: FarmSettings): void {
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      ctx.store.reapExpiredLeases(farm)
+        .then((ids) => { for (const id of ids) app.log.warn({ job: id }, 'lease expired: job queued again (or dead-lettered)'); })
+        .catch((err) => app.log.error({ err }, 'reaping expired leases failed'))
+        .finally(() => { busy = false; });
+    }, farm.reapEveryMs);
+  });
+  app.addHook('onClose', async () => { clearInterval(timer); });
 }

@@ -32,7 +32,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, rio: RioError): Fas
   if (status >= 500) req.log.error({ err: rio.cause ?? rio }, rio.message);
   else req.log.info({ code: rio.code, where: rio.where }, rio.message);
   // A busy server says when to come back rather than holding the request in a queue.
-  if (rio.code === 'BUSY') reply.header('retry-after', String(rio.where?.retry_after_s ?? RETRY_AFTER_S));
+  if (rio.code === 'BUSY' || rio.code === 'RATE_LIMITED') reply.header('retry-after', String(rio.where?.retry_after_s ?? RETRY_AFTER_S));
   const body: ErrorBody = { error: rio.code, message: rio.message };
   if (rio.where) body.where = rio.where;
   return reply.status(status).type('application/json; charset=utf-8').send(body);

@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerNightly } from './commands/nightly.ts';
 import { registerSignoff } from './commands/signoff.ts';
+import { registerFarm } from './commands/farm.ts';
 import { ExitCode, RioError } from '../errors.ts';
 import { terminalText } from '../devices/terminal-text.ts';
 
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   for (const register of [registerRun, registerNightly, registerSignoff, registerCompare, registerScenarios, registerModel,
-    registerVdevice, registerDevices, registerDoctor, registerServe]) {
+    registerVdevice, registerDevices, registerDoctor, registerServe, registerFarm]) {
     register(program);
   }
   return program;

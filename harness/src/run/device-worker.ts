@@ -132,7 +132,12 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
         ensureFrames: (ids) => ensureFrames(ids, true),
         mayStart: () => leaseNow.held,
         onProgress: (item, d, t) => ctx.progress.update(serial, { scenario: item.scenario_id, framesDone: d, framesTotal: t }),
-        onAttempt: (_item, r) => { if (r.ok) ctx.progress.update(serial, { itemsDone: ++done }); },
+        onAttempt: async (item, r) => {
+          if (!r.ok) return;
+          ctx.progress.update(serial, { itemsDone: ++done });
+          // Its rows are stored: a listener failing (an upload refused) must not undo or fail the item.
+          await ctx.onItemDone?.(item).catch((err: Error) => ctx.progress.note(`${serial}: after ${item.scenario_id}: ${err.message}`));
+        },
       });
       ctx.queue.giveBack(serial, run.unstarted);
       const failed = run.attempted.filter((a) => !a.result.ok);

@@ -2,6 +2,7 @@
 import type { Client } from '@devicefarmer/adbkit';
 import type { BuiltScenario } from '../../../scenarios/generator/types.ts';
 import type { Store } from '../store/index.ts';
+import type { WorkItemRow } from '../store/rows.ts';
 import type { ApkInfo } from '../install/apk-install.ts';
 import type { FrameTruth } from '../metrics/frame-measurements.ts';
 import type { RunOptions } from './run-options.ts';
@@ -30,6 +31,8 @@ export interface RunContext {
    * next attempt and at the end of the run, so no attempt is left looking 'running'.
    */
   unrecordedFailures: Map<string, AttemptFailure>;
+  /** hears each work item once it is stored done (RunHooks.onItemDone) */
+  onItemDone?: (item: WorkItemRow) => Promise<void>;
 }
 
 export type AttemptFailure = Parameters<Store['failAttempt']>[1];

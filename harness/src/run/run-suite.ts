@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { RioError, ExitCode } from '../errors.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { truthId, type TruthFrameFields } from '../store/truth-id.ts';
-import type { RunStatus, ScenarioFrameRow } from '../store/rows.ts';
+import type { RunStatus, ScenarioFrameRow, WorkItemRow } from '../store/rows.ts';
 import { buildSuite, type BuiltScenario, type BuiltSuite } from '../../../scenarios/generator/index.ts';
 import { ensureDemoApk, APK_DIR } from '../../../android-demo/apk/index.ts';
 import { buildApk } from '../../../android-demo/apk/build-apk.ts';
@@ -42,6 +42,10 @@ export interface RunHooks {
   vdeviceFaults?: string[][];
   /** print the final table on stdout (default true; `signoff` runs many short blocks and prints its own) */
   printTable?: boolean;
+  /** stops the run like an interrupt does (`rio-farm agent`: its job was fenced or the agent is stopping) */
+  signal?: AbortSignal;
+  /** hears each work item as it is stored done (`rio-farm agent` uploads per scenario) */
+  onItemDone?: (item: WorkItemRow) => Promise<void>;
 }
 
 export async function runSuite(input: RunOptions & { resume?: string }, hooks: RunHooks = {}): Promise<RunSummary> {
@@ -51,6 +55,8 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
   let closeAdbConnections = () => {};
   const abort = new AbortController();
   const stopListening = onInterrupt(() => abort.abort(), (line) => progress.note(line));
+  const stopOnSignal = () => abort.abort();
+  if (hooks.signal?.aborted) abort.abort(); else hooks.signal?.addEventListener('abort', stopOnSignal, { once: true });
   try {
     const { runId, opts, resumed } = await startOrResume(store, input);
     const suite = selectScenarios(await buildSuite(opts.suite), opts.scenarios);
@@ -102,7 +108,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     const queue = new WorkQueue(items, (s) => groups.get(s) ?? '', opts.shard, serials);
     const ctx = {
       runId, opts, store, client, outDir, apk, scenarios, truth: truthMaps(suite.scenarios), queue, progress, attemptsUsed, groups,
-      signal: abort.signal, unrecordedFailures: new Map(),
+      signal: abort.signal, unrecordedFailures: new Map(), onItemDone: hooks.onItemDone,
     };
     progress.start();
     await Promise.all(serials.map((s) => runDevice(ctx, s)));
@@ -116,6 +122,7 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
     // Whatever happened, close everything this run opened: devices attached before the run keep
     // their adb connections alive, and one left open keeps this process from ever exiting.
     stopListening();
+    hooks.signal?.removeEventListener('abort', stopOnSignal);
     progress.stop();
     closeAdbConnections();
     if (local) { progress.note('stopping the vdevices this run started'); await local.stop(); }

@@ -37,8 +37,8 @@ export interface SessionHooks {
   mayStart(): boolean;
   /** frames done of the scenario in progress */
   onProgress(item: WorkItemRow, done: number, total: number): void;
-  /** a scenario's attempt ended (stored or failed) */
-  onAttempt(item: WorkItemRow, result: AttemptResult): void;
+  /** a scenario's attempt ended (stored or failed); awaited in the store chain, so it runs beside the app's work */
+  onAttempt(item: WorkItemRow, result: AttemptResult): void | Promise<void>;
 }
 
 let sessions = 0;
@@ -49,7 +49,7 @@ export async function runScenarioSession(ctx: RunContext, adb: AdbDevice, logcat
   // stores run in the background, in order; the loop goes on to the next scenario meanwhile
   let storing: Promise<unknown> = Promise.resolve();
   const record = (item: WorkItemRow, result: () => Promise<AttemptResult>) => {
-    storing = storing.then(result).then((r) => { out.attempted.push({ item, result: r }); hooks.onAttempt(item, r); });
+    storing = storing.then(result).then((r) => { out.attempted.push({ item, result: r }); return hooks.onAttempt(item, r); });
   };
   const appRuns = items.map((item) => nextAppRunId(ctx, item));
   const sessionId = appRunId(`${ctx.runId}/${adb.serial}/session-${++sessions}`);
@@ -66,7 +66,7 @@ export async function runScenarioSession(ctx: RunContext, adb: AdbDevice, logcat
   } catch (err) {
     saveLogcatExcerpt(logcat, mark, first.appRunId, first.evidenceDir, first.evidence);
     out.attempted.push({ item: items[0]!, result: await failAttempt(ctx, first, err) });
-    hooks.onAttempt(items[0]!, out.attempted[0]!.result);
+    await hooks.onAttempt(items[0]!, out.attempted[0]!.result);
     out.unstarted.push(...items.slice(1));
     return out;
   }

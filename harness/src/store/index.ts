@@ -14,12 +14,16 @@ import { LeaseTable } from './leases.ts';
 import { WorkTables } from './work.ts';
 import { AggregateTables } from './aggregates.ts';
 import { DashboardTables } from './dashboards.ts';
+import { FarmHostTables } from './farm-hosts.ts';
+import { FarmJobTables } from './farm-jobs.ts';
 import type { TableName } from './tables.ts';
 
 export type * from './rows.ts';
 export type { TableName } from './tables.ts';
 export { redact } from './db.ts';
 export { fingerprintId } from './devices.ts';
+export type * from './farm-hosts.ts';
+export type * from './farm-jobs.ts';
 
 export const DEFAULT_DB_URL = 'sqlite:.rio-farm/rio-farm.db';
 
@@ -30,15 +34,15 @@ export async function openStore(url: string = DEFAULT_DB_URL, opts: DbOptions = 
 }
 
 /** The table groups Store is made of (each a class whose methods use only `this.db`). */
-const GROUPS = [RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables];
+const GROUPS = [RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, FarmHostTables, FarmJobTables];
 
-export interface Store extends RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables {}
+export interface Store extends RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, FarmHostTables, FarmJobTables {}
 export class Store {
   constructor(readonly db: Db) {}
   get kind() { return this.db.kind; }
   close() { return this.db.close(); }
   /** Inserts rows of one table inside transaction `t`, keeping rows already there (run import). */
-  insertMany(t: Db, table: TableName, rows: readonly object[]): Promise<void> { return insertMany(t, table, rows); }
+  insertMany(t: Db, table: TableName, rows: readonly object[], o: { replace?: boolean } = {}): Promise<void> { return insertMany(t, table, rows, o); }
 }
 for (const group of GROUPS) {
   for (const name of Object.getOwnPropertyNames(group.prototype)) {

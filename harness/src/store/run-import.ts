@@ -28,13 +28,19 @@ export interface ImportOptions {
   /** prefix of the field paths in errors ('body' for an upload) */
   root?: string;
   now?: number;
+  /**
+   * The owner uploads the same unfinished run again as it progresses (`rio-farm agent`, after each
+   * scenario): its run devices, work items and attempts replace the stored ones (pending → done).
+   * Frames are never replaced.
+   */
+  progress?: boolean;
 }
 
 /** Checks the export (checkRunExport), then stores it; see the file comment. */
-export async function importRun(store: Store, exp: RunExport, { root = '', now = Date.now() }: ImportOptions = {}): Promise<ImportResult> {
+export async function importRun(store: Store, exp: RunExport, { root = '', now = Date.now(), progress = false }: ImportOptions = {}): Promise<ImportResult> {
   checkRunExport(exp, root);
   const runId = exp.run.id;
-  const created = await store.db.tx((t) => claimAndWriteSmallTables(store, t, exp, now, root));
+  const created = await store.db.tx((t) => claimAndWriteSmallTables(store, t, exp, now, root, progress));
   for (let i = 0; i < exp.scenario_frames.length; i += IMPORT_CHUNK_ROWS) {
     await store.db.tx((t) => store.insertMany(t, 'scenario_frames', exp.scenario_frames.slice(i, i + IMPORT_CHUNK_ROWS)));
   }
@@ -78,7 +84,7 @@ async function aggregatesBetweenOthers(rows: readonly MeasurementRow[], opts: Ag
 }
 
 /** The ownership check and every small table, in one transaction; true when the run is new here. */
-async function claimAndWriteSmallTables(store: Store, t: Db, exp: RunExport, now: number, root: string): Promise<boolean> {
+async function claimAndWriteSmallTables(store: Store, t: Db, exp: RunExport, now: number, root: string, progress: boolean): Promise<boolean> {
   const run = exp.run;
   const existing = await t.get<{ host: string }>('SELECT host FROM runs WHERE id = ?', [run.id]);
   const uploaded = await t.get<{ host: string }>('SELECT host FROM run_uploads WHERE run_id = ?', [run.id]);
@@ -103,10 +109,10 @@ async function claimAndWriteSmallTables(store: Store, t: Db, exp: RunExport, now
       await store.insertMany(t, 'devices', [{ serial: d.serial, fingerprint_id: rd.fingerprint_id, ...fp,
         first_seen: run.started_at, last_seen: run.started_at, quarantined_until: null, quarantine_reason: null }]);
     }
-    await store.insertMany(t, 'run_devices', [rd]);
+    await store.insertMany(t, 'run_devices', [rd], { replace: progress });
   }
   await store.insertMany(t, 'scenarios', exp.scenarios);
-  await store.insertMany(t, 'work_items', exp.work_items);
-  await store.insertMany(t, 'attempts', exp.attempts);
+  await store.insertMany(t, 'work_items', exp.work_items, { replace: progress });
+  await store.insertMany(t, 'attempts', exp.attempts, { replace: progress });
   return !existing;
 }

@@ -48,6 +48,15 @@ export const TABLES = {
       'triaged_by', 'triaged_at', 'triage_note'], key: ['id'],
   },
   nightly_confirmations: { columns: ['candidate_id', 'confirmed', 'run_ids', 'decided_at'], key: ['candidate_id'] },
+  farm_hosts: { columns: ['name', 'token_sha256', 'issued_at', 'revoked_at', 'registered_at', 'last_heartbeat', 'address'], key: ['name'] },
+  farm_host_devices: { columns: ['host', 'serial', 'model', 'virtual', 'seen_at'], key: ['host', 'serial'] },
+  farm_devices: { columns: ['serial', 'failure_streak', 'quarantined_at', 'quarantine_reason'], key: ['serial'] },
+  farm_jobs: {
+    columns: ['id', 'suite', 'target_kind', 'target', 'repeat_count', 'scenarios_json', 'labels_json', 'state', 'submitted_at', 'started_at', 'finished_at',
+      'fence', 'host', 'serial', 'lease_expires_at', 'infra_failures', 'outcome', 'dead_reason'], key: ['id'],
+  },
+  farm_job_attempts: { columns: ['job_id', 'fence', 'host', 'serial', 'claimed_at', 'started_at', 'ended_at', 'outcome', 'error', 'run_id'], key: ['job_id', 'fence'] },
+  farm_job_scenarios: { columns: ['job_id', 'scenario_id', 'fence', 'run_id', 'done_at'], key: ['job_id', 'scenario_id'] },
 } as const satisfies Record<string, TableDef>;
 export type TableName = keyof typeof TABLES;
 

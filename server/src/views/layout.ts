@@ -22,7 +22,7 @@ export function layout(p: PageOptions): string {
 <body>
 <header class="top">
   <a class="brand" href="/">rio-farm</a>
-  <nav><a href="/">Latest nightly</a><a href="/runs">Runs</a><a href="/devices">Devices</a><a href="/compare">Compare</a><a href="/alerts">Alerts</a><a href="/signoffs">Sign-offs</a></nav>
+  <nav><a href="/">Latest nightly</a><a href="/runs">Runs</a><a href="/devices">Devices</a><a href="/compare">Compare</a><a href="/alerts">Alerts</a><a href="/signoffs">Sign-offs</a><a href="/hosts">Hosts</a></nav>
 </header>
 <main>
 <h1>${p.title}</h1>

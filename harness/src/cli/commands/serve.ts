@@ -13,7 +13,9 @@ export function registerServe(program: Command): void {
     .option('--host <addr>', 'address to listen on (loopback by default; farm hosts that upload need a reachable one)', '127.0.0.1')
     .option('--db <url>', 'store: sqlite:PATH or postgres://… (default: $RIO_FARM_DB or sqlite:.rio-farm/rio-farm.db)')
     .option('--token <token>', 'bearer token for run uploads (default: $RIO_FARM_TOKEN; without one uploads are refused)')
-    .action(async (opts: { port: number; host: string; db?: string; token?: string }) => {
+    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (farm agents send their tokens over it)')
+    .option('--tls-key <pem>', 'the private key of --tls-cert')
+    .action(async (opts: { port: number; host: string; db?: string; token?: string; tlsCert?: string; tlsKey?: string }) => {
       const { startServer } = await import('../../../../server/src/start.ts');
       await startServer(opts);
     });
