@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAaFixture } from './aa-fixture.ts';
+import { candidateNights, readAaFixture } from './aa-fixture.ts';
 import { AaReplay, shuffledNights, type Injection } from './aa-replay.ts';
 import { replayNights } from './replay.ts';
 import { buildSeries, seriesId } from './series.ts';
@@ -13,7 +13,7 @@ import { describeState, detectNight, DEFAULT_DETECTOR } from './detect.ts';
 import { nightAlerts } from './alert-groups.ts';
 
 const fx = readAaFixture();
-const nights = fx.nights.slice(1); // the first night installed and pushed everything: not like the others
+const nights = candidateNights(fx.nights.slice(1)); // the first night installed and pushed everything: not like the others
 const replay = new AaReplay(nights);
 const STEP_AT = 8;
 const iouDrop: Injection = { name: 'iou-0.02', at: STEP_AT, scope: () => true, iouShift: -0.02 };
@@ -40,7 +40,13 @@ test('fewer than 6 nights before tonight is "insufficient data (N of 6 nights)",
   const out = replayNights(h, () => null);
   const last = out.at(-1)!;
   assert.ok(last.states.size > 100);
-  for (const s of last.states.values()) assert.equal(describeState(s), 'insufficient data (3 of 6 nights)');
+  for (const [id, s] of last.states) {
+    // a vdevice's wall-time and fps series are shown, never judged, however long they are
+    const [, kind, , , metric] = JSON.parse(id) as string[];
+    const hostBound = kind === 'virtual' && ['p50', 'p90', 'sustained_fps'].includes(metric!);
+    assert.equal(describeState(s), hostBound ? 'shown, not judged (vdevice wall time: host load)' : 'insufficient data (3 of 6 nights)', id);
+  }
+  assert.ok([...last.states.keys()].some((id) => id.includes('"infer_cpu_p50"')), 'the vdevice\'s latency series is its inference CPU time');
   assert.equal(last.alerts.length, 0);
 });
 
