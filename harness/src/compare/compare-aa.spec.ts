@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { candidateNights, readAaFixture } from '../nightly/aa-fixture.ts';
+import { candidateNights, pooledNights, readAaFixture } from '../nightly/aa-fixture.ts';
 import { aaCompareRates, aaFrameBootstrapRates, nightSide } from '../nightly/aa-verdicts.ts';
 import { compareRuns } from './compare-runs.ts';
 
-const nights = candidateNights(readAaFixture().nights.slice(1)); // the first night was a cold install
+const nights = candidateNights(pooledNights(readAaFixture())); // the first night was a cold install
 /** Pairs judged with a full history: the nights after the first HISTORY. */
 const HISTORY = 10;
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { candidateNights, readAaFixture } from './aa-fixture.ts';
+import { candidateNights, pooledNights, readAaFixture } from './aa-fixture.ts';
 import { AaReplay, shuffledNights, type Injection } from './aa-replay.ts';
 import { replayNights } from './replay.ts';
 import { buildSeries, seriesId } from './series.ts';
@@ -13,7 +13,7 @@ import { describeState, detectNight, DEFAULT_DETECTOR } from './detect.ts';
 import { nightAlerts } from './alert-groups.ts';
 
 const fx = readAaFixture();
-const nights = candidateNights(fx.nights.slice(1)); // the first night installed and pushed everything: not like the others
+const nights = candidateNights(pooledNights(fx)); // the first night installed and pushed everything: not like the others
 const replay = new AaReplay(nights);
 const STEP_AT = 8;
 const iouDrop: Injection = { name: 'iou-0.02', at: STEP_AT, scope: () => true, iouShift: -0.02 };

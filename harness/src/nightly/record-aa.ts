@@ -1,13 +1,13 @@
 /**
- * Records A/A nights: the same build (the default demo APK, release model) run N times on one
- * persistent vdevice through the real runner and the real adb server, each night as `rio-farm
+ * Records A/A nights: the same build (the default demo APK, release model) run N times on
+ * persistent vdevices through the real runner and the real adb server, each night as `rio-farm
  * nightly` runs it on vdevices — unpaced (fps 0), then the frozen reference model right after (the
  * control series, same host state) — its frames and aggregates appended to the A/A fixture. Usage:
- *   node --import tsx harness/src/nightly/record-aa.ts [--nights 20] [--suite nightly] [--vdevices 1] [--scenarios all|A,B,…]
- * By default the nights run AA_SCENARIOS, a 300-frame slice of the nightly suite: the whole suite
- * (880 frames) took ~8 min a night on this loaded 2-core host, too long for 20+ nights in a session.
- * One vdevice (the machine has 2 cores shared with other work; more vdevices than cores measure the
- * host's scheduler, not the build). Its own adb server on a free port; stopped at the end.
+ *   node --import tsx harness/src/nightly/record-aa.ts [--nights 20] [--suite nightly] [--vdevices 2] [--scenarios all|A,B,…]
+ * By default the nights run AA_SCENARIOS, a 100-frame slice of the nightly suite, on 2 vdevices (one
+ * per core; aa-fixture.ts pooledNights): the whole suite took ~12 min a night on this loaded host.
+ * Never more vdevices than cores (more measure the host's scheduler, not the build). Its own adb
+ * server on a free port; stopped at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ import { DEFAULT_REFERENCE_MODEL, pinReferenceModel } from './reference-model.ts
 import type { RunOptions } from '../run/run-options.ts';
 
 const { values } = parseArgs({ options: { nights: { type: 'string', default: '20' }, suite: { type: 'string', default: 'nightly' },
-  vdevices: { type: 'string', default: '1' }, work: { type: 'string' }, scenarios: { type: 'string', default: AA_SCENARIOS.join(',') } } });
+  vdevices: { type: 'string', default: '2' }, work: { type: 'string' }, scenarios: { type: 'string', default: AA_SCENARIOS.join(',') } } });
 const scenarios = values.scenarios === 'all' ? undefined : values.scenarios!.split(',').map((x) => x.trim()).filter(Boolean);
 const nights = Number(values.nights);
 const work = values.work ?? mkdtempSync(join(tmpdir(), 'rio-aa-'));

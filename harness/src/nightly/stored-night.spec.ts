@@ -6,13 +6,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeKinds, warnIfNoPostgres, type TestStore } from '../store/test-stores.ts';
-import { candidateNights, readAaFixture } from './aa-fixture.ts';
+import { candidateNights, pooledNights, readAaFixture } from './aa-fixture.ts';
 import { listAlerts } from '../store/nightly-alerts.ts';
 import { describeState } from './detect.ts';
 import { detectStoredNight, type StoredNight } from './stored-night.ts';
 import { NIGHTS_BEFORE_STEP, storeIouStepHistory } from './testing-nightly-store.ts';
 
-const nights = candidateNights(readAaFixture().nights.slice(1));
+const nights = candidateNights(pooledNights(readAaFixture()));
 warnIfNoPostgres();
 
 for (const kind of storeKinds()) {
