@@ -39,7 +39,7 @@ test('fewer than 6 nights before tonight is "insufficient data (N of 6 nights)",
   const h = history(undefined, 4);
   const out = replayNights(h, () => null);
   const last = out.at(-1)!;
-  assert.ok(last.states.size > 100);
+  assert.ok(last.states.size > 30, `${last.states.size} series`);
   for (const [id, s] of last.states) {
     // a vdevice's wall-time and fps series are shown, never judged, however long they are
     const [, kind, , , metric] = JSON.parse(id) as string[];
