@@ -88,6 +88,15 @@ test('when the reference model steps on the same device the same night, the aler
   assert.ok(alerts.length > 0);
   assert.ok(alerts.every((a) => a.label === 'infra'), JSON.stringify(alerts.map((a) => a.label)));
   assert.equal(new Set(alerts.map((a) => a.group)).size, 1, 'one infra group, not dozens of alerts');
+  // The reference's speed moving (host load) does not explain the candidate's accuracy step.
+  const slowRef = history(iouDrop, STEP_AT + 1).map((n, i) => ({ ...n, cells: [...n.cells,
+    ...n.cells.map((c) => ({ ...c, role: 'reference' as const, run_id: `${c.run_id}/ref`, build: 'reference',
+      // the reference keeps its IoU (the drop undone) and its CPU time jumps by half on the step night
+      values: i < STEP_AT ? c.values : { ...c.values, iou_mean: c.values.iou_mean && { value: c.values.iou_mean.value! + 0.02, lo: null, hi: null },
+        infer_cpu_p50: c.values.infer_cpu_p50 && { value: c.values.infer_cpu_p50.value! * 1.5, lo: null, hi: null } } }))] }));
+  const mixed = replayNights(slowRef, () => true, DEFAULT_DETECTOR)[STEP_AT]!.alerts;
+  assert.ok(mixed.some((a) => a.step.series.metric === 'iou_mean' && a.step.series.role === 'candidate' && a.label === 'regression'),
+    JSON.stringify(mixed.map((a) => [a.step.series.role, a.step.series.metric, a.label])));
   // The control: the same step on the candidate alone is a regression, not infra.
   const alone = replayNights(history(iouDrop, STEP_AT + 1), () => true, DEFAULT_DETECTOR)[STEP_AT]!.alerts;
   assert.ok(alone.some((a) => a.label === 'regression') && alone.every((a) => a.label !== 'infra'));
