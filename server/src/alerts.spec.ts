@@ -9,14 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeKinds, type TestStore } from '../../harness/src/store/test-stores.ts';
-import { readAaFixture } from '../../harness/src/nightly/aa-fixture.ts';
+import { candidateNights, pooledNights, readAaFixture } from '../../harness/src/nightly/aa-fixture.ts';
 import { detectStoredNight } from '../../harness/src/nightly/stored-night.ts';
 import { NIGHTS_BEFORE_STEP, storeIouStepHistory } from '../../harness/src/nightly/testing-nightly-store.ts';
 import { buildServer, type App } from './app.ts';
 import { launchChromium, watchedPage, type TestBrowser } from './testing/chromium.ts';
 
 const TOKEN = 'alerts-test-token';
-const nights = readAaFixture().nights.slice(1);
+const nights = candidateNights(pooledNights(readAaFixture()));
 
 async function alertServer(ts: TestStore, dir: string): Promise<{ app: App; ids: string[] }> {
   const ids = await storeIouStepHistory(ts.store, nights, (run) => detectStoredNight(ts.store, 'nightly', new Set([run])));

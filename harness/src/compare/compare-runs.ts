@@ -51,7 +51,16 @@ export interface MetricDiff {
   verdict: Verdict;
   /** what the CI accounts for; with history, how many earlier runs of A's build gave the between-run spread */
   noise: NoiseModel; history_runs: number;
+  /** latency only: what was measured (LatencyMeasure) */
+  measure?: LatencyMeasure;
 }
+
+/**
+ * Which latency a cell judges. A virtual device's wall time measures the farm host's load (the same
+ * build's p50 moves 2x between runs on a shared host), its inference thread CPU time (`t_infer_cpu`)
+ * does not: virtual cells are judged on that when both sides carry it; real phones on wall time.
+ */
+export type LatencyMeasure = 'wall' | 'inference thread CPU';
 
 export interface CompareCell {
   /** the serial when the same phone is in both runs, else its model label */
@@ -70,7 +79,7 @@ export interface CompareCell {
 export type CompareDevice = Pick<RunDeviceView, 'serial' | 'manufacturer' | 'model' | 'virtual'>;
 /** The measurement columns compare reads (a full MeasurementRow fits). */
 export type CompareMeasurement = Pick<MeasurementRow, 'serial' | 'scenario_id' | 'repeat_index' | 'frame_index' | 'lighting' | 't_total' | 'dropped' | 'error'
-  | 'thermal_flag' | 'cards' | 'iou'>;
+  | 'thermal_flag' | 'cards' | 'iou'> & Partial<Pick<MeasurementRow, 't_infer_cpu'>>;
 /** rule: the run's own (its `--include-thermal`), so each side's figures are its report's; default excludes thermal. */
 export interface RunSide { id: string; devices: readonly CompareDevice[]; measurements: readonly CompareMeasurement[]; rule?: FrameRule }
 
@@ -105,25 +114,40 @@ export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): G
   const ga = group(a.measurements, keyer(a));
   const gb = group(b.measurements, keyer(b));
   const keys = [...new Set([...ga.keys(), ...gb.keys()])].sort();
-  const hist = historyStats(o.history ?? [], { latency: (rows) => latencyValues(rows), iou: (rows) => iouValues(rows) },
-    { latency: median, iou: mean });
+  const hist = historyStats(o.history ?? [], { latency: (rows) => latencyValues(rows), infer_cpu: (rows) => inferCpuValues(rows), iou: (rows) => iouValues(rows) },
+    { latency: median, infer_cpu: median, iou: mean });
   for (const k of keys) {
     const ea = ga.get(k), eb = gb.get(k);
     const { key, lighting } = (ea ?? eb)!;
     const ra = ea?.rows ?? [], rb = eb?.rows ?? [];
-    const history = (metric: 'latency' | 'iou') => hist.lookup(metric, { serials: [...ea?.serials ?? []], model: key.model, virtual: key.virtual, lighting });
+    const history = (metric: 'latency' | 'infer_cpu' | 'iou') => hist.lookup(metric, { serials: [...ea?.serials ?? []], model: key.model, virtual: key.virtual, lighting });
     // The seed keeps the device and lighting only, so a cell's CI does not move with the kind tag.
     const seedKey = JSON.stringify([key.device, lighting]);
     yield {
       device: key.device, model: key.model, virtual: key.virtual, lighting,
       serials: { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() },
-      latency: diffOf(blocks(ra, latencyOf(a.rule)), blocks(rb, latencyOf(b.rule)), median, medianSorted, 'lower',
-        (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`), history('latency')),
+      latency: latencyDiff(key.virtual === true, ra, rb, a.rule, b.rule, seedKey, history),
       iou: diffOf(blocks(ra, iouOf), blocks(rb, iouOf), mean, mean, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
         seedFrom(`${seedKey}/iou`), history('iou')),
     };
   }
 }
+
+/** The cell's latency diff on its stable measure (LatencyMeasure): thread CPU on a virtual device that reports it, else wall. */
+function latencyDiff(virtual: boolean, ra: CompareMeasurement[], rb: CompareMeasurement[], ruleA: FrameRule | undefined, ruleB: FrameRule | undefined,
+  seedKey: string, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined): MetricDiff {
+  const cpu = virtual && carriesCpu(ra, ruleA) && carriesCpu(rb, ruleB);
+  const [fa, fb] = cpu ? [inferCpuOf(ruleA), inferCpuOf(ruleB)] : [latencyOf(ruleA), latencyOf(ruleB)];
+  return { ...diffOf(blocks(ra, fa), blocks(rb, fb), median, medianSorted, 'lower',
+    (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`), history(cpu ? 'infer_cpu' : 'latency')),
+  measure: cpu ? 'inference thread CPU' : 'wall' };
+}
+
+/** Every latency frame of the side carries t_infer_cpu (and there is one). */
+const carriesCpu = (rows: readonly CompareMeasurement[], rule: FrameRule | undefined) => {
+  const lat = rows.filter((m) => latencyOf(rule)(m) !== null);
+  return lat.length > 0 && lat.every((m) => typeof m.t_infer_cpu === 'number');
+};
 
 interface Group { key: DeviceKey; lighting: string; serials: Set<string>; rows: CompareMeasurement[] }
 
@@ -152,12 +176,16 @@ const medianSorted = (sorted: Float64Array) => quantileSorted(sorted, 0.5);
 // Which frames count and what each contributes: counted-frames.ts, the rule the report and dashboard use.
 /** The latency a frame contributes under a run's rule (its `--include-thermal`), or null. */
 const latencyOf = (rule: FrameRule = DEFAULT_FRAME_RULE) => (m: CompareMeasurement) => (countsForLatency(m, rule) ? m.t_total! : null);
+/** The inference CPU time a latency frame contributes (null: not a latency frame, or none reported). */
+const inferCpuOf = (rule: FrameRule = DEFAULT_FRAME_RULE) => (m: CompareMeasurement) =>
+  (countsForLatency(m, rule) && typeof m.t_infer_cpu === 'number' ? m.t_infer_cpu : null);
 /** The IoU a frame contributes: card frames the app processed, a miss counting 0; else null. */
 const iouOf = (m: CompareMeasurement) => (countsForAccuracy(m) ? frameIoU(m) : null);
 const valuesOf = (rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) => number | null) =>
   rows.map(f).filter((v): v is number => v !== null);
 export const latencyValues = (rows: readonly CompareMeasurement[], rule?: FrameRule) => valuesOf(rows, latencyOf(rule));
 export const iouValues = (rows: readonly CompareMeasurement[]) => valuesOf(rows, iouOf);
+export const inferCpuValues = (rows: readonly CompareMeasurement[], rule?: FrameRule) => valuesOf(rows, inferCpuOf(rule));
 
 /** A side's values in blocks keyed scenario/repeat/block (devices pooled by model share a key: one cluster). */
 function blocks(rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) => number | null): Cluster[] {

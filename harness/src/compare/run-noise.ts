@@ -18,7 +18,8 @@ export interface HistoryStats { runs: number; sd: number; values: number[] }
 
 export interface CellIdentity { serials: string[]; model: string | null; virtual: boolean | null; lighting: string }
 
-type Metric = 'latency' | 'iou';
+/** wall latency, inference CPU time (the stable latency of a virtual device), IoU */
+type Metric = 'latency' | 'infer_cpu' | 'iou';
 
 /** The share of same-build pair differences a verdict must exceed (a 95% interval). */
 const PAIR_QUANTILE = 0.95;
@@ -55,7 +56,7 @@ export function historyStats(history: readonly RunSide[], values: Record<Metric,
       }
     }
     for (const [k, rows] of cells) {
-      for (const metric of ['latency', 'iou'] as const) {
+      for (const metric of ['latency', 'infer_cpu', 'iou'] as const) {
         const xs = values[metric](rows);
         if (xs.length < MIN_HISTORY_FRAMES) continue;
         const key = `${metric}|${k}`;

@@ -14,6 +14,8 @@ export function aaNightCells(n: AaNight, run: Partial<NightRun> & { role?: Model
   const device = () => ({ serial: n.device.serial, virtual: Boolean(n.device.virtual), fingerprint: null });
   const dash = deviceLightingAggregates(measurementRows(n), runAggregateOptions('{}')).map((a) => ({ serial: a.serial, lighting: a.lighting,
     p50: a.p50, p50_lo: a.p50_lo, p50_hi: a.p50_hi, p90: a.p90, p90_lo: a.p90_lo, p90_hi: a.p90_hi,
-    iou_mean: a.iou_mean, iou_lo: a.iou_mean_lo, iou_hi: a.iou_mean_hi, detection_rate: a.detection_rate }));
+    iou_mean: a.iou_mean, iou_lo: a.iou_mean_lo, iou_hi: a.iou_mean_hi, detection_rate: a.detection_rate,
+    infer_cpu_p50: a.infer_cpu_p50, infer_cpu_p50_lo: a.infer_cpu_p50_lo, infer_cpu_p50_hi: a.infer_cpu_p50_hi,
+    infer_cpu_p90: a.infer_cpu_p90, infer_cpu_p90_lo: a.infer_cpu_p90_lo, infer_cpu_p90_hi: a.infer_cpu_p90_hi }));
   return [...dashCells(r, device, dash), ...scenarioCells(r, device, n.aggregates.map((a) => ({ ...a, serial: n.device.serial })))];
 }

@@ -1,8 +1,8 @@
 /**
  * Replaying recorded A/A nights as long nightly histories, with known steps injected: the nights
  * are the recorded ones in seeded shuffles (real noise, never invented), renamed per position so a
- * night recorded once can appear again later. Latency steps scale p50/p90 and their CIs — exactly
- * what scaling every frame's latency does to quantiles; IoU steps shift the mean and its CI.
+ * night recorded once can appear again later. Latency steps scale p50/p90 (wall and inference CPU
+ * time) and their CIs — exactly what scaling every frame's latency does to quantiles; IoU steps shift the mean and its CI.
  * Confirmation runs are two consecutive recorded runs compared by compare (the later one's frames
  * with the same step applied), ten other nights as the previous build's history.
  */
@@ -69,7 +69,7 @@ export class AaReplay {
    */
   confirm(c: Candidate, night: number, inj?: Injection): boolean | null {
     const metric = c.series.metric;
-    if (metric !== 'p50' && metric !== 'p90' && metric !== 'iou_mean') return null;
+    if (metric !== 'p50' && metric !== 'p90' && metric !== 'infer_cpu_p50' && metric !== 'infer_cpu_p90' && metric !== 'iou_mean') return null;
     // One recorded pair holds 2 blocks of a 20-frame scenario: compare says insufficient data, so don't compute it.
     if (c.series.scope.startsWith('scenario:')) return null;
     // Two consecutive recorded runs (40 s apart, like an interleaved A B on one night: same host state).
@@ -94,6 +94,7 @@ export class AaReplay {
       const sb = only(this.sides[b]!);
       const withStep: RunSide = inj ? { ...sb, measurements: sb.measurements.map((m) => ({ ...m,
         t_total: m.t_total === null || !inj.latencyFactor ? m.t_total : m.t_total * inj.latencyFactor,
+        t_infer_cpu: typeof m.t_infer_cpu !== 'number' || !inj.latencyFactor ? m.t_infer_cpu : m.t_infer_cpu * inj.latencyFactor,
         iou: m.iou === null || !inj.iouShift || m.cards === 0 ? m.iou : Math.min(1, Math.max(0, m.iou + inj.iouShift)) })) } : sb;
       cells = compareRuns(only(this.sides[a]!), withStep, { history });
       this.compareCache.set(key, cells);
@@ -110,7 +111,8 @@ function stepped(c: NightCell, inj: Injection | undefined): NightCell {
     const v = values[m];
     if (v) values[m] = { value: v.value === null ? null : f(v.value), lo: v.lo === null ? null : f(v.lo), hi: v.hi === null ? null : f(v.hi) };
   };
-  if (inj.latencyFactor) for (const m of ['p50', 'p90'] as const) scale(m, (x) => x * inj.latencyFactor!);
+  // a slower build: wall and CPU time both scale (what `vdevice --slowdown` does for real)
+  if (inj.latencyFactor) for (const m of ['p50', 'p90', 'infer_cpu_p50', 'infer_cpu_p90'] as const) scale(m, (x) => x * inj.latencyFactor!);
   if (inj.iouShift) scale('iou_mean', (x) => Math.min(1, Math.max(0, x + inj.iouShift!)));
   return { ...c, values };
 }

@@ -25,7 +25,7 @@ export interface NightAlert {
  * reference move with no candidate alert still makes one infra alert so the farm change is seen).
  */
 export function nightAlerts(states: ReadonlyMap<string, SeriesState>): NightAlert[] {
-  const moved = new Set<string>(); // devices whose reference series moved tonight (any discovery)
+  const moved = new Set<string>(); // devices × metric family whose reference series moved tonight (any discovery)
   for (const s of states.values()) {
     if ((s.kind === 'alert' || s.kind === 'pending' || s.kind === 'not confirmed') && s.step.series.role === 'reference') moved.add(deviceOf(s.step));
   }
@@ -45,7 +45,14 @@ export function nightAlerts(states: ReadonlyMap<string, SeriesState>): NightAler
 /** The UTC date a step's first night ran: nightly runs of one night share it across devices and roles. */
 export const stepNight = (at: number) => new Date(at).toISOString().slice(0, 10);
 
-const deviceOf = (c: Candidate) => JSON.stringify([c.series.serial, c.series.virtual]);
+/**
+ * The reference explains a candidate's step only in the same family: a host that slows the reference
+ * says nothing about the candidate's IoU (bench:nightly-e2e: a −0.03 IoU build was labelled infra
+ * because the reference's CPU time jumped under host load the same night).
+ */
+const ACCURACY: ReadonlySet<string> = new Set(['iou_mean', 'detection_rate', 'false_detection_rate']);
+const familyOf = (metric: string) => (ACCURACY.has(metric) ? 'accuracy' : 'speed');
+const deviceOf = (c: Candidate) => JSON.stringify([c.series.serial, c.series.virtual, familyOf(c.series.metric)]);
 
 /** Pending steps of the build under test that a confirmation run should settle tonight. */
 export function pendingSteps(states: ReadonlyMap<string, SeriesState>): Candidate[] {

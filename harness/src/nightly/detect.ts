@@ -8,7 +8,7 @@
  */
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
 import { bestStep, tTest, type Step } from './change-point.ts';
-import { METRIC_RULES, seriesId, type Series, type SeriesKey } from './series.ts';
+import { hostBound, METRIC_RULES, seriesId, type Series, type SeriesKey } from './series.ts';
 
 export interface DetectorSettings {
   /** a name for triage statistics (precision/recall per setting) */
@@ -41,12 +41,15 @@ export interface Candidate {
 export type SeriesState =
   | { kind: 'insufficient'; have: number; need: number }
   | { kind: 'steady' }
+  /** a virtual device's wall-time or throughput series: shown, not judged (series.ts hostBound) */
+  | { kind: 'host-bound' }
   | { kind: 'pending'; step: Candidate }
   | { kind: 'not confirmed'; step: Candidate }
   | { kind: 'alert'; step: Candidate; via: 'confirmation' | 'persistence' };
 
 /** A shown state: "insufficient data (N of 6 nights)" is its own state, never a 0 or a pass. */
 export function describeState(s: SeriesState): string {
+  if (s.kind === 'host-bound') return 'shown, not judged (vdevice wall time: host load)';
   return s.kind === 'insufficient' ? `insufficient data (${s.have} of ${s.need} nights)` : s.kind;
 }
 
@@ -68,6 +71,7 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
     const last = sr.points.at(-1);
     if (!last || !ctx.tonight.has(last.run_id)) continue;
     const id = seriesId(sr.key);
+    if (hostBound(sr.key)) { out.set(id, { kind: 'host-bound' }); continue; }
     const startRun = ctx.segmentStarts.get(id);
     const from = startRun ? Math.max(0, sr.points.findIndex((p) => p.run_id === startRun)) : 0;
     const points = sr.points.slice(from).slice(-s.window);

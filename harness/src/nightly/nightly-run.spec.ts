@@ -41,8 +41,19 @@ test('runs tonight\'s build and the reference model on every device, stores both
     const devices = await store.runDevices(r.reference.runId);
     assert.deepEqual(devices.map((d) => d.serial), farm.serials, 'the reference ran on every device');
   } finally { await store.close(); }
+  // a vdevice's wall-time and fps series are shown, never judged; every other series waits for six nights
   const states = [...r.night.states.values()];
-  assert.ok(states.length > 0 && states.every((s) => s.kind === 'insufficient' && s.have === 0 && s.need === 6));
+  const judged = states.filter((s) => s.kind !== 'host-bound');
+  assert.ok(judged.length > 0 && judged.every((s) => s.kind === 'insufficient' && s.have === 0 && s.need === 6));
+  assert.ok([...r.night.states.keys()].some((id) => id.includes('"infer_cpu_p50"')), 'the vdevice\'s latency series is its inference CPU time');
+  // a vdevice night replays unpaced: every frame is scored, none dropped, whatever the host's load
+  const store2 = await openStore(tmp.db);
+  try {
+    for (const id of [r.candidate.runId, r.reference.runId]) {
+      assert.equal(JSON.parse((await store2.getRun(id))!.options_json).fps, 0);
+      assert.equal((await store2.measurements(id)).filter((m) => m.dropped).length, 0);
+    }
+  } finally { await store2.close(); }
   assert.equal(r.night.alerts.length, 0);
 });
 

@@ -7,6 +7,8 @@
 import { join, resolve } from 'node:path';
 import { ensureDemoApk } from '../../../android-demo/apk/index.ts';
 import { adbClient, ensureAdbServer, onlineDevices, DEFAULT_ADB_PORT } from '../devices/index.ts';
+import { AdbDevice } from '../devices/adb-device.ts';
+import { readFingerprint } from '../fingerprint/device-fingerprint.ts';
 import { ExitCode } from '../errors.ts';
 import { runSuite, type RunSummary } from '../run/run-suite.ts';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../run/run-options.ts';
@@ -50,7 +52,10 @@ export async function runNightly(o: NightlyOptions, hooks: { progress?: RunProgr
       local = await startLocalVdevices({ count: o.vdevices, adbPort, profiles: o.vdeviceProfiles, home: o.vdeviceHome });
       serials = local.serials;
     }
-    const base: RunOptions = { ...DEFAULT_RUN_OPTIONS, ...o.run, suite: o.suite, devices: serials, db: o.db, upload: o.upload };
+    // A vdevice night replays unpaced: which frames are scored must not depend on the host's load
+    // (a paced replay on a loaded host drops 15–65 % of them). README: what a vdevice series can show.
+    const unpaced = local !== undefined || await allVirtual(adbPort, serials === 'all' ? online : serials);
+    const base: RunOptions = { ...DEFAULT_RUN_OPTIONS, ...(unpaced ? { fps: 0 } : {}), ...o.run, suite: o.suite, devices: serials, db: o.db, upload: o.upload };
     const run = (over: Partial<RunOptions>, role: string) => runSuite({ ...base, ...over, labels: { ...base.labels, [NIGHTLY_LABEL]: role } }, { progress: hooks.progress });
     const candidate = await run({ apk }, 'candidate');
     const reference = await run({ model: pinned.path }, 'reference');
@@ -64,6 +69,13 @@ export async function runNightly(o: NightlyOptions, hooks: { progress?: RunProgr
   } finally {
     await local?.stop();
   }
+}
+
+/** Every device is virtual (a vdevice or an emulator: the one rule, devices/virtual-device.js). */
+async function allVirtual(adbPort: number, serials: readonly string[]): Promise<boolean> {
+  const client = adbClient(adbPort);
+  const kinds = await Promise.all(serials.map(async (s) => (await readFingerprint(new AdbDevice(client, s))).virtual));
+  return kinds.length > 0 && kinds.every(Boolean);
 }
 
 /** 1 a regression alert; 2 an infrastructure failure or an infra alert; 0 otherwise (bad input throws: 3). */

@@ -1,12 +1,13 @@
 /**
- * Records A/A nights: the same build (the default demo APK, release model) run N times on one
- * persistent vdevice through the real runner and the real adb server, each run's frames and
- * aggregates appended to the A/A fixture. Usage:
- *   node --import tsx harness/src/nightly/record-aa.ts [--nights 20] [--suite nightly] [--vdevices 1] [--reference]
- * --reference also runs the frozen reference model right after each night's run (the nightly's
- * control series) and writes aa-nights-reference.json.gz.
- * One vdevice (the machine has 2 cores shared with other work; more vdevices than cores measure the
- * host's scheduler, not the build). Its own adb server on a free port; stopped at the end.
+ * Records A/A nights: the same build (the default demo APK, release model) run N times on
+ * persistent vdevices through the real runner and the real adb server, each night as `rio-farm
+ * nightly` runs it on vdevices — unpaced (fps 0), then the frozen reference model right after (the
+ * control series, same host state) — its frames and aggregates appended to the A/A fixture. Usage:
+ *   node --import tsx harness/src/nightly/record-aa.ts [--nights 20] [--suite nightly] [--vdevices 2] [--scenarios all|A,B,…]
+ * By default the nights run AA_SCENARIOS, a 100-frame slice of the nightly suite, on 2 vdevices (one
+ * per core; aa-fixture.ts pooledNights): the whole suite took ~12 min a night on this loaded host.
+ * Never more vdevices than cores (more measure the host's scheduler, not the build). Its own adb
+ * server on a free port; stopped at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,30 +19,31 @@ import { RunProgress } from '../run/progress.ts';
 import { ensureAdbServer, killAdbServer } from '../devices/index.ts';
 import { openStore } from '../store/index.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
-import { AA_FIXTURE, AA_REFERENCE_FIXTURE, FIXTURE_AGGREGATE_COLUMNS, framesOf, readOrStartFixture, writeAaFixture, type FixtureAggregate } from './aa-fixture.ts';
+import { AA_FIXTURE, AA_SCENARIOS, FIXTURE_AGGREGATE_COLUMNS, framesOf, readOrStartFixture, writeAaFixture, type FixtureAggregate } from './aa-fixture.ts';
 import { DEFAULT_REFERENCE_MODEL, pinReferenceModel } from './reference-model.ts';
 import type { RunOptions } from '../run/run-options.ts';
 
 const { values } = parseArgs({ options: { nights: { type: 'string', default: '20' }, suite: { type: 'string', default: 'nightly' },
-  vdevices: { type: 'string', default: '1' }, work: { type: 'string' }, reference: { type: 'boolean', default: false } } });
+  vdevices: { type: 'string', default: '2' }, work: { type: 'string' }, scenarios: { type: 'string', default: AA_SCENARIOS.join(',') } } });
+const scenarios = values.scenarios === 'all' ? undefined : values.scenarios!.split(',').map((x) => x.trim()).filter(Boolean);
 const nights = Number(values.nights);
 const work = values.work ?? mkdtempSync(join(tmpdir(), 'rio-aa-'));
 const db = `sqlite:${join(work, 'aa.db')}`;
 const adbPort = await ensureAdbServer(0); // never the user's 5037
 process.env.ANDROID_ADB_SERVER_PORT = String(adbPort);
-const fixture = values.reference ? AA_REFERENCE_FIXTURE : AA_FIXTURE;
-const fx = readOrStartFixture(values.suite!, `record-aa.ts, ${values.vdevices} vdevice(s), suite ${values.suite}${values.reference ? ', + reference model' : ''}`, fixture);
-const pinned = values.reference ? pinReferenceModel(DEFAULT_REFERENCE_MODEL, join(work, 'reference')) : undefined;
+const fixture = AA_FIXTURE;
+const fx = readOrStartFixture(values.suite!, `record-aa.ts, ${values.vdevices} vdevice(s), suite ${values.suite}${scenarios ? ` (${scenarios.length} scenarios)` : ''}, unpaced, + reference model`, fixture);
+const pinned = pinReferenceModel(DEFAULT_REFERENCE_MODEL, join(work, 'reference'));
 try {
   for (let i = 0; i < nights; i++) {
     const t0 = Date.now();
     const run = (over: Partial<RunOptions>, tag: string) => runSuite({ ...DEFAULT_RUN_OPTIONS, suite: values.suite!, db, vdevices: Number(values.vdevices),
-      vdeviceHome: join(work, 'vdevices'), out: join(work, 'reports', `${i}-${tag}`), saveCrops: false, labels: { aa: tag }, ...over },
+      vdeviceHome: join(work, 'vdevices'), out: join(work, 'reports', `${i}-${tag}`), saveCrops: false, labels: { aa: tag }, fps: 0, scenarios, ...over },
     { progress: new RunProgress(process.stderr, false) });
     const r = await run({}, 'candidate');
     const wall = Date.now() - t0;
     // The control right after, on the same (persistent) vdevice: it shares the night's host state.
-    const ref = pinned ? await run({ model: pinned.path }, 'reference') : undefined;
+    const ref = await run({ model: pinned.path }, 'reference');
     const store = await openStore(db);
     try {
       const run = (await store.getRun(r.runId))!;
@@ -49,16 +51,16 @@ try {
       const rows = await store.measurements(r.runId);
       const aggs = await store.aggregates(r.runId);
       const pick = (a: (typeof aggs)[number]) => Object.fromEntries(FIXTURE_AGGREGATE_COLUMNS.map((c) => [c, a[c]])) as FixtureAggregate;
-      const refRun = ref ? (await store.getRun(ref.runId))! : undefined;
-      const refRows = ref ? await store.measurements(ref.runId) : [];
-      const refAggs = ref ? await store.aggregates(ref.runId) : [];
+      const refRun = (await store.getRun(ref.runId))!;
+      const refRows = await store.measurements(ref.runId);
+      const refAggs = await store.aggregates(ref.runId);
       for (const d of devices) {
         fx.nights.push({
           night: fx.nights.length, run_id: r.runId, started_at: run.started_at, wall_ms: wall, exit_code: r.exitCode,
           device: { serial: d.serial, model: modelLabel(d), virtual: d.virtual ?? 1 }, apk_sha256: run.apk_sha256 ?? '',
           frames: framesOf(rows.filter((m) => m.serial === d.serial)), aggregates: aggs.filter((a) => a.serial === d.serial).map(pick),
-          ...(refRun ? { reference: { run_id: refRun.id, started_at: refRun.started_at, apk_sha256: refRun.apk_sha256 ?? '',
-            frames: framesOf(refRows.filter((m) => m.serial === d.serial)), aggregates: refAggs.filter((a) => a.serial === d.serial).map(pick) } } : {}),
+          reference: { run_id: refRun.id, started_at: refRun.started_at, apk_sha256: refRun.apk_sha256 ?? '',
+            frames: framesOf(refRows.filter((m) => m.serial === d.serial)), aggregates: refAggs.filter((a) => a.serial === d.serial).map(pick) },
         });
       }
     } finally { await store.close(); }

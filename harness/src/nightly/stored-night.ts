@@ -6,7 +6,7 @@
 import type { Store } from '../store/index.ts';
 import { nightAlerts, pendingSteps, type NightAlert } from './alert-groups.ts';
 import { alertRow, confirmations, saveAlerts, saveConfirmation, segmentStarts } from '../store/nightly-alerts.ts';
-import { candidateId, detectNight, DEFAULT_DETECTOR, type Candidate, type DetectorSettings, type SeriesState } from './detect.ts';
+import { candidateId, describeState, detectNight, DEFAULT_DETECTOR, type Candidate, type DetectorSettings, type SeriesState } from './detect.ts';
 import { buildSeries, type Series } from './series.ts';
 import { storeNightCells } from './store-series.ts';
 
@@ -43,7 +43,7 @@ export async function detectStoredNight(store: Store, suite: string, tonight: Re
 export function stateCounts(states: ReadonlyMap<string, SeriesState>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of states.values()) {
-    const k = s.kind === 'insufficient' ? `insufficient data (${s.have} of ${s.need} nights)` : s.kind;
+    const k = describeState(s);
     out[k] = (out[k] ?? 0) + 1;
   }
   return out;

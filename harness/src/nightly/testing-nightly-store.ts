@@ -21,6 +21,7 @@ export async function storeAaNight(store: Store, night: AaNight, r: StoredNightR
   const rows: MeasurementRow[] = measurementRows(night).map((m) => ({
     ...m, run_id: r.runId, serial, attempt_id: `${r.runId}/${m.scenario_id}/${m.repeat_index}/a1`,
     t_total: m.t_total === null ? null : m.t_total * (r.latencyFactor ?? 1),
+    t_infer_cpu: typeof m.t_infer_cpu === 'number' ? m.t_infer_cpu * (r.latencyFactor ?? 1) : m.t_infer_cpu,
     iou: m.iou === null || m.cards === 0 ? m.iou : Math.min(1, Math.max(0, m.iou + (r.iouShift ?? 0))),
   }));
   // Frame indexes per scenario (the fixture numbers frames through the night).

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { RioError } from '../errors.ts';
 import { adbConnect, adbDisconnect } from '../devices/index.ts';
 import { processAlive } from '../lease/lease-holder.ts';
+import { vdevicesOverCores } from '../../vdevice/host-cores.ts';
 
 const CHILD = fileURLToPath(new URL('./vdevice-process.ts', import.meta.url));
 /** tsx resolved from here, not from the user's working directory (a run started outside the checkout). */
@@ -37,6 +38,8 @@ export interface LocalVdeviceOptions {
 }
 
 export async function startLocalVdevices(o: LocalVdeviceOptions): Promise<LocalVdevices> {
+  const overCores = vdevicesOverCores(o.count);
+  if (overCores) process.stderr.write(`${overCores}\n`);
   const children: ChildProcess[] = [];
   const serials: string[] = [];
   const slots: Slot[] = [];

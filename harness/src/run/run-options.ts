@@ -7,6 +7,7 @@ import { DEFAULT_BARS, parseBars, type QualityBars } from '../metrics/quality-ba
 import { DEFAULT_HEALTH, type HealthThresholds } from '../health/preflight.ts';
 import { DEFAULT_DB_URL } from '../store/index.ts';
 import { RECONNECT_WAIT_MS } from './device-session.ts';
+import { defaultVdeviceCount } from '../../vdevice/host-cores.ts';
 
 export const DELEGATES = ['cpu', 'xnnpack', 'gpu', 'nnapi'] as const;
 
@@ -57,7 +58,8 @@ export const DEFAULT_STALL_MS = 30_000;
 export const DEFAULT_RUN_OPTIONS: Omit<RunOptions, 'suite'> = {
   devices: 'all', repeat: 1, threads: 4, delegate: 'cpu', warmup: 3, shard: false, db: DEFAULT_DB_URL, labels: {},
   retries: 2, stallMs: DEFAULT_STALL_MS, saveCrops: true, includeThermal: false, bars: DEFAULT_BARS, health: DEFAULT_HEALTH,
-  vdevices: 3, reconnectWaitMs: RECONNECT_WAIT_MS,
+  // three profiles by default, but never more twins than cores unless asked (vdevice/host-cores.ts)
+  vdevices: defaultVdeviceCount(3), reconnectWaitMs: RECONNECT_WAIT_MS,
 };
 
 /**

@@ -88,9 +88,9 @@ export class WorkTables {
     return Number(r?.n ?? 0);
   }
   latencyIouRows(runId: string) {
-    return this.db.all<Pick<MeasurementRow, 'serial' | 'scenario_id' | 'repeat_index' | 'frame_index' | 'lighting' | 't_total' | 'dropped' | 'error'
+    return this.db.all<Pick<MeasurementRow, 'serial' | 'scenario_id' | 'repeat_index' | 'frame_index' | 'lighting' | 't_total' | 't_infer_cpu' | 'dropped' | 'error'
       | 'thermal_flag' | 'cards' | 'iou'>>(
-      'SELECT serial, scenario_id, repeat_index, frame_index, lighting, t_total, dropped, error, thermal_flag, cards, iou FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
+      'SELECT serial, scenario_id, repeat_index, frame_index, lighting, t_total, t_infer_cpu, dropped, error, thermal_flag, cards, iou FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
   }
   /** What a UI capture spec measured on the crop screen (scenarios/ui). */
   async addUiMeasurement(row: UiMeasurementRow): Promise<void> {

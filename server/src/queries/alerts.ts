@@ -15,6 +15,8 @@ const TREND_POINTS = 60;
 /** Metric → [value, lo, hi] columns of dash_run_device (device and lighting scopes) and of aggregates (scenario scope). */
 const DASH_COLUMNS: Record<string, [string, string | null, string | null]> = {
   p50: ['p50', 'p50_lo', 'p50_hi'], p90: ['p90', 'p90_lo', 'p90_hi'], iou_mean: ['iou_mean', 'iou_lo', 'iou_hi'], detection_rate: ['detection_rate', null, null],
+  // inference thread CPU time (migration 105): a vdevice's latency series
+  infer_cpu_p50: ['infer_cpu_p50', 'infer_cpu_p50_lo', 'infer_cpu_p50_hi'], infer_cpu_p90: ['infer_cpu_p90', 'infer_cpu_p90_lo', 'infer_cpu_p90_hi'],
 };
 const AGGREGATE_COLUMNS: Record<string, [string, string | null, string | null]> = {
   ...DASH_COLUMNS, iou_mean: ['iou_mean', 'iou_mean_lo', 'iou_mean_hi'],

@@ -35,7 +35,7 @@ export function registerRun(program: Command): void {
     .option('--cooldown-max <ms>', 'longest wait for a hot device to cool down', int('--cooldown-max'), 180_000)
     .option('--no-crops', 'do not have the app save (and the harness pull) crops')
     .option('--include-thermal', 'keep thermal-flagged frames in latency statistics')
-    .option('--vdevices <n>', 'vdevices to start when no device is attached', int('--vdevices'), 3)
+    .option('--vdevices <n>', 'vdevices to start when no device is attached (default 3, at most the host\'s cores unless asked)', int('--vdevices'))
     .option('--vdevice-profile <names>', 'profiles for self-started vdevices, comma-separated, used in turn', 'pixel-7-virtual,galaxy-a54-virtual,low-end-go-virtual')
     .option('--vdevice-home <dir>', 'self-started vdevices keep storage and serial here between runs, like phones on a hub', '.rio-farm/vdevices')
     .option('--fresh-vdevices', 'self-started vdevices start empty and temporary')
@@ -59,7 +59,7 @@ export function registerRun(program: Command): void {
         retries: o.retries as number, scenarioTimeoutMs: o.scenarioTimeout as number | undefined, stallMs: o.stallTimeout as number,
         health: { ...DEFAULT_RUN_OPTIONS.health, cooldownMaxMs: o.cooldownMax as number },
         saveCrops: o.crops !== false, includeThermal: Boolean(o.includeThermal),
-        vdevices: o.vdevices as number, vdeviceProfiles: String(o.vdeviceProfile).split(',').map((s) => s.trim()).filter(Boolean),
+        vdevices: (o.vdevices as number | undefined) ?? DEFAULT_RUN_OPTIONS.vdevices, vdeviceProfiles: String(o.vdeviceProfile).split(',').map((s) => s.trim()).filter(Boolean),
         vdeviceHome: o.freshVdevices ? undefined : resolve(String(o.vdeviceHome)),
         upload: o.upload as string | undefined, resume: o.resume as string | undefined,
         scenarios: (o.scenario as string[]).length ? o.scenario as string[] : undefined,

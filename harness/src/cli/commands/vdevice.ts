@@ -14,7 +14,7 @@ export function registerVdevice(program: Command): void {
 
   cmd.command('start')
     .description('Start N vdevices, connect them to the adb server (starting it if needed), stay in the foreground; Ctrl-C stops them')
-    .option('--count <n>', 'number of devices', '1')
+    .option('--count <n>', 'number of devices (more than the host\'s cores only when asked, with a warning)', '1')
     .option('--profile <names>', 'profile name(s), comma-separated, cycled over the devices', 'pixel-7-virtual')
     .option('--base-port <p>', 'first TCP port (consecutive ports after it); default: free ports')
     .option('--fault <spec...>', 'inject faults, e.g. crash:frame=5 disconnect:after=30,down=10 stall:at=am-start,for=5 storage-full thermal:heat=2 slow-link:latency=20')
@@ -34,6 +34,9 @@ export function registerVdevice(program: Command): void {
       const profiles = o.profile.split(',').map((p) => p.trim()).filter(Boolean);
       profiles.forEach((p) => loadProfile(p));
       const faults = (o.fault ?? []).map(parseFault);
+      const { vdevicesOverCores } = await import('../../../vdevice/host-cores.ts');
+      const overCores = vdevicesOverCores(count);
+      if (overCores) console.error(overCores);
       const adbPort = adbPortOption(o.adbPort);
       let authorizedKeys: string[] | undefined;
       if (o.auth) {
