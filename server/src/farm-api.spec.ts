@@ -86,4 +86,38 @@ for (const kind of storeKinds()) {
       assert.equal(fin.json().state, 'done');
     } finally { await srv.close(); await drop(); }
   });
+
+  test(`${kind.name}: a job with bad input is dead-lettered at once and never held against the phone; an operator releases a quarantined phone (admin token)`, async () => {
+    const { store, drop } = await kind.open();
+    const srv = await farmServer(store);
+    try {
+      const a = await hostToken(store, 'host-a');
+      await post(srv.app, '/api/agent/heartbeat', a, { devices: [{ serial: 'p1', model: 'Pixel', virtual: true }], held: [] });
+      const claimOne = async () => (await post(srv.app, '/api/agent/claim', a, { offers: [{ serial: 'p1', model: 'Pixel' }] })).json().jobs[0];
+      // three jobs naming a suite the agent does not know: each ends in dead-letter on its first attempt
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await post(srv.app, '/api/jobs', ADMIN, { suite: `no-such-suite-${i}`, devices: 'serial=p1' })).statusCode, 201);
+        const job = await claimOne();
+        const fin = await post(srv.app, `/api/agent/jobs/${job.id}/finish`, a, { fence: job.fence, outcome: 'bad_input', error: `NOT_FOUND: no suite 'no-such-suite-${i}'` });
+        assert.equal(fin.statusCode, 200, fin.body);
+        assert.equal(fin.json().state, 'dead');
+        assert.match((await store.getJob(job.id))!.dead_reason!, /^bad input: NOT_FOUND: no suite/);
+      }
+      assert.deepEqual([...await store.quarantinedSerials(['p1'])], [], 'bad input says nothing about the phone');
+      // three infrastructure failures in a row do quarantine it
+      assert.equal((await post(srv.app, '/api/jobs', ADMIN, { suite: 'smoke', devices: 'serial=p1' })).statusCode, 201);
+      for (let i = 0; i < 3; i++) {
+        const job = await claimOne();
+        await post(srv.app, `/api/agent/jobs/${job.id}/finish`, a, { fence: job.fence, outcome: 'infra_failure', error: 'DEVICE_GONE' });
+      }
+      assert.deepEqual([...await store.quarantinedSerials(['p1'])], ['p1']);
+      assert.equal((await post(srv.app, '/api/devices/p1/release', a, {})).statusCode, 401, 'a host token cannot release');
+      assert.equal((await post(srv.app, '/api/devices/nope/release', ADMIN, {})).statusCode, 404);
+      const rel = await post(srv.app, '/api/devices/p1/release', ADMIN, {});
+      assert.equal(rel.statusCode, 200, rel.body);
+      assert.deepEqual([...await store.quarantinedSerials(['p1'])], []);
+      assert.equal((await post(srv.app, '/api/jobs', ADMIN, { suite: 'smoke', devices: 'serial=p1' })).statusCode, 201);
+      assert.ok(await claimOne(), 'a released phone takes work again');
+    } finally { await srv.close(); await drop(); }
+  });
 }

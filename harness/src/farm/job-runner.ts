@@ -21,7 +21,7 @@ export interface ClaimedJobMessage {
   scenarios: string[] | null;
 }
 
-export type JobEnd = 'passed' | 'product_failure' | 'infra_failure' | 'fenced';
+export type JobEnd = 'passed' | 'product_failure' | 'infra_failure' | 'bad_input' | 'fenced';
 
 /** How long uploads and the final report keep trying a server that is down (a restart takes seconds). */
 export const SERVER_RETRY_MS = 120_000;
@@ -73,7 +73,8 @@ export class JobRunner {
         if (end === 'infra_failure') error = `run ${summary.runId} ended ${summary.status}`;
       }
     } catch (err) {
-      end = 'infra_failure';
+      // An unknown suite or scenario is the job's fault: dead-lettered at once, not retried against phones.
+      end = err instanceof RioError && err.failureClass === 'bad-input' ? 'bad_input' : 'infra_failure';
       error = err instanceof RioError ? `${err.code}: ${err.message}` : String((err as Error)?.stack ?? err);
     }
     if (this.fenced) return 'fenced';

@@ -13,7 +13,8 @@ import { ignoreDuplicates } from './tables.ts';
 import { recordDeviceOutcome } from './farm-hosts.ts';
 
 export type JobState = 'queued' | 'running' | 'done' | 'dead';
-export type JobOutcome = 'passed' | 'product_failure' | 'infra_failure';
+/** bad_input: the job itself is wrong (unknown suite or scenario): dead-lettered at once, never held against the phone */
+export type JobOutcome = 'passed' | 'product_failure' | 'infra_failure' | 'bad_input';
 
 export interface FarmJobRow {
   id: string; suite: string; target_kind: 'serial' | 'model'; target: string; repeat_count: number; labels_json: string;
@@ -190,6 +191,12 @@ async function endAttempt(t: Db, j: FarmJobRow, outcome: JobOutcome | 'lease_exp
   await t.run('UPDATE farm_job_attempts SET ended_at = ?, outcome = ?, error = ?, run_id = COALESCE(?, run_id) WHERE job_id = ? AND fence = ?',
     [now, outcome, error, runId, j.id, fence]);
   const infra = outcome === 'infra_failure' || outcome === 'lease_expired';
+  if (outcome === 'bad_input') {
+    // Retrying a job that names no suite cannot help, and the phone did nothing wrong.
+    await t.run(`UPDATE farm_jobs SET state = 'dead', outcome = 'dead_letter', finished_at = ?, lease_expires_at = NULL, dead_reason = ? WHERE id = ?`,
+      [now, `bad input: ${error ?? 'the job cannot run'}`, j.id]);
+    return;
+  }
   // A lost lease says nothing about the phone (the host died or lost its link): only failures the agent reports count against it.
   if (outcome !== 'lease_expired') {
     await recordDeviceOutcome(t, j.serial!, infra, `${policy.quarantineAfter} infrastructure failures in a row; last: ${error ?? outcome}`, policy.quarantineAfter, now);

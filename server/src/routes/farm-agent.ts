@@ -26,7 +26,7 @@ const JobParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }
 const FenceQuery = Type.Object({ fence: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 const Finish = Type.Object({
   fence: Type.Integer({ minimum: 1 }),
-  outcome: Type.Union([Type.Literal('passed'), Type.Literal('product_failure'), Type.Literal('infra_failure')]),
+  outcome: Type.Union([Type.Literal('passed'), Type.Literal('product_failure'), Type.Literal('infra_failure'), Type.Literal('bad_input')]),
   error: Type.Optional(Type.String({ maxLength: 4000 })),
   run_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 }, { additionalProperties: false });

@@ -30,6 +30,14 @@ export function registerFarmJobRoutes(app: App, ctx: ServerContext, auth: HostAu
     return reply.status(201).send({ jobs: jobs.map((j) => ({ id: j.id, target_kind: j.target_kind, target: j.target })) });
   });
 
+  // An operator fixed a quarantined phone: it may take work again (its failure streak starts over).
+  app.post('/api/devices/:serial/release', { onRequest: async (req) => auth.admin(req),
+    schema: { params: Type.Object({ serial: Type.String({ minLength: 1, maxLength: 200 }) }) } }, async (req) => {
+    if (!await ctx.store.releaseQuarantine(req.params.serial)) throw new RioError('NOT_FOUND', `no farm device ${req.params.serial}`, { device: req.params.serial });
+    req.log.info({ device: req.params.serial }, 'quarantine released');
+    return { serial: req.params.serial, quarantined: false };
+  });
+
   app.get('/api/jobs', { schema: { querystring: HostQuery } }, async (req) => ({ jobs: await ctx.store.listJobs(req.query.host) }));
   app.get('/api/jobs/:id', { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }) } }, async (req) => {
     const job = await ctx.store.getJob(req.params.id);

@@ -59,6 +59,17 @@ export function registerFarm(program: Command): void {
       for (const j of r.jobs) process.stdout.write(`${j.id}\t${j.target_kind}=${j.target}\n`);
     });
 
+  program.command('release <serial>')
+    .description('lift a phone\'s quarantine once it is fixed: it takes farm work again')
+    .requiredOption('--server <url>', 'the rio-farm server')
+    .option('--token-file <path>', 'the admin (ingest) token (default: $RIO_FARM_TOKEN)')
+    .action(async (serial: string, o: { server: string; tokenFile?: string }) => {
+      const { FarmClient, readToken } = await import('../../farm/farm-client.ts');
+      const client = new FarmClient(o.server, readToken(o.tokenFile, 'RIO_FARM_TOKEN', (p) => readFileSync(p, 'utf8')));
+      await client.call(`/api/devices/${encodeURIComponent(serial)}/release`, {});
+      process.stdout.write(`released ${serial}\n`);
+    });
+
   const host = program.command('host').description('farm hosts and their tokens (on the server\'s store)');
   const token = host.command('token').description('issue, revoke or list per-host tokens');
   token.command('issue <name>')
