@@ -130,7 +130,7 @@ export async function runDevice(ctx: RunContext, serial: string): Promise<void> 
       const leaseNow = lease;
       const run = await runScenarioSession(ctx, adb, logcat, batch, before.thermalStatus ?? 0, {
         ensureFrames: (ids) => ensureFrames(ids, true),
-        mayStart: () => leaseNow.held,
+        mayStart: () => leaseNow.renew(),
         onProgress: (item, d, t) => ctx.progress.update(serial, { scenario: item.scenario_id, framesDone: d, framesTotal: t }),
         onAttempt: async (item, r) => {
           if (!r.ok) return;

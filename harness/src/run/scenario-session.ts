@@ -33,8 +33,8 @@ export interface SessionRun {
 export interface SessionHooks {
   /** makes these scenarios' frames present on the device */
   ensureFrames(scenarioIds: string[]): Promise<unknown>;
-  /** whether work may still start on the device (the lease) */
-  mayStart(): boolean;
+  /** whether work may still start on the device: the lease, renewed before each scenario so a take-over stops the session */
+  mayStart(): Promise<boolean>;
   /** frames done of the scenario in progress */
   onProgress(item: WorkItemRow, done: number, total: number): void;
   /** a scenario's attempt ended (stored or failed); awaited in the store chain, so it runs beside the app's work */
@@ -76,7 +76,7 @@ export async function runScenarioSession(ctx: RunContext, adb: AdbDevice, logcat
     let attempt: StartedAttempt = first;
     for (let k = 0; k < items.length; k++) {
       if (k > 0) {
-        if (session.neverStarted(k) || !hooks.mayStart() || ctx.signal.aborted) { out.unstarted.push(...items.slice(k)); break; }
+        if (session.neverStarted(k) || ctx.signal.aborted || !await hooks.mayStart()) { out.unstarted.push(...items.slice(k)); break; }
         const begun = await beginAttempt(ctx, adb.serial, items[k]!);
         if (!('id' in begun)) { record(items[k]!, async () => begun); out.unstarted.push(...items.slice(k + 1)); sessionFailed = true; break; }
         // the app id was fixed when the playlist was made; a resumed count must not change it
