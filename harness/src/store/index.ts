@@ -14,6 +14,7 @@ import { LeaseTable } from './leases.ts';
 import { WorkTables } from './work.ts';
 import { AggregateTables } from './aggregates.ts';
 import { DashboardTables } from './dashboards.ts';
+import { CompareSummaryTables } from './compare-summaries.ts';
 import type { TableName } from './tables.ts';
 
 export type * from './rows.ts';
@@ -30,9 +31,9 @@ export async function openStore(url: string = DEFAULT_DB_URL, opts: DbOptions = 
 }
 
 /** The table groups Store is made of (each a class whose methods use only `this.db`). */
-const GROUPS = [RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables];
+const GROUPS = [RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, CompareSummaryTables];
 
-export interface Store extends RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables {}
+export interface Store extends RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, CompareSummaryTables {}
 export class Store {
   constructor(readonly db: Db) {}
   get kind() { return this.db.kind; }

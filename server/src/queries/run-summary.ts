@@ -11,6 +11,8 @@ import { countsForLatency } from '../../../harness/src/metrics/counted-frames.ts
 import type { AggregateFrame } from '../../../harness/src/metrics/aggregate.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { latencyHistogram } from './latency-histogram.ts';
+import { loadRunSide } from '../../../harness/src/compare/run-source.ts';
+import { encodeCompareSummary } from '../../../harness/src/compare/compare-summary.ts';
 
 /** Worst frames kept per run device for the run page (drawn with sharp on request). */
 const WORST_FRAMES_PER_DEVICE = 4;
@@ -80,14 +82,18 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
     }
   }
   await store.replaceDashRows(runId, run.finished_at, rows);
+  // What comparisons read instead of the frames, from the run exactly as compare loads it.
+  const side = await loadRunSide(store, runId);
+  await store.replaceCompareSummary(runId, run.finished_at, await encodeCompareSummary(side));
   return rows.length;
 }
 
-/** Finished runs that have no dashboard rows yet, or finished again since (a resumed run). */
+/** Finished runs that have no dashboard rows or compare summary yet, or finished again since (a resumed run). */
 export async function runsNeedingSummary(db: Db): Promise<string[]> {
   const rows = await db.all<{ id: string }>(
-    `SELECT r.id FROM runs r LEFT JOIN dash_runs_done d ON d.run_id = r.id
-      WHERE r.status <> 'running' AND (d.run_id IS NULL OR COALESCE(d.finished_at, -1) <> COALESCE(r.finished_at, -1))
+    `SELECT r.id FROM runs r LEFT JOIN dash_runs_done d ON d.run_id = r.id LEFT JOIN compare_summaries c ON c.run_id = r.id
+      WHERE r.status <> 'running' AND (d.run_id IS NULL OR COALESCE(d.finished_at, -1) <> COALESCE(r.finished_at, -1)
+        OR c.run_id IS NULL OR COALESCE(c.finished_at, -1) <> COALESCE(r.finished_at, -1))
       ORDER BY r.started_at`);
   return rows.map((r) => r.id);
 }
