@@ -13,11 +13,11 @@
  */
 import type { MeasurementRow, RunDeviceView } from '../store/rows.ts';
 import { seedFrom } from '../stats/bootstrap.ts';
-import { clusterDiffCI, type Cluster, type PooledStatistic, type StoredResamples } from '../stats/cluster-bootstrap.ts';
+import { clusterDiffCI, pooledMean, pooledMedian, type Cluster, type PooledStatistic, type StoredResamples } from '../stats/cluster-bootstrap.ts';
 import { betweenRunHalfWidth, historyStats, type HistoryStats } from './run-noise.ts';
 import { summaryOf, type CompareSummary } from './compare-summary.ts';
 import { mannWhitney } from '../stats/mann-whitney.ts';
-import { mean, median, quantileSorted } from '../stats/descriptive.ts';
+import { mean, median } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
 import { countsForAccuracy, countsForLatency, DEFAULT_FRAME_RULE, frameIoU, type FrameRule } from '../metrics/counted-frames.ts';
@@ -126,7 +126,7 @@ export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): G
 /** The two statistics a cell compares (their seeds' suffixes). */
 export type CellMetric = 'lat' | 'iou';
 /** The statistic of an ascending-sorted resample, per metric: what the bootstrap draws. */
-export const RESAMPLED_STATISTIC: Record<CellMetric, PooledStatistic> = { lat: (sorted) => medianSorted(sorted), iou: mean };
+export const RESAMPLED_STATISTIC: Record<CellMetric, PooledStatistic> = { lat: pooledMedian, iou: pooledMean };
 
 /** A cell's bootstrap seed: its device and lighting only, so a cell's CI does not move with the kind tag. */
 export const cellSeed = (device: string, lighting: string, metric: CellMetric) => seedFrom(`${JSON.stringify([device, lighting])}/${metric}`);
@@ -169,7 +169,6 @@ export function group(rows: readonly CompareMeasurement[], keyOf: (serial: strin
   return out;
 }
 
-const medianSorted = (sorted: Float64Array) => quantileSorted(sorted, 0.5);
 
 /** The frames a latency statistic reads (as the aggregates: not dropped, failed or thermal-flagged). */
 // Which frames count and what each contributes: counted-frames.ts, the rule the report and dashboard use.

@@ -20,6 +20,7 @@ import {
 import { historyCellValues } from './run-noise.ts';
 import { DEFAULT_FRAME_RULE, type FrameRule } from '../metrics/counted-frames.ts';
 import { RioError } from '../errors.ts';
+import type { CompareSummaryText } from '../store/compare-summaries.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 
 /** Bumped when what a summary holds changes: older summaries are then ignored and redone. */
@@ -37,11 +38,10 @@ export interface CompareSummary {
   history: ReadonlyMap<string, number>;
 }
 
-interface Encoded {
-  version: number; iterations: number; include_thermal: boolean;
-  resample_keys: string[]; resamples: string; // base64 of float64s, `iterations` per key
-  history_keys: string[]; history: string; // base64 of float64s, one per key
-}
+/** resamples_json: base64 of float64s, `iterations` per key. */
+interface EncodedResamples { version: number; iterations: number; include_thermal: boolean; keys: string[]; values: string }
+/** history_json: base64 of float64s, one per key. */
+interface EncodedHistory { version: number; keys: string[]; values: string }
 
 const toBase64 = (xs: Float64Array) => Buffer.from(xs.buffer, xs.byteOffset, xs.byteLength).toString('base64');
 function fromBase64(s: string): Float64Array {
@@ -52,10 +52,10 @@ function fromBase64(s: string): Float64Array {
 
 /**
  * Computes a run's summary from its side as loadRunSide reads it (its frame order, its own frame
- * rule) and encodes it as the JSON text the store keeps. Cell by cell with a turn for other work in
+ * rule) and encodes it as the texts the store keeps. Cell by cell with a turn for other work in
  * between: ~1 s of CPU for a 20,000-frame run must not stall a server.
  */
-export async function encodeCompareSummary(side: RunSide): Promise<string> {
+export async function encodeCompareSummary(side: RunSide): Promise<CompareSummaryText> {
   const rule = side.rule ?? DEFAULT_FRAME_RULE;
   const all = new Set(side.devices.map((d) => d.serial));
   const keys: string[] = [];
@@ -76,34 +76,47 @@ export async function encodeCompareSummary(side: RunSide): Promise<string> {
   const flat = new Float64Array(keys.length * CLUSTER_ITERATIONS);
   vectors.forEach((v, i) => flat.set(v, i * CLUSTER_ITERATIONS));
   const history = historyCellValues(side, HISTORY_VALUES, HISTORY_STATISTICS);
-  const encoded: Encoded = {
-    version: COMPARE_SUMMARY_VERSION, iterations: CLUSTER_ITERATIONS, include_thermal: rule.includeThermal,
-    resample_keys: keys, resamples: toBase64(flat),
-    history_keys: [...history.keys()], history: toBase64(Float64Array.from(history.values())),
-  };
-  return JSON.stringify(encoded);
+  const resamples: EncodedResamples = { version: COMPARE_SUMMARY_VERSION, iterations: CLUSTER_ITERATIONS, include_thermal: rule.includeThermal, keys, values: toBase64(flat) };
+  const hist: EncodedHistory = { version: COMPARE_SUMMARY_VERSION, keys: [...history.keys()], values: toBase64(Float64Array.from(history.values())) };
+  return { resamples_json: JSON.stringify(resamples), history_json: JSON.stringify(hist) };
 }
 
 /** The side's summary when it describes exactly the side's frames, else undefined. */
 export const summaryOf = (side: RunSide): CompareSummary | undefined => (side.summary?.frames === side.measurements ? side.summary : undefined);
 
-/** Reads a stored summary of `frames` (the run's, as loaded); undefined for one another version wrote (compare then computes, as without one). */
-export function decodeCompareSummary(text: string, runId: string, frames: readonly CompareMeasurement[]): CompareSummary | undefined {
-  let e: Encoded;
-  try { e = JSON.parse(text) as Encoded; } catch (err) {
+function parse<T extends { version: number }>(text: string, runId: string): T | undefined {
+  let e: T;
+  try { e = JSON.parse(text) as T; } catch (err) {
     throw new RioError('INTERNAL_ERROR', `the stored compare summary of run ${runId} is not JSON: ${(err as Error).message}`, { run: runId });
   }
-  if (e.version !== COMPARE_SUMMARY_VERSION || e.iterations !== CLUSTER_ITERATIONS) return undefined;
-  const flat = fromBase64(e.resamples);
-  const at = new Map(e.resample_keys.map((k, i) => [k, i]));
-  const hv = fromBase64(e.history);
+  return e.version === COMPARE_SUMMARY_VERSION ? e : undefined;
+}
+
+function decodeHistory(text: string, runId: string): Map<string, number> | undefined {
+  const e = parse<EncodedHistory>(text, runId);
+  if (!e) return undefined;
+  const values = fromBase64(e.values);
+  return new Map(e.keys.map((k, i) => [k, values[i]!]));
+}
+
+/**
+ * Reads a stored summary of `frames` (the run's, as loaded). Undefined for one another version
+ * wrote; with only the history (a run read as history), it has no resamples.
+ */
+export function decodeCompareSummary(text: Partial<CompareSummaryText>, runId: string, frames: readonly CompareMeasurement[]): CompareSummary | undefined {
+  const history = text.history_json === undefined ? undefined : decodeHistory(text.history_json, runId);
+  if (!history) return undefined;
+  const r = text.resamples_json === undefined ? undefined : parse<EncodedResamples>(text.resamples_json, runId);
+  const usable = r && r.iterations === CLUSTER_ITERATIONS ? r : undefined;
+  const flat = usable ? fromBase64(usable.values) : new Float64Array(0);
+  const at = new Map(usable?.keys.map((k, i) => [k, i]) ?? []);
   return {
     frames,
     resamples(key, rule) {
       const i = at.get(key);
-      if (i === undefined || (rule ?? DEFAULT_FRAME_RULE).includeThermal !== e.include_thermal) return undefined;
-      return flat.subarray(i * e.iterations, (i + 1) * e.iterations);
+      if (i === undefined || (rule ?? DEFAULT_FRAME_RULE).includeThermal !== usable!.include_thermal) return undefined;
+      return flat.subarray(i * CLUSTER_ITERATIONS, (i + 1) * CLUSTER_ITERATIONS);
     },
-    history: new Map(e.history_keys.map((k, i) => [k, hv[i]!])),
+    history,
   };
 }

@@ -32,9 +32,9 @@ export async function loadRunSide(store: Store, runId: string): Promise<RunSide 
  * current summary (its frames are not read), else the whole side.
  */
 export async function loadHistorySide(store: Store, runId: string): Promise<RunSide> {
-  const text = await store.compareSummary(runId);
+  const history = await store.compareHistory(runId);
   const measurements: CompareMeasurement[] = [];
-  const summary = text === undefined ? undefined : decodeCompareSummary(text, runId, measurements);
+  const summary = history === undefined ? undefined : decodeCompareSummary({ history_json: history }, runId, measurements);
   if (!summary) return loadRunSide(store, runId);
   return { id: runId, devices: [], measurements, summary };
 }

@@ -7,31 +7,60 @@
  * own difficulty, as sign-off's paired design does.
  */
 import { seededRandom } from './bootstrap.ts';
-import { quantileSorted } from './descriptive.ts';
+import { mean, quantileSorted } from './descriptive.ts';
 
 export interface Cluster { key: string; values: readonly number[] }
 
-/** A statistic of an ascending-sorted pooled sample. */
-export type PooledStatistic = (sorted: Float64Array) => number;
+/**
+ * A statistic of an ascending-sorted pooled sample. One tagged with `quantile` (type 7) or `mean` is
+ * read straight off the weighted walk below without writing the pooled array: the same additions in
+ * the same order, so the same digits (a run's compare summary computes ~150 of these bootstraps).
+ */
+export type PooledStatistic = ((sorted: Float64Array) => number) & { readonly quantile?: number; readonly mean?: true };
+
+/** The median of a pooled resample (quantileSorted at 0.5). */
+export const pooledMedian: PooledStatistic = Object.assign((sorted: Float64Array) => quantileSorted(sorted, 0.5), { quantile: 0.5 });
+/** The mean of a pooled resample (descriptive.ts' mean: summed in ascending order). */
+export const pooledMean: PooledStatistic = Object.assign((sorted: Float64Array) => mean(sorted), { mean: true as const });
 
 export const CLUSTER_ITERATIONS = 1000;
 
+type PooledReader = (counts: Uint32Array, buf: Float64Array, stat: PooledStatistic) => number;
+
 /**
  * A side's values once sorted, each with its cluster: a resample's pooled sorted sample is then a
- * walk that writes every value as many times as its cluster was drawn — the very array sorting the
+ * walk that takes every value as many times as its cluster was drawn — the very array sorting the
  * pooled draws gives (values ascending, -0 before +0, NaN last, as Float64Array#sort orders them),
  * without a sort per iteration (compare of two 20,000-frame runs: seconds of sorting otherwise).
  */
-function pooledSorter(clusters: readonly Cluster[]): (counts: Uint32Array, buf: Float64Array) => Float64Array {
+function pooledSorter(clusters: readonly Cluster[]): PooledReader {
   const values: number[] = [], owner: number[] = [];
   clusters.forEach((c, i) => { for (const v of c.values) { values.push(v); owner.push(i); } });
   const order = Uint32Array.from(values.keys()).sort((i, j) => typedArrayOrder(values[i]!, values[j]!) || i - j);
   const sorted = Float64Array.from(order, (i) => values[i]!);
   const cluster = Uint32Array.from(order, (i) => owner[i]!);
-  return (counts, buf) => {
+  const sizes = Uint32Array.from(clusters, (c) => c.values.length);
+  const pooledSize = (counts: Uint32Array) => { let k = 0; for (let c = 0; c < counts.length; c++) k += counts[c]! * sizes[c]!; return k; };
+  return (counts, buf, stat) => {
+    if (stat.quantile !== undefined) {
+      const k = pooledSize(counts);
+      if (k === 0) return NaN;
+      const h = (k - 1) * stat.quantile, lo = Math.floor(h), hi = Math.ceil(h);
+      let r = 0, upTo = counts[cluster[0]!]!; // values before r's end in the pooled sample
+      while (upTo <= lo) upTo += counts[cluster[++r]!]!;
+      const xLo = sorted[r]!;
+      while (upTo <= hi) upTo += counts[cluster[++r]!]!;
+      return xLo + (h - lo) * (sorted[r]! - xLo);
+    }
+    if (stat.mean) {
+      let s = 0;
+      for (let r = 0; r < sorted.length; r++) { const v = sorted[r]!; for (let c = counts[cluster[r]!]!; c > 0; c--) s += v; }
+      const k = pooledSize(counts);
+      return k === 0 ? NaN : s / k;
+    }
     let k = 0;
     for (let r = 0; r < sorted.length; r++) for (let c = counts[cluster[r]!]!; c > 0; c--) buf[k++] = sorted[r]!;
-    return buf.subarray(0, k);
+    return stat(buf.subarray(0, k));
   };
 }
 
@@ -73,7 +102,7 @@ export function pairedResamples(clusters: readonly Cluster[], stat: PooledStatis
   for (let i = 0; i < iterations; i++) {
     counts.fill(0);
     for (let j = 0; j < counts.length; j++) counts[Math.floor(rnd() * counts.length)]!++;
-    out[i] = stat(pooled(counts, buf));
+    out[i] = pooled(counts, buf, stat);
   }
   return out;
 }
@@ -103,7 +132,7 @@ export function clusterDiffCI(a: readonly Cluster[], b: readonly Cluster[], stat
       ca.fill(0); cb.fill(0);
       for (let j = 0; j < ca.length; j++) ca[Math.floor(rnd() * ca.length)]!++;
       for (let j = 0; j < cb.length; j++) cb[Math.floor(rnd() * cb.length)]!++;
-      d[i] = stat(pooledB(cb, bb)) - stat(pooledA(ca, ba));
+      d[i] = pooledB(cb, bb, stat) - pooledA(ca, ba, stat);
     }
   }
   d.sort();

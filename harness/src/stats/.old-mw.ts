@@ -1,0 +1,36 @@
+/**
+ * Two-sided Mann–Whitney U test (normal approximation with tie and continuity corrections), the
+ * rank test the Chromium perf dashboard bisects with: no normality assumption for latencies.
+ */
+
+export interface MannWhitney { u: number; z: number; p: number }
+
+export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhitney {
+  const n1 = a.length, n2 = b.length;
+  if (n1 === 0 || n2 === 0) return { u: NaN, z: NaN, p: NaN };
+  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
+  const n = all.length;
+  let rankSumA = 0, tieTerm = 0;
+  for (let i = 0; i < n;) {
+    let j = i;
+    while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j + 2) / 2; // average rank of the tie group (1-based)
+    const t = j - i + 1;
+    tieTerm += t ** 3 - t;
+    for (let k = i; k <= j; k++) if (all[k]!.g === 0) rankSumA += rank;
+    i = j + 1;
+  }
+  const u = rankSumA - (n1 * (n1 + 1)) / 2;
+  const mu = (n1 * n2) / 2;
+  const sigma = Math.sqrt((n1 * n2 / 12) * ((n + 1) - tieTerm / (n * (n - 1))));
+  if (sigma === 0) return { u, z: 0, p: 1 };
+  const z = (Math.abs(u - mu) - 0.5) / sigma;
+  return { u, z: Math.sign(u - mu) * Math.max(0, z), p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
+  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
