@@ -73,6 +73,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   app.addHook('onResponse', async (req) => { summaries.inFlight.delete(req.id); });
   app.addHook('onRequestAbort', async (req) => { summaries.inFlight.delete(req.id); });
   app.addHook('onReady', async () => { void summaries.refresh(0); });
+  // A compare summary queued by an upload is finished before the store closes under it.
+  app.addHook('onClose', async () => { await summaries.idle(); });
   await registerStaticAssets(app);
   registerApiRoutes(app, ctx);
   registerIngestRoute(app, ctx);

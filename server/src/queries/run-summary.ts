@@ -41,7 +41,7 @@ function worstFrameOut(f: FrameSample): WorstFrame {
  * own options (`--include-thermal`), so the dashboard and report.html print the same numbers and CIs.
  * Ingest may pass the frames it has just stored, which saves reading them back.
  */
-export async function summarizeRun(store: Store, runId: string, measured?: readonly FrameSample[]): Promise<number> {
+export async function summarizeRun(store: Store, runId: string, measured?: readonly FrameSample[], { compare = true } = {}): Promise<number> {
   const db = store.db;
   const run = await db.get<{ suite: string; started_at: number; finished_at: number | null; options_json: string }>(
     'SELECT suite, started_at, finished_at, options_json FROM runs WHERE id = ?', [runId]);
@@ -82,10 +82,16 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
     }
   }
   await store.replaceDashRows(runId, run.finished_at, rows);
-  // What comparisons read instead of the frames, from the run exactly as compare loads it.
-  const side = await loadRunSide(store, runId);
-  await store.replaceCompareSummary(runId, run.finished_at, await encodeCompareSummary(side));
+  if (compare) await summarizeForCompare(store, runId);
   return rows.length;
+}
+
+/** Stores what comparisons read instead of the run's frames (compare-summary.ts), from the run exactly as compare loads it. */
+export async function summarizeForCompare(store: Store, runId: string): Promise<void> {
+  const side = await loadRunSide(store, runId);
+  if (!side.finished) return; // resumed meanwhile: summarised when it finishes again
+  const run = await store.getRun(runId);
+  await store.replaceCompareSummary(runId, run!.finished_at, await encodeCompareSummary(side));
 }
 
 /** Finished runs that have no dashboard rows or compare summary yet, or finished again since (a resumed run). */
@@ -113,11 +119,32 @@ export class SummaryRefresher {
    */
   readonly inFlight = new Set<string>();
   constructor(private readonly store: Store, private readonly onError: (err: unknown, runId?: string) => void, private readonly intervalMs = 2000) {}
-  /** Summarises one run now (ingest) and invalidates what was derived from the old rows. */
+  /** Summarises one run now (the refresher) and invalidates what was derived from the old rows. */
   async summarize(runId: string, measured?: readonly FrameSample[]): Promise<void> {
     await summarizeRun(this.store, runId, measured);
     this.generation++;
   }
+
+  private compareQueue: Promise<void> = Promise.resolve();
+  /** Runs whose compare summary is queued: the refresher leaves them to the queue. */
+  private readonly compareQueued = new Set<string>();
+
+  /**
+   * Ingest: the dashboard rows before the answer, the compare summary (1–2 s of CPU for 20,000
+   * frames, cell by cell between other requests) right after it, one run at a time.
+   */
+  async summarizeIngested(runId: string): Promise<void> {
+    await summarizeRun(this.store, runId, undefined, { compare: false });
+    this.generation++;
+    this.compareQueued.add(runId);
+    this.compareQueue = this.compareQueue
+      .then(() => summarizeForCompare(this.store, runId))
+      .catch((err) => this.onError(err, runId))
+      .finally(() => { this.compareQueued.delete(runId); });
+  }
+
+  /** Resolves when the queued compare summaries are written (the server waits for them on close). */
+  idle(): Promise<void> { return this.compareQueue; }
   /**
    * Starts summarising what is missing (when due) and waits for it at most waitMs: a store that
    * predates the dashboard tables backfills in the background instead of holding every request.
@@ -132,6 +159,7 @@ export class SummaryRefresher {
   private async summarizeMissing(): Promise<void> {
     try {
       for (const id of await runsNeedingSummary(this.store.db)) {
+        if (this.compareQueued.has(id)) continue; // just ingested: its summary is on its way
         // better-sqlite3 answers synchronously, so without a macrotask turn here the whole backfill
         // would run in microtasks and no timer or socket would be served until it ended.
         await new Promise((r) => setImmediate(r));
