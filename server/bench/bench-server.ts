@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { exportRun, importRun, RunExportSchema, type RunExport } from '../../harness/src/store/run-export.ts';
 import { summarizeForCompare, summarizeRun } from '../src/queries/run-summary.ts';
 import { checkSchema } from '../../harness/src/schema-check.ts';
-import { startServe } from './serve-process.ts';
+import { cpuSeconds, startServe } from './serve-process.ts';
 import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
 import { benchDevices, benchStoreExists, generateBenchStore, type BenchShape } from './generate-store.ts';
 
@@ -27,12 +27,6 @@ const TOKEN = 'bench-token';
 const STORE = join('.rio-farm', 'bench', `server-${shape.runs}x${shape.devices}x${shape.frames}.db`);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-
-/** CPU seconds (user + system) a process has used, from /proc: the machine is shared, wall time is not ours alone. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
 
 /** The ingest route's steps one by one, in this process, into the generated store (then removed). */
 async function ingestBreakdown(exported: string, sourceId: string): Promise<Record<string, number>> {

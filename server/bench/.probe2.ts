@@ -1,0 +1,10 @@
+import { openStore } from '../../harness/src/store/index.ts';
+import { loadRunSide } from '../../harness/src/compare/run-source.ts';
+import { sameBuildHistory } from '../../harness/src/compare/run-history.ts';
+import { compareRuns } from '../../harness/src/compare/compare-runs.ts';
+const store = await openStore('sqlite:.rio-farm/bench/server-24x10x2000.db');
+const ids = (await store.db.all<{ id: string }>('SELECT id FROM runs ORDER BY started_at')).map((r) => r.id);
+const [sa, sb] = await Promise.all([loadRunSide(store, ids[15]!), loadRunSide(store, ids[16]!)]);
+const history = await sameBuildHistory(store, ids[15]!, ids[16]!);
+for (let i = 0; i < 5; i++) compareRuns(sa, sb, { history });
+await store.close();
