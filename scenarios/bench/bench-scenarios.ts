@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { buildSuite } from '../generator/index.ts';
 import { DEFAULT_WORKERS } from '../generator/render-pool.ts';
+import { differencesFromRecorded } from '../generator/frame-hashes.ts';
 
 const suite = process.argv[2] ?? 'nightly';
 const cache = mkdtempSync(join(tmpdir(), 'rio-bench-scenarios-'));
@@ -21,6 +22,8 @@ try {
   const cpu = process.cpuUsage(cpu0), cpuS = (cpu.user + cpu.system) / 1e6;
   const frames = cold.scenarios.reduce((n, s) => n + s.frames.length, 0);
   const res = [...new Set(cold.scenarios.map((s) => s.resolution.join('×')))].join(', ');
+  // A faster build is only faster if it builds the same bytes (fixtures/frame-hashes.json).
+  const differences = differencesFromRecorded(cold);
   t = performance.now();
   await buildSuite(suite);
   const warmS = (performance.now() - t) / 1000;
@@ -34,6 +37,7 @@ try {
     ['frames/s on 2 idle cores', (2 / (cpuS / frames)).toFixed(1), 'projected: 2 cores ÷ CPU per frame'],
     ['cached rebuild', `${(warmS * 1000).toFixed(0)} ms`, ''],
     ['cached / cold', `${((warmS / coldS) * 100).toFixed(2)} %`, 'goal ≤ 1 %'],
+    ['frames + truth = recorded', differences.length === 0 ? 'yes' : `NO (${differences.length})`, differences.slice(0, 3).join('; ')],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length)), w1 = Math.max(...rows.map((r) => r[1].length));
   console.log(`| ${'metric'.padEnd(w0)} | ${'value'.padEnd(w1)} | note |`);

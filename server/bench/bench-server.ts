@@ -10,9 +10,9 @@ import autocannon from 'autocannon';
 import { openStore } from '../../harness/src/store/index.ts';
 import { readFileSync } from 'node:fs';
 import { exportRun, importRun, RunExportSchema, type RunExport } from '../../harness/src/store/run-export.ts';
-import { summarizeRun } from '../src/queries/run-summary.ts';
+import { summarizeForCompare, summarizeRun } from '../src/queries/run-summary.ts';
 import { checkSchema } from '../../harness/src/schema-check.ts';
-import { startServe } from './serve-process.ts';
+import { cpuSeconds, startServe } from './serve-process.ts';
 import { quantileSorted } from '../../harness/src/stats/descriptive.ts';
 import { benchDevices, benchStoreExists, generateBenchStore, type BenchShape } from './generate-store.ts';
 
@@ -28,16 +28,11 @@ const STORE = join('.rio-farm', 'bench', `server-${shape.runs}x${shape.devices}x
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 
-/** CPU seconds (user + system) a process has used, from /proc: the machine is shared, wall time is not ours alone. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
-
 /** The ingest route's steps one by one, in this process, into the generated store (then removed). */
 async function ingestBreakdown(exported: string, sourceId: string): Promise<Record<string, number>> {
   const store = await openStore(`sqlite:${STORE}`);
-  const steps: Record<string, number[]> = { 'JSON.parse': [], 'schema validation (checkSchema)': [], 'importRun (store write API)': [], 'pre-aggregate (summarizeRun)': [] };
+  const steps: Record<string, number[]> = { 'JSON.parse': [], 'schema validation (checkSchema)': [], 'importRun (store write API)': [], 'pre-aggregate (summarizeRun)': [],
+    'compare summary (after the answer)': [] };
   try {
     for (let i = 0; i < 3; i++) {
       const body = exported.replaceAll(sourceId, `ingest-breakdown-${i}`);
@@ -48,8 +43,10 @@ async function ingestBreakdown(exported: string, sourceId: string): Promise<Reco
       steps['schema validation (checkSchema)']!.push(performance.now() - t); t = performance.now();
       await importRun(store, exp);
       steps['importRun (store write API)']!.push(performance.now() - t); t = performance.now();
-      await summarizeRun(store, exp.run.id, exp.measurements);
-      steps['pre-aggregate (summarizeRun)']!.push(performance.now() - t);
+      await summarizeRun(store, exp.run.id, exp.measurements, { compare: false });
+      steps['pre-aggregate (summarizeRun)']!.push(performance.now() - t); t = performance.now();
+      await summarizeForCompare(store, exp.run.id);
+      steps['compare summary (after the answer)']!.push(performance.now() - t);
     }
   } finally { await store.close(); }
   return Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, quantileSorted(v.sort((a, b) => a - b), 0.5)]));
@@ -154,7 +151,7 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
     const cleanup = await openStore(`sqlite:${STORE}`);
     // Leave the generated store as generated: drop the ingested runs again.
-    for (const table of ['measurements', 'attempts', 'work_items', 'run_devices', 'aggregates', 'device_samples', 'device_events', 'run_labels', 'dash_run_device', 'dash_runs_done']) {
+    for (const table of ['measurements', 'attempts', 'work_items', 'run_devices', 'aggregates', 'device_samples', 'device_events', 'run_labels', 'dash_run_device', 'dash_runs_done', 'compare_summaries']) {
       await cleanup.db.run(`DELETE FROM ${table} WHERE run_id LIKE 'ingest-%'`);
     }
     await cleanup.db.run("DELETE FROM runs WHERE id LIKE 'ingest-%'");

@@ -6,7 +6,8 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { openStore } from '../../harness/src/store/index.ts';
+import { fingerprintId, openStore } from '../../harness/src/store/index.ts';
+import { truthId } from '../../harness/src/store/truth-id.ts';
 import { summarizeRun } from '../src/queries/run-summary.ts';
 import { sha } from '../src/testing/synthetic-runs.ts';
 
@@ -68,20 +69,28 @@ export async function generateBenchStore(path: string, shape: BenchShape, log: (
   const perScenario = Math.ceil(shape.frames / SCENARIOS);
   const t0 = Date.now() - shape.runs * DAY;
   const fpIds = new Map<string, string>();
+  const truths: string[] = [];
   db.transaction(() => {
     for (const d of devices) {
-      const id = sha(`${d.serial}/fp1`).slice(0, 32);
+      const f = { manufacturer: d.manufacturer, model: d.model, soc: d.virtual ? 'host' : 'SM8550', abi: d.virtual ? 'x86_64' : 'arm64-v8a', sdk: 34,
+        build_fingerprint: `${d.manufacturer}/${d.model}:14/UP1A/1:user/release-keys`, virtual: d.virtual ? 1 : 0 };
+      // Ids derived as the store derives them, so a bench run's export passes ingest's checks.
+      const id = fingerprintId(d.serial, f);
       fpIds.set(d.serial, id);
-      const fields = [d.manufacturer, d.model, d.virtual ? 'host' : 'SM8550', d.virtual ? 'x86_64' : 'arm64-v8a', 34, `${d.manufacturer}/${d.model}:14/UP1A/1:user/release-keys`, d.virtual ? 1 : 0];
+      const fields = [f.manufacturer, f.model, f.soc, f.abi, f.sdk, f.build_fingerprint, f.virtual];
       fp.run(id, d.serial, ...fields, t0);
       dev.run(d.serial, id, ...fields, t0, t0 + shape.runs * DAY);
     }
     for (let s = 0; s < SCENARIOS; s++) {
-      const truth = sha(`bench/scenario/${s}`);
+      const frames = Array.from({ length: perScenario }, (_, f) => ({
+        frame_index: f, sha256: sha(`bench/${s}/${f}`), width: 1280, height: 720, negative: f % 20 === 19 ? 1 : 0,
+        lighting: LIGHTINGS[(s + f) % LIGHTINGS.length]!, lighting_params_json: null,
+        cards_json: f % 20 === 19 ? '[]' : '[{"quad":[[430,200],[850,215],[840,460],[420,445]],"visible":1}]' }));
+      const truth = truthId(frames);
+      truths.push(truth);
       scen.run('nightly', `scenario-${s}`, truth, '[]', 'desk', 0, 1280, 720, perScenario);
-      for (let f = 0; f < perScenario; f++) {
-        sframe.run('nightly', `scenario-${s}`, truth, f, sha(`bench/${s}/${f}`), 1280, 720, f % 20 === 19 ? 1 : 0, LIGHTINGS[(s + f) % LIGHTINGS.length]!, null,
-          f % 20 === 19 ? '[]' : '[{"quad":[[430,200],[850,215],[840,460],[420,445]],"visible":1}]');
+      for (const fr of frames) {
+        sframe.run('nightly', `scenario-${s}`, truth, fr.frame_index, fr.sha256, fr.width, fr.height, fr.negative, fr.lighting, fr.lighting_params_json, fr.cards_json);
       }
     }
   })();
@@ -101,7 +110,7 @@ export async function generateBenchStore(path: string, shape: BenchShape, log: (
           const scenarioId = `scenario-${s}`;
           const itemId = `${runId}/${d.serial}/${scenarioId}/0`;
           const attemptId = `${itemId}/a1`;
-          item.run(itemId, runId, d.serial, scenarioId, sha(`bench/scenario/${s}`), 0, s, 'done', attemptId);
+          item.run(itemId, runId, d.serial, scenarioId, truths[s]!, 0, s, 'done', attemptId);
           attempt.run(attemptId, runId, itemId, 1, d.serial, scenarioId, at, at + 60_000, 'ok', `attempts/${s}`, `attempts/${s}/logcat.txt`, `attempts/${s}/results.json`, hot ? 2 : 0, hot ? 2 : 0, 'xnnpack', 60_000);
           const counts = new Map<string, number>();
           for (let f = 0; f < perScenario && s * perScenario + f < shape.frames; f++) {

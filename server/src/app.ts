@@ -56,6 +56,13 @@ export interface ServerContext extends ServerOptions {
 }
 
 /** The Fastify instance with typebox inference of params, query strings and bodies. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolves when what the server writes after answering (an upload's compare summary) is written. */
+    backgroundWork(): Promise<void>;
+  }
+}
+
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export async function buildServer(opts: ServerOptions): Promise<App> {
@@ -82,6 +89,9 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   app.addHook('onResponse', async (req) => { summaries.inFlight.delete(req.id); });
   app.addHook('onRequestAbort', async (req) => { summaries.inFlight.delete(req.id); });
   app.addHook('onReady', async () => { void summaries.refresh(0); });
+  // A compare summary queued by an upload is finished before the store closes under it.
+  app.addHook('onClose', async () => { await summaries.idle(); });
+  app.decorate('backgroundWork', () => summaries.idle());
   await registerStaticAssets(app);
   registerApiRoutes(app, ctx);
   registerIngestRoute(app, ctx);

@@ -13,10 +13,11 @@
  */
 import type { MeasurementRow, RunDeviceView } from '../store/rows.ts';
 import { seedFrom } from '../stats/bootstrap.ts';
-import { clusterDiffCI, type Cluster, type PooledStatistic } from '../stats/cluster-bootstrap.ts';
+import { clusterDiffCI, pooledMean, pooledMedian, type Cluster, type PooledStatistic, type StoredResamples } from '../stats/cluster-bootstrap.ts';
 import { betweenRunHalfWidth, historyStats, type HistoryStats } from './run-noise.ts';
+import { summaryOf, type CompareSummary } from './compare-summary.ts';
 import { mannWhitney } from '../stats/mann-whitney.ts';
-import { mean, median, quantileSorted } from '../stats/descriptive.ts';
+import { mean, median } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
 import { countsForAccuracy, countsForLatency, DEFAULT_FRAME_RULE, frameIoU, type FrameRule } from '../metrics/counted-frames.ts';
@@ -80,10 +81,13 @@ export type CompareDevice = Pick<RunDeviceView, 'serial' | 'manufacturer' | 'mod
 /** The measurement columns compare reads (a full MeasurementRow fits). */
 export type CompareMeasurement = Pick<MeasurementRow, 'serial' | 'scenario_id' | 'repeat_index' | 'frame_index' | 'lighting' | 't_total' | 'dropped' | 'error'
   | 'thermal_flag' | 'cards' | 'iou'> & Partial<Pick<MeasurementRow, 't_infer_cpu'>>;
-/** rule: the run's own (its `--include-thermal`), so each side's figures are its report's; default excludes thermal. */
-export interface RunSide { id: string; devices: readonly CompareDevice[]; measurements: readonly CompareMeasurement[]; rule?: FrameRule }
+/**
+ * rule: the run's own (its `--include-thermal`), so each side's figures are its report's; default excludes thermal.
+ * summary: what the run stored for comparisons (compare-summary.ts); it saves CPU and never changes a digit.
+ */
+export interface RunSide { id: string; devices: readonly CompareDevice[]; measurements: readonly CompareMeasurement[]; rule?: FrameRule; summary?: CompareSummary }
 
-interface DeviceKey { device: string; model: string | null; virtual: boolean | null }
+export interface DeviceKey { device: string; model: string | null; virtual: boolean | null }
 
 export interface CompareOptions {
   /** earlier runs of A's build on the same devices (not A or B): their spread is the between-run noise */
@@ -104,42 +108,37 @@ export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): G
   // The same phone (serial, and the same kind: an emulator's 127.0.0.1:PORT may later be a vdevice's)
   // is compared with itself; otherwise devices are matched by model (vdevices get new serials each run).
   const common = new Set([...ka.keys()].filter((s) => kb.has(s) && ka.get(s) === kb.get(s)));
-  const keyer = (side: RunSide) => {
-    const bySerial = new Map(side.devices.map((d): [string, DeviceKey] => {
-      const model = modelLabel(d);
-      return [d.serial, { device: common.has(d.serial) ? d.serial : model, model, virtual: Boolean(d.virtual) }];
-    }));
-    return (serial: string): DeviceKey => bySerial.get(serial) ?? { device: serial, model: null, virtual: null };
-  };
-  const ga = group(a.measurements, keyer(a));
-  const gb = group(b.measurements, keyer(b));
+  const ga = group(a.measurements, cellKeyer(a, common));
+  const gb = group(b.measurements, cellKeyer(b, common));
   const keys = [...new Set([...ga.keys(), ...gb.keys()])].sort();
-  const hist = historyStats(o.history ?? [], { latency: (rows) => latencyValues(rows), infer_cpu: (rows) => inferCpuValues(rows), iou: (rows) => iouValues(rows) },
-    { latency: median, infer_cpu: median, iou: mean });
+  const hist = historyStats(o.history ?? [], HISTORY_VALUES, HISTORY_STATISTICS);
   for (const k of keys) {
     const ea = ga.get(k), eb = gb.get(k);
     const { key, lighting } = (ea ?? eb)!;
     const ra = ea?.rows ?? [], rb = eb?.rows ?? [];
+    const serials = { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() };
     const history = (metric: 'latency' | 'infer_cpu' | 'iou') => hist.lookup(metric, { serials: [...ea?.serials ?? []], model: key.model, virtual: key.virtual, lighting });
-    // The seed keeps the device and lighting only, so a cell's CI does not move with the kind tag.
-    const seedKey = JSON.stringify([key.device, lighting]);
+    const stored = (metric: CellMetric): StoredResamples => ({
+      a: summaryOf(a)?.resamples(resampleKey(metric, key.device, lighting, serials.a), a.rule),
+      b: summaryOf(b)?.resamples(resampleKey(metric, key.device, lighting, serials.b), b.rule),
+    });
     yield {
-      device: key.device, model: key.model, virtual: key.virtual, lighting,
-      serials: { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() },
-      latency: latencyDiff(key.virtual === true, ra, rb, a.rule, b.rule, seedKey, history),
-      iou: diffOf(blocks(ra, iouOf), blocks(rb, iouOf), mean, mean, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
-        seedFrom(`${seedKey}/iou`), history('iou')),
+      device: key.device, model: key.model, virtual: key.virtual, lighting, serials,
+      latency: latencyDiff(key.virtual === true, ra, rb, a.rule, b.rule, cellSeed(key.device, lighting, 'lat'), history, () => stored('lat')),
+      iou: diffOf(blocks(ra, iouOf), blocks(rb, iouOf), mean, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
+        cellSeed(key.device, lighting, 'iou'), history('iou'), stored('iou')),
     };
   }
 }
 
 /** The cell's latency diff on its stable measure (LatencyMeasure): thread CPU on a virtual device that reports it, else wall. */
 function latencyDiff(virtual: boolean, ra: CompareMeasurement[], rb: CompareMeasurement[], ruleA: FrameRule | undefined, ruleB: FrameRule | undefined,
-  seedKey: string, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined): MetricDiff {
+  seed: number, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined, stored: () => StoredResamples): MetricDiff {
   const cpu = virtual && carriesCpu(ra, ruleA) && carriesCpu(rb, ruleB);
   const [fa, fb] = cpu ? [inferCpuOf(ruleA), inferCpuOf(ruleB)] : [latencyOf(ruleA), latencyOf(ruleB)];
-  return { ...diffOf(blocks(ra, fa), blocks(rb, fb), median, medianSorted, 'lower',
-    (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seedFrom(`${seedKey}/lat`), history(cpu ? 'infer_cpu' : 'latency')),
+  // A run's stored resamples are of wall latency (compare-summary.ts): a CPU-time cell draws its own.
+  return { ...diffOf(blocks(ra, fa), blocks(rb, fb), median, RESAMPLED_STATISTIC.lat, 'lower',
+    (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seed, history(cpu ? 'infer_cpu' : 'latency'), cpu ? {} : stored()),
   measure: cpu ? 'inference thread CPU' : 'wall' };
 }
 
@@ -149,10 +148,37 @@ const carriesCpu = (rows: readonly CompareMeasurement[], rule: FrameRule | undef
   return lat.length > 0 && lat.every((m) => typeof m.t_infer_cpu === 'number');
 };
 
-interface Group { key: DeviceKey; lighting: string; serials: Set<string>; rows: CompareMeasurement[] }
+
+/** The two statistics a cell compares (their seeds' suffixes). */
+export type CellMetric = 'lat' | 'iou';
+/** The statistic of an ascending-sorted resample, per metric: what the bootstrap draws. */
+export const RESAMPLED_STATISTIC: Record<CellMetric, PooledStatistic> = { lat: pooledMedian, iou: pooledMean };
+
+/** A cell's bootstrap seed: its device and lighting only, so a cell's CI does not move with the kind tag. */
+export const cellSeed = (device: string, lighting: string, metric: CellMetric) => seedFrom(`${JSON.stringify([device, lighting])}/${metric}`);
+
+/** Where a side's stored paired resamples of a cell are found: metric, device key, lighting and the serials pooled. */
+export const resampleKey = (metric: CellMetric, device: string, lighting: string, serials: readonly string[]) =>
+  JSON.stringify([metric, device, lighting, [...serials].sort()]);
+
+/** What the between-run history reads per run and cell (always every counted frame under the default rule). */
+export const HISTORY_VALUES = { latency: (rows: CompareMeasurement[]) => latencyValues(rows), infer_cpu: (rows: CompareMeasurement[]) => inferCpuValues(rows),
+  iou: (rows: CompareMeasurement[]) => iouValues(rows) };
+export const HISTORY_STATISTICS = { latency: median, infer_cpu: median, iou: mean };
+
+/** A side's cell key per serial: the serial itself when `common` (in both runs), else the model label. */
+export function cellKeyer(side: RunSide, common: ReadonlySet<string>): (serial: string) => DeviceKey {
+  const bySerial = new Map(side.devices.map((d): [string, DeviceKey] => {
+    const model = modelLabel(d);
+    return [d.serial, { device: common.has(d.serial) ? d.serial : model, model, virtual: Boolean(d.virtual) }];
+  }));
+  return (serial: string): DeviceKey => bySerial.get(serial) ?? { device: serial, model: null, virtual: null };
+}
+
+export interface Group { key: DeviceKey; lighting: string; serials: Set<string>; rows: CompareMeasurement[] }
 
 /** Rows per (device, kind, lighting), plus every device's all-lightings cell. */
-function group(rows: readonly CompareMeasurement[], keyOf: (serial: string) => DeviceKey): Map<string, Group> {
+export function group(rows: readonly CompareMeasurement[], keyOf: (serial: string) => DeviceKey): Map<string, Group> {
   const out = new Map<string, Group>();
   const add = (key: DeviceKey, lighting: string, r: CompareMeasurement) => {
     // The kind is part of the key: a virtual and a real device never share a cell, whatever their labels.
@@ -170,17 +196,16 @@ function group(rows: readonly CompareMeasurement[], keyOf: (serial: string) => D
   return out;
 }
 
-const medianSorted = (sorted: Float64Array) => quantileSorted(sorted, 0.5);
 
 /** The frames a latency statistic reads (as the aggregates: not dropped, failed or thermal-flagged). */
 // Which frames count and what each contributes: counted-frames.ts, the rule the report and dashboard use.
 /** The latency a frame contributes under a run's rule (its `--include-thermal`), or null. */
-const latencyOf = (rule: FrameRule = DEFAULT_FRAME_RULE) => (m: CompareMeasurement) => (countsForLatency(m, rule) ? m.t_total! : null);
+export const latencyOf = (rule: FrameRule = DEFAULT_FRAME_RULE) => (m: CompareMeasurement) => (countsForLatency(m, rule) ? m.t_total! : null);
 /** The inference CPU time a latency frame contributes (null: not a latency frame, or none reported). */
 const inferCpuOf = (rule: FrameRule = DEFAULT_FRAME_RULE) => (m: CompareMeasurement) =>
   (countsForLatency(m, rule) && typeof m.t_infer_cpu === 'number' ? m.t_infer_cpu : null);
 /** The IoU a frame contributes: card frames the app processed, a miss counting 0; else null. */
-const iouOf = (m: CompareMeasurement) => (countsForAccuracy(m) ? frameIoU(m) : null);
+export const iouOf = (m: CompareMeasurement) => (countsForAccuracy(m) ? frameIoU(m) : null);
 const valuesOf = (rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) => number | null) =>
   rows.map(f).filter((v): v is number => v !== null);
 export const latencyValues = (rows: readonly CompareMeasurement[], rule?: FrameRule) => valuesOf(rows, latencyOf(rule));
@@ -188,7 +213,7 @@ export const iouValues = (rows: readonly CompareMeasurement[]) => valuesOf(rows,
 export const inferCpuValues = (rows: readonly CompareMeasurement[], rule?: FrameRule) => valuesOf(rows, inferCpuOf(rule));
 
 /** A side's values in blocks keyed scenario/repeat/block (devices pooled by model share a key: one cluster). */
-function blocks(rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) => number | null): Cluster[] {
+export function blocks(rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) => number | null): Cluster[] {
   const by = new Map<string, number[]>();
   for (const m of rows) {
     const v = f(m);
@@ -205,7 +230,7 @@ function blocks(rows: readonly CompareMeasurement[], f: (m: CompareMeasurement) 
  * block bootstrap's, widened to the between-run spread when A's build has history.
  */
 function diffOf(a: Cluster[], b: Cluster[], stat: (xs: readonly number[]) => number, sortedStat: PooledStatistic, good: 'lower' | 'higher',
-  matters: (diff: number, base: number) => boolean, seed: number, history: HistoryStats | undefined): MetricDiff {
+  matters: (diff: number, base: number) => boolean, seed: number, history: HistoryStats | undefined, stored: StoredResamples): MetricDiff {
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
   const va = a.flatMap((c) => c.values), vb = b.flatMap((c) => c.values);
   const base = { nA: va.length, nB: vb.length, a: va.length ? fin(stat(va)) : null, b: vb.length ? fin(stat(vb)) : null };
@@ -213,7 +238,7 @@ function diffOf(a: Cluster[], b: Cluster[], stat: (xs: readonly number[]) => num
     return { ...base, diff: null, lo: null, hi: null, p: null, verdict: 'insufficient data', noise: 'none', history_runs: history?.runs ?? 0 };
   }
   const diff = stat(vb) - stat(va);
-  const boot = clusterDiffCI(a, b, sortedStat, seed);
+  const boot = clusterDiffCI(a, b, sortedStat, seed, { stored });
   const spread = history ? betweenRunHalfWidth(history) : null;
   const lo = Math.min(boot.lo, spread === null ? Infinity : diff - spread);
   const hi = Math.max(boot.hi, spread === null ? -Infinity : diff + spread);

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/index.ts';
 import type { RunSide } from './compare-runs.ts';
-import { loadRunSide } from './run-source.ts';
+import { loadHistorySide } from './run-source.ts';
 
 /** How many earlier same-build runs are enough to estimate a night-to-night spread. */
 export const HISTORY_RUNS = 10;
@@ -16,5 +16,5 @@ export async function sameBuildHistory(store: Store, a: string, b: string, limit
   if (!ra || !rb || !ra.apk_sha256) return [];
   const until = ra.started_at;
   const ids = await store.earlierRunsOfBuild(ra.apk_sha256, ra.suite, until, [a, b], limit);
-  return Promise.all(ids.map((id) => loadRunSide(store, id)));
+  return Promise.all(ids.map((id) => loadHistorySide(store, id)));
 }

@@ -8,6 +8,7 @@ import { ALL_LIGHTING } from '../metrics/lighting.ts';
 import { quantile, std } from '../stats/descriptive.ts';
 import { studentTQuantile } from '../stats/student-t.ts';
 import type { CompareMeasurement, RunSide } from './compare-runs.ts';
+import { summaryOf } from './compare-summary.ts';
 
 /** Fewer earlier runs than this: no between-run spread (two values give a meaningless SD). */
 export const MIN_HISTORY_RUNS = 3;
@@ -38,31 +39,46 @@ export function betweenRunHalfWidth(h: HistoryStats): number {
   return Math.max(normal, quantile(pairs, PAIR_QUANTILE));
 }
 
-/** Per cell (by serial, else by model and kind) and metric, the SD of the statistic over the history runs. */
-export function historyStats(history: readonly RunSide[], values: Record<Metric, (rows: CompareMeasurement[]) => number[]>,
-  stat: Record<Metric, (xs: readonly number[]) => number>) {
+export type HistoryValues = Record<Metric, (rows: CompareMeasurement[]) => number[]>;
+export type HistoryStatistics = Record<Metric, (xs: readonly number[]) => number>;
+
+/**
+ * One run's statistic per history cell (`metric|cell`: by serial, and by model and kind) — what the
+ * run contributes as history to any later comparison, hence also what it stores (compare-summary.ts).
+ */
+export function historyCellValues(run: RunSide, values: HistoryValues, stat: HistoryStatistics): Map<string, number> {
+  const dev = new Map(run.devices.map((d) => [d.serial, d]));
+  const cells = new Map<string, CompareMeasurement[]>();
+  const add = (k: string, m: CompareMeasurement) => { const l = cells.get(k); if (l) l.push(m); else cells.set(k, [m]); };
+  for (const m of run.measurements) {
+    const d = dev.get(m.serial);
+    if (!d) continue;
+    const kind = d.virtual ? 'virtual' : 'real';
+    for (const lighting of [m.lighting, ALL_LIGHTING]) {
+      add(JSON.stringify(['serial', m.serial, kind, lighting]), m);
+      add(JSON.stringify(['model', modelLabel(d), kind, lighting]), m);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [k, rows] of cells) {
+    for (const metric of ['latency', 'infer_cpu', 'iou'] as const) {
+      const xs = values[metric](rows);
+      if (xs.length >= MIN_HISTORY_FRAMES) out.set(`${metric}|${k}`, stat[metric](xs));
+    }
+  }
+  return out;
+}
+
+/**
+ * Per cell (by serial, else by model and kind) and metric, the SD of the statistic over the history
+ * runs: each run's cell values from its stored summary when it has one, else from its frames.
+ */
+export function historyStats(history: readonly RunSide[], values: HistoryValues, stat: HistoryStatistics) {
   const per = new Map<string, number[]>(); // key → one value per history run
   for (const run of history) {
-    const dev = new Map(run.devices.map((d) => [d.serial, d]));
-    const cells = new Map<string, CompareMeasurement[]>();
-    const add = (k: string, m: CompareMeasurement) => { const l = cells.get(k); if (l) l.push(m); else cells.set(k, [m]); };
-    for (const m of run.measurements) {
-      const d = dev.get(m.serial);
-      if (!d) continue;
-      const kind = d.virtual ? 'virtual' : 'real';
-      for (const lighting of [m.lighting, ALL_LIGHTING]) {
-        add(JSON.stringify(['serial', m.serial, kind, lighting]), m);
-        add(JSON.stringify(['model', modelLabel(d), kind, lighting]), m);
-      }
-    }
-    for (const [k, rows] of cells) {
-      for (const metric of ['latency', 'infer_cpu', 'iou'] as const) {
-        const xs = values[metric](rows);
-        if (xs.length < MIN_HISTORY_FRAMES) continue;
-        const key = `${metric}|${k}`;
-        const l = per.get(key);
-        if (l) l.push(stat[metric](xs)); else per.set(key, [stat[metric](xs)]);
-      }
+    for (const [key, v] of summaryOf(run)?.history ?? historyCellValues(run, values, stat)) {
+      const l = per.get(key);
+      if (l) l.push(v); else per.set(key, [v]);
     }
   }
   const summary = (xs: number[] | undefined): HistoryStats | undefined =>

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { RioError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { exportRun, validateRunExport, type RunExport } from '../store/run-export.ts';
-import type { RunSide } from './compare-runs.ts';
+import type { CompareMeasurement, RunSide } from './compare-runs.ts';
 import { frameRuleOf } from '../metrics/counted-frames.ts';
 import { parseRunOptions } from '../metrics/run-aggregate-options.ts';
+import { decodeCompareSummary } from './compare-summary.ts';
 
 export async function loadRun(ref: string, store: () => Promise<Store>): Promise<RunExport> {
   const file = existsSync(ref) && statSync(ref).isDirectory() ? join(ref, 'run.json') : ref;
@@ -14,12 +15,28 @@ export async function loadRun(ref: string, store: () => Promise<Store>): Promise
   return exportRun(await store(), ref);
 }
 
-/** One side of a comparison straight from the store: the run's devices and only the measurement columns compare reads. */
+/**
+ * One side of a comparison straight from the store: the run's devices, only the measurement columns
+ * compare reads, and the run's compare summary when it has a current one.
+ */
 export async function loadRunSide(store: Store, runId: string): Promise<RunSide & { finished: boolean }> {
   const run = await store.getRun(runId);
   if (!run) throw new RioError('NOT_FOUND', `no run ${runId} in the store`, { run: runId });
-  const [devices, measurements] = await Promise.all([store.runDevices(runId), store.latencyIouRows(runId)]);
-  return { id: runId, devices, measurements, rule: frameRuleOf(parseRunOptions(run.options_json)), finished: run.finished_at !== null && run.status !== 'running' };
+  const [devices, measurements, summary] = await Promise.all([store.runDevices(runId), store.latencyIouRows(runId), store.compareSummary(runId)]);
+  return { id: runId, devices, measurements, rule: frameRuleOf(parseRunOptions(run.options_json)), finished: run.finished_at !== null && run.status !== 'running',
+    summary: summary === undefined ? undefined : decodeCompareSummary(summary, runId, measurements) };
+}
+
+/**
+ * A run as history for another's comparison: only its stored history cell values when it has a
+ * current summary (its frames are not read), else the whole side.
+ */
+export async function loadHistorySide(store: Store, runId: string): Promise<RunSide> {
+  const history = await store.compareHistory(runId);
+  const measurements: CompareMeasurement[] = [];
+  const summary = history === undefined ? undefined : decodeCompareSummary({ history_json: history }, runId, measurements);
+  if (!summary) return loadRunSide(store, runId);
+  return { id: runId, devices: [], measurements, summary };
 }
 
 /** One side of a comparison from a run export (run.json or the store's export), under the run's own rule. */

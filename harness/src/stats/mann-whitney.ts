@@ -8,17 +8,22 @@ export interface MannWhitney { u: number; z: number; p: number }
 export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhitney {
   const n1 = a.length, n2 = b.length;
   if (n1 === 0 || n2 === 0) return { u: NaN, z: NaN, p: NaN };
-  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
-  const n = all.length;
+  // Both sides sorted once (typed arrays sort natively) and merged: the tie groups, their ranks and the
+  // order the rank sum adds them in are those of sorting the pooled sample, at a fraction of the CPU
+  // (compare runs this on every device × lighting cell of two 20,000-frame runs).
+  const sa = Float64Array.from(a).sort(), sb = Float64Array.from(b).sort();
+  const n = n1 + n2;
   let rankSumA = 0, tieTerm = 0;
-  for (let i = 0; i < n;) {
-    let j = i;
-    while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
-    const rank = (i + j + 2) / 2; // average rank of the tie group (1-based)
-    const t = j - i + 1;
+  for (let i = 0, j = 0; i < n1 || j < n2;) {
+    const v = j >= n2 || (i < n1 && sa[i]! <= sb[j]!) ? sa[i]! : sb[j]!;
+    let inA = 0, inB = 0;
+    while (i < n1 && sa[i] === v) { i++; inA++; }
+    while (j < n2 && sb[j] === v) { j++; inB++; }
+    const first = i + j - inA - inB; // 0-based position of the tie group
+    const rank = (first + (first + inA + inB - 1) + 2) / 2; // average rank of the tie group (1-based)
+    const t = inA + inB;
     tieTerm += t ** 3 - t;
-    for (let k = i; k <= j; k++) if (all[k]!.g === 0) rankSumA += rank;
-    i = j + 1;
+    for (let k = 0; k < inA; k++) rankSumA += rank;
   }
   const u = rankSumA - (n1 * (n1 + 1)) / 2;
   const mu = (n1 * n2) / 2;

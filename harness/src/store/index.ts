@@ -16,6 +16,7 @@ import { AggregateTables } from './aggregates.ts';
 import { DashboardTables } from './dashboards.ts';
 import { FarmHostTables } from './farm-hosts.ts';
 import { FarmJobTables } from './farm-jobs.ts';
+import { CompareSummaryTables } from './compare-summaries.ts';
 import type { TableName } from './tables.ts';
 
 export type * from './rows.ts';
@@ -34,9 +35,9 @@ export async function openStore(url: string = DEFAULT_DB_URL, opts: DbOptions = 
 }
 
 /** The table groups Store is made of (each a class whose methods use only `this.db`). */
-const GROUPS = [RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, FarmHostTables, FarmJobTables];
+const GROUPS = [RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, FarmHostTables, FarmJobTables, CompareSummaryTables];
 
-export interface Store extends RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, FarmHostTables, FarmJobTables {}
+export interface Store extends RunTables, DeviceTables, LeaseTable, WorkTables, AggregateTables, DashboardTables, FarmHostTables, FarmJobTables, CompareSummaryTables {}
 export class Store {
   constructor(readonly db: Db) {}
   get kind() { return this.db.kind; }

@@ -11,6 +11,8 @@ import { countsForLatency } from '../../../harness/src/metrics/counted-frames.ts
 import type { AggregateFrame } from '../../../harness/src/metrics/aggregate.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { latencyHistogram } from './latency-histogram.ts';
+import { loadRunSide } from '../../../harness/src/compare/run-source.ts';
+import { encodeCompareSummary } from '../../../harness/src/compare/compare-summary.ts';
 
 /** Worst frames kept per run device for the run page (drawn with sharp on request). */
 const WORST_FRAMES_PER_DEVICE = 4;
@@ -39,7 +41,7 @@ function worstFrameOut(f: FrameSample): WorstFrame {
  * own options (`--include-thermal`), so the dashboard and report.html print the same numbers and CIs.
  * Ingest may pass the frames it has just stored, which saves reading them back.
  */
-export async function summarizeRun(store: Store, runId: string, measured?: readonly FrameSample[]): Promise<number> {
+export async function summarizeRun(store: Store, runId: string, measured?: readonly FrameSample[], { compare = true } = {}): Promise<number> {
   const db = store.db;
   const run = await db.get<{ suite: string; started_at: number; finished_at: number | null; options_json: string }>(
     'SELECT suite, started_at, finished_at, options_json FROM runs WHERE id = ?', [runId]);
@@ -82,14 +84,24 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
     }
   }
   await store.replaceDashRows(runId, run.finished_at, rows);
+  if (compare) await summarizeForCompare(store, runId);
   return rows.length;
 }
 
-/** Finished runs that have no dashboard rows yet, or finished again since (a resumed run). */
+/** Stores what comparisons read instead of the run's frames (compare-summary.ts), from the run exactly as compare loads it. */
+export async function summarizeForCompare(store: Store, runId: string): Promise<void> {
+  const side = await loadRunSide(store, runId);
+  if (!side.finished) return; // resumed meanwhile: summarised when it finishes again
+  const run = await store.getRun(runId);
+  await store.replaceCompareSummary(runId, run!.finished_at, await encodeCompareSummary(side));
+}
+
+/** Finished runs that have no dashboard rows or compare summary yet, or finished again since (a resumed run). */
 export async function runsNeedingSummary(db: Db): Promise<string[]> {
   const rows = await db.all<{ id: string }>(
-    `SELECT r.id FROM runs r LEFT JOIN dash_runs_done d ON d.run_id = r.id
-      WHERE r.status <> 'running' AND (d.run_id IS NULL OR COALESCE(d.finished_at, -1) <> COALESCE(r.finished_at, -1))
+    `SELECT r.id FROM runs r LEFT JOIN dash_runs_done d ON d.run_id = r.id LEFT JOIN compare_summaries c ON c.run_id = r.id
+      WHERE r.status <> 'running' AND (d.run_id IS NULL OR COALESCE(d.finished_at, -1) <> COALESCE(r.finished_at, -1)
+        OR c.run_id IS NULL OR COALESCE(c.finished_at, -1) <> COALESCE(r.finished_at, -1))
       ORDER BY r.started_at`);
   return rows.map((r) => r.id);
 }
@@ -109,11 +121,32 @@ export class SummaryRefresher {
    */
   readonly inFlight = new Set<string>();
   constructor(private readonly store: Store, private readonly onError: (err: unknown, runId?: string) => void, private readonly intervalMs = 2000) {}
-  /** Summarises one run now (ingest) and invalidates what was derived from the old rows. */
+  /** Summarises one run now (the refresher) and invalidates what was derived from the old rows. */
   async summarize(runId: string, measured?: readonly FrameSample[]): Promise<void> {
     await summarizeRun(this.store, runId, measured);
     this.generation++;
   }
+
+  private compareQueue: Promise<void> = Promise.resolve();
+  /** Runs whose compare summary is queued: the refresher leaves them to the queue. */
+  private readonly compareQueued = new Set<string>();
+
+  /**
+   * Ingest: the dashboard rows before the answer, the compare summary (1–2 s of CPU for 20,000
+   * frames, cell by cell between other requests) right after it, one run at a time.
+   */
+  async summarizeIngested(runId: string): Promise<void> {
+    await summarizeRun(this.store, runId, undefined, { compare: false });
+    this.generation++;
+    this.compareQueued.add(runId);
+    this.compareQueue = this.compareQueue
+      .then(() => summarizeForCompare(this.store, runId))
+      .catch((err) => this.onError(err, runId))
+      .finally(() => { this.compareQueued.delete(runId); });
+  }
+
+  /** Resolves when the queued compare summaries are written (the server waits for them on close). */
+  idle(): Promise<void> { return this.compareQueue; }
   /**
    * Starts summarising what is missing (when due) and waits for it at most waitMs: a store that
    * predates the dashboard tables backfills in the background instead of holding every request.
@@ -128,6 +161,7 @@ export class SummaryRefresher {
   private async summarizeMissing(): Promise<void> {
     try {
       for (const id of await runsNeedingSummary(this.store.db)) {
+        if (this.compareQueued.has(id)) continue; // just ingested: its summary is on its way
         // better-sqlite3 answers synchronously, so without a macrotask turn here the whole backfill
         // would run in microtasks and no timer or socket would be served until it ended.
         await new Promise((r) => setImmediate(r));

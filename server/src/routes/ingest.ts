@@ -57,7 +57,7 @@ export function registerIngestRoute(app: App, ctx: ServerContext): void {
       // The run is stored: from here on nothing may turn the answer into a 5xx. A summary that fails
       // is logged and redone by the background refresher.
       try {
-        await ctx.summaries.summarize(exp.run.id);
+        await ctx.summaries.summarizeIngested(exp.run.id);
       } catch (err) {
         req.log.error({ err, run: exp.run.id }, 'summarising an ingested run failed; the refresher will retry');
       }

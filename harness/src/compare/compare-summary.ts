@@ -1,0 +1,122 @@
+/**
+ * What a finished run stores once for comparisons (store: compare_summaries, migration 100), so a
+ * first `compare` of any two runs reads two summaries instead of bootstrapping 2 × 20,000 frames and
+ * scanning the frames of ten history runs:
+ *
+ * - per cell (device × lighting, by serial; for vdevices, whose serials change from run to run, also
+ *   by model) and metric, the statistic of each paired cluster resample (`pairedResamples`, under the
+ *   cell's own seed): a paired CI is the percentiles of B's vector minus A's, so it follows exactly;
+ * - per history cell, the run's statistic (`historyCellValues`): its contribution as history.
+ *
+ * Nothing here is a second implementation: the vectors and values are what compare-runs.ts and
+ * run-noise.ts compute themselves when a side has no summary (unpaired plans, pooled nightly sides,
+ * run.json files), and are only used for exactly the cell, serials and frame rule they were made for.
+ */
+import { CLUSTER_ITERATIONS, pairedResamples } from '../stats/cluster-bootstrap.ts';
+import {
+  blocks, cellKeyer, cellSeed, group, HISTORY_STATISTICS, HISTORY_VALUES, iouOf, latencyOf, MIN_BLOCKS, MIN_SAMPLES, resampleKey,
+  RESAMPLED_STATISTIC, type CellMetric, type CompareMeasurement, type RunSide,
+} from './compare-runs.ts';
+import { historyCellValues } from './run-noise.ts';
+import { DEFAULT_FRAME_RULE, type FrameRule } from '../metrics/counted-frames.ts';
+import { RioError } from '../errors.ts';
+import type { CompareSummaryText } from '../store/compare-summaries.ts';
+import { setImmediate as yieldToOthers } from 'node:timers/promises';
+
+/** Bumped when what a summary holds changes: older summaries are then ignored and redone. */
+export const COMPARE_SUMMARY_VERSION = 1;
+
+export interface CompareSummary {
+  /**
+   * The frames it summarises: a side holding another array (filtered, pooled, shifted — nightly's
+   * injections, confirmation pools) is compared from its frames, never from this summary.
+   */
+  readonly frames: readonly CompareMeasurement[];
+  /** The stored resamples of a cell, when they were computed under `rule` (else undefined: compare computes them). */
+  resamples(key: string, rule: FrameRule | undefined): Float64Array | undefined;
+  /** The run's history cell values (run-noise.ts keys). */
+  history: ReadonlyMap<string, number>;
+}
+
+/** resamples_json: base64 of float64s, `iterations` per key. */
+interface EncodedResamples { version: number; iterations: number; include_thermal: boolean; keys: string[]; values: string }
+/** history_json: base64 of float64s, one per key. */
+interface EncodedHistory { version: number; keys: string[]; values: string }
+
+const toBase64 = (xs: Float64Array) => Buffer.from(xs.buffer, xs.byteOffset, xs.byteLength).toString('base64');
+function fromBase64(s: string): Float64Array {
+  const bytes = Buffer.from(s, 'base64');
+  // Copied into its own buffer: a Buffer may sit at an offset not aligned for float64s.
+  return new Float64Array(new Uint8Array(bytes).buffer);
+}
+
+/**
+ * Computes a run's summary from its side as loadRunSide reads it (its frame order, its own frame
+ * rule) and encodes it as the texts the store keeps. Cell by cell with a turn for other work in
+ * between: ~1 s of CPU for a 20,000-frame run must not stall a server.
+ */
+export async function encodeCompareSummary(side: RunSide): Promise<CompareSummaryText> {
+  const rule = side.rule ?? DEFAULT_FRAME_RULE;
+  const all = new Set(side.devices.map((d) => d.serial));
+  const keys: string[] = [];
+  const vectors: Float64Array[] = [];
+  // By serial (the same phone in both runs), and by model for vdevices (matched by model across runs).
+  for (const [common, only] of [[all, () => true], [new Set<string>(), (virtual: boolean | null) => virtual === true]] as const) {
+    for (const g of group(side.measurements, cellKeyer(side, common)).values()) {
+      if (!only(g.key.virtual)) continue;
+      for (const metric of ['lat', 'iou'] as CellMetric[]) {
+        const clusters = blocks(g.rows, metric === 'lat' ? latencyOf(rule) : iouOf);
+        if (clusters.length < MIN_BLOCKS || clusters.reduce((n, c) => n + c.values.length, 0) < MIN_SAMPLES) continue; // no CI is drawn
+        keys.push(resampleKey(metric, g.key.device, g.lighting, [...g.serials]));
+        vectors.push(pairedResamples(clusters, RESAMPLED_STATISTIC[metric], cellSeed(g.key.device, g.lighting, metric)));
+      }
+      await yieldToOthers();
+    }
+  }
+  const flat = new Float64Array(keys.length * CLUSTER_ITERATIONS);
+  vectors.forEach((v, i) => flat.set(v, i * CLUSTER_ITERATIONS));
+  const history = historyCellValues(side, HISTORY_VALUES, HISTORY_STATISTICS);
+  const resamples: EncodedResamples = { version: COMPARE_SUMMARY_VERSION, iterations: CLUSTER_ITERATIONS, include_thermal: rule.includeThermal, keys, values: toBase64(flat) };
+  const hist: EncodedHistory = { version: COMPARE_SUMMARY_VERSION, keys: [...history.keys()], values: toBase64(Float64Array.from(history.values())) };
+  return { resamples_json: JSON.stringify(resamples), history_json: JSON.stringify(hist) };
+}
+
+/** The side's summary when it describes exactly the side's frames, else undefined. */
+export const summaryOf = (side: RunSide): CompareSummary | undefined => (side.summary?.frames === side.measurements ? side.summary : undefined);
+
+function parse<T extends { version: number }>(text: string, runId: string): T | undefined {
+  let e: T;
+  try { e = JSON.parse(text) as T; } catch (err) {
+    throw new RioError('INTERNAL_ERROR', `the stored compare summary of run ${runId} is not JSON: ${(err as Error).message}`, { run: runId });
+  }
+  return e.version === COMPARE_SUMMARY_VERSION ? e : undefined;
+}
+
+function decodeHistory(text: string, runId: string): Map<string, number> | undefined {
+  const e = parse<EncodedHistory>(text, runId);
+  if (!e) return undefined;
+  const values = fromBase64(e.values);
+  return new Map(e.keys.map((k, i) => [k, values[i]!]));
+}
+
+/**
+ * Reads a stored summary of `frames` (the run's, as loaded). Undefined for one another version
+ * wrote; with only the history (a run read as history), it has no resamples.
+ */
+export function decodeCompareSummary(text: Partial<CompareSummaryText>, runId: string, frames: readonly CompareMeasurement[]): CompareSummary | undefined {
+  const history = text.history_json === undefined ? undefined : decodeHistory(text.history_json, runId);
+  if (!history) return undefined;
+  const r = text.resamples_json === undefined ? undefined : parse<EncodedResamples>(text.resamples_json, runId);
+  const usable = r && r.iterations === CLUSTER_ITERATIONS ? r : undefined;
+  const flat = usable ? fromBase64(usable.values) : new Float64Array(0);
+  const at = new Map(usable?.keys.map((k, i) => [k, i]) ?? []);
+  return {
+    frames,
+    resamples(key, rule) {
+      const i = at.get(key);
+      if (i === undefined || (rule ?? DEFAULT_FRAME_RULE).includeThermal !== usable!.include_thermal) return undefined;
+      return flat.subarray(i * CLUSTER_ITERATIONS, (i + 1) * CLUSTER_ITERATIONS);
+    },
+    history,
+  };
+}

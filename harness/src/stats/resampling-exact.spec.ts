@@ -1,0 +1,84 @@
+/**
+ * The fast cluster bootstrap (counting draws over once-sorted values) and the merged Mann–Whitney
+ * give the very digits of their textbook forms — pool the drawn clusters and sort; sort the pooled
+ * sample of both sides — on samples full of ties, zeros, both plans (paired and not) and both statistics.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clusterDiffCI, pairedResamples, pooledMean, pooledMedian, samePlan, type Cluster, type PooledStatistic } from './cluster-bootstrap.ts';
+import { seededRandom } from './bootstrap.ts';
+import { mannWhitney, normalCdf } from './mann-whitney.ts';
+import { mean, quantileSorted } from './descriptive.ts';
+
+const median: PooledStatistic = (s) => quantileSorted(s, 0.5);
+
+/** The definition: draw cluster keys, concatenate their values, sort, take the statistic. */
+function textbookClusterCI(a: readonly Cluster[], b: readonly Cluster[], stat: PooledStatistic, seed: number): [number, number] {
+  const paired = samePlan(a, b);
+  const sa = [...a].sort((x, y) => (x.key < y.key ? -1 : 1)), sb = [...b].sort((x, y) => (x.key < y.key ? -1 : 1));
+  const rnd = seededRandom(seed);
+  const pool = (cs: readonly Cluster[], picks: number[]) => Float64Array.from(picks.flatMap((i) => [...cs[i]!.values])).sort();
+  const d = new Float64Array(1000);
+  for (let i = 0; i < d.length; i++) {
+    const pa = sa.map(() => Math.floor(rnd() * sa.length));
+    const pb = paired ? pa : sb.map(() => Math.floor(rnd() * sb.length));
+    d[i] = stat(pool(sb, pb)) - stat(pool(sa, pa));
+  }
+  d.sort();
+  return [quantileSorted(d, (1 - 0.95) / 2), quantileSorted(d, 1 - (1 - 0.95) / 2)]; // the level as the code writes it: (1 - 0.95) / 2 is not 0.025
+}
+
+/** The definition: rank the pooled sample, average ranks over ties, normal approximation. */
+function textbookMannWhitney(a: readonly number[], b: readonly number[]) {
+  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
+  const n = all.length, n1 = a.length, n2 = b.length;
+  let rankSumA = 0, tieTerm = 0;
+  for (let i = 0; i < n;) {
+    let j = i;
+    while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j + 2) / 2, t = j - i + 1;
+    tieTerm += t ** 3 - t;
+    for (let k = i; k <= j; k++) if (all[k]!.g === 0) rankSumA += rank;
+    i = j + 1;
+  }
+  const u = rankSumA - (n1 * (n1 + 1)) / 2, mu = (n1 * n2) / 2;
+  const sigma = Math.sqrt((n1 * n2 / 12) * ((n + 1) - tieTerm / (n * (n - 1))));
+  if (sigma === 0) return { u, z: 0, p: 1 };
+  const z = (Math.abs(u - mu) - 0.5) / sigma;
+  return { u, z: Math.sign(u - mu) * Math.max(0, z), p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
+}
+
+const rnd = seededRandom(20261207);
+const value = () => (rnd() < 0.1 ? 0 : rnd() < 0.1 ? 5 : Math.round(rnd() * 1000) / (rnd() < 0.5 ? 7 : 1));
+const clusters = (n: number, from: number): Cluster[] =>
+  Array.from({ length: n }, (_, i) => ({ key: `s/0/${i + from}`, values: Array.from({ length: 1 + Math.floor(rnd() * 12) }, value) }));
+
+test('the cluster bootstrap CI is the pooled-and-sorted one, paired and unpaired, median and mean, read off the walk or the array', () => {
+  let paired = 0;
+  for (let t = 0; t < 16; t++) {
+    const n = 4 + Math.floor(rnd() * 25);
+    const a = clusters(n, 0), b = t % 2 ? clusters(n, 0) : clusters(n + 1 + Math.floor(rnd() * 3), t % 3);
+    for (const stat of [median, mean as PooledStatistic, pooledMedian, pooledMean]) {
+      const fast = clusterDiffCI(a, b, stat, t * 7919);
+      assert.deepEqual([fast.lo, fast.hi], textbookClusterCI(a, b, stat, t * 7919), `case ${t}`);
+      if (fast.paired) paired++;
+    }
+  }
+  assert.ok(paired > 0 && paired < 64, `${paired} of 64 cases paired`);
+});
+
+test('stored paired resamples give the same CI as computing them', () => {
+  const a = clusters(30, 0), b = clusters(30, 0);
+  const computed = clusterDiffCI(a, b, median, 42);
+  const stored = clusterDiffCI(a, b, median, 42, { stored: { a: pairedResamples(a, pooledMedian, 42), b: pairedResamples(b, pooledMedian, 42) } });
+  assert.deepEqual(stored, computed);
+  assert.ok(computed.paired && computed.lo < computed.hi);
+});
+
+test('the merged Mann–Whitney is the ranked one, ties and empty sides included', () => {
+  for (let t = 0; t < 300; t++) {
+    const a = Array.from({ length: Math.floor(rnd() * 40) }, value), b = Array.from({ length: Math.floor(rnd() * 40) }, () => value() + (t % 4));
+    if (a.length === 0 || b.length === 0) { assert.ok(Number.isNaN(mannWhitney(a, b).p)); continue; }
+    assert.deepEqual(mannWhitney(a, b), textbookMannWhitney(a, b), `case ${t}`);
+  }
+});
