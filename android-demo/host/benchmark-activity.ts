@@ -51,7 +51,7 @@ export async function startBenchmark(ctx: AppTwinContext, engine: BenchmarkEngin
     ctx.log('E', TAG, formatMarker({ kind: 'error', run: extras.runId ?? '-', code: extras.code, message: extras.message }));
     if (!extras.runId) return { done: Promise.resolve() };
     const runId = extras.runId;
-    return { done: writeFailure(ctx, runId, [extras], undefined, undefined) };
+    return { done: writeFailure(ctx, engine.runtime, runId, [extras], undefined, undefined) };
   }
   return { done: extras.playlist !== undefined ? runPlaylist(ctx, engine, extras, extras.playlist)
     : runSession(ctx, engine, extras, [{ runId: extras.runId, manifest: extras.manifest! }]).then(() => undefined) };
@@ -91,12 +91,12 @@ async function runSession(ctx: AppTwinContext, engine: BenchmarkEngine, x: Bench
       manifest = await readManifest(ctx, entry.manifest, sessionId !== undefined ? x.manifestWaitMs : 0);
     } catch (e) {
       if (ctx.signal.aborted) return undefined;
-      await writeFailure(ctx, entry.runId, [{ code: 'BAD_MANIFEST', message: e instanceof Error ? e.message : String(e) }], sx, undefined, session);
+      await writeFailure(ctx, engine.runtime, entry.runId, [{ code: 'BAD_MANIFEST', message: e instanceof Error ? e.message : String(e) }], sx, undefined, session);
       continue;
     }
     model ??= await engine.load(ctx).catch((e: unknown) => e instanceof Error ? e : new Error(String(e)));
     if (model instanceof Error) {
-      await writeFailure(ctx, entry.runId, [{ code: 'MODEL_LOAD_FAILED', message: model.message }], sx, manifest, session);
+      await writeFailure(ctx, engine.runtime, entry.runId, [{ code: 'MODEL_LOAD_FAILED', message: model.message }], sx, manifest, session);
       continue;
     }
     if (x.delegate !== 'cpu' && position === 0) ctx.log('W', TAG, `delegate ${x.delegate} unavailable in the host twin (LiteRT.js WASM); using cpu`);
@@ -199,8 +199,9 @@ function sample(ctx: AppTwinContext) {
   return { thermal_status: ctx.thermalStatus(), battery_temp_c: ctx.batteryTempC() };
 }
 
-function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | undefined, model: RunModel | undefined, session?: { id: string; position: number },
-  runtime = TWIN_ENGINE.runtime) {
+/** runtime: the engine's own label, so a recorded profile's results never read as the twin's (not even its failures) */
+function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | undefined, model: RunModel | undefined,
+  session: { id: string; position: number } | undefined, runtime: string) {
   return {
     schema: RESULTS_SCHEMA_ID as typeof RESULTS_SCHEMA_ID,
     run_id: x.runId,
@@ -224,12 +225,12 @@ function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | un
 }
 
 /** A run that could not start still answers with a results.json saying why (status error). */
-async function writeFailure(ctx: AppTwinContext, runId: string, errors: AppError[], x: BenchmarkExtras | undefined, manifest: Manifest | undefined,
+async function writeFailure(ctx: AppTwinContext, runtime: string, runId: string, errors: AppError[], x: BenchmarkExtras | undefined, manifest: Manifest | undefined,
   session?: { id: string; position: number }): Promise<void> {
   const extras: BenchmarkExtras = x ?? { runId, manifest: '', manifestWaitMs: 0, warmup: 0, threads: 1, delegate: 'cpu', fps: 0, saveCrops: false };
   for (const e of errors) ctx.log('E', TAG, formatMarker({ kind: 'error', run: runId, code: e.code, message: e.message }));
   const state = sample(ctx);
-  const results: Results = { ...header(ctx, extras, manifest, undefined, session), device_state: { start: state, end: state }, status: 'error', errors, frames: [] };
+  const results: Results = { ...header(ctx, extras, manifest, undefined, session, runtime), device_state: { start: state, end: state }, status: 'error', errors, frames: [] };
   await writeResults(ctx, posix.join(ctx.externalFilesDir, 'runs', runId), results);
   ctx.log('I', TAG, formatMarker({ kind: 'done', run: runId, status: 'error' }));
 }

@@ -7,13 +7,14 @@
  * shell round trip median ≤ 5 ms. Plain adbkit push is kept beside them as the reference it replaced.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { ensureAdbServer, killAdbServer, runAdb, adbClient, AdbDevice } from '../src/devices/index.ts';
+import { cpuSeconds } from './proc-cpu.ts';
 
 const SIZE = 50 * 1024 * 1024;
 const REPEATS = 3;
@@ -21,16 +22,11 @@ const SHELL_CALLS = 100;
 /** A batch like a scenario's frames: 200 files of 256 KiB (a 1280×720 JPEG is 100–300 KB). */
 const BATCH_FILES = 200;
 const BATCH_FILE_SIZE = 256 * 1024;
-const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
 
 const MB = SIZE / (1024 * 1024);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
-}
 
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t0 = performance.now();

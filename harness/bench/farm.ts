@@ -10,13 +10,13 @@
  * Small jobs (RIO_BENCH_SCENARIOS smoke scenarios each) because 12 vdevices share 2 cores here.
  * Prints tables; no assertions. Env: RIO_BENCH_AGENTS=4 RIO_BENCH_VDEVICES=3 RIO_BENCH_ROUNDS=3.
  */
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { quantile } from '../src/stats/descriptive.ts';
+import { cpuSeconds } from './proc-cpu.ts';
 import { textTable } from '../src/render/text-table.ts';
 import type { FarmJobAttemptRow, FarmJobRow } from '../src/store/index.ts';
 import { ADMIN_TOKEN, issueToken, startAgent, startFarmServer, stopAgent, type AgentProc } from '../src/farm/testing-farm.ts';
@@ -28,10 +28,6 @@ const SCENARIOS = (process.env.RIO_BENCH_SCENARIOS ?? 'daylight-wood,white-on-wh
 const HEARTBEATS = 1000;
 const PG_BASE = process.env.RIO_BENCH_PG ?? process.env.RIO_TEST_PG;
 
-const cpuSeconds = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-};
 const descendants = (pid: number): number[] => {
   const rows = execSync('ps -eo pid=,ppid=', { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
   const out: number[] = [];

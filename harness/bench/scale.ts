@@ -24,18 +24,13 @@ import { DEFAULT_RUN_OPTIONS } from '../src/run/run-options.ts';
 import { openStore } from '../src/store/index.ts';
 import { recordingOf, RECORDING_DEVICE_PATH } from '../../android-demo/host/recorded-engine.ts';
 import type { Results } from '../../android-demo/contract/results-schema.ts';
+import { cpuSeconds } from './proc-cpu.ts';
 
 const SIZES = (process.env.RIO_SCALE_DEVICES ?? '1,10,25,50').split(',').map(Number);
 const SUITE = process.env.RIO_SCALE_SUITE ?? 'smoke';
 const PROFILE = 'replay-virtual';
-const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
 const CLI = fileURLToPath(new URL('../bin/rio-farm.mjs', import.meta.url));
 
-/** utime + stime of a process, seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 /** The adb server listening on `port` (`adb -L tcp:PORT fork-server server`). */
 function adbServerPid(port: number): number {

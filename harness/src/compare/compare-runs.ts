@@ -39,6 +39,8 @@ export type Verdict = 'better' | 'worse' | 'no significant change' | 'insufficie
 export const BLOCK_FRAMES = 10;
 /** Fewer blocks than this on a side: a cluster bootstrap cannot tell anything. */
 export const MIN_BLOCKS = 4;
+/** Whether a side has enough blocks and values for a bootstrap interval (else the cell is "insufficient data"). */
+export const drawsCI = (c: readonly Cluster[]) => c.length >= MIN_BLOCKS && c.reduce((n, x) => n + x.values.length, 0) >= MIN_SAMPLES;
 
 /** Which noise a cell's CI accounts for. */
 export type NoiseModel = 'blocks' | 'blocks + between-run history' | 'none';
@@ -234,7 +236,7 @@ function diffOf(a: Cluster[], b: Cluster[], stat: (xs: readonly number[]) => num
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
   const va = a.flatMap((c) => c.values), vb = b.flatMap((c) => c.values);
   const base = { nA: va.length, nB: vb.length, a: va.length ? fin(stat(va)) : null, b: vb.length ? fin(stat(vb)) : null };
-  if (va.length < MIN_SAMPLES || vb.length < MIN_SAMPLES || a.length < MIN_BLOCKS || b.length < MIN_BLOCKS) {
+  if (!drawsCI(a) || !drawsCI(b)) {
     return { ...base, diff: null, lo: null, hi: null, p: null, verdict: 'insufficient data', noise: 'none', history_runs: history?.runs ?? 0 };
   }
   const diff = stat(vb) - stat(va);

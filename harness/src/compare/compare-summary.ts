@@ -14,7 +14,7 @@
  */
 import { CLUSTER_ITERATIONS, pairedResamples } from '../stats/cluster-bootstrap.ts';
 import {
-  blocks, cellKeyer, cellSeed, group, HISTORY_STATISTICS, HISTORY_VALUES, iouOf, latencyOf, MIN_BLOCKS, MIN_SAMPLES, resampleKey,
+  blocks, cellKeyer, cellSeed, group, HISTORY_STATISTICS, HISTORY_VALUES, iouOf, latencyOf, drawsCI, resampleKey,
   RESAMPLED_STATISTIC, type CellMetric, type CompareMeasurement, type RunSide,
 } from './compare-runs.ts';
 import { historyCellValues } from './run-noise.ts';
@@ -66,7 +66,7 @@ export async function encodeCompareSummary(side: RunSide): Promise<CompareSummar
       if (!only(g.key.virtual)) continue;
       for (const metric of ['lat', 'iou'] as CellMetric[]) {
         const clusters = blocks(g.rows, metric === 'lat' ? latencyOf(rule) : iouOf);
-        if (clusters.length < MIN_BLOCKS || clusters.reduce((n, c) => n + c.values.length, 0) < MIN_SAMPLES) continue; // no CI is drawn
+        if (!drawsCI(clusters)) continue; // no CI is drawn
         keys.push(resampleKey(metric, g.key.device, g.lighting, [...g.serials]));
         vectors.push(pairedResamples(clusters, RESAMPLED_STATISTIC[metric], cellSeed(g.key.device, g.lighting, metric)));
       }

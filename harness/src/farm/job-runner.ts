@@ -24,7 +24,7 @@ export interface ClaimedJobMessage {
 export type JobEnd = 'passed' | 'product_failure' | 'infra_failure' | 'bad_input' | 'fenced';
 
 /** How long uploads and the final report keep trying a server that is down (a restart takes seconds). */
-export const SERVER_RETRY_MS = 120_000;
+const SERVER_RETRY_MS = 120_000;
 /** One upload of one device's run so far: small suites take milliseconds; a cut link must not hang it for long. */
 const UPLOAD_TIMEOUT_MS = 15_000;
 

@@ -31,7 +31,7 @@ export interface ReplayTimings { manifest: number; amStart: number; appRun: numb
 
 export interface ReplayOutcome { results: Results; wallMs: number; timings: ReplayTimings }
 
-/** One scenario alone: a session of one (the runner uses sessions of many, run/device-session-run.ts). */
+/** One scenario alone: a session of one (the runner uses sessions of many, run/scenario-session.ts); kept for its spec, which replays one scenario through the same AppSession. */
 export async function replayScenario(adb: AdbDevice, logcat: LogcatFeed, req: ReplayRequest, evidence: Evidence,
   onProgress: (done: number, total: number) => void): Promise<ReplayOutcome> {
   mkdirSync(req.evidenceDir, { recursive: true });

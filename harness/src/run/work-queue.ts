@@ -67,7 +67,7 @@ export class WorkQueue {
 
   /** Retry `item` on this device next (it failed for a reason the device recovered from). */
   retryHere(serial: string, item: WorkItemRow): void {
-    this.own.get(serial)?.unshift(item);
+    this.giveBack(serial, [item]);
   }
 
   /** A worker is finished (nothing left for it). */

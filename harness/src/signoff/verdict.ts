@@ -28,7 +28,7 @@ export function judgeLower(lo: number, hi: number, margin: number, reference: nu
 }
 
 /** The interval is no wider than the margin's distance from no change: it can tell the two apart. */
-export const resolves = (lo: number, hi: number, margin: number, reference: number) => hi - lo <= Math.abs(margin - reference);
+const resolves = (lo: number, hi: number, margin: number, reference: number) => hi - lo <= Math.abs(margin - reference);
 
 /**
  * Intersection–union: the whole passes only if every cell passes (each tested at the full level,
