@@ -96,7 +96,10 @@ test('each processed frame carries its inference cost in thread CPU time; a --sl
       }
       return quantileSorted(r.frames.map((f) => f.t_infer_cpu!).sort((a, b) => a - b), 0.5);
     };
-    const ratio = await cpu(slow, 'e2e-slow') / await cpu(plain, 'e2e-plain');
+    // Both at once, so both see the same host: a thread's CPU time still grows when a sibling hyperthread is busy,
+    // and one run after the other on a shared host measured the ratio 1.98 for a slowdown of 1.5.
+    const [slowCpu, plainCpu] = await Promise.all([cpu(slow, 'e2e-slow'), cpu(plain, 'e2e-plain')]);
+    const ratio = slowCpu / plainCpu;
     assert.ok(ratio > 1.3 && ratio < 1.75, `slowed / plain median inference CPU time ${ratio.toFixed(3)}, want ~1.5`);
     const props = async (serial: string) => (await new AdbDevice(farm.client, serial).getprops());
     const [p, s] = [await props(plain), await props(slow)];
