@@ -3,7 +3,7 @@
  * persistent vdevices through the real runner and the real adb server, each night as `rio-farm
  * nightly` runs it on vdevices — unpaced (fps 0), then the frozen reference model right after (the
  * control series, same host state) — its frames and aggregates appended to the A/A fixture. Usage:
- *   node --import tsx harness/src/nightly/record-aa.ts [--nights 20] [--suite nightly] [--vdevices 2] [--scenarios all|A,B,…]
+ *   node --import tsx harness/src/nightly/record-aa.ts [--nights 20] [--suite nightly] [--vdevices 2] [--scenarios all|A,B,…] [--fixture PATH]
  * By default the nights run AA_SCENARIOS, a 100-frame slice of the nightly suite, on 2 vdevices (one
  * per core; aa-fixture.ts pooledNights): the whole suite took ~12 min a night on this loaded host.
  * Never more vdevices than cores (more measure the host's scheduler, not the build). Its own adb
@@ -24,14 +24,15 @@ import { DEFAULT_REFERENCE_MODEL, pinReferenceModel } from './reference-model.ts
 import type { RunOptions } from '../run/run-options.ts';
 
 const { values } = parseArgs({ options: { nights: { type: 'string', default: '20' }, suite: { type: 'string', default: 'nightly' },
-  vdevices: { type: 'string', default: '2' }, work: { type: 'string' }, scenarios: { type: 'string', default: AA_SCENARIOS.join(',') } } });
+  vdevices: { type: 'string', default: '2' }, work: { type: 'string' }, scenarios: { type: 'string', default: AA_SCENARIOS.join(',') },
+  fixture: { type: 'string' } } });
 const scenarios = values.scenarios === 'all' ? undefined : values.scenarios!.split(',').map((x) => x.trim()).filter(Boolean);
 const nights = Number(values.nights);
 const work = values.work ?? mkdtempSync(join(tmpdir(), 'rio-aa-'));
 const db = `sqlite:${join(work, 'aa.db')}`;
 const adbPort = await ensureAdbServer(0); // never the user's 5037
 process.env.ANDROID_ADB_SERVER_PORT = String(adbPort);
-const fixture = AA_FIXTURE;
+const fixture = values.fixture ?? AA_FIXTURE; // --fixture: record a host's nights apart from the committed ones
 const fx = readOrStartFixture(values.suite!, `record-aa.ts, ${values.vdevices} vdevice(s), suite ${values.suite}${scenarios ? ` (${scenarios.length} scenarios)` : ''}, unpaced, + reference model`, fixture);
 const pinned = pinReferenceModel(DEFAULT_REFERENCE_MODEL, join(work, 'reference'));
 try {
