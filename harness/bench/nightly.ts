@@ -4,7 +4,8 @@
  * invented noise. Prints compare's A/A verdict rates (the frame bootstrap before issue 20, blocks,
  * blocks + history), then detection's A/A alert rates and its power on injected steps.
  */
-import { candidateNights, pooledNights, readAaFixture, type AaNight } from '../src/nightly/aa-fixture.ts';
+import { parseArgs } from 'node:util';
+import { AA_FIXTURE, candidateNights, pooledNights, readAaFixture, type AaNight } from '../src/nightly/aa-fixture.ts';
 import { aaCompareRates, aaFrameBootstrapRates, rate } from '../src/nightly/aa-verdicts.ts';
 import { AaReplay, shuffledNights, type Injection } from '../src/nightly/aa-replay.ts';
 import { replayNights, type ReplayedNight } from '../src/nightly/replay.ts';
@@ -16,7 +17,9 @@ const JUDGED_NIGHTS = 30;
 const AA_HISTORIES = Number(process.env.RIO_BENCH_AA ?? 10);
 const TRIALS = Number(process.env.RIO_BENCH_TRIALS ?? 30);
 
-const fx = readAaFixture();
+// --fixture: another host's recorded nights (record-aa.ts --fixture), e.g. a dedicated host's beside the shared one's.
+const { values: args } = parseArgs({ options: { fixture: { type: 'string' } } });
+const fx = readAaFixture(args.fixture ?? AA_FIXTURE);
 // Each device's first recorded night installed the APK and pushed every frame onto a fresh vdevice: not a nightly like the others.
 const recorded = pooledNights(fx);
 const nights = candidateNights(recorded);

@@ -14,8 +14,8 @@ export interface NoiseFixture {
 }
 
 /** Recorded units per device: four blocks each, in ABBA position order. */
-export function recordedUnits(): Map<string, Block[][]> {
-  const fx = JSON.parse(readFileSync(NOISE_FIXTURE, 'utf8')) as NoiseFixture;
+export function recordedUnits(path: string = NOISE_FIXTURE): Map<string, Block[][]> {
+  const fx = JSON.parse(readFileSync(path, 'utf8')) as NoiseFixture;
   const units = new Map<string, Map<number, Block[]>>();
   for (const b of fx.blocks) {
     const block: Block = { serial: b.serial, unit: b.unit, position: b.position, arm: UNIT_ORDER[b.position]!, run_id: `rec-${b.serial}-${b.unit}-${b.position}`,

@@ -2,7 +2,7 @@
  * Records the vdevice noise `npm run bench:signoff` resamples: one real A/A sign-off (the release
  * model in both arms) on vdevices through the real adb server, its blocks' frames written as a
  * compact fixture (harness/bench/fixtures/signoff-noise.json). Run once; re-run to refresh.
- *   node --import tsx harness/bench/signoff-record.ts [--devices 2] [--units 12] [--suite signoff]
+ *   node --import tsx harness/bench/signoff-record.ts [--devices 2] [--units 12] [--suite signoff] [--fixture PATH]
  *   node --import tsx harness/bench/signoff-record.ts --from-db sqlite:PATH --signoff ID   # the blocks a (running or
  *     stopped) recording has stored so far: on a host too loaded to finish one, its completed units
  */
@@ -21,7 +21,9 @@ import { loadBlocks } from '../src/signoff/evidence.ts';
 import { NOISE_FIXTURE, type NoiseFixture } from './signoff-noise.ts';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '2' }, units: { type: 'string', default: '12' }, suite: { type: 'string', default: 'signoff' },
-  'from-db': { type: 'string' }, signoff: { type: 'string' } } });
+  'from-db': { type: 'string' }, signoff: { type: 'string' },
+  fixture: { type: 'string', default: NOISE_FIXTURE } } });
+const FIXTURE = values.fixture!; // --fixture: record a host's noise apart from the committed file
 
 /** Writes the fixture from a sign-off's stored blocks (only whole units are used by the bench: signoff-noise.ts). */
 async function writeFixture(db: string, id: string, verdict: string, wallMs: number): Promise<number> {
@@ -34,14 +36,14 @@ async function writeFixture(db: string, id: string, verdict: string, wallMs: num
       frames: b.frames.map((f) => [f.key, f.lighting, f.negative ? 1 : 0, f.tTotal === null ? null : Math.round(f.tTotal * 1000) / 1000, f.cards, f.matched, Math.round(f.iou * 1e6) / 1e6, f.detections, f.seen ? 1 : 0,
         f.tInferCpu === null ? null : Math.round(f.tInferCpu * 1000) / 1000]) })),
   };
-  writeFileSync(NOISE_FIXTURE, JSON.stringify(fixture));
+  writeFileSync(FIXTURE, JSON.stringify(fixture));
   return blocks.length;
 }
 
 if (values['from-db']) {
   if (!values.signoff) throw new Error('--from-db needs --signoff ID');
   const n = await writeFixture(values['from-db'], values.signoff, 'unfinished (blocks stored so far)', 0);
-  process.stdout.write(`wrote ${n} stored blocks of ${values.signoff} → ${NOISE_FIXTURE}\n`);
+  process.stdout.write(`wrote ${n} stored blocks of ${values.signoff} → ${FIXTURE}\n`);
   process.exit(0);
 }
 
@@ -59,7 +61,7 @@ try {
   const s = await runSignoff({ candidate: RELEASE_MODEL, baseline: RELEASE_MODEL, policy, devices: farm.serials, db, out: join(dir, 'out'),
     key: loadSigningKey(join(dir, 'key.pem')), vdevices: 0 });
   const n = await writeFixture(db, s.id, s.verdict, Date.now() - t0);
-  process.stdout.write(`recorded ${n} blocks of ${s.id} (${s.verdict}) in ${Math.round((Date.now() - t0) / 1000)} s → ${NOISE_FIXTURE}\n`);
+  process.stdout.write(`recorded ${n} blocks of ${s.id} (${s.verdict}) in ${Math.round((Date.now() - t0) / 1000)} s → ${FIXTURE}\n`);
 } finally {
   await farm.stop();
   rmSync(dir, { recursive: true, force: true });

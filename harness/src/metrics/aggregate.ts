@@ -77,6 +77,7 @@ function aggregateCell(run_id: string, serial: string, scenario_id: string, ligh
     detection_rate: quality.detection_rate,
     false_detections: rows.reduce((s, r) => s + r.false_detections, 0),
     false_detection_rate: quality.false_detection_rate,
+    infer_cpu_p05: cpu?.p05.value ?? null, infer_cpu_p05_lo: cpu?.p05.lo ?? null, infer_cpu_p05_hi: cpu?.p05.hi ?? null,
     infer_cpu_p50: cpu?.p50.value ?? null, infer_cpu_p50_lo: cpu?.p50.lo ?? null, infer_cpu_p50_hi: cpu?.p50.hi ?? null,
     infer_cpu_p90: cpu?.p90.value ?? null, infer_cpu_p90_lo: cpu?.p90.lo ?? null, infer_cpu_p90_hi: cpu?.p90.hi ?? null,
     verdict, verdict_reason: reason,

@@ -8,7 +8,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AggregateRow, MeasurementRow } from '../store/rows.ts';
 
-/** Each night: the candidate's run (unpaced, as vdevice nights run) and the reference model's right after. */
+/**
+ * Each night: the candidate's run (unpaced, as vdevice nights run) and the reference model's right after.
+ * 64 nights on a quiet host (nothing else running in the VM: a farm host at night). Beside it,
+ * fixtures/aa-nights-shared-host.json.gz: 24 nights on the same 2-core VM at load 8–27 (five other
+ * sessions), kept to show what a shared host does to the same statistics (`bench:nightly --fixture`).
+ */
 export const AA_FIXTURE = new URL('./fixtures/aa-nights.json.gz', import.meta.url);
 
 /**
@@ -38,7 +43,8 @@ export function pooledNights(fx: AaFixture): AaNight[] {
 export const FIXTURE_AGGREGATE_COLUMNS = ['scenario_id', 'lighting', 'frames', 'card_frames', 'negative_frames', 'latency_n',
   'p50', 'p50_lo', 'p50_hi', 'p90', 'p90_lo', 'p90_hi', 'mean', 'std', 'sustained_fps', 'drop_rate',
   'iou_mean', 'iou_mean_lo', 'iou_mean_hi', 'detection_rate', 'false_detection_rate',
-  'infer_cpu_p50', 'infer_cpu_p50_lo', 'infer_cpu_p50_hi', 'infer_cpu_p90', 'infer_cpu_p90_lo', 'infer_cpu_p90_hi'] as const;
+  'infer_cpu_p50', 'infer_cpu_p50_lo', 'infer_cpu_p50_hi', 'infer_cpu_p90', 'infer_cpu_p90_lo', 'infer_cpu_p90_hi',
+  'infer_cpu_p05', 'infer_cpu_p05_lo', 'infer_cpu_p05_hi'] as const;
 export type FixtureAggregate = Pick<AggregateRow, (typeof FIXTURE_AGGREGATE_COLUMNS)[number]>;
 
 /** Frame columns, one array per column (columnar keeps the file small). */

@@ -69,7 +69,7 @@ export class AaReplay {
    */
   confirm(c: Candidate, night: number, inj?: Injection): boolean | null {
     const metric = c.series.metric;
-    if (metric !== 'p50' && metric !== 'p90' && metric !== 'infer_cpu_p50' && metric !== 'infer_cpu_p90' && metric !== 'iou_mean') return null;
+    if (metric !== 'p50' && metric !== 'p90' && metric !== 'infer_cpu_p05' && metric !== 'iou_mean') return null;
     // One recorded pair holds 2 blocks of a 20-frame scenario: compare says insufficient data, so don't compute it.
     if (c.series.scope.startsWith('scenario:')) return null;
     // Two consecutive recorded runs (40 s apart, like an interleaved A B on one night: same host state).
@@ -112,7 +112,7 @@ function stepped(c: NightCell, inj: Injection | undefined): NightCell {
     if (v) values[m] = { value: v.value === null ? null : f(v.value), lo: v.lo === null ? null : f(v.lo), hi: v.hi === null ? null : f(v.hi) };
   };
   // a slower build: wall and CPU time both scale (what `vdevice --slowdown` does for real)
-  if (inj.latencyFactor) for (const m of ['p50', 'p90', 'infer_cpu_p50', 'infer_cpu_p90'] as const) scale(m, (x) => x * inj.latencyFactor!);
+  if (inj.latencyFactor) for (const m of ['p50', 'p90', 'infer_cpu_p05', 'infer_cpu_p50', 'infer_cpu_p90'] as const) scale(m, (x) => x * inj.latencyFactor!);
   if (inj.iouShift) scale('iou_mean', (x) => Math.min(1, Math.max(0, x + inj.iouShift!)));
   return { ...c, values };
 }

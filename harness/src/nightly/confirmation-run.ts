@@ -28,8 +28,8 @@ export function confirmationRunner(d: ConfirmationDeps): ConfirmStep {
   const done = new Map<string, Promise<{ a: RunSide; b: RunSide; history: RunSide[]; runIds: string[] } | null>>();
   return async (c: Candidate) => {
     const metric = c.series.metric;
-    // compare's latency cell is the device's stable measure (thread CPU on a vdevice), its IoU cell the mean IoU
-    if (!['p50', 'p90', 'infer_cpu_p50', 'infer_cpu_p90', 'iou_mean'].includes(metric)) return { confirmed: null, runIds: [] }; // compare has no statistic for it
+    // compare's latency cell is the device's stable measure (the floor of thread CPU on a vdevice), its IoU cell the mean IoU
+    if (!['p50', 'p90', 'infer_cpu_p05', 'iou_mean'].includes(metric)) return { confirmed: null, runIds: [] }; // compare has no statistic for it
     const prev = d.archive.find(c.build_before), cur = d.archive.find(c.build_after);
     if (!prev || !cur || c.build_before === c.build_after) return { confirmed: null, runIds: [] }; // same build or not archived here: wait a night
     const scenarios = await scenariosOf(d.store, c);

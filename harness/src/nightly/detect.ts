@@ -21,9 +21,16 @@ export interface DetectorSettings {
   fdr: number;
   /** nights after a step that make it an alert without a confirmation run */
   persistNights: number;
+  /**
+   * The p at which a step too new to persist asks for a confirmation run (unadjusted): the screen of
+   * a two-stage test. The confirmation — both builds interleaved on one device — is the test that
+   * raises the alert, so the screen can be far looser than the FDR a step must survive on nights
+   * alone (one night after a step carries a prediction test with few degrees of freedom).
+   */
+  screen: number;
 }
 
-export const DEFAULT_DETECTOR: DetectorSettings = { name: 'edm-t50/min6/bh0.01/persist2', window: 50, minBefore: 6, fdr: 0.01, persistNights: 2 };
+export const DEFAULT_DETECTOR: DetectorSettings = { name: 'edm-t50/min6/bh0.01/persist2/screen0.01', window: 50, minBefore: 6, fdr: 0.01, persistNights: 2, screen: 0.01 };
 
 export interface Candidate {
   series: SeriesKey;
@@ -88,7 +95,9 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
     const mine = tested.filter((x) => x.key.role === role);
     const found = benjaminiHochberg(mine.map((x) => x.step.p), s.fdr);
     mine.forEach((x, i) => {
-      if (!found[i] || !matters(x.key, x.step)) { out.set(x.id, { kind: 'steady' }); return; }
+      const persisted = x.points.length - x.step.at >= s.persistNights;
+      // Persisting on nights alone needs the FDR; a newer step only the screen, its confirmation run decides.
+      if (!(persisted ? found[i] : x.step.p <= s.screen) || !matters(x.key, x.step)) { out.set(x.id, { kind: 'steady' }); return; }
       const rule = METRIC_RULES[x.key.metric];
       const c: Candidate = {
         series: x.key, change_run_id: x.points[x.step.at]!.run_id, previous_run_id: x.points[x.step.at - 1]!.run_id,
@@ -99,7 +108,11 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
         build_before: x.points[x.step.at - 1]!.build, build_after: x.points[x.step.at]!.build,
       };
       const confirmed = ctx.confirmations.get(candidateId(c));
-      if (c.nightsAfter >= s.persistNights) out.set(x.id, { kind: 'alert', step: c, via: 'persistence' });
+      if (c.nightsAfter >= s.persistNights) {
+        // Persisting means every one of those nights moved, not their mean: one spike and a normal night is no step.
+        const held = x.points.slice(x.step.at, x.step.at + s.persistNights).every((p) => matters(x.key, { before: x.step.before, after: p.value }, c.direction === 'regression' ? rule.worse : opposite(rule.worse)));
+        out.set(x.id, held ? { kind: 'alert', step: c, via: 'persistence' } : { kind: 'steady' });
+      }
       else if (confirmed === true) out.set(x.id, { kind: 'alert', step: c, via: 'confirmation' });
       else if (confirmed === false) out.set(x.id, { kind: 'not confirmed', step: c });
       else out.set(x.id, { kind: 'pending', step: c });
@@ -127,9 +140,13 @@ function snapToBuildChange(step: Step | null, values: readonly number[], points:
   return step;
 }
 
-/** Large enough to matter: ≥ 3% for latency and fps, ≥ 0.01 absolute for IoU and rates. */
-function matters(key: SeriesKey, step: Step): boolean {
+/** Large enough to matter: ≥ 3% for latency and fps, ≥ 0.01 absolute for IoU and rates; in the given direction when one is given. */
+function matters(key: SeriesKey, step: Pick<Step, 'before' | 'after'>, direction?: 'up' | 'down'): boolean {
   const m = METRIC_RULES[key.metric].minChange;
-  const d = Math.abs(step.after - step.before);
+  const signed = step.after - step.before;
+  if (direction && (direction === 'up' ? signed <= 0 : signed >= 0)) return false;
+  const d = Math.abs(signed);
   return 'relative' in m ? d >= m.relative * Math.abs(step.before) : d >= m.absolute - 1e-12;
 }
+
+const opposite = (d: 'up' | 'down') => (d === 'up' ? 'down' : 'up');

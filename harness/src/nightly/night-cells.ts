@@ -14,10 +14,12 @@ export type DashCellRow = { serial: string; lighting: string; p50: number | null
 
 /** Inference CPU-time percentiles (migration 105; null before it or for apps without a thread clock). */
 interface CpuColumns { infer_cpu_p50?: number | null; infer_cpu_p50_lo?: number | null; infer_cpu_p50_hi?: number | null;
-  infer_cpu_p90?: number | null; infer_cpu_p90_lo?: number | null; infer_cpu_p90_hi?: number | null }
+  infer_cpu_p90?: number | null; infer_cpu_p90_lo?: number | null; infer_cpu_p90_hi?: number | null;
+  infer_cpu_p05?: number | null; infer_cpu_p05_lo?: number | null; infer_cpu_p05_hi?: number | null }
 
 const cpuValues = (r: CpuColumns) => ({ infer_cpu_p50: v(r.infer_cpu_p50 ?? null, r.infer_cpu_p50_lo ?? null, r.infer_cpu_p50_hi ?? null),
-  infer_cpu_p90: v(r.infer_cpu_p90 ?? null, r.infer_cpu_p90_lo ?? null, r.infer_cpu_p90_hi ?? null) });
+  infer_cpu_p90: v(r.infer_cpu_p90 ?? null, r.infer_cpu_p90_lo ?? null, r.infer_cpu_p90_hi ?? null),
+  infer_cpu_p05: v(r.infer_cpu_p05 ?? null, r.infer_cpu_p05_lo ?? null, r.infer_cpu_p05_hi ?? null) });
 
 /** The columns of an aggregates row the series read. */
 export type ScenarioCellRow = { serial: string; scenario_id: string; lighting: string; p50: number | null; p50_lo: number | null; p50_hi: number | null;

@@ -20,7 +20,8 @@ export interface MetricRule {
 export const METRIC_RULES = {
   p50: { worse: 'up', minChange: { relative: 0.03 } },
   p90: { worse: 'up', minChange: { relative: 0.03 } },
-  // inference cost in thread CPU time (t_infer_cpu): a virtual device's latency series
+  // inference cost in thread CPU time (t_infer_cpu); its floor (p05) is a virtual device's judged latency
+  infer_cpu_p05: { worse: 'up', minChange: { relative: 0.03 } },
   infer_cpu_p50: { worse: 'up', minChange: { relative: 0.03 } },
   infer_cpu_p90: { worse: 'up', minChange: { relative: 0.03 } },
   sustained_fps: { worse: 'down', minChange: { relative: 0.03 } },
@@ -31,20 +32,31 @@ export const METRIC_RULES = {
 export type SeriesMetric = keyof typeof METRIC_RULES;
 
 /** Metrics the dashboards' device/lighting rows carry (dash_run_device) and the scenario rows (aggregates). */
-export const DASH_METRICS: readonly SeriesMetric[] = ['p50', 'p90', 'infer_cpu_p50', 'infer_cpu_p90', 'iou_mean', 'detection_rate'];
-export const SCENARIO_METRICS: readonly SeriesMetric[] = ['p50', 'p90', 'infer_cpu_p50', 'infer_cpu_p90', 'iou_mean', 'detection_rate', 'false_detection_rate', 'sustained_fps'];
+export const DASH_METRICS: readonly SeriesMetric[] = ['p50', 'p90', 'infer_cpu_p05', 'infer_cpu_p50', 'infer_cpu_p90', 'iou_mean', 'detection_rate'];
+export const SCENARIO_METRICS: readonly SeriesMetric[] = ['p50', 'p90', 'infer_cpu_p05', 'infer_cpu_p50', 'infer_cpu_p90', 'iou_mean', 'detection_rate', 'false_detection_rate', 'sustained_fps'];
 
 /**
  * A vdevice runs the app's twin on the farm host's CPU: its wall-time latency and its throughput
  * measure the host's load (the same build's p50 moved 12.6–30 ms between runs on a shared 2-core
- * host), its inference thread CPU time does not. On a virtual device those series are kept and
- * shown, never judged; its latency series are infer_cpu_p50/p90. Real phones judge every series.
+ * host). Its inference thread CPU time does not, but on a virtual machine it still has two speeds:
+ * the physical core's other tenants slow the same instructions by ~50% for seconds at a time (9 ms,
+ * then 14 ms, with nothing else running in the VM), so the p50/p90 of CPU time say how long a
+ * neighbour was busy. Interference only adds, so the floor (p05) is the build's own cost: night-to-
+ * night CV 0.8–1.2% on a quiet host against 8–12% for the p50 (p10: 1.1–1.5%). On a virtual device every other latency
+ * and throughput series is kept and shown, never judged. Real phones judge every series.
  */
-const HOST_BOUND_ON_VIRTUAL: ReadonlySet<SeriesMetric> = new Set(['p50', 'p90', 'sustained_fps']);
-export const hostBound = (k: Pick<SeriesKey, 'virtual' | 'metric'>): boolean => k.virtual && HOST_BOUND_ON_VIRTUAL.has(k.metric);
+const HOST_BOUND_ON_VIRTUAL: ReadonlySet<SeriesMetric> = new Set(['p50', 'p90', 'infer_cpu_p50', 'infer_cpu_p90', 'sustained_fps']);
+/**
+ * The floor is judged over every frame of the device only: a fixed-shape model's inference costs the
+ * same on every scene, so a lighting or scenario split only shrinks the sample — to 20–40 frames,
+ * about a second, which one burst of a neighbour covers whole (bench:nightly: every A/A false alert
+ * on a quiet host was a lighting or scenario floor).
+ */
+export const hostBound = (k: Pick<SeriesKey, 'virtual' | 'metric' | 'scope'>): boolean =>
+  k.virtual && (HOST_BOUND_ON_VIRTUAL.has(k.metric) || (k.metric === 'infer_cpu_p05' && k.scope !== '*'));
 
-/** The series that carries a latency change on this kind of device: thread CPU time on a virtual one, wall time on a phone. */
-export const stableLatency = (virtual: boolean, q: 'p50' | 'p90'): SeriesMetric => (virtual ? `infer_cpu_${q}` : q);
+/** The series that carries a latency change on this kind of device: the floor of thread CPU time on a virtual one, wall time on a phone. */
+export const stableLatency = (virtual: boolean, q: 'p50' | 'p90'): SeriesMetric => (virtual ? 'infer_cpu_p05' : q);
 
 export interface SeriesKey {
   serial: string; virtual: boolean; role: ModelRole;

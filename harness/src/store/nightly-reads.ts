@@ -30,7 +30,7 @@ export function runDeviceKinds(store: Store, runId: string) {
 export function dashCellRows<T>(store: Store, runId: string): Promise<T[]> {
   return store.db.all<T & object>(
     `SELECT serial, lighting, p50, p50_lo, p50_hi, p90, p90_lo, p90_hi, iou_mean, iou_lo, iou_hi, detection_rate,
-       infer_cpu_p50, infer_cpu_p50_lo, infer_cpu_p50_hi, infer_cpu_p90, infer_cpu_p90_lo, infer_cpu_p90_hi
+       infer_cpu_p50, infer_cpu_p50_lo, infer_cpu_p50_hi, infer_cpu_p90, infer_cpu_p90_lo, infer_cpu_p90_hi, infer_cpu_p05, infer_cpu_p05_lo, infer_cpu_p05_hi
        FROM dash_run_device WHERE run_id = ? ORDER BY serial, lighting`, [runId]) as Promise<T[]>;
 }
 
@@ -39,7 +39,7 @@ export function scenarioCellRows<T>(store: Store, runId: string): Promise<T[]> {
   return store.db.all<T & object>(
     `SELECT serial, scenario_id, lighting, p50, p50_lo, p50_hi, p90, p90_lo, p90_hi, iou_mean, iou_mean_lo, iou_mean_hi,
        detection_rate, false_detection_rate, sustained_fps,
-       infer_cpu_p50, infer_cpu_p50_lo, infer_cpu_p50_hi, infer_cpu_p90, infer_cpu_p90_lo, infer_cpu_p90_hi FROM aggregates WHERE run_id = ? AND lighting = '*' ORDER BY serial, scenario_id`, [runId]) as Promise<T[]>;
+       infer_cpu_p50, infer_cpu_p50_lo, infer_cpu_p50_hi, infer_cpu_p90, infer_cpu_p90_lo, infer_cpu_p90_hi, infer_cpu_p05, infer_cpu_p05_lo, infer_cpu_p05_hi FROM aggregates WHERE run_id = ? AND lighting = '*' ORDER BY serial, scenario_id`, [runId]) as Promise<T[]>;
 }
 
 /** The scenarios a device replayed in a run under one lighting. */

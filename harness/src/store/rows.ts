@@ -107,6 +107,8 @@ export const AggregateRowSchema = Row({
   // migration 105: t_infer_cpu percentiles; absent in exports written before it
   infer_cpu_p50: Type.Optional(Lat), infer_cpu_p50_lo: Type.Optional(Lat), infer_cpu_p50_hi: Type.Optional(Lat),
   infer_cpu_p90: Type.Optional(Lat), infer_cpu_p90_lo: Type.Optional(Lat), infer_cpu_p90_hi: Type.Optional(Lat),
+  // migration 115: its floor (p05), a vdevice's judged latency; absent in exports written before it
+  infer_cpu_p05: Type.Optional(Lat), infer_cpu_p05_lo: Type.Optional(Lat), infer_cpu_p05_hi: Type.Optional(Lat),
   verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('no-data')]), verdict_reason: Nullable(Text),
 });
 export type AggregateRow = Static<typeof AggregateRowSchema>;
@@ -137,5 +139,6 @@ export interface DashRunDeviceRow {
   iou_n: number; iou_mean: number | null; iou_lo: number | null; iou_hi: number | null; detection_rate: number | null;
   infer_cpu_p50?: number | null; infer_cpu_p50_lo?: number | null; infer_cpu_p50_hi?: number | null;
   infer_cpu_p90?: number | null; infer_cpu_p90_lo?: number | null; infer_cpu_p90_hi?: number | null;
+  infer_cpu_p05?: number | null; infer_cpu_p05_lo?: number | null; infer_cpu_p05_hi?: number | null;
   histogram_json: string | null; worst_json: string | null;
 }

@@ -39,7 +39,7 @@ export const TABLES = {
     columns: ['run_id', 'serial', 'lighting', 'suite', 'started_at', 'virtual', 'fingerprint_id', 'frames', 'latency_n',
       'thermal_excluded', 'dropped', 'p50', 'p50_lo', 'p50_hi', 'p90', 'p90_lo', 'p90_hi', 'iou_n', 'iou_mean', 'iou_lo', 'iou_hi',
       'detection_rate', 'infer_cpu_p50', 'infer_cpu_p50_lo', 'infer_cpu_p50_hi', 'infer_cpu_p90', 'infer_cpu_p90_lo', 'infer_cpu_p90_hi',
-      'histogram_json', 'worst_json'], key: ['run_id', 'serial', 'lighting'],
+      'infer_cpu_p05', 'infer_cpu_p05_lo', 'infer_cpu_p05_hi', 'histogram_json', 'worst_json'], key: ['run_id', 'serial', 'lighting'],
   },
   dash_runs_done: { columns: ['run_id', 'finished_at', 'summarized_at'], key: ['run_id'] },
   compare_summaries: { columns: ['run_id', 'finished_at', 'resamples_json', 'history_json'], key: ['run_id'] },

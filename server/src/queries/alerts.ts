@@ -17,6 +17,7 @@ const DASH_COLUMNS: Record<string, [string, string | null, string | null]> = {
   p50: ['p50', 'p50_lo', 'p50_hi'], p90: ['p90', 'p90_lo', 'p90_hi'], iou_mean: ['iou_mean', 'iou_lo', 'iou_hi'], detection_rate: ['detection_rate', null, null],
   // inference thread CPU time (migration 105): a vdevice's latency series
   infer_cpu_p50: ['infer_cpu_p50', 'infer_cpu_p50_lo', 'infer_cpu_p50_hi'], infer_cpu_p90: ['infer_cpu_p90', 'infer_cpu_p90_lo', 'infer_cpu_p90_hi'],
+  infer_cpu_p05: ['infer_cpu_p05', 'infer_cpu_p05_lo', 'infer_cpu_p05_hi'],
 };
 const AGGREGATE_COLUMNS: Record<string, [string, string | null, string | null]> = {
   ...DASH_COLUMNS, iou_mean: ['iou_mean', 'iou_mean_lo', 'iou_mean_hi'],

@@ -78,6 +78,7 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
         iou_n: a.card_frames, iou_mean: a.iou_mean, iou_lo: a.iou_mean_lo, iou_hi: a.iou_mean_hi, detection_rate: a.detection_rate,
         infer_cpu_p50: a.infer_cpu_p50, infer_cpu_p50_lo: a.infer_cpu_p50_lo, infer_cpu_p50_hi: a.infer_cpu_p50_hi,
         infer_cpu_p90: a.infer_cpu_p90, infer_cpu_p90_lo: a.infer_cpu_p90_lo, infer_cpu_p90_hi: a.infer_cpu_p90_hi,
+        infer_cpu_p05: a.infer_cpu_p05, infer_cpu_p05_lo: a.infer_cpu_p05_lo, infer_cpu_p05_hi: a.infer_cpu_p05_hi,
         histogram_json: all && hist ? JSON.stringify(hist) : null,
         worst_json: all ? JSON.stringify(worst.frames.map(worstFrameOut)) : null,
       });
