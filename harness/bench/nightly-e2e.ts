@@ -88,7 +88,7 @@ async function deviceFigures(p: Phase, runId: string) {
   try {
     const cells = (await storeNightCells(store, 'nightly')).filter((c) => c.run_id === runId && c.scope === '*');
     const v = (m: keyof NightCell['values']) => cells[0]?.values[m]?.value ?? null;
-    return { cpu: v('infer_cpu_p50'), wall: v('p50'), iou: v('iou_mean') };
+    return { cpu: v('infer_cpu_p05'), wall: v('p50'), iou: v('iou_mean') };
   } finally { await store.close(); }
 }
 
@@ -96,7 +96,7 @@ const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
 function report(label: string, r: NightlySummary & { wallS: number }, fig: { cpu: number | null; wall: number | null; iou: number | null }) {
   const groups = new Set(r.night.alerts.map((a) => a.group));
   const pending = r.night.pending.map((c) => `${c.series.role}/${c.series.scope}/${c.series.metric}`);
-  say(`${label.padEnd(34)} exit ${r.exitCode}  cpu p50 ${f(fig.cpu)} ms  wall p50 ${f(fig.wall)} ms  IoU ${f(fig.iou, 4)}  `
+  say(`${label.padEnd(34)} exit ${r.exitCode}  cpu p05 ${f(fig.cpu)} ms  wall p50 ${f(fig.wall)} ms  IoU ${f(fig.iou, 4)}  `
     + `alerts ${r.night.alerts.length} in ${groups.size} group(s) [${[...new Set(r.night.alerts.map((a) => a.label))].join(', ')}]`
     + `${pending.length ? `  pending: ${pending.slice(0, 4).join(' ')}${pending.length > 4 ? ' …' : ''}` : ''}  (${r.wallS.toFixed(0)} s)`);
   for (const a of r.night.alerts.filter((x) => x.step.series.scope === '*')) {
@@ -113,7 +113,7 @@ async function historyFigures(p: Phase): Promise<string> {
       const xs = cells.map((c) => c.values[m]?.value).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
       return xs.length ? `${f(xs[Math.floor(xs.length / 2)]!, d)} (${f(xs[0]!, d)}–${f(xs.at(-1)!, d)})` : '—';
     };
-    return `cpu p50 ${span('infer_cpu_p50')} ms  wall p50 ${span('p50')} ms  IoU ${span('iou_mean', 4)}`;
+    return `cpu p05 ${span('infer_cpu_p05')} ms  wall p50 ${span('p50')} ms  IoU ${span('iou_mean', 4)}`;
   } finally { await store.close(); }
 }
 

@@ -15,7 +15,7 @@ import { stableLatency } from '../src/nightly/series.ts';
 /** Nights judged per A/A history (the unit: alert groups per 30 nights). */
 const JUDGED_NIGHTS = 30;
 const AA_HISTORIES = Number(process.env.RIO_BENCH_AA ?? 10);
-const TRIALS = Number(process.env.RIO_BENCH_TRIALS ?? 30);
+const TRIALS = Number(process.env.RIO_BENCH_TRIALS ?? 90);
 
 // --fixture: another host's recorded nights (record-aa.ts --fixture), e.g. a dedicated host's beside the shared one's.
 const { values: args } = parseArgs({ options: { fixture: { type: 'string' } } });

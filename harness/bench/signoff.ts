@@ -14,15 +14,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPolicy, QUICK_POLICY_PATH, DEFAULT_POLICY_PATH, type SignoffPolicy } from '../src/signoff/policy.ts';
 import type { Judgement } from '../src/signoff/judge.ts';
-import { recordedUnits } from './signoff-noise.ts';
+import { NOISE_FIXTURE, recordedUnits } from './signoff-noise.ts';
 import { simulateSignoff, noInjection, slower, lowerIoU, type Injection } from './signoff-simulate.ts';
 
 const { values } = parseArgs({ options: {
   sims: { type: 'string', default: '200' }, power: { type: 'string', default: '100' },
-  real: { type: 'string', default: '10' }, suite: { type: 'string' }, 'real-policy': { type: 'string', default: 'quick' }, slow: { type: 'string', default: '2' }, 'default-wall': { type: 'boolean', default: true }, 'no-default-wall': { type: 'boolean', default: false },
+  noise: { type: 'string', default: NOISE_FIXTURE }, real: { type: 'string', default: '10' }, suite: { type: 'string' }, 'real-policy': { type: 'string', default: 'quick' }, slow: { type: 'string', default: '2' }, 'default-wall': { type: 'boolean', default: true }, 'no-default-wall': { type: 'boolean', default: false },
 } });
 
-const units = recordedUnits();
+// --noise: another host's recorded A/A blocks (signoff-record.ts --fixture), e.g. the shared host's beside a quiet one's.
+const units = recordedUnits(values.noise);
 const serials = [...units.keys()].sort();
 // Simulated sign-offs use the recorded block size (24 frames), so they follow the quick policy's
 // block, minimum and budget settings, with the default gates and statistics.

@@ -20,6 +20,7 @@ import { mannWhitney } from '../stats/mann-whitney.ts';
 import { mean, median, quantileSorted } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
+import { CPU_FLOOR_QUANTILE } from '../metrics/cpu-floor.ts';
 import { countsForAccuracy, countsForLatency, DEFAULT_FRAME_RULE, frameIoU, type FrameRule } from '../metrics/counted-frames.ts';
 
 /** Fewer samples than this on either side: no verdict. */
@@ -29,7 +30,8 @@ export const LATENCY_MIN_CHANGE = 0.02;
 /** Smallest mean-IoU change worth reporting (absolute). */
 export const IOU_MIN_CHANGE = 0.01;
 
-export type Verdict = 'better' | 'worse' | 'no significant change' | 'insufficient data';
+/** 'not judged': figures shown, no verdict — a vdevice's CPU-time floor per lighting (latencyDiff). */
+export type Verdict = 'better' | 'worse' | 'no significant change' | 'insufficient data' | 'not judged';
 
 /**
  * Consecutive frames resampled together: shorter than a scenario (20 frames in the nightly suite,
@@ -62,7 +64,7 @@ export interface MetricDiff {
  * Which latency a cell judges. A virtual device's wall time measures the farm host's load (the same
  * build's p50 moves 2x between runs on a shared host), its inference thread CPU time (`t_infer_cpu`)
  * does not — but on a VM the same instructions run ~50% slower while the physical core's other
- * tenants are busy, so only the floor (p05) of CPU time is the build's own cost (nightly/series.ts).
+ * tenants are busy, so only the floor (p05) of CPU time is the build's own cost (metrics/cpu-floor.ts).
  * Virtual cells are judged on the p05 of CPU time when both sides carry it; real phones on the
  * median of wall time.
  */
@@ -129,7 +131,7 @@ export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): G
     });
     yield {
       device: key.device, model: key.model, virtual: key.virtual, lighting, serials,
-      latency: latencyDiff(key.virtual === true, ra, rb, a.rule, b.rule, cellSeed(key.device, lighting, 'lat'), history, () => stored('lat')),
+      latency: latencyDiff(key.virtual === true, lighting, ra, rb, a.rule, b.rule, cellSeed(key.device, lighting, 'lat'), history, () => stored('lat')),
       iou: diffOf(blocks(ra, iouOf), blocks(rb, iouOf), mean, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
         cellSeed(key.device, lighting, 'iou'), history('iou'), stored('iou')),
     };
@@ -137,14 +139,18 @@ export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): G
 }
 
 /** The cell's latency diff on its stable measure (LatencyMeasure): thread CPU on a virtual device that reports it, else wall. */
-function latencyDiff(virtual: boolean, ra: CompareMeasurement[], rb: CompareMeasurement[], ruleA: FrameRule | undefined, ruleB: FrameRule | undefined,
+function latencyDiff(virtual: boolean, lighting: string, ra: CompareMeasurement[], rb: CompareMeasurement[], ruleA: FrameRule | undefined, ruleB: FrameRule | undefined,
   seed: number, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined, stored: () => StoredResamples): MetricDiff {
   const cpu = virtual && carriesCpu(ra, ruleA) && carriesCpu(rb, ruleB);
   const [fa, fb] = cpu ? [inferCpuOf(ruleA), inferCpuOf(ruleB)] : [latencyOf(ruleA), latencyOf(ruleB)];
   // A run's stored resamples are of wall latency (compare-summary.ts): a CPU-time cell draws its own.
-  return { ...diffOf(blocks(ra, fa), blocks(rb, fb), cpu ? floor : median, cpu ? pooledFloor : RESAMPLED_STATISTIC.lat, 'lower',
+  const d = { ...diffOf(blocks(ra, fa), blocks(rb, fb), cpu ? floor : median, cpu ? pooledFloor : RESAMPLED_STATISTIC.lat, 'lower',
     (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seed, history(cpu ? 'infer_cpu' : 'latency'), cpu ? {} : stored()),
-  measure: cpu ? 'inference thread CPU' : 'wall' };
+  measure: cpu ? 'inference thread CPU' as const : 'wall' as const };
+  // The floor is judged over all of a vdevice's frames only: a fixed-shape model costs the same on every
+  // scene, and a lighting's 40 frames span a second that one neighbour's burst covers whole (every A/A
+  // latency verdict on recorded quiet-host nights was a lighting cell's).
+  return cpu && lighting !== ALL_LIGHTING && d.verdict !== 'insufficient data' ? { ...d, verdict: 'not judged' } : d;
 }
 
 /** Every latency frame of the side carries t_infer_cpu (and there is one). */
@@ -169,9 +175,9 @@ export const resampleKey = (metric: CellMetric, device: string, lighting: string
 /** What the between-run history reads per run and cell (always every counted frame under the default rule). */
 export const HISTORY_VALUES = { latency: (rows: CompareMeasurement[]) => latencyValues(rows), infer_cpu: (rows: CompareMeasurement[]) => inferCpuValues(rows),
   iou: (rows: CompareMeasurement[]) => iouValues(rows) };
-/** The floor of a sample: the 10th percentile (a vdevice's CPU-time latency, LatencyMeasure). */
-const floor = (xs: readonly number[]) => quantileSorted([...xs].sort((x, y) => x - y), 0.05);
-const pooledFloor: PooledStatistic = Object.assign((sorted: Float64Array) => quantileSorted(sorted, 0.05), { quantile: 0.05 });
+/** The floor of a sample (a vdevice's CPU-time latency, LatencyMeasure; metrics/cpu-floor.ts). */
+const floor = (xs: readonly number[]) => quantileSorted([...xs].sort((x, y) => x - y), CPU_FLOOR_QUANTILE);
+const pooledFloor: PooledStatistic = Object.assign((sorted: Float64Array) => quantileSorted(sorted, CPU_FLOOR_QUANTILE), { quantile: CPU_FLOOR_QUANTILE });
 export const HISTORY_STATISTICS = { latency: median, infer_cpu: floor, iou: mean };
 
 /** A side's cell key per serial: the serial itself when `common` (in both runs), else the model label. */

@@ -1,12 +1,15 @@
 /**
- * Latency non-inferiority per device: the upper bound of p90(candidate) / p90(baseline) — each block
- * pair's ratio of p90s, geometric mean within and over ABBA units, bounds by a bootstrap over units —
- * must stay under the policy's ratio (1.05 by default). On phones the series is the frame's wall
- * time (t_total); on vdevices it is the inference call's thread CPU time (t_infer_cpu), and the cell
- * says which and why. Wilcoxon signed-rank tests by block (log ratio of the pair's p90s) and by frame
- * (same frame, both arms) are reported beside it.
+ * Latency non-inferiority per device: the upper bound of the candidate's latency over the baseline's,
+ * bounds by a bootstrap over ABBA units, must stay under the policy's ratio (1.05 by default).
+ * On phones: p90(candidate) / p90(baseline) of the frame's wall time (t_total) — each block pair's
+ * ratio of p90s, geometric mean within and over units. On vdevices: the floor (p05) of the inference
+ * call's thread CPU time (t_infer_cpu), each arm's frames of the units pooled — the build's own cost,
+ * which the VM's neighbours cannot raise (metrics/cpu-floor.ts). The cell says which and why.
+ * Wilcoxon signed-rank tests by block (log ratio of the pair's statistic) and by frame (same frame,
+ * both arms) are reported beside it.
  */
 import { quantileSorted, std } from '../stats/descriptive.ts';
+import { CPU_FLOOR_QUANTILE } from '../metrics/cpu-floor.ts';
 import { seedFrom } from '../stats/bootstrap.ts';
 import { pairedBootstrap } from '../stats/paired-bootstrap.ts';
 import { wilcoxonSignedRank, type WilcoxonResult } from '../stats/wilcoxon.ts';
@@ -59,7 +62,7 @@ export function latencySeries(virtualOnly: boolean, pairs: readonly BlockPair[])
   const timed = pairs.flatMap((p) => [p.candidate, p.baseline]).flatMap((b) => b.frames).filter((f) => f.tTotal !== null);
   const missing = timed.filter((f) => f.tInferCpu === null).length;
   if (timed.length > 0 && missing === 0) {
-    return { series: 't_infer_cpu', reason: 'virtual devices: inference thread CPU time (t_infer_cpu) — wall time on a shared host measures the host\'s load, not the model' };
+    return { series: 't_infer_cpu', reason: 'virtual devices: the floor (p05) of inference thread CPU time (t_infer_cpu), each arm\'s frames pooled — wall time on a shared host measures the host\'s load, and the VM\'s neighbours slow the same instructions for seconds at a time' };
   }
   return { series: 't_total', reason: `virtual devices, but ${missing} of ${timed.length} timed frames carry no t_infer_cpu (an app without a thread clock): wall time, which on a shared host also measures its load` };
 }
@@ -87,13 +90,22 @@ export function latencyCell(device: string, pairs: readonly BlockPair[], policy:
   // the pooled top decile), averaged in log space within its ABBA unit — the unit's two pairs see
   // a linear drift with opposite signs, so their mean cancels it — and the units, the independent
   // replicates, are what the bootstrap resamples (resampling pairs: 28% A/A false FAILs on recorded noise).
-  const blockRatios = pairs.map((_, i) => Math.log(quantileSorted(cand[i]!, quantile) / quantileSorted(base[i]!, quantile)));
-  const unitRatios = byUnit(pairs).map((idx) => idx.reduce((s, i) => s + blockRatios[i]!, 0) / idx.length);
-  const stat = (picked: readonly number[]) => {
-    let s = 0;
-    for (const i of picked) s += unitRatios[i]!;
-    return Math.exp(s / picked.length);
-  };
+  // On a vdevice the floor of CPU time instead, over each arm's frames of the resampled units pooled:
+  // a block the neighbours slowed whole adds no frame to the pooled low tail (a pair's own floors did:
+  // a unit SD of 0.11 on a quiet host against 0.01 pooled).
+  const q = series === 't_infer_cpu' ? CPU_FLOOR_QUANTILE : quantile;
+  const blockRatios = pairs.map((_, i) => Math.log(quantileSorted(cand[i]!, q) / quantileSorted(base[i]!, q)));
+  const units = byUnit(pairs);
+  const unitRatios = series === 't_infer_cpu'
+    ? units.map((idx) => Math.log(pooledFloorRatio(idx.map((i) => cand[i]!), idx.map((i) => base[i]!))))
+    : units.map((idx) => idx.reduce((s, i) => s + blockRatios[i]!, 0) / idx.length);
+  const stat = series === 't_infer_cpu'
+    ? (picked: readonly number[]) => pooledFloorRatio(picked.flatMap((u) => units[u]!.map((i) => cand[i]!)), picked.flatMap((u) => units[u]!.map((i) => base[i]!)))
+    : (picked: readonly number[]) => {
+      let s = 0;
+      for (const i of picked) s += unitRatios[i]!;
+      return Math.exp(s / picked.length);
+    };
   const est = pairedBootstrap(unitRatios.length, stat, seedFrom(`${policy.statistics.seed}|latency|${device}`),
     { iterations: policy.statistics.bootstrap_iterations, confidence: policy.statistics.confidence });
   const frameDiffs = pairs.flatMap((p) => {
@@ -112,4 +124,15 @@ export function latencyCell(device: string, pairs: readonly BlockPair[], policy:
     wilcoxon_frames: wilcoxonFigures(wilcoxonSignedRank(frameDiffs)),
     ...(unitRatios.length < 2 ? { reason: 'insufficient data: fewer than 2 ABBA units with a valid pair' } : {}),
   };
+}
+
+/** The floor of the candidate's pooled frames over the baseline's (each block's timings already sorted). */
+function pooledFloorRatio(cand: readonly Float64Array[], base: readonly Float64Array[]): number {
+  const pool = (xs: readonly Float64Array[]) => {
+    const out = new Float64Array(xs.reduce((n, x) => n + x.length, 0));
+    let k = 0;
+    for (const x of xs) { out.set(x, k); k += x.length; }
+    return out.sort();
+  };
+  return quantileSorted(pool(cand), CPU_FLOOR_QUANTILE) / quantileSorted(pool(base), CPU_FLOOR_QUANTILE);
 }

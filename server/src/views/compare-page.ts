@@ -26,7 +26,7 @@ ${cells.map((c) => html`<tr><td>${c.model ?? c.device}<div class="sub">${serials
 <td class="n">${c.latency_delta_pct === null ? '—' : `${signed(c.latency_delta_pct, 1)}%`}</td>${verdict(c.latency_verdict)}
 <td class="n">${change(c.iou, 3)}</td>${verdict(c.iou_verdict)}</tr>`)}
 </tbody></table>`;
-  const rule = `verdicts need ≥ ${MIN_SAMPLES} frames and ≥ ${MIN_BLOCKS} blocks of ${BLOCK_FRAMES} frames per side, a 95% interval of b − a that excludes 0 (blocks resampled, paired; widened to the night-to-night spread of a's build when ≥ ${MIN_HISTORY_RUNS} earlier runs of it are stored), and a change of at least ${LATENCY_MIN_CHANGE * 100}% in p50 latency or ${IOU_MIN_CHANGE} in mean IoU; virtual and real devices are never compared`;
+  const rule = `verdicts need ≥ ${MIN_SAMPLES} frames and ≥ ${MIN_BLOCKS} blocks of ${BLOCK_FRAMES} frames per side, a 95% interval of b − a that excludes 0 (blocks resampled, paired; widened to the night-to-night spread of a's build when ≥ ${MIN_HISTORY_RUNS} earlier runs of it are stored), and a change of at least ${LATENCY_MIN_CHANGE * 100}% in p50 latency or ${IOU_MIN_CHANGE} in mean IoU; virtual and real devices are never compared; a virtual device's latency is the floor (p05) of its inference thread CPU time, judged over all its frames only (per lighting: not judged)`;
   const body = html`${form}<p><a href="/runs/${encodeURIComponent(a)}">run a</a> · <a href="/runs/${encodeURIComponent(b)}">run b</a> · ${rule}</p>
 <section class="charts"><figure><figcaption>Latency p50 change b vs a per device (all lightings) — click a bar for run b's frames on that device</figcaption><canvas id="compare-chart"></canvas></figure></section>
 ${table}`;

@@ -5,7 +5,7 @@ import { storeUrl } from '../../store/store-url.ts';
 /** Registers `rio-farm compare`; the logic lives in harness/src/compare/. */
 export function registerCompare(program: Command): void {
   program.command('compare <run-a> <run-b>')
-    .description('Per device × lighting latency and IoU differences (B − A) with 95% CIs and a verdict per cell: better / worse / no significant change / insufficient data. A run is an id in the store, a run.json, or a report folder')
+    .description('Per device × lighting latency and IoU differences (B − A) with 95% CIs and a verdict per cell: better / worse / no significant change / insufficient data / not judged (a vdevice\'s CPU-time floor per lighting: judged over all its frames). A run is an id in the store, a run.json, or a report folder')
     .option('--db <url>', 'store: sqlite:PATH or postgres://…', 'sqlite:.rio-farm/rio-farm.db')
     .option('--json', 'print the cells as JSON')
     .option('--fail-on-worse', 'exit 1 when any cell is worse')
