@@ -57,12 +57,22 @@ const CARD_SHADOW_MM = 1.6;
 const CARD_SHADOW_OFFSET_MM: [number, number] = [0.5, 0.8];
 const CARD_SHADOW_DEPTH = 0.35;
 
+/** The arrays of a scene raster, which a render thread reuses frame after frame. */
+export type SceneBuffers = Pick<SceneRaster, 'rgb' | 'cardId' | 'coverage'>;
+
+export function sceneBuffers(pixels: number): SceneBuffers {
+  return { rgb: new Float32Array(pixels * 3), cardId: new Uint8Array(pixels), coverage: new Float32Array(pixels) };
+}
+
+/** Renders into `buffers` (any earlier contents are overwritten or cleared) or into new arrays. */
 export function renderScene(width: number, height: number, planeToFrame: Mat3, plane: PlaneTexture | null,
-  cards: PlacedCard[], fingers: Finger[]): SceneRaster {
+  cards: PlacedCard[], fingers: Finger[], buffers: SceneBuffers = sceneBuffers(width * height)): SceneRaster {
   const n = width * height;
-  const rgb = new Float32Array(n * 3);
-  const cardId = new Uint8Array(n);
-  const coverage = new Float32Array(n);
+  const { rgb, cardId, coverage } = buffers;
+  if (cardId.length !== n) throw new RangeError(`scene buffers hold ${cardId.length} pixels, the frame has ${n}`);
+  // The loop below writes every pixel of rgb but only the card pixels of these two.
+  cardId.fill(0);
+  coverage.fill(0);
   const M = invert(planeToFrame); // frame → plane
   const m0 = M[0], m1 = M[1], m2 = M[2], m3 = M[3], m4 = M[4], m5 = M[5], m6 = M[6], m7 = M[7], m8 = M[8];
   const detM = m0 * (m4 * m8 - m5 * m7) - m1 * (m3 * m8 - m5 * m6) + m2 * (m3 * m7 - m4 * m6);
@@ -156,8 +166,13 @@ export function renderScene(width: number, height: number, planeToFrame: Mat3, p
     }
   }
   for (const f of fingers) drawFinger(rgb, coverage, width, height, f);
+  // Card pixels lie in the cards' boxes: sum over those, in the same pixel order.
   const visibleArea = cards.map(() => 0);
-  for (let i = 0; i < n; i++) if (cardId[i]! > 0) visibleArea[cardId[i]! - 1]! += coverage[i]!;
+  const bx0 = Math.min(...samplers.map((c) => c.x0)), bx1 = Math.max(...samplers.map((c) => c.x1));
+  const by0 = Math.min(...samplers.map((c) => c.y0)), by1 = Math.max(...samplers.map((c) => c.y1));
+  for (let y = by0; y <= by1; y++) {
+    for (let i = y * width + bx0, end = y * width + bx1; i <= end; i++) if (cardId[i]! > 0) visibleArea[cardId[i]! - 1]! += coverage[i]!;
+  }
   return { width, height, rgb, cardId, coverage, visibleArea };
 }
 

@@ -25,8 +25,9 @@ function toneTable(contrast: number): Uint8Array {
   return t;
 }
 
-export function sensorAndIsp(rgb: Float32Array, p: LightingParams, noiseSeed: number): Buffer {
-  const out = Buffer.allocUnsafe(rgb.length);
+/** 8-bit sRGB of linear scene light `rgb`, into `out` (reused by a render thread) or a new buffer. */
+export function sensorAndIsp(rgb: Float32Array, p: LightingParams, noiseSeed: number, out: Buffer = Buffer.allocUnsafe(rgb.length)): Buffer {
+  if (out.length !== rgb.length) throw new RangeError(`sensor output holds ${out.length} bytes, the frame has ${rgb.length}`);
   const fw = p.full_well, scale = p.gain / fw, expo = p.exposure, read = p.read_noise;
   // Auto white balance removes `awb` of the light's cast; gains normalised to green, as cameras do.
   const e = meanIlluminant(p);
