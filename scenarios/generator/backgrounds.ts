@@ -24,13 +24,19 @@ function valueNoise(w: number, h: number, cellPx: number, rng: Rng): Float32Arra
   for (let i = 0; i < grid.length; i++) grid[i] = rng.next();
   const out = new Float32Array(w * h);
   const inv = 1 / cellPx;
+  // A column's cell and smoothstep weight are the same on every row: computed once per column.
+  const cellX = new Int32Array(w), weightX = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const gx = x * inv, x0 = Math.floor(gx);
+    const tx = gx - x0;
+    cellX[x] = x0; weightX[x] = tx * tx * (3 - 2 * tx);
+  }
   for (let y = 0; y < h; y++) {
     const gy = y * inv, y0 = Math.floor(gy);
     let ty = gy - y0; ty = ty * ty * (3 - 2 * ty);
     const r0 = y0 * gw, r1 = r0 + gw;
     for (let x = 0; x < w; x++) {
-      const gx = x * inv, x0 = Math.floor(gx);
-      let tx = gx - x0; tx = tx * tx * (3 - 2 * tx);
+      const x0 = cellX[x]!, tx = weightX[x]!;
       const a = grid[r0 + x0]! + (grid[r0 + x0 + 1]! - grid[r0 + x0]!) * tx;
       const b = grid[r1 + x0]! + (grid[r1 + x0 + 1]! - grid[r1 + x0]!) * tx;
       out[y * w + x] = a + (b - a) * ty;
@@ -53,16 +59,20 @@ function fbm(w: number, h: number, cellPx: number, octaves: number, rng: Rng): F
 
 type RGB = [number, number, number];
 
-/** Fills a texture; `colourAt` returns a blend t between colours a and b and a brightness factor f. */
-function fill(w: number, h: number, a: RGB, b: RGB, colourAt: (x: number, y: number, i: number, out: Float64Array) => void): Float32Array {
+/**
+ * Fills a texture row by row: `row` sets, for each x of row y, a blend t between colours a and b
+ * and a brightness factor f (so each kind computes what is constant along a row once per row).
+ */
+function fill(w: number, h: number, a: RGB, b: RGB, row: (y: number, t: Float64Array, f: Float64Array) => void): Float32Array {
   const data = new Float32Array(w * h * 3);
-  const tf = new Float64Array(2);
-  for (let y = 0, i = 0; y < h; y++) for (let x = 0; x < w; x++, i++) {
-    colourAt(x, y, i, tf);
-    const t = tf[0]!, f = tf[1]!;
-    data[i * 3] = (a[0] + (b[0] - a[0]) * t) * f;
-    data[i * 3 + 1] = (a[1] + (b[1] - a[1]) * t) * f;
-    data[i * 3 + 2] = (a[2] + (b[2] - a[2]) * t) * f;
+  const t = new Float64Array(w), f = new Float64Array(w);
+  for (let y = 0, i = 0; y < h; y++) {
+    row(y, t, f);
+    for (let x = 0; x < w; x++, i++) {
+      data[i * 3] = (a[0] + (b[0] - a[0]) * t[x]!) * f[x]!;
+      data[i * 3 + 1] = (a[1] + (b[1] - a[1]) * t[x]!) * f[x]!;
+      data[i * 3 + 2] = (a[2] + (b[2] - a[2]) * t[x]!) * f[x]!;
+    }
   }
   return data;
 }
@@ -76,11 +86,14 @@ function wood(e: PlaneExtent, rng: Rng): Float32Array {
   const streak = valueNoise(w, h, Math.max(1, 0.8 * s), rng);
   const plank = rng.range(90, 160) * s, freq = rng.range(0.6, 1.2) / s;
   const tones = Array.from({ length: 64 }, () => rng.range(0.85, 1.12));
-  return fill(w, h, light, dark, (x, y, i, out) => {
+  return fill(w, h, light, dark, (y, t, f) => {
     const p = Math.floor(y / plank);
-    const grain = 0.5 + 0.5 * Math.sin((y + warp[i]! * 6 * s + x * 0.015) * freq + p * 7.3);
-    out[0] = grain * grain * 0.55 + streak[((i / w) | 0) * w + ((x * 0.05) | 0)]! * 0.45;
-    out[1] = ((y % plank) < 0.6 * s ? 0.35 : 1) * tones[p & 63]!; // plank gap and tone
+    const tone = ((y % plank) < 0.6 * s ? 0.35 : 1) * tones[p & 63]!; // plank gap and tone
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const grain = 0.5 + 0.5 * Math.sin((y + warp[i]! * 6 * s + x * 0.015) * freq + p * 7.3);
+      t[x] = grain * grain * 0.55 + streak[((i / w) | 0) * w + ((x * 0.05) | 0)]! * 0.45;
+      f[x] = tone;
+    }
   });
 }
 
@@ -91,11 +104,14 @@ function whitePaper(e: PlaneExtent, rng: Rng): Float32Array {
   const shade = fbm(w, h, 120 * s, 2, rng), fibre = valueNoise(w, h, Math.max(1, 0.4 * s), rng);
   // A second sheet overlaps the first: its edge is a faint line, as on a real desk of papers.
   const ex = rng.range(0.2, 0.8) * w, ang = rng.range(-0.3, 0.3);
-  return fill(w, h, tint, tint, (x, y, i, out) => {
-    const d = (x - ex) - (y - h / 2) * ang;
-    const edge = Math.abs(d) < 0.5 * s ? 0.82 : d > 0 ? 1.02 : 1;
-    out[0] = 0;
-    out[1] = base * (0.93 + 0.07 * shade[i]!) * (0.985 + 0.03 * fibre[i]!) * edge;
+  return fill(w, h, tint, tint, (y, t, f) => {
+    const slant = (y - h / 2) * ang;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const d = (x - ex) - slant;
+      const edge = Math.abs(d) < 0.5 * s ? 0.82 : d > 0 ? 1.02 : 1;
+      t[x] = 0;
+      f[x] = base * (0.93 + 0.07 * shade[i]!) * (0.985 + 0.03 * fibre[i]!) * edge;
+    }
   });
 }
 
@@ -104,10 +120,14 @@ function darkCloth(e: PlaneExtent, rng: Rng): Float32Array {
   const base = hexToLinear(rng.pick(['#22252b', '#1b2233', '#2a1f1f', '#1f2a22', '#303030']));
   const folds = fbm(w, h, 80 * s, 3, rng), fuzz = valueNoise(w, h, Math.max(1, 0.5 * s), rng);
   const weave = (2 * Math.PI) / Math.max(2, 1.2 * s);
-  return fill(w, h, base, base, (x, y, i, out) => {
-    const wv = 0.85 + 0.15 * Math.sin(x * weave) * Math.sin(y * weave);
-    out[0] = 0;
-    out[1] = (0.55 + 0.9 * folds[i]!) * wv * (0.9 + 0.2 * fuzz[i]!);
+  const weaveX = Float64Array.from({ length: w }, (_, x) => 0.15 * Math.sin(x * weave)); // the same on every row
+  return fill(w, h, base, base, (y, t, f) => {
+    const weaveY = Math.sin(y * weave);
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const wv = 0.85 + weaveX[x]! * weaveY;
+      t[x] = 0;
+      f[x] = (0.55 + 0.9 * folds[i]!) * wv * (0.9 + 0.2 * fuzz[i]!);
+    }
   });
 }
 
@@ -117,13 +137,13 @@ function patternedCloth(e: PlaneExtent, rng: Rng): Float32Array {
   const b = hexToLinear(rng.pick(['#f4f1e8', '#fdebd0', '#e8f6f3', '#f5eef8']));
   const kind = rng.int(0, 2), period = rng.range(8, 22) * s;
   const folds = fbm(w, h, 90 * s, 2, rng);
-  return fill(w, h, b, a, (x, y, i, out) => {
-    let t: number;
-    if (kind === 0) t = ((Math.floor(x / period) + Math.floor(y / period)) & 1) ? 0.85 : ((Math.floor(x / period) & 1) ? 0.45 : 0.1); // gingham
-    else if (kind === 1) { const dx = (x % period) - period / 2, dy = (y % period) - period / 2; t = dx * dx + dy * dy < (period * 0.25) ** 2 ? 1 : 0; } // dots
-    else t = (Math.floor((x + y) / (period * 0.7)) & 1) ? 1 : 0; // diagonal stripes
-    out[0] = t;
-    out[1] = 0.7 + 0.5 * folds[i]!;
+  return fill(w, h, b, a, (y, t, f) => {
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      if (kind === 0) t[x] = ((Math.floor(x / period) + Math.floor(y / period)) & 1) ? 0.85 : ((Math.floor(x / period) & 1) ? 0.45 : 0.1); // gingham
+      else if (kind === 1) { const dx = (x % period) - period / 2, dy = (y % period) - period / 2; t[x] = dx * dx + dy * dy < (period * 0.25) ** 2 ? 1 : 0; } // dots
+      else t[x] = (Math.floor((x + y) / (period * 0.7)) & 1) ? 1 : 0; // diagonal stripes
+      f[x] = 0.7 + 0.5 * folds[i]!;
+    }
   });
 }
 

@@ -80,14 +80,18 @@ export async function buildScenarios(cache: string, specs: ScenarioSpec[], opts:
       built[i] = scenario;
   };
   try {
-    // With a pool every chunk is queued at once; in-process, scenarios go one by one to keep textures.
-    if (pool) await Promise.all(todo.map(buildOne));
+    // With a pool every chunk is queued at once, the most pixels first: the jobs left at the end are
+    // then small ones, so neither worker idles while the other renders a big scenario (nightly's
+    // 1080×1920 one is last in its script). In-process, scenarios go one by one to keep textures.
+    if (pool) await Promise.all([...todo].sort((a, b) => pixelsOf(b.s) - pixelsOf(a.s)).map(buildOne));
     else for (const t of todo) await buildOne(t);
   } finally {
     await pool?.close();
   }
   return built as BuiltScenario[];
 }
+
+const pixelsOf = (s: ScenarioSpec) => s.resolution[0] * s.resolution[1] * s.frames;
 
 export function truthPathOf(cache: string, s: ScenarioSpec): string {
   return join(cache, s.suite, s.id, 'truth.json');

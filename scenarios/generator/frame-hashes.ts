@@ -9,9 +9,19 @@ import type { BuiltSuite } from './types.ts';
 
 export const FRAME_HASHES = new URL('./fixtures/frame-hashes.json', import.meta.url);
 
-interface Recorded { suites: Record<string, Record<string, { truth: string; frames: string[] }>> }
+/**
+ * `truth`: the whole file as recorded. `truth_content`: the same file without its `spec_hash` line,
+ * recorded in the same run. spec_hash is the cache key, a digest of the drawing sources, so it must
+ * change whenever those sources change (or a stale cache would be served); every other byte is truth.
+ */
+interface Recorded { suites: Record<string, Record<string, { truth: string; truth_content: string; frames: string[] }>> }
 
-const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** A truth.json's bytes without the cache key line (as writeTruth lays it out: one space indent). */
+export function truthContent(text: string): string {
+  return text.replace(/\n "spec_hash": "[0-9a-f]{64}",/, '');
+}
 
 /** Every frame or truth file of a built suite whose bytes differ from the recording (empty: identical). */
 export function differencesFromRecorded(built: BuiltSuite): string[] {
@@ -22,9 +32,9 @@ export function differencesFromRecorded(built: BuiltSuite): string[] {
   for (const id of ids) {
     const want = recorded[id], got = built.scenarios.find((s) => s.id === id);
     if (!want || !got) { out.push(`${id}: ${want ? 'not built' : 'not recorded'}`); continue; }
-    if (sha(got.truthPath) !== want.truth) out.push(`${id}: truth file differs`);
+    if (sha(truthContent(readFileSync(got.truthPath, 'utf8'))) !== want.truth_content) out.push(`${id}: truth file differs`);
     if (got.frames.length !== want.frames.length) out.push(`${id}: ${got.frames.length} frames, recorded ${want.frames.length}`);
-    got.frames.forEach((f, i) => { if (want.frames[i] !== undefined && sha(f.path) !== want.frames[i]) out.push(`${id}: frame ${i} differs`); });
+    got.frames.forEach((f, i) => { if (want.frames[i] !== undefined && sha(readFileSync(f.path)) !== want.frames[i]) out.push(`${id}: frame ${i} differs`); });
   }
   return out;
 }

@@ -3,34 +3,50 @@
  * Both blurs are running sums, so their cost does not grow with the blur size.
  */
 
-/** Box blur of radius r along rows (3-channel float), edge-normalised. */
+/**
+ * Box blur of radius r along rows (3-channel float), edge-normalised. The three channels share the
+ * window count; each channel's running sum takes the same additions in the same order as alone.
+ */
 function boxRows(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
   for (let y = 0; y < h; y++) {
     const row = y * w * 3;
-    for (let c = 0; c < 3; c++) {
-      let sum = 0, n = 0;
-      for (let x = 0; x < Math.min(r, w); x++) { sum += src[row + x * 3 + c]!; n++; }
-      for (let x = 0; x < w; x++) {
-        const add = x + r, rem = x - r - 1;
-        if (add < w) { sum += src[row + add * 3 + c]!; n++; }
-        if (rem >= 0) { sum -= src[row + rem * 3 + c]!; n--; }
-        dst[row + x * 3 + c] = sum / n;
-      }
+    let s0 = 0, s1 = 0, s2 = 0, n = 0;
+    for (let x = 0; x < Math.min(r, w); x++) {
+      const a = row + x * 3;
+      s0 += src[a]!; s1 += src[a + 1]!; s2 += src[a + 2]!; n++;
+    }
+    for (let x = 0; x < w; x++) {
+      const add = x + r, rem = x - r - 1;
+      if (add < w) { const a = row + add * 3; s0 += src[a]!; s1 += src[a + 1]!; s2 += src[a + 2]!; n++; }
+      if (rem >= 0) { const a = row + rem * 3; s0 -= src[a]!; s1 -= src[a + 1]!; s2 -= src[a + 2]!; n--; }
+      const d = row + x * 3;
+      dst[d] = s0 / n; dst[d + 1] = s1 / n; dst[d + 2] = s2 / n;
     }
   }
 }
 
+/**
+ * Box blur of radius r along columns: a running sum per column, advanced row by row (memory order);
+ * each column's sum takes the same additions and subtractions in the same order as a column walk.
+ */
 function boxCols(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
   const stride = w * 3;
-  for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
-    const col = x * 3 + c;
-    let sum = 0, n = 0;
-    for (let y = 0; y < Math.min(r, h); y++) { sum += src[y * stride + col]!; n++; }
-    for (let y = 0; y < h; y++) {
-      const add = y + r, rem = y - r - 1;
-      if (add < h) { sum += src[add * stride + col]!; n++; }
-      if (rem >= 0) { sum -= src[rem * stride + col]!; n--; }
-      dst[y * stride + col] = sum / n;
+  const sum = new Float64Array(stride);
+  let n = 0;
+  for (let y = 0; y < Math.min(r, h); y++, n++) {
+    for (let col = 0, a = y * stride; col < stride; col++, a++) sum[col]! += src[a]!;
+  }
+  for (let y = 0; y < h; y++) {
+    const add = y + r, rem = y - r - 1;
+    const a = add < h ? add * stride : -1, b = rem >= 0 ? rem * stride : -1, d = y * stride;
+    if (a >= 0) n++;
+    if (b >= 0) n--;
+    for (let col = 0; col < stride; col++) {
+      let s = sum[col]!;
+      if (a >= 0) s += src[a + col]!;
+      if (b >= 0) s -= src[b + col]!;
+      sum[col] = s;
+      dst[d + col] = s / n;
     }
   }
 }
@@ -59,24 +75,27 @@ export function motionBlur(rgb: Float32Array, w: number, h: number, lengthPx: nu
   const out = new Float32Array(rgb.length);
   const span = Math.ceil(Math.abs(slope) * n) + 1;
   const idx = new Int32Array(n); // pixel index of each family member, −1 when off the image
+  const step = new Int32Array(n); // Math.round(k·slope), the same for every family
+  for (let k = 0; k < n; k++) step[k] = Math.round(k * slope);
   for (let o = -span; o < m + span; o++) {
-    let any = false;
+    let first = n, last = -1;
     for (let k = 0; k < n; k++) {
-      const q = o + Math.round(k * slope);
+      const q = o + step[k]!;
       if (q < 0 || q >= m) { idx[k] = -1; continue; }
       idx[k] = major === 'x' ? q * w + k : k * w + q;
-      any = true;
+      if (first === n) first = k;
+      last = k;
     }
-    if (!any) continue;
-    for (let c = 0; c < 3; c++) {
-      let sum = 0, cnt = 0;
-      for (let k = 0; k < Math.min(r, n); k++) if (idx[k]! >= 0) { sum += rgb[idx[k]! * 3 + c]!; cnt++; }
-      for (let k = 0; k < n; k++) {
-        const add = k + r, rem = k - r - 1;
-        if (add < n && idx[add]! >= 0) { sum += rgb[idx[add]! * 3 + c]!; cnt++; }
-        if (rem >= 0 && idx[rem]! >= 0) { sum -= rgb[idx[rem]! * 3 + c]!; cnt--; }
-        if (idx[k]! >= 0) out[idx[k]! * 3 + c] = sum / cnt;
-      }
+    if (last < 0) continue;
+    // The window adds, drops and writes only members on the image, so the steps before first − r
+    // and after last + r + 1 do nothing; the three channels advance together, each as alone.
+    let s0 = 0, s1 = 0, s2 = 0, cnt = 0;
+    for (let k = 0; k < Math.min(r, n); k++) if (idx[k]! >= 0) { const p = idx[k]! * 3; s0 += rgb[p]!; s1 += rgb[p + 1]!; s2 += rgb[p + 2]!; cnt++; }
+    for (let k = Math.max(0, first - r), end = Math.min(n - 1, last + r + 1); k <= end; k++) {
+      const add = k + r, rem = k - r - 1;
+      if (add < n && idx[add]! >= 0) { const p = idx[add]! * 3; s0 += rgb[p]!; s1 += rgb[p + 1]!; s2 += rgb[p + 2]!; cnt++; }
+      if (rem >= 0 && idx[rem]! >= 0) { const p = idx[rem]! * 3; s0 -= rgb[p]!; s1 -= rgb[p + 1]!; s2 -= rgb[p + 2]!; cnt--; }
+      if (idx[k]! >= 0) { const p = idx[k]! * 3; out[p] = s0 / cnt; out[p + 1] = s1 / cnt; out[p + 2] = s2 / cnt; }
     }
   }
   return out;

@@ -56,35 +56,49 @@ export function applySceneLight(s: SceneRaster, p: LightingParams, cards: CardOn
   const bRad = (p.backlight_angle * Math.PI) / 180, bdx = Math.cos(bRad), bdy = Math.sin(bRad);
   const bHalf = 0.5 * (Math.abs(bdx) * w + Math.abs(bdy) * h);
   const haze = p.flare * p.backlight;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const i = y * w + x, px = x + 0.5, py = y + 0.5;
-    let L0 = A[0], L1 = A[1], L2 = A[2];
-    if (p.mix_cct) {
-      const t = Math.min(1, Math.max(0, 0.5 + (((px - cx) * mdx + (py - cy) * mdy) / half) * 0.8));
-      L0 += (B[0] - A[0]) * t; L1 += (B[1] - A[1]) * t; L2 += (B[2] - A[2]) * t;
+  const mix = !!p.mix_cct, shadow = p.shadow, vignette = p.vignette, light = p.light, backlight = p.backlight;
+  const glareReach2 = 12 * sig * sig;
+  // Every term below is a column part plus a row part; each part is computed once (same operands,
+  // same operations, so the same doubles) instead of once per pixel.
+  const colMix = new Float64Array(w), colShadow = new Float64Array(w), colVig = new Float64Array(w);
+  const colGlare = new Float64Array(w), colBack = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const px = x + 0.5;
+    colMix[x] = (px - cx) * mdx; colShadow[x] = nx * px; colVig[x] = (px - cx) ** 2;
+    colGlare[x] = (px - g[0]) ** 2; colBack[x] = (px - cx) * bdx;
+  }
+  for (let y = 0; y < h; y++) {
+    const py = y + 0.5;
+    const rowMix = (py - cy) * mdy, rowShadow = ny * py, rowVig = (py - cy) ** 2, rowGlare = (py - g[1]) ** 2, rowBack = (py - cy) * bdy;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      let L0 = A[0], L1 = A[1], L2 = A[2];
+      if (mix) {
+        const t = Math.min(1, Math.max(0, 0.5 + ((colMix[x]! + rowMix) / half) * 0.8));
+        L0 += (B[0] - A[0]) * t; L1 += (B[1] - A[1]) * t; L2 += (B[2] - A[2]) * t;
+      }
+      let f = light;
+      if (shadow > 0) {
+        const d = (colShadow[x]! + rowShadow - shC) / soft;
+        f *= 1 - shadow * Math.min(1, Math.max(0, 0.5 + d));
+      }
+      if (vignette > 0) {
+        const r2 = (colVig[x]! + rowVig) / rmax2;
+        f *= 1 - vignette * r2;
+      }
+      let add = haze;
+      if (glarePeak > 0 && cardId[i] === 1) {
+        const d2 = colGlare[x]! + rowGlare;
+        if (d2 < glareReach2) add += glarePeak * Math.exp(-d2 * inv2s2) * coverage[i]!;
+      }
+      if (backlight > 0) {
+        const t = (colBack[x]! + rowBack) / bHalf; // −1 … 1 towards the window
+        const win = Math.min(1, Math.max(0, (t - 0.35) * 4));
+        if (win > 0) add += backlight * win * (cardId[i] ? 1 - coverage[i]! : 1);
+      }
+      rgb[i * 3] = rgb[i * 3]! * L0 * f + add * L0;
+      rgb[i * 3 + 1] = rgb[i * 3 + 1]! * L1 * f + add * L1;
+      rgb[i * 3 + 2] = rgb[i * 3 + 2]! * L2 * f + add * L2;
     }
-    let f = p.light;
-    if (p.shadow > 0) {
-      const d = (nx * px + ny * py - shC) / soft;
-      f *= 1 - p.shadow * Math.min(1, Math.max(0, 0.5 + d));
-    }
-    if (p.vignette > 0) {
-      const r2 = ((px - cx) ** 2 + (py - cy) ** 2) / rmax2;
-      f *= 1 - p.vignette * r2;
-    }
-    let add = haze;
-    if (glarePeak > 0 && cardId[i] === 1) {
-      const d2 = (px - g[0]) ** 2 + (py - g[1]) ** 2;
-      if (d2 < 12 * sig * sig) add += glarePeak * Math.exp(-d2 * inv2s2) * coverage[i]!;
-    }
-    if (p.backlight > 0) {
-      const t = ((px - cx) * bdx + (py - cy) * bdy) / bHalf; // −1 … 1 towards the window
-      const win = Math.min(1, Math.max(0, (t - 0.35) * 4));
-      if (win > 0) add += p.backlight * win * (cardId[i] ? 1 - coverage[i]! : 1);
-    }
-    rgb[i * 3] = rgb[i * 3]! * L0 * f + add * L0;
-    rgb[i * 3 + 1] = rgb[i * 3 + 1]! * L1 * f + add * L1;
-    rgb[i * 3 + 2] = rgb[i * 3 + 2]! * L2 * f + add * L2;
   }
 }
 

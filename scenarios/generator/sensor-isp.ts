@@ -25,8 +25,9 @@ function toneTable(contrast: number): Uint8Array {
   return t;
 }
 
-export function sensorAndIsp(rgb: Float32Array, p: LightingParams, noiseSeed: number): Buffer {
-  const out = Buffer.allocUnsafe(rgb.length);
+/** 8-bit sRGB of linear scene light `rgb`, into `out` (reused by a render thread) or a new buffer. */
+export function sensorAndIsp(rgb: Float32Array, p: LightingParams, noiseSeed: number, out: Buffer = Buffer.allocUnsafe(rgb.length)): Buffer {
+  if (out.length !== rgb.length) throw new RangeError(`sensor output holds ${out.length} bytes, the frame has ${rgb.length}`);
   const fw = p.full_well, scale = p.gain / fw, expo = p.exposure, read = p.read_noise;
   // Auto white balance removes `awb` of the light's cast; gains normalised to green, as cameras do.
   const e = meanIlluminant(p);
@@ -36,15 +37,24 @@ export function sensorAndIsp(rgb: Float32Array, p: LightingParams, noiseSeed: nu
   const wbR = wb[0]!, wbB = wb[2]!;
   // Two independent offsets into the table: shot noise and read noise must not be correlated.
   let o1 = noiseSeed & MASK, o2 = ((noiseSeed >>> 7) * 2654435761) & MASK;
+  // Channels unrolled (R, G, B each with its white-balance gain): this loop runs for every subpixel.
   for (let i = 0; i < rgb.length; i += 3) {
-    for (let c = 0; c < 3; c++) {
-      const n = rgb[i + c]! * expo * fw; // electrons
-      o1 = (o1 + 1) & MASK; o2 = (o2 + 3) & MASK;
-      let v = ((n > 0 ? n + Math.sqrt(n) * NORMALS[o1]! : 0) + read * NORMALS[o2]!) * scale;
-      v = v < 0 ? 0 : v > 1 ? 1 : v; // the ADC clips at full scale
-      if (c === 0) v *= wbR; else if (c === 2) v *= wbB;
-      out[i + c] = tone[v >= 1 ? TONE_STEPS : (v * TONE_STEPS + 0.5) | 0]!;
-    }
+    o1 = (o1 + 1) & MASK; o2 = (o2 + 3) & MASK;
+    out[i] = tone[toneIndex(adc(rgb[i]! * expo * fw, NORMALS[o1]!, NORMALS[o2]!, read, scale) * wbR)]!;
+    o1 = (o1 + 1) & MASK; o2 = (o2 + 3) & MASK;
+    out[i + 1] = tone[toneIndex(adc(rgb[i + 1]! * expo * fw, NORMALS[o1]!, NORMALS[o2]!, read, scale))]!;
+    o1 = (o1 + 1) & MASK; o2 = (o2 + 3) & MASK;
+    out[i + 2] = tone[toneIndex(adc(rgb[i + 2]! * expo * fw, NORMALS[o1]!, NORMALS[o2]!, read, scale) * wbB)]!;
   }
   return out;
+}
+
+/** Electrons `n` plus shot and read noise, × gain ÷ full well, clipped by the ADC to 0…1. */
+function adc(n: number, shot: number, readNoise: number, read: number, scale: number): number {
+  const v = ((n > 0 ? n + Math.sqrt(n) * shot : 0) + read * readNoise) * scale;
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+function toneIndex(v: number): number {
+  return v >= 1 ? TONE_STEPS : (v * TONE_STEPS + 0.5) | 0;
 }
