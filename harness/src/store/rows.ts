@@ -107,7 +107,7 @@ export const AggregateRowSchema = Row({
   // migration 105: t_infer_cpu percentiles; absent in exports written before it
   infer_cpu_p50: Type.Optional(Lat), infer_cpu_p50_lo: Type.Optional(Lat), infer_cpu_p50_hi: Type.Optional(Lat),
   infer_cpu_p90: Type.Optional(Lat), infer_cpu_p90_lo: Type.Optional(Lat), infer_cpu_p90_hi: Type.Optional(Lat),
-  // migration 115: its floor (p05), a vdevice's judged latency; absent in exports written before it
+  // migration 116: its floor (p05), a vdevice's judged latency; absent in exports written before it
   infer_cpu_p05: Type.Optional(Lat), infer_cpu_p05_lo: Type.Optional(Lat), infer_cpu_p05_hi: Type.Optional(Lat),
   verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('no-data')]), verdict_reason: Nullable(Text),
 });
