@@ -2,7 +2,7 @@
  * Percentile bootstrap confidence intervals. Seeded, so the same samples always give the same
  * interval — aggregates recomputed on another store (or machine) are identical.
  */
-import { quantileSorted } from './descriptive.ts';
+import { mean, quantileSorted } from './descriptive.ts';
 
 export const BOOTSTRAP_ITERATIONS = 1000;
 
@@ -43,6 +43,26 @@ function resample(xs: readonly number[], rnd: () => number, out: number[]): numb
   return out;
 }
 
+/**
+ * bootstrapCI(xs, mean, seed) without writing the resamples: each resample's sum is taken in draw
+ * order, as mean() adds the written resample, so the digits are the same (the run's aggregates and
+ * dashboard rows bootstrap the mean IoU of every cell of every ingested run).
+ */
+export function bootstrapMeanCI(xs: readonly number[], seed: number, { iterations = BOOTSTRAP_ITERATIONS, level = 0.95 } = {}): [number, number] {
+  const n = xs.length;
+  if (n < 2) return [NaN, NaN];
+  const rnd = seededRandom(seed);
+  const v = Float64Array.from(xs);
+  const stats = new Array<number>(iterations);
+  for (let i = 0; i < iterations; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += v[Math.floor(rnd() * n)]!;
+    stats[i] = s / n;
+  }
+  stats.sort((a, b) => a - b);
+  return [quantileSorted(stats, (1 - level) / 2), quantileSorted(stats, 1 - (1 - level) / 2)];
+}
+
 /** 95% (by default) percentile-bootstrap CI of stat(xs); [NaN, NaN] below two samples. */
 export function bootstrapCI(xs: readonly number[], stat: Statistic, seed: number,
   { iterations = BOOTSTRAP_ITERATIONS, level = 0.95 } = {}): [number, number] {
@@ -73,8 +93,11 @@ export function bootstrapDiffCI(a: readonly number[], b: readonly number[], stat
   return [quantileSorted(d, (1 - level) / 2), quantileSorted(d, 1 - (1 - level) / 2)];
 }
 
-/** Returns a function drawing one resample of xs (indices uniform over xs' own order) as a sorted array it reuses. */
-function sortedResampler(xs: readonly number[]): (rnd: () => number) => Float64Array {
+/**
+ * Draws resamples of xs (indices uniform over xs' own order) as counts over xs sorted ascending:
+ * `fill` writes the drawn resample sorted, the array sorting it in place would give.
+ */
+function sortedDraws(xs: readonly number[]) {
   const n = xs.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => xs[i]! - xs[j]!);
   const sorted = Float64Array.from(order, (i) => xs[i]!);
@@ -82,17 +105,66 @@ function sortedResampler(xs: readonly number[]): (rnd: () => number) => Float64A
   order.forEach((orig, r) => { rank[orig] = r; });
   const counts = new Uint32Array(n);
   const out = new Float64Array(n);
-  return (rnd) => {
-    counts.fill(0);
-    for (let j = 0; j < n; j++) counts[rank[Math.floor(rnd() * n)]!]!++;
-    let k = 0;
-    for (let r = 0; r < n; r++) for (let c = counts[r]!; c > 0; c--) out[k++] = sorted[r]!;
-    return out;
+  return {
+    sorted, counts,
+    draw(rnd: () => number): void {
+      counts.fill(0);
+      for (let j = 0; j < n; j++) counts[rank[Math.floor(rnd() * n)]!]!++;
+    },
+    fill(): Float64Array {
+      let k = 0;
+      for (let r = 0; r < n; r++) for (let c = counts[r]!; c > 0; c--) out[k++] = sorted[r]!;
+      return out;
+    },
   };
 }
 
-/** A statistic of an ascending-sorted sample (quantiles read it directly; the mean ignores order). */
-export type SortedStatistic = (sorted: Float64Array) => number;
+/** Returns a function drawing one resample of xs as a sorted array it reuses. */
+function sortedResampler(xs: readonly number[]): (rnd: () => number) => Float64Array {
+  const d = sortedDraws(xs);
+  return (rnd) => { d.draw(rnd); return d.fill(); };
+}
+
+/**
+ * A statistic of an ascending-sorted sample (quantiles read it directly; the mean ignores order).
+ * One tagged `quantile` (type 7) or `mean` can be read off counted draws without the sorted array.
+ */
+export type SortedStatistic = ((sorted: Float64Array) => number) & { readonly quantile?: number; readonly mean?: true };
+/** quantileSorted at q, tagged. */
+export const sortedQuantile = (q: number): SortedStatistic => Object.assign((s: Float64Array) => quantileSorted(s, q), { quantile: q });
+/** descriptive.ts' mean (summed in ascending order), tagged. */
+export const sortedMean: SortedStatistic = Object.assign((s: Float64Array) => mean(s), { mean: true as const });
+
+/**
+ * Reads tagged statistics of a counted resample of `sorted` in one walk: the values at the
+ * quantiles' positions, and the sum in ascending order — the same operands, added in the same
+ * order, as the statistics of the filled array, so the same digits.
+ */
+function countedReader(sorted: Float64Array, stats: readonly SortedStatistic[]): (counts: Uint32Array, out: Float64Array) => void {
+  const n = sorted.length;
+  const h = stats.map((st) => (st.quantile === undefined ? 0 : (n - 1) * st.quantile));
+  const positions = [...new Set(stats.flatMap((st, i) => (st.quantile === undefined ? [] : [Math.floor(h[i]!), Math.ceil(h[i]!)])))].sort((x, y) => x - y);
+  const lo = stats.map((_, i) => positions.indexOf(Math.floor(h[i]!))), hi = stats.map((_, i) => positions.indexOf(Math.ceil(h[i]!)));
+  const wantsSum = stats.some((st) => st.mean);
+  const at = new Float64Array(positions.length);
+  return (counts, out) => {
+    let k = 0, p = 0, sum = 0;
+    for (let r = 0; r < n; r++) {
+      const c = counts[r]!;
+      if (c === 0) continue;
+      const v = sorted[r]!;
+      k += c;
+      while (p < positions.length && positions[p]! < k) at[p++] = v;
+      if (wantsSum) for (let j = c; j > 0; j--) sum += v;
+      else if (p === positions.length) break;
+    }
+    for (let i = 0; i < stats.length; i++) {
+      if (stats[i]!.mean) { out[i] = sum / n; continue; }
+      const xLo = at[lo[i]!]!;
+      out[i] = xLo + (h[i]! - Math.floor(h[i]!)) * (at[hi[i]!]! - xLo);
+    }
+  };
+}
 
 /**
  * Percentile-bootstrap CIs of several statistics from the same resamples, each resample sorted
@@ -105,12 +177,18 @@ export function bootstrapCIs<K extends string>(xs: readonly number[], stats: Rec
   if (xs.length < 2) { for (const k of keys) out[k] = [NaN, NaN]; return out; }
   const rnd = seededRandom(seed);
   // Counting instead of sorting each resample: the same draws give the same sorted resample (the
-  // dashboard pre-aggregates bootstrap every device × lighting of every ingested run).
-  const draw = sortedResampler(xs);
+  // dashboard pre-aggregates bootstrap every device × lighting of every ingested run); tagged
+  // statistics are read off the counts without writing it.
+  const draws = sortedDraws(xs);
+  const fns = keys.map((k) => stats[k]);
+  const read = fns.every((f) => f.quantile !== undefined || f.mean) ? countedReader(draws.sorted, fns) : undefined;
   const values = keys.map(() => new Float64Array(iterations));
+  const one = new Float64Array(keys.length);
   for (let i = 0; i < iterations; i++) {
-    const buf = draw(rnd);
-    keys.forEach((k, s) => { values[s]![i] = stats[k](buf); });
+    draws.draw(rnd);
+    if (read) read(draws.counts, one);
+    else { const buf = draws.fill(); fns.forEach((f, s) => { one[s] = f(buf); }); }
+    for (let s = 0; s < keys.length; s++) values[s]![i] = one[s]!;
   }
   keys.forEach((k, s) => {
     const v = values[s]!.sort();

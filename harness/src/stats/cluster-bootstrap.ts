@@ -6,8 +6,8 @@
  * clusters, the draw is paired — the same cluster keys on both sides — which cancels the frames'
  * own difficulty, as sign-off's paired design does.
  */
-import { seededRandom } from './bootstrap.ts';
-import { mean, quantileSorted } from './descriptive.ts';
+import { seededRandom, sortedMean, sortedQuantile, type SortedStatistic } from './bootstrap.ts';
+import { quantileSorted } from './descriptive.ts';
 
 export interface Cluster { key: string; values: readonly number[] }
 
@@ -16,12 +16,12 @@ export interface Cluster { key: string; values: readonly number[] }
  * read straight off the weighted walk below without writing the pooled array: the same additions in
  * the same order, so the same digits (a run's compare summary computes ~150 of these bootstraps).
  */
-export type PooledStatistic = ((sorted: Float64Array) => number) & { readonly quantile?: number; readonly mean?: true };
+export type PooledStatistic = SortedStatistic;
 
 /** The median of a pooled resample (quantileSorted at 0.5). */
-export const pooledMedian: PooledStatistic = Object.assign((sorted: Float64Array) => quantileSorted(sorted, 0.5), { quantile: 0.5 });
+export const pooledMedian: PooledStatistic = sortedQuantile(0.5);
 /** The mean of a pooled resample (descriptive.ts' mean: summed in ascending order). */
-export const pooledMean: PooledStatistic = Object.assign((sorted: Float64Array) => mean(sorted), { mean: true as const });
+export const pooledMean: PooledStatistic = sortedMean;
 
 export const CLUSTER_ITERATIONS = 1000;
 
