@@ -20,6 +20,7 @@ import { mannWhitney } from '../stats/mann-whitney.ts';
 import { mean, median } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
+import { RioError } from '../errors.ts';
 import { countsForAccuracy, countsForLatency, DEFAULT_FRAME_RULE, frameIoU, type FrameRule } from '../metrics/counted-frames.ts';
 
 /** Fewer samples than this on either side: no verdict. */
@@ -105,42 +106,70 @@ export function compareRuns(a: RunSide, b: RunSide, o: CompareOptions = {}): Com
  * server can yield to other requests between them instead of stalling for the whole comparison.
  */
 export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): Generator<CompareCell> {
-  const kindOf = (side: RunSide) => new Map(side.devices.map((d) => [d.serial, Boolean(d.virtual)]));
-  const ka = kindOf(a), kb = kindOf(b);
-  // The same phone (serial, and the same kind: an emulator's 127.0.0.1:PORT may later be a vdevice's)
-  // is compared with itself; otherwise devices are matched by model (vdevices get new serials each run).
-  const common = new Set([...ka.keys()].filter((s) => kb.has(s) && ka.get(s) === kb.get(s)));
-  const ga = group(a.measurements, cellKeyer(a, common));
-  const gb = group(b.measurements, cellKeyer(b, common));
+  const common = commonSerials(a, b);
+  const ga = sideCells(a, common), gb = sideCells(b, common);
   const keys = [...new Set([...ga.keys(), ...gb.keys()])].sort();
   const hist = historyStats(o.history ?? [], HISTORY_VALUES, HISTORY_STATISTICS);
   for (const k of keys) {
     const ea = ga.get(k), eb = gb.get(k);
     const { key, lighting } = (ea ?? eb)!;
-    const ra = ea?.rows ?? [], rb = eb?.rows ?? [];
     const serials = { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() };
     const history = (metric: 'latency' | 'infer_cpu' | 'iou') => hist.lookup(metric, { serials: [...ea?.serials ?? []], model: key.model, virtual: key.virtual, lighting });
-    const stored = (metric: CellMetric): StoredResamples => ({
+    const stored = (metric: ResampledMetric): StoredResamples => ({
       a: summaryOf(a)?.resamples(resampleKey(metric, key.device, lighting, serials.a), a.rule),
       b: summaryOf(b)?.resamples(resampleKey(metric, key.device, lighting, serials.b), b.rule),
     });
     yield {
       device: key.device, model: key.model, virtual: key.virtual, lighting, serials,
-      latency: latencyDiff(key.virtual === true, ra, rb, a.rule, b.rule, cellSeed(key.device, lighting, 'lat'), history, () => stored('lat')),
-      iou: diffOf(blocks(ra, iouOf), blocks(rb, iouOf), mean, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
+      latency: latencyDiff(key.virtual === true, ea, eb, cellSeed(key.device, lighting, 'lat'), history, stored),
+      iou: diffOf(ea?.iou ?? [], eb?.iou ?? [], mean, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
         cellSeed(key.device, lighting, 'iou'), history('iou'), stored('iou')),
     };
   }
 }
 
+/**
+ * The serials compared with themselves: in both runs and of the same kind there (an emulator's
+ * 127.0.0.1:PORT may later be a vdevice's); other devices are matched by model (vdevices get new serials each run).
+ */
+export function commonSerials(a: RunSide, b: RunSide): Set<string> {
+  const kindOf = (side: RunSide) => new Map(side.devices.map((d) => [d.serial, Boolean(d.virtual)]));
+  const ka = kindOf(a), kb = kindOf(b);
+  return new Set([...ka.keys()].filter((s) => kb.has(s) && ka.get(s) === kb.get(s)));
+}
+
+/**
+ * What a side contributes to one cell: its blocks of latency and IoU values, and of inference CPU
+ * time where the cell is a virtual device's and every latency frame carries it (else null).
+ */
+export interface CellSamples { key: DeviceKey; lighting: string; serials: ReadonlySet<string>; lat: Cluster[]; iou: Cluster[]; cpu: Cluster[] | null }
+
+/** A cell's samples from its frames under the side's rule (compare-summary.ts stores exactly these). */
+export function cellSamples(g: Group, rule: FrameRule | undefined): CellSamples {
+  const cpu = g.key.virtual === true && carriesCpu(g.rows, rule) ? blocks(g.rows, inferCpuOf(rule)) : null;
+  return { key: g.key, lighting: g.lighting, serials: g.serials, lat: blocks(g.rows, latencyOf(rule)), iou: blocks(g.rows, iouOf), cpu };
+}
+
+/** A side's cells keyed as group() keys them: from its stored summary when that holds them, else from its frames. */
+function sideCells(side: RunSide, common: ReadonlySet<string>): Map<string, CellSamples> {
+  const keyOf = cellKeyer(side, common);
+  const stored = summaryOf(side)?.cells(keyOf, side.rule);
+  if (stored) return stored;
+  if (summaryOf(side)?.framesOmitted) {
+    throw new RioError('INTERNAL_ERROR', `run ${side.id} was loaded without its frames, but its stored cells do not answer this comparison`, { run: side.id });
+  }
+  const out = new Map<string, CellSamples>();
+  for (const [k, g] of group(side.measurements, keyOf)) out.set(k, cellSamples(g, side.rule));
+  return out;
+}
+
 /** The cell's latency diff on its stable measure (LatencyMeasure): thread CPU on a virtual device that reports it, else wall. */
-function latencyDiff(virtual: boolean, ra: CompareMeasurement[], rb: CompareMeasurement[], ruleA: FrameRule | undefined, ruleB: FrameRule | undefined,
-  seed: number, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined, stored: () => StoredResamples): MetricDiff {
-  const cpu = virtual && carriesCpu(ra, ruleA) && carriesCpu(rb, ruleB);
-  const [fa, fb] = cpu ? [inferCpuOf(ruleA), inferCpuOf(ruleB)] : [latencyOf(ruleA), latencyOf(ruleB)];
-  // A run's stored resamples are of wall latency (compare-summary.ts): a CPU-time cell draws its own.
-  return { ...diffOf(blocks(ra, fa), blocks(rb, fb), median, RESAMPLED_STATISTIC.lat, 'lower',
-    (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seed, history(cpu ? 'infer_cpu' : 'latency'), cpu ? {} : stored()),
+function latencyDiff(virtual: boolean, ea: CellSamples | undefined, eb: CellSamples | undefined,
+  seed: number, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined, stored: (metric: 'lat' | 'cpu') => StoredResamples): MetricDiff {
+  const cpu = virtual && Boolean(ea?.cpu) && Boolean(eb?.cpu);
+  const [ca, cb] = cpu ? [ea!.cpu!, eb!.cpu!] : [ea?.lat ?? [], eb?.lat ?? []];
+  return { ...diffOf(ca, cb, median, RESAMPLED_STATISTIC.lat, 'lower',
+    (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seed, history(cpu ? 'infer_cpu' : 'latency'), stored(cpu ? 'cpu' : 'lat')),
   measure: cpu ? 'inference thread CPU' : 'wall' };
 }
 
@@ -159,8 +188,11 @@ export const RESAMPLED_STATISTIC: Record<CellMetric, PooledStatistic> = { lat: p
 /** A cell's bootstrap seed: its device and lighting only, so a cell's CI does not move with the kind tag. */
 export const cellSeed = (device: string, lighting: string, metric: CellMetric) => seedFrom(`${JSON.stringify([device, lighting])}/${metric}`);
 
+/** What a side's stored paired resamples are of: a cell statistic, or the latency median on inference CPU time (drawn under the 'lat' seed). */
+export type ResampledMetric = CellMetric | 'cpu';
+
 /** Where a side's stored paired resamples of a cell are found: metric, device key, lighting and the serials pooled. */
-export const resampleKey = (metric: CellMetric, device: string, lighting: string, serials: readonly string[]) =>
+export const resampleKey = (metric: ResampledMetric, device: string, lighting: string, serials: readonly string[]) =>
   JSON.stringify([metric, device, lighting, [...serials].sort()]);
 
 /** What the between-run history reads per run and cell (always every counted frame under the default rule). */
@@ -179,12 +211,15 @@ export function cellKeyer(side: RunSide, common: ReadonlySet<string>): (serial: 
 
 export interface Group { key: DeviceKey; lighting: string; serials: Set<string>; rows: CompareMeasurement[] }
 
+/** A cell's key: the kind is part of it, so a virtual and a real device never share a cell, whatever their labels. */
+export const cellKey = (key: DeviceKey, lighting: string) =>
+  JSON.stringify([key.device, key.virtual === null ? 'unknown' : key.virtual ? 'virtual' : 'real', lighting]);
+
 /** Rows per (device, kind, lighting), plus every device's all-lightings cell. */
 export function group(rows: readonly CompareMeasurement[], keyOf: (serial: string) => DeviceKey): Map<string, Group> {
   const out = new Map<string, Group>();
   const add = (key: DeviceKey, lighting: string, r: CompareMeasurement) => {
-    // The kind is part of the key: a virtual and a real device never share a cell, whatever their labels.
-    const k = JSON.stringify([key.device, key.virtual === null ? 'unknown' : key.virtual ? 'virtual' : 'real', lighting]);
+    const k = cellKey(key, lighting);
     let g = out.get(k);
     if (!g) out.set(k, g = { key, lighting, serials: new Set(), rows: [] });
     g.serials.add(r.serial);

@@ -7,7 +7,7 @@
 import type { Store } from '../../../harness/src/store/index.ts';
 import { RioError } from '../../../harness/src/errors.ts';
 import { compareCells, type CompareCell, type Verdict } from '../../../harness/src/compare/compare-runs.ts';
-import { loadRunSide } from '../../../harness/src/compare/run-source.ts';
+import { loadComparedSides } from '../../../harness/src/compare/run-source.ts';
 import { sameBuildHistory } from '../../../harness/src/compare/run-history.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { RequestGate } from '../request-gate.ts';
@@ -77,7 +77,7 @@ export class CompareCache {
         throw new RioError('TOO_LARGE', `run ${id} has ${n} frames, more than a comparison on the server takes (${MAX_COMPARE_FRAMES}): use rio-farm compare`, { run: id });
       }
     }
-    const [sa, sb, history] = await Promise.all([loadRunSide(this.store, a), loadRunSide(this.store, b), sameBuildHistory(this.store, a, b)]);
+    const [[sa, sb], history] = await Promise.all([loadComparedSides(this.store, a, b), sameBuildHistory(this.store, a, b)]);
     const cells: CompareRow[] = [];
     // Cell by cell, letting other requests in between: a first comparison of big runs takes seconds of CPU.
     for (const c of compareCells(sa, sb, { history })) { cells.push(row(c)); await yieldToOthers(); }
