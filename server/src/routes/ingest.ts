@@ -53,11 +53,11 @@ export function registerIngestRoute(app: App, ctx: ServerContext): void {
       },
     }, async (req, reply) => {
       const exp = req.body as unknown as RunExport;
-      const { created, measurements } = await gate.run(() => importRun(ctx.store, exp, { root: 'body' }));
+      const { created, measurements, frames } = await gate.run(() => importRun(ctx.store, exp, { root: 'body' }));
       // The run is stored: from here on nothing may turn the answer into a 5xx. A summary that fails
       // is logged and redone by the background refresher.
       try {
-        await ctx.summaries.summarizeIngested(exp.run.id);
+        await ctx.summaries.summarizeIngested(exp.run.id, frames);
       } catch (err) {
         req.log.error({ err, run: exp.run.id }, 'summarising an ingested run failed; the refresher will retry');
       }
