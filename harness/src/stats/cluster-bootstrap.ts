@@ -6,7 +6,7 @@
  * clusters, the draw is paired — the same cluster keys on both sides — which cancels the frames'
  * own difficulty, as sign-off's paired design does.
  */
-import { seededRandom, sortedMean, sortedQuantile, type SortedStatistic } from './bootstrap.ts';
+import { SeededRandom, sortedMean, sortedQuantile, type SortedStatistic } from './bootstrap.ts';
 import { quantileSorted } from './descriptive.ts';
 
 export interface Cluster { key: string; values: readonly number[] }
@@ -94,14 +94,14 @@ const byKey = (clusters: readonly Cluster[]) => [...clusters].sort((x, y) => (x.
  */
 export function pairedResamples(clusters: readonly Cluster[], stat: PooledStatistic, seed: number, iterations = CLUSTER_ITERATIONS): Float64Array {
   const sorted = byKey(clusters);
-  const rnd = seededRandom(seed);
+  const rnd = new SeededRandom(seed);
   const counts = new Uint32Array(sorted.length); // how often each cluster was drawn
   const buf = new Float64Array(maxPooled(sorted));
   const pooled = pooledSorter(sorted);
   const out = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
     counts.fill(0);
-    for (let j = 0; j < counts.length; j++) counts[Math.floor(rnd() * counts.length)]!++;
+    for (let j = 0; j < counts.length; j++) counts[rnd.below(counts.length)]!++;
     out[i] = pooled(counts, buf, stat);
   }
   return out;
@@ -124,14 +124,14 @@ export function clusterDiffCI(a: readonly Cluster[], b: readonly Cluster[], stat
     for (let i = 0; i < iterations; i++) d[i] = rb[i]! - ra[i]!;
   } else {
     const sa = byKey(a), sb = byKey(b);
-    const rnd = seededRandom(seed);
+    const rnd = new SeededRandom(seed);
     const ca = new Uint32Array(sa.length), cb = new Uint32Array(sb.length);
     const ba = new Float64Array(maxPooled(sa)), bb = new Float64Array(maxPooled(sb));
     const pooledA = pooledSorter(sa), pooledB = pooledSorter(sb);
     for (let i = 0; i < iterations; i++) {
       ca.fill(0); cb.fill(0);
-      for (let j = 0; j < ca.length; j++) ca[Math.floor(rnd() * ca.length)]!++;
-      for (let j = 0; j < cb.length; j++) cb[Math.floor(rnd() * cb.length)]!++;
+      for (let j = 0; j < ca.length; j++) ca[rnd.below(ca.length)]!++;
+      for (let j = 0; j < cb.length; j++) cb[rnd.below(cb.length)]!++;
       d[i] = pooledB(cb, bb, stat) - pooledA(ca, ba, stat);
     }
   }
