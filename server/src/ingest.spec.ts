@@ -26,7 +26,7 @@ for (const kind of storeKinds()) {
     });
     /** Posts, expects the refusal, and proves that no table gained or lost a row. */
     const refused = async (body: string | object, status: number, field?: string) => {
-      await app.backgroundWork(); // an earlier upload's compare summary is written after its answer
+      await app.backgroundWork(); // an earlier upload is finished (aggregates, status, summaries) after its answer
       const before = await tableCounts(target.store.db);
       const r = await post(body);
       assert.equal(r.statusCode, status, r.body);
@@ -134,6 +134,7 @@ for (const kind of storeKinds()) {
       await target.store.createRun(local.run, {});
       assert.equal((await refused(local, 409, 'body/run/id')).error, 'CONFLICT');
       assert.equal((await post(runs[1]!)).statusCode, 201);
+      await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
       const otherHost = copy(runs[1]!);
       otherHost.run.host = 'farm-host-2';
       otherHost.run.status = 'aborted';
@@ -147,6 +148,7 @@ for (const kind of storeKinds()) {
       for (const a of lying.aggregates) { a.verdict = 'pass'; a.p50 = 1; a.iou_median = 1; }
       const r = await post(lying);
       assert.equal(r.statusCode, 201, r.body);
+      await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
       const stored = await target.store.measurements(lying.run.id);
       assert.equal(r.json().measurements, stored.length);
       const aggs = await target.store.aggregates(lying.run.id);

@@ -5,7 +5,9 @@
  *   409). A repeat upload from the same host adds what is missing and keeps what is stored.
  * - Chunks: frame rows go in transactions of IMPORT_CHUNK_ROWS, so a large upload never holds
  *   SQLite's one write lock for long while a local run on the same file is saving its frames. The run
- *   stays `running` (unfinished: no dashboard or comparison reads it) until the last chunk is in.
+ *   stays `running` (unfinished: no dashboard or comparison reads it) until finishImport's last
+ *   transaction. The server answers an upload once its frames are in (writeRunFrames) and finishes
+ *   it right after: the bootstraps of its aggregates take seconds of CPU, its rows a fraction of one.
  * - Summary: the aggregates are recomputed from the frames actually stored, with the harness's own
  *   computeAggregates; the upload's aggregates are never stored.
  */
@@ -45,17 +47,16 @@ export interface ImportOptions {
 
 /** Checks the export (checkRunExport), then stores it; see the file comment. */
 export async function importRun(store: Store, exp: RunExport, opts: ImportOptions = {}): Promise<ImportResult> {
-  const { created, frames } = await writeRunFrames(store, exp, opts);
-  await finishImport(store, exp, frames);
-  return { created, measurements: frames.length, frames };
+  const written = await writeRunFrames(store, exp, opts);
+  return { ...written, frames: await finishImport(store, exp) };
 }
 
 /**
- * importRun's first part: the check, the ownership claim and small tables, the frame rows; returns
- * the run's frames as stored, read back once. The run still reads as `running`.
+ * importRun's first part: the check, the ownership claim and small tables, the frame rows. The run
+ * still reads as `running`; the server answers an upload here and finishes it after (finishImport).
  */
 export async function writeRunFrames(store: Store, exp: RunExport, { root = '', now = Date.now(), progress = false }: ImportOptions = {}):
-  Promise<{ created: boolean; frames: SummaryFrame[] }> {
+  Promise<Omit<ImportResult, 'frames'>> {
   checkRunExport(exp, root);
   const created = await store.db.tx((t) => claimAndWriteSmallTables(store, t, exp, now, root, progress));
   for (let i = 0; i < exp.scenario_frames.length; i += IMPORT_CHUNK_ROWS) {
@@ -64,12 +65,17 @@ export async function writeRunFrames(store: Store, exp: RunExport, { root = '', 
   for (let i = 0; i < exp.measurements.length; i += IMPORT_CHUNK_ROWS) {
     await store.db.tx((t) => store.insertMany(t, 'measurements', exp.measurements.slice(i, i + IMPORT_CHUNK_ROWS)));
   }
-  return { created, frames: await store.summaryFrames(exp.run.id) };
+  return { created, measurements: await store.frameCount(exp.run.id) };
 }
 
-/** importRun's last part: the aggregates of the stored frames, samples, events and the run's final status, in one transaction. */
-export async function finishImport(store: Store, exp: RunExport, frames: readonly SummaryFrame[]): Promise<void> {
+/**
+ * importRun's last part: the aggregates of the frames as stored (read back once; returned for the
+ * dashboard rows and compare summary), then samples, events and the run's final status in one
+ * transaction — before it, no dashboard or comparison takes the run as finished.
+ */
+export async function finishImport(store: Store, exp: RunExport): Promise<SummaryFrame[]> {
   const runId = exp.run.id;
+  const frames = await store.summaryFrames(runId);
   const aggregates = await aggregatesBetweenOthers(frames, runAggregateOptions(exp.run.options_json, exp.scenarios));
   await store.db.tx(async (t) => {
     await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
@@ -81,6 +87,7 @@ export async function finishImport(store: Store, exp: RunExport, frames: readonl
     await store.insertMany(t, 'device_events', exp.events);
     await t.run('UPDATE runs SET status = ?, exit_code = ?, finished_at = ? WHERE id = ?', [exp.run.status, exp.run.exit_code, exp.run.finished_at, runId]);
   });
+  return frames;
 }
 
 /**

@@ -94,6 +94,10 @@ export class WorkTables {
       FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index`, [runId]);
   }
   /** Only the columns a latency / IoU comparison reads (no detections JSON): `compare` and the server's /api/compare. */
+  /** How many frames a run has stored. */
+  async frameCount(runId: string): Promise<number> {
+    return Number((await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ?', [runId]))?.n ?? 0);
+  }
   /** How many of a run's frames the harness flagged as taken while the device was throttled. */
   async thermalFlaggedFrames(runId: string): Promise<number> {
     const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ? AND thermal_flag = 1', [runId]);

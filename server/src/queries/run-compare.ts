@@ -72,7 +72,7 @@ export class CompareCache {
 
   private async compute(a: string, b: string): Promise<RunComparison> {
     for (const id of new Set([a, b])) {
-      const n = Number((await this.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ?', [id]))?.n ?? 0);
+      const n = await this.store.frameCount(id);
       if (n > MAX_COMPARE_FRAMES) {
         throw new RioError('TOO_LARGE', `run ${id} has ${n} frames, more than a comparison on the server takes (${MAX_COMPARE_FRAMES}): use rio-farm compare`, { run: id });
       }

@@ -131,27 +131,32 @@ export class SummaryRefresher {
     this.generation++;
   }
 
-  private compareQueue: Promise<void> = Promise.resolve();
-  /** Runs whose compare summary is queued: the refresher leaves them to the queue. */
+  /** What ingest finishes after its answers (idle() waits for it). */
+  private readonly finishing = new Set<Promise<void>>();
+  /** Runs an upload is finishing: the refresher leaves them to it. */
   private readonly compareQueued = new Set<string>();
 
   /**
-   * Ingest: the dashboard rows before the answer, the compare summary (1–2 s of CPU for 20,000
-   * frames, cell by cell between other requests) right after it, one run at a time; both from the
-   * frames the import read back for the aggregates, when it passes them.
+   * Ingest, after the answer: `finish` (the upload's aggregates and final status, importRun's
+   * finishImport) returns the stored frames; its dashboard rows and compare summary (each 1–2 s of
+   * CPU for 20,000 frames, cell by cell between other requests) are made from them. Failures are
+   * reported (onError) and left to the refresher, or to the next upload of an unfinished run.
    */
-  async summarizeIngested(runId: string, frames?: readonly SummaryFrame[]): Promise<void> {
-    await summarizeRun(this.store, runId, frames, { compare: false });
-    this.generation++;
+  async finishIngested(runId: string, finish: () => Promise<readonly SummaryFrame[]>): Promise<void> {
     this.compareQueued.add(runId);
-    this.compareQueue = this.compareQueue
-      .then(() => summarizeForCompare(this.store, runId, frames))
-      .catch((err) => this.onError(err, runId))
-      .finally(() => { this.compareQueued.delete(runId); });
+    const work = (async () => {
+      const frames = await finish();
+      try {
+        await summarizeRun(this.store, runId, frames, { compare: false });
+      } finally { this.generation++; }
+      await summarizeForCompare(this.store, runId, frames);
+    })().catch((err) => this.onError(err, runId)).finally(() => { this.compareQueued.delete(runId); this.finishing.delete(work); });
+    this.finishing.add(work);
+    await work;
   }
 
-  /** Resolves when the queued compare summaries are written (the server waits for them on close). */
-  idle(): Promise<void> { return this.compareQueue; }
+  /** Resolves when what ingest finishes after its answers is written (the server waits for it on close). */
+  async idle(): Promise<void> { while (this.finishing.size > 0) await Promise.all(this.finishing); }
   /**
    * Starts summarising what is missing (when due) and waits for it at most waitMs: a store that
    * predates the dashboard tables backfills in the background instead of holding every request.
