@@ -16,8 +16,8 @@ import { seedFrom } from '../stats/bootstrap.ts';
 import { clusterDiffCI, pooledMean, pooledMedian, type Cluster, type PooledStatistic, type StoredResamples } from '../stats/cluster-bootstrap.ts';
 import { betweenRunHalfWidth, historyStats, type HistoryStats } from './run-noise.ts';
 import { summaryOf, type CompareSummary } from './compare-summary.ts';
-import { mannWhitney } from '../stats/mann-whitney.ts';
-import { mean, median } from '../stats/descriptive.ts';
+import { mannWhitneySorted } from '../stats/mann-whitney.ts';
+import { mean, median, quantileSorted } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
 import { RioError } from '../errors.ts';
@@ -122,7 +122,7 @@ export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): G
     yield {
       device: key.device, model: key.model, virtual: key.virtual, lighting, serials,
       latency: latencyDiff(key.virtual === true, ea, eb, cellSeed(key.device, lighting, 'lat'), history, stored),
-      iou: diffOf(ea?.iou ?? [], eb?.iou ?? [], mean, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
+      iou: diffOf(ea?.iou ?? NO_SAMPLES, eb?.iou ?? NO_SAMPLES, meanOf, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
         cellSeed(key.device, lighting, 'iou'), history('iou'), stored('iou')),
     };
   }
@@ -138,16 +138,27 @@ export function commonSerials(a: RunSide, b: RunSide): Set<string> {
   return new Set([...ka.keys()].filter((s) => kb.has(s) && ka.get(s) === kb.get(s)));
 }
 
+/** One metric of a side's cell: its blocks, and all their values in block order (what its statistic and Mann–Whitney read). */
+export interface MetricSamples { clusters: Cluster[]; values: Float64Array }
+/** A metric's samples from its blocks. */
+export function metricSamples(clusters: Cluster[]): MetricSamples {
+  const values = new Float64Array(clusters.reduce((n, c) => n + c.values.length, 0));
+  let k = 0;
+  for (const c of clusters) for (const v of c.values) values[k++] = v;
+  return { clusters, values };
+}
+const NO_SAMPLES: MetricSamples = { clusters: [], values: new Float64Array(0) };
+
 /**
- * What a side contributes to one cell: its blocks of latency and IoU values, and of inference CPU
+ * What a side contributes to one cell: its latency and IoU values in blocks, and its inference CPU
  * time where the cell is a virtual device's and every latency frame carries it (else null).
  */
-export interface CellSamples { key: DeviceKey; lighting: string; serials: ReadonlySet<string>; lat: Cluster[]; iou: Cluster[]; cpu: Cluster[] | null }
+export interface CellSamples { key: DeviceKey; lighting: string; serials: ReadonlySet<string>; lat: MetricSamples; iou: MetricSamples; cpu: MetricSamples | null }
 
 /** A cell's samples from its frames under the side's rule (compare-summary.ts stores exactly these). */
 export function cellSamples(g: Group, rule: FrameRule | undefined): CellSamples {
-  const cpu = g.key.virtual === true && carriesCpu(g.rows, rule) ? blocks(g.rows, inferCpuOf(rule)) : null;
-  return { key: g.key, lighting: g.lighting, serials: g.serials, lat: blocks(g.rows, latencyOf(rule)), iou: blocks(g.rows, iouOf), cpu };
+  const cpu = g.key.virtual === true && carriesCpu(g.rows, rule) ? metricSamples(blocks(g.rows, inferCpuOf(rule))) : null;
+  return { key: g.key, lighting: g.lighting, serials: g.serials, lat: metricSamples(blocks(g.rows, latencyOf(rule))), iou: metricSamples(blocks(g.rows, iouOf)), cpu };
 }
 
 /** A side's cells keyed as group() keys them: from its stored summary when that holds them, else from its frames. */
@@ -167,8 +178,8 @@ function sideCells(side: RunSide, common: ReadonlySet<string>): Map<string, Cell
 function latencyDiff(virtual: boolean, ea: CellSamples | undefined, eb: CellSamples | undefined,
   seed: number, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined, stored: (metric: 'lat' | 'cpu') => StoredResamples): MetricDiff {
   const cpu = virtual && Boolean(ea?.cpu) && Boolean(eb?.cpu);
-  const [ca, cb] = cpu ? [ea!.cpu!, eb!.cpu!] : [ea?.lat ?? [], eb?.lat ?? []];
-  return { ...diffOf(ca, cb, median, RESAMPLED_STATISTIC.lat, 'lower',
+  const [ca, cb] = cpu ? [ea!.cpu!, eb!.cpu!] : [ea?.lat ?? NO_SAMPLES, eb?.lat ?? NO_SAMPLES];
+  return { ...diffOf(ca, cb, medianOf, RESAMPLED_STATISTIC.lat, 'lower',
     (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seed, history(cpu ? 'infer_cpu' : 'latency'), stored(cpu ? 'cpu' : 'lat')),
   measure: cpu ? 'inference thread CPU' : 'wall' };
 }
@@ -262,26 +273,35 @@ export function blocks(rows: readonly CompareMeasurement[], f: (m: CompareMeasur
   return [...by].map(([key, values]) => ({ key, values }));
 }
 
+/** A cell statistic of a side's pooled values, given them in block order and ascending (each side is sorted once per cell). */
+type CellStatistic = (values: Float64Array, ascending: Float64Array) => number;
+/** The median (median(values) sorts a copy: the same array). */
+const medianOf: CellStatistic = (_, ascending) => quantileSorted(ascending, 0.5);
+/** The mean, summed in block order. */
+const meanOf: CellStatistic = (values) => mean(values);
+
 /**
  * stat of the pooled values; sortedStat, the same of an ascending-sorted pooled resample. The CI is the
  * block bootstrap's, widened to the between-run spread when A's build has history.
  */
-function diffOf(a: Cluster[], b: Cluster[], stat: (xs: readonly number[]) => number, sortedStat: PooledStatistic, good: 'lower' | 'higher',
+function diffOf(a: MetricSamples, b: MetricSamples, stat: CellStatistic, sortedStat: PooledStatistic, good: 'lower' | 'higher',
   matters: (diff: number, base: number) => boolean, seed: number, history: HistoryStats | undefined, stored: StoredResamples): MetricDiff {
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
-  const va = a.flatMap((c) => c.values), vb = b.flatMap((c) => c.values);
-  const base = { nA: va.length, nB: vb.length, a: va.length ? fin(stat(va)) : null, b: vb.length ? fin(stat(vb)) : null };
-  if (!drawsCI(a) || !drawsCI(b)) {
+  const va = a.values, vb = b.values;
+  const sortedA = Float64Array.from(va).sort(), sortedB = Float64Array.from(vb).sort();
+  const statA = va.length ? stat(va, sortedA) : NaN, statB = vb.length ? stat(vb, sortedB) : NaN;
+  const base = { nA: va.length, nB: vb.length, a: va.length ? fin(statA) : null, b: vb.length ? fin(statB) : null };
+  if (!drawsCI(a.clusters) || !drawsCI(b.clusters)) {
     return { ...base, diff: null, lo: null, hi: null, p: null, verdict: 'insufficient data', noise: 'none', history_runs: history?.runs ?? 0 };
   }
-  const diff = stat(vb) - stat(va);
-  const boot = clusterDiffCI(a, b, sortedStat, seed, { stored });
+  const diff = statB - statA;
+  const boot = clusterDiffCI(a.clusters, b.clusters, sortedStat, seed, { stored });
   const spread = history ? betweenRunHalfWidth(history) : null;
   const lo = Math.min(boot.lo, spread === null ? Infinity : diff - spread);
   const hi = Math.max(boot.hi, spread === null ? -Infinity : diff + spread);
-  const p = mannWhitney(va, vb).p;
+  const p = mannWhitneySorted(sortedA, sortedB).p;
   let verdict: Verdict = 'no significant change';
-  if ((lo > 0 || hi < 0) && matters(diff, stat(va))) {
+  if ((lo > 0 || hi < 0) && matters(diff, statA)) {
     const up = diff > 0;
     verdict = (good === 'higher') === up ? 'better' : 'worse';
   }

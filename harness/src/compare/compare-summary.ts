@@ -72,7 +72,7 @@ export async function encodeCompareSummary(side: RunSide): Promise<CompareSummar
       const samples = cellSamples(g, side.rule);
       cells.add(by, samples);
       for (const metric of ['lat', 'iou', 'cpu'] as const) {
-        const clusters = samples[metric];
+        const clusters = samples[metric]?.clusters;
         if (!clusters || !drawsCI(clusters)) continue; // no CI is drawn
         // A CPU-time cell is the latency cell on another measure: the latency's statistic and seed (compare-runs.ts' latencyDiff).
         const as: CellMetric = metric === 'cpu' ? 'lat' : metric;

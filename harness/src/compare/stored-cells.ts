@@ -3,7 +3,7 @@
  * compare resamples (`cellSamples`), written once (CellWriter) and read back (decodeCells), then fitted
  * to a pairing's device keys (cellsFor) — a first comparison then needs no frame row.
  */
-import { cellKey, type CellSamples, type DeviceKey } from './compare-runs.ts';
+import { cellKey, type CellSamples, type DeviceKey, type MetricSamples } from './compare-runs.ts';
 import type { Cluster } from '../stats/cluster-bootstrap.ts';
 import type { FrameRule } from '../metrics/counted-frames.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
@@ -30,7 +30,7 @@ export class CellWriter {
   private readonly values: number[] = [];
   constructor(private readonly version: number, private readonly rule: FrameRule) {}
   add(by: 'serial' | 'model', c: CellSamples): void {
-    const count = (clusters: Cluster[]) => {
+    const count = ({ clusters }: MetricSamples) => {
       for (const { key, values } of clusters) {
         let i = this.keyIndex.get(key);
         if (i === undefined) this.keyIndex.set(key, i = this.keyIndex.size);
@@ -48,8 +48,8 @@ export class CellWriter {
   }
 }
 
-/** A stored cell: its device (serial or model), serials (in the frames' order) and blocks per metric, before compare keys it. */
-export interface StoredCell { by: 'serial' | 'model'; device: string; serials: string[]; lighting: string; lat: Cluster[]; iou: Cluster[]; cpu: Cluster[] | null }
+/** A stored cell: its device (serial or model), serials (in the frames' order) and samples per metric, before compare keys it. */
+export interface StoredCell { by: 'serial' | 'model'; device: string; serials: string[]; lighting: string; lat: MetricSamples; iou: MetricSamples; cpu: MetricSamples | null }
 
 /** A run's stored cells and the frame rule they were drawn under. */
 export interface StoredCells { includeThermal: boolean; cells: StoredCell[] }
@@ -58,14 +58,18 @@ export interface StoredCells { includeThermal: boolean; cells: StoredCell[] }
 export function decodeCells(e: EncodedCells): StoredCells {
   const blockKeys = uint32sOf(e.blocks), sizes = uint32sOf(e.sizes), values = float64sOf(e.values);
   let b = 0, v = 0;
-  const take = (n: number): Cluster[] => Array.from({ length: n }, () => {
-    const size = sizes[b]!, key = e.block_keys[blockKeys[b++]!]!;
-    const out = { key, values: Array.from(values.subarray(v, v + size)) };
-    v += size;
-    return out;
-  });
+  // Views into the one decoded buffer, nothing copied: a metric's values are its blocks' back to back.
+  const take = (n: number): MetricSamples => {
+    const from = v;
+    const clusters = Array.from({ length: n }, (): Cluster => {
+      const size = sizes[b]!, key = e.block_keys[blockKeys[b++]!]!;
+      return { key, values: values.subarray(v, v += size) };
+    });
+    return { clusters, values: values.subarray(from, v) };
+  };
+  const none: MetricSamples = { clusters: [], values: new Float64Array(0) };
   const cells = e.cells.map((c) => {
-    const out: StoredCell = { by: c.by, device: c.device, serials: c.serials, lighting: c.lighting, lat: [], iou: [], cpu: null };
+    const out: StoredCell = { by: c.by, device: c.device, serials: c.serials, lighting: c.lighting, lat: none, iou: none, cpu: null };
     for (const m of CELL_METRICS) { const n = c[m]; if (n !== null) out[m] = take(n); }
     return out;
   });
