@@ -2,7 +2,7 @@
  * Percentile bootstrap confidence intervals. Seeded, so the same samples always give the same
  * interval — aggregates recomputed on another store (or machine) are identical.
  */
-import { mean, quantileSorted } from './descriptive.ts';
+import { mean, quantileSorted, quantilesOf } from './descriptive.ts';
 
 export const BOOTSTRAP_ITERATIONS = 1000;
 
@@ -32,6 +32,16 @@ export function seededRandom(seed: number): () => number {
   const r = new SeededRandom(seed);
   return () => r.next();
 }
+
+/**
+ * The percentile interval of a bootstrap's statistics at `level`: quantileSorted of them sorted —
+ * as Float64Array#sort orders them, or as `sort` does (a plain array sorted by a − b) — selected, not sorted.
+ */
+export function percentileCI(stats: ArrayLike<number>, level: number, sort?: (xs: ArrayLike<number>) => ArrayLike<number>): [number, number] {
+  const [lo, hi] = quantilesOf(stats, [(1 - level) / 2, 1 - (1 - level) / 2], sort);
+  return [lo!, hi!];
+}
+const byComparator = (xs: ArrayLike<number>) => Array.from(xs).sort((a, b) => a - b);
 
 /** A stable 32-bit seed from a string (FNV-1a), e.g. a compare cell's key. */
 export function seedFrom(key: string): number {
@@ -74,8 +84,7 @@ export function bootstrapMeanCI(xs: readonly number[], seed: number, { iteration
     for (let j = 0; j < n; j++) s += v[rnd.below(n)]!;
     stats[i] = s / n;
   }
-  stats.sort((a, b) => a - b);
-  return [quantileSorted(stats, (1 - level) / 2), quantileSorted(stats, 1 - (1 - level) / 2)];
+  return percentileCI(stats, level, byComparator);
 }
 
 /** 95% (by default) percentile-bootstrap CI of stat(xs); [NaN, NaN] below two samples. */
@@ -86,8 +95,7 @@ export function bootstrapCI(xs: readonly number[], stat: Statistic, seed: number
   const buf: number[] = new Array(xs.length);
   const stats = new Array<number>(iterations);
   for (let i = 0; i < iterations; i++) stats[i] = stat(resample(xs, rnd, buf));
-  stats.sort((a, b) => a - b);
-  return [quantileSorted(stats, (1 - level) / 2), quantileSorted(stats, 1 - (1 - level) / 2)];
+  return percentileCI(stats, level, byComparator);
 }
 
 /**
@@ -104,8 +112,7 @@ export function bootstrapDiffCI(a: readonly number[], b: readonly number[], stat
   const ra = sortedResampler(a), rb = sortedResampler(b);
   const d = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) d[i] = stat(rb(rnd)) - stat(ra(rnd)); // b's draws first, as always
-  d.sort();
-  return [quantileSorted(d, (1 - level) / 2), quantileSorted(d, 1 - (1 - level) / 2)];
+  return percentileCI(d, level);
 }
 
 /**
@@ -226,8 +233,7 @@ export function bootstrapCIs<K extends string>(xs: readonly number[], stats: Rec
     for (let s = 0; s < keys.length; s++) values[s]![i] = one[s]!;
   }
   keys.forEach((k, s) => {
-    const v = values[s]!.sort();
-    out[k] = [quantileSorted(v, (1 - level) / 2), quantileSorted(v, 1 - (1 - level) / 2)];
+    out[k] = percentileCI(values[s]!, level);
   });
   return out;
 }

@@ -6,8 +6,7 @@
  * clusters, the draw is paired — the same cluster keys on both sides — which cancels the frames'
  * own difficulty, as sign-off's paired design does.
  */
-import { SeededRandom, sortedMean, sortedQuantile, type SortedStatistic } from './bootstrap.ts';
-import { quantileSorted } from './descriptive.ts';
+import { percentileCI, SeededRandom, sortedMean, sortedQuantile, type SortedStatistic } from './bootstrap.ts';
 
 export interface Cluster { key: string; values: ArrayLike<number> & Iterable<number> }
 
@@ -139,6 +138,6 @@ export function clusterDiffCI(a: readonly Cluster[], b: readonly Cluster[], stat
       d[i] = pooledB(cb, bb, stat) - pooledA(ca, ba, stat);
     }
   }
-  d.sort();
-  return { lo: quantileSorted(d, (1 - level) / 2), hi: quantileSorted(d, 1 - (1 - level) / 2), paired };
+  const [lo, hi] = percentileCI(d, level);
+  return { lo, hi, paired };
 }

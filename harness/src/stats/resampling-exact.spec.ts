@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { clusterDiffCI, pairedResamples, pooledMean, pooledMedian, samePlan, type Cluster, type PooledStatistic } from './cluster-bootstrap.ts';
 import { bootstrapCI, bootstrapCIs, bootstrapMeanCI, seededRandom, sortedMean, sortedQuantile } from './bootstrap.ts';
 import { mannWhitney, normalCdf } from './mann-whitney.ts';
-import { mean, quantileSorted } from './descriptive.ts';
+import { mean, quantileSorted, quantilesOf } from './descriptive.ts';
 
 const median: PooledStatistic = (s) => quantileSorted(s, 0.5);
 
@@ -118,4 +118,17 @@ test('the mean CI summed as drawn is the written resample\'s', () => {
     assert.deepEqual(bootstrapMeanCI(xs, t), bootstrapCI(xs, mean, t), `case ${t}`);
   }
   assert.deepEqual(bootstrapMeanCI([1], 3), [NaN, NaN]);
+});
+
+test('percentiles selected are the sorted ones: ties, zeros, -0 and NaN, one value, both sorts', () => {
+  const zeros = [0, -0, 0];
+  for (let t = 0; t < 300; t++) {
+    const n = 1 + Math.floor(rnd() * (t % 3 ? 40 : 1500));
+    const xs = Float64Array.from({ length: n }, () => (t % 7 === 0 && rnd() < 0.05 ? NaN : t % 5 === 0 && rnd() < 0.2 ? zeros[Math.floor(rnd() * 3)]! : value()));
+    const qs = [(1 - 0.95) / 2, 1 - (1 - 0.95) / 2, 0.5, 0, 1];
+    const sorted = Float64Array.from(xs).sort();
+    assert.deepEqual(quantilesOf(xs, qs), qs.map((q) => quantileSorted(sorted, q)), `case ${t}`);
+    const plain = Array.from(xs).sort((a, b) => a - b);
+    assert.deepEqual(quantilesOf(xs, qs, (v) => Array.from(v).sort((a, b) => a - b)), qs.map((q) => quantileSorted(plain, q)), `case ${t}, compared by a - b`);
+  }
 });
