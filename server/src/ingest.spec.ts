@@ -10,6 +10,8 @@ import type { RioError } from '../../harness/src/errors.ts';
 import { computeAggregates } from '../../harness/src/metrics/aggregate.ts';
 import { DEFAULT_BARS } from '../../harness/src/metrics/quality-bars.ts';
 import { buildServer, type App } from './app.ts';
+import { encodeCompareSummary } from '../../harness/src/compare/compare-summary.ts';
+import { loadRunSide } from '../../harness/src/compare/run-source.ts';
 import { exportedRuns, tableCounts } from './testing/ingest-fixture.ts';
 import { renamed } from './testing/run-mutations.ts';
 
@@ -156,6 +158,10 @@ for (const kind of storeKinds()) {
       assert.ok(aggs.every((a) => a.p50 !== 1));
       const detail = (await app.inject({ url: `/api/runs/${lying.run.id}` })).json();
       assert.equal(detail.summaries.length, 3 * 4, 'three devices × (three lightings + all)');
+      // Made from the frames the import read back once: the very summary compare would make from the store.
+      const summary = await target.store.compareSummary(lying.run.id);
+      assert.ok(summary?.cells_json, 'the run has a compare summary with its cells');
+      assert.deepEqual(summary, await encodeCompareSummary(await loadRunSide(target.store, lying.run.id)));
     });
 
     test('a stored date no page can show is shown as "invalid date": every page answers 200', async () => {
