@@ -348,6 +348,7 @@ for (const kind of storeKinds()) {
         const again = await post(payload, `Bearer ${TOKEN}`);
         assert.equal(again.statusCode, 200);
         assert.equal(again.json().created, false);
+        await ingest.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
         const n = await target.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements');
         assert.equal(Number(n!.n), 240);
         const detail = (await ingest.inject({ url: `/api/runs/${runs[5]!.id}` })).json();

@@ -205,6 +205,7 @@ describe('dashboards in Debian Chromium', () => {
       assert.equal((await r400.json()).where.field, 'body/attempts/0/outcome');
       const ok = await post(JSON.stringify(foreign), TOKEN);
       assert.equal(ok.status, 201);
+      await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
       const { page, problems } = await watchedPage(browser.context);
       await page.goto(`${base}/runs/host2-nightly-0001`);
       assert.equal(await page.locator('#heatmap tbody tr').count(), 3);

@@ -36,7 +36,7 @@ for (const kind of storeKinds()) {
       const otherHost = renamed(second!, 'uploaded-by-farm-host-9');
       otherHost.run.host = 'farm-host-9';
       assert.equal((await post(JSON.stringify(otherHost))).statusCode, 201);
-      await app.backgroundWork(); // its compare summary is written after the answer, before the first snapshot
+      await app.backgroundWork(); // it is finished (aggregates, status, summaries) after the answer, before the first snapshot
       await target.store.createRun({ ...second!.run, id: 'recorded-locally' }, {});
       foreign = {
         runIds: ['uploaded-by-farm-host-9', 'recorded-locally'],
@@ -72,7 +72,7 @@ for (const kind of storeKinds()) {
           assert.ok(r.json().error, 'a refusal names its catalogue code');
         } else {
           tally.accepted++; k[1]!++;
-          await app.backgroundWork(); // its compare summary is written after the answer, before the next snapshot
+          await app.backgroundWork(); // it is finished (aggregates, status, summaries) after the answer, before the next snapshot
         }
       }
       console.log(`ingest fuzz: ${MUTATIONS} mutations, ${tally.refused} refused (4xx), ${tally.accepted} accepted, 5xx = ${tally.server} (${kind.name}, seed ${SEED}; ` +

@@ -10,6 +10,8 @@ import type { RioError } from '../../harness/src/errors.ts';
 import { computeAggregates } from '../../harness/src/metrics/aggregate.ts';
 import { DEFAULT_BARS } from '../../harness/src/metrics/quality-bars.ts';
 import { buildServer, type App } from './app.ts';
+import { encodeCompareSummary } from '../../harness/src/compare/compare-summary.ts';
+import { loadRunSide } from '../../harness/src/compare/run-source.ts';
 import { exportedRuns, tableCounts } from './testing/ingest-fixture.ts';
 import { renamed } from './testing/run-mutations.ts';
 
@@ -26,7 +28,7 @@ for (const kind of storeKinds()) {
     });
     /** Posts, expects the refusal, and proves that no table gained or lost a row. */
     const refused = async (body: string | object, status: number, field?: string) => {
-      await app.backgroundWork(); // an earlier upload's compare summary is written after its answer
+      await app.backgroundWork(); // an earlier upload is finished (aggregates, status, summaries) after its answer
       const before = await tableCounts(target.store.db);
       const r = await post(body);
       assert.equal(r.statusCode, status, r.body);
@@ -134,6 +136,7 @@ for (const kind of storeKinds()) {
       await target.store.createRun(local.run, {});
       assert.equal((await refused(local, 409, 'body/run/id')).error, 'CONFLICT');
       assert.equal((await post(runs[1]!)).statusCode, 201);
+      await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
       const otherHost = copy(runs[1]!);
       otherHost.run.host = 'farm-host-2';
       otherHost.run.status = 'aborted';
@@ -147,6 +150,7 @@ for (const kind of storeKinds()) {
       for (const a of lying.aggregates) { a.verdict = 'pass'; a.p50 = 1; a.iou_median = 1; }
       const r = await post(lying);
       assert.equal(r.statusCode, 201, r.body);
+      await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
       const stored = await target.store.measurements(lying.run.id);
       assert.equal(r.json().measurements, stored.length);
       const aggs = await target.store.aggregates(lying.run.id);
@@ -154,6 +158,10 @@ for (const kind of storeKinds()) {
       assert.ok(aggs.every((a) => a.p50 !== 1));
       const detail = (await app.inject({ url: `/api/runs/${lying.run.id}` })).json();
       assert.equal(detail.summaries.length, 3 * 4, 'three devices × (three lightings + all)');
+      // Made from the frames the import read back once: the very summary compare would make from the store.
+      const summary = await target.store.compareSummary(lying.run.id);
+      assert.ok(summary?.cells_json, 'the run has a compare summary with its cells');
+      assert.deepEqual(summary, await encodeCompareSummary(await loadRunSide(target.store, lying.run.id)));
     });
 
     test('a stored date no page can show is shown as "invalid date": every page answers 200', async () => {

@@ -21,19 +21,23 @@ export function parseStrictJson(text: string, maxDepth = MAX_JSON_DEPTH): unknow
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
+      // The closing quote is the first one after an even run of backslashes; found with indexOf, not
+      // char by char (an upload is ~14 MB of mostly strings: the JS loop was a third of its answer).
       let j = i + 1;
-      let escaped = false;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 0x5c /* \ */) { escaped = true; j += 2; continue; }
-        if (d === 0x22) break;
-        j++;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) { j = n; break; }
+        let b = q;
+        while (b > i + 1 && text.charCodeAt(b - 1) === 0x5c /* \ */) b--;
+        j = q;
+        if ((q - b) % 2 === 0) break;
+        j = q + 1;
       }
       const top = stack[stack.length - 1];
       if (top?.keys && top.expectKey) {
         const raw = text.slice(i + 1, j);
         let key = raw;
-        if (escaped) { try { key = JSON.parse(`"${raw}"`) as string; } catch { key = raw; } }
+        if (raw.includes('\\')) { try { key = JSON.parse(`"${raw}"`) as string; } catch { key = raw; } }
         top.key = key;
         if (top.keys.has(key)) throw new RioError('BAD_ARGUMENT', `duplicate key "${key}" in the JSON body`, { field: `body${pathOf(stack)}` });
         top.keys.add(key);

@@ -16,10 +16,11 @@ import { seedFrom } from '../stats/bootstrap.ts';
 import { clusterDiffCI, pooledMean, pooledMedian, type Cluster, type PooledStatistic, type StoredResamples } from '../stats/cluster-bootstrap.ts';
 import { betweenRunHalfWidth, historyStats, type HistoryStats } from './run-noise.ts';
 import { summaryOf, type CompareSummary } from './compare-summary.ts';
-import { mannWhitney } from '../stats/mann-whitney.ts';
+import { mannWhitneySorted } from '../stats/mann-whitney.ts';
 import { mean, median, quantileSorted } from '../stats/descriptive.ts';
 import { modelLabel } from '../fingerprint/device-fingerprint.ts';
 import { ALL_LIGHTING } from '../metrics/lighting.ts';
+import { RioError } from '../errors.ts';
 import { CPU_FLOOR_QUANTILE } from '../metrics/cpu-floor.ts';
 import { countsForAccuracy, countsForLatency, DEFAULT_FRAME_RULE, frameIoU, type FrameRule } from '../metrics/counted-frames.ts';
 
@@ -110,42 +111,81 @@ export function compareRuns(a: RunSide, b: RunSide, o: CompareOptions = {}): Com
  * server can yield to other requests between them instead of stalling for the whole comparison.
  */
 export function* compareCells(a: RunSide, b: RunSide, o: CompareOptions = {}): Generator<CompareCell> {
-  const kindOf = (side: RunSide) => new Map(side.devices.map((d) => [d.serial, Boolean(d.virtual)]));
-  const ka = kindOf(a), kb = kindOf(b);
-  // The same phone (serial, and the same kind: an emulator's 127.0.0.1:PORT may later be a vdevice's)
-  // is compared with itself; otherwise devices are matched by model (vdevices get new serials each run).
-  const common = new Set([...ka.keys()].filter((s) => kb.has(s) && ka.get(s) === kb.get(s)));
-  const ga = group(a.measurements, cellKeyer(a, common));
-  const gb = group(b.measurements, cellKeyer(b, common));
+  const common = commonSerials(a, b);
+  const ga = sideCells(a, common), gb = sideCells(b, common);
   const keys = [...new Set([...ga.keys(), ...gb.keys()])].sort();
   const hist = historyStats(o.history ?? [], HISTORY_VALUES, HISTORY_STATISTICS);
   for (const k of keys) {
     const ea = ga.get(k), eb = gb.get(k);
     const { key, lighting } = (ea ?? eb)!;
-    const ra = ea?.rows ?? [], rb = eb?.rows ?? [];
     const serials = { a: [...ea?.serials ?? []].sort(), b: [...eb?.serials ?? []].sort() };
     const history = (metric: 'latency' | 'infer_cpu' | 'iou') => hist.lookup(metric, { serials: [...ea?.serials ?? []], model: key.model, virtual: key.virtual, lighting });
-    const stored = (metric: CellMetric): StoredResamples => ({
+    const stored = (metric: ResampledMetric): StoredResamples => ({
       a: summaryOf(a)?.resamples(resampleKey(metric, key.device, lighting, serials.a), a.rule),
       b: summaryOf(b)?.resamples(resampleKey(metric, key.device, lighting, serials.b), b.rule),
     });
     yield {
       device: key.device, model: key.model, virtual: key.virtual, lighting, serials,
-      latency: latencyDiff(key.virtual === true, lighting, ra, rb, a.rule, b.rule, cellSeed(key.device, lighting, 'lat'), history, () => stored('lat')),
-      iou: diffOf(blocks(ra, iouOf), blocks(rb, iouOf), mean, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
+      latency: latencyDiff(key.virtual === true, lighting, ea, eb, cellSeed(key.device, lighting, 'lat'), history, stored),
+      iou: diffOf(ea?.iou ?? NO_SAMPLES, eb?.iou ?? NO_SAMPLES, meanOf, RESAMPLED_STATISTIC.iou, 'higher', (x) => Math.abs(x) >= IOU_MIN_CHANGE,
         cellSeed(key.device, lighting, 'iou'), history('iou'), stored('iou')),
     };
   }
 }
 
+/**
+ * The serials compared with themselves: in both runs and of the same kind there (an emulator's
+ * 127.0.0.1:PORT may later be a vdevice's); other devices are matched by model (vdevices get new serials each run).
+ */
+export function commonSerials(a: RunSide, b: RunSide): Set<string> {
+  const kindOf = (side: RunSide) => new Map(side.devices.map((d) => [d.serial, Boolean(d.virtual)]));
+  const ka = kindOf(a), kb = kindOf(b);
+  return new Set([...ka.keys()].filter((s) => kb.has(s) && ka.get(s) === kb.get(s)));
+}
+
+/** One metric of a side's cell: its blocks, and all their values in block order (what its statistic and Mann–Whitney read). */
+export interface MetricSamples { clusters: Cluster[]; values: Float64Array }
+/** A metric's samples from its blocks. */
+export function metricSamples(clusters: Cluster[]): MetricSamples {
+  const values = new Float64Array(clusters.reduce((n, c) => n + c.values.length, 0));
+  let k = 0;
+  for (const c of clusters) for (const v of c.values) values[k++] = v;
+  return { clusters, values };
+}
+const NO_SAMPLES: MetricSamples = { clusters: [], values: new Float64Array(0) };
+
+/**
+ * What a side contributes to one cell: its latency and IoU values in blocks, and its inference CPU
+ * time where the cell is a virtual device's and every latency frame carries it (else null).
+ */
+export interface CellSamples { key: DeviceKey; lighting: string; serials: ReadonlySet<string>; lat: MetricSamples; iou: MetricSamples; cpu: MetricSamples | null }
+
+/** A cell's samples from its frames under the side's rule (compare-summary.ts stores exactly these). */
+export function cellSamples(g: Group, rule: FrameRule | undefined): CellSamples {
+  const cpu = g.key.virtual === true && carriesCpu(g.rows, rule) ? metricSamples(blocks(g.rows, inferCpuOf(rule))) : null;
+  return { key: g.key, lighting: g.lighting, serials: g.serials, lat: metricSamples(blocks(g.rows, latencyOf(rule))), iou: metricSamples(blocks(g.rows, iouOf)), cpu };
+}
+
+/** A side's cells keyed as group() keys them: from its stored summary when that holds them, else from its frames. */
+function sideCells(side: RunSide, common: ReadonlySet<string>): Map<string, CellSamples> {
+  const keyOf = cellKeyer(side, common);
+  const stored = summaryOf(side)?.cells(keyOf, side.rule);
+  if (stored) return stored;
+  if (summaryOf(side)?.framesOmitted) {
+    throw new RioError('INTERNAL_ERROR', `run ${side.id} was loaded without its frames, but its stored cells do not answer this comparison`, { run: side.id });
+  }
+  const out = new Map<string, CellSamples>();
+  for (const [k, g] of group(side.measurements, keyOf)) out.set(k, cellSamples(g, side.rule));
+  return out;
+}
+
 /** The cell's latency diff on its stable measure (LatencyMeasure): thread CPU on a virtual device that reports it, else wall. */
-function latencyDiff(virtual: boolean, lighting: string, ra: CompareMeasurement[], rb: CompareMeasurement[], ruleA: FrameRule | undefined, ruleB: FrameRule | undefined,
-  seed: number, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined, stored: () => StoredResamples): MetricDiff {
-  const cpu = virtual && carriesCpu(ra, ruleA) && carriesCpu(rb, ruleB);
-  const [fa, fb] = cpu ? [inferCpuOf(ruleA), inferCpuOf(ruleB)] : [latencyOf(ruleA), latencyOf(ruleB)];
-  // A run's stored resamples are of wall latency (compare-summary.ts): a CPU-time cell draws its own.
-  const d = { ...diffOf(blocks(ra, fa), blocks(rb, fb), cpu ? floor : median, cpu ? pooledFloor : RESAMPLED_STATISTIC.lat, 'lower',
-    (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seed, history(cpu ? 'infer_cpu' : 'latency'), cpu ? {} : stored()),
+function latencyDiff(virtual: boolean, lighting: string, ea: CellSamples | undefined, eb: CellSamples | undefined,
+  seed: number, history: (m: 'latency' | 'infer_cpu') => HistoryStats | undefined, stored: (metric: 'lat' | 'cpu') => StoredResamples): MetricDiff {
+  const cpu = virtual && Boolean(ea?.cpu) && Boolean(eb?.cpu);
+  const [ca, cb] = cpu ? [ea!.cpu!, eb!.cpu!] : [ea?.lat ?? NO_SAMPLES, eb?.lat ?? NO_SAMPLES];
+  const d = { ...diffOf(ca, cb, cpu ? floorOf : medianOf, RESAMPLED_STATISTIC[cpu ? 'cpu' : 'lat'], 'lower',
+    (x, base) => Math.abs(x) >= LATENCY_MIN_CHANGE * Math.abs(base), seed, history(cpu ? 'infer_cpu' : 'latency'), stored(cpu ? 'cpu' : 'lat')),
   measure: cpu ? 'inference thread CPU' as const : 'wall' as const };
   // The floor is judged over all of a vdevice's frames only: a fixed-shape model costs the same on every
   // scene, and a lighting's 40 frames span a second that one neighbour's burst covers whole (every A/A
@@ -162,22 +202,26 @@ const carriesCpu = (rows: readonly CompareMeasurement[], rule: FrameRule | undef
 
 /** The two statistics a cell compares (their seeds' suffixes). */
 export type CellMetric = 'lat' | 'iou';
-/** The statistic of an ascending-sorted resample, per metric: what the bootstrap draws. */
-export const RESAMPLED_STATISTIC: Record<CellMetric, PooledStatistic> = { lat: pooledMedian, iou: pooledMean };
+/** The floor of a pooled resample (a vdevice's CPU-time latency, LatencyMeasure; metrics/cpu-floor.ts). */
+const pooledFloor: PooledStatistic = Object.assign((sorted: Float64Array) => quantileSorted(sorted, CPU_FLOOR_QUANTILE), { quantile: CPU_FLOOR_QUANTILE });
+/** The statistic of an ascending-sorted resample, per metric: what the bootstrap draws (cpu: drawn under the 'lat' seed). */
+export const RESAMPLED_STATISTIC: Record<ResampledMetric, PooledStatistic> = { lat: pooledMedian, iou: pooledMean, cpu: pooledFloor };
 
 /** A cell's bootstrap seed: its device and lighting only, so a cell's CI does not move with the kind tag. */
 export const cellSeed = (device: string, lighting: string, metric: CellMetric) => seedFrom(`${JSON.stringify([device, lighting])}/${metric}`);
 
+/** What a side's stored paired resamples are of: a cell statistic, or the latency floor on inference CPU time (drawn under the 'lat' seed). */
+export type ResampledMetric = CellMetric | 'cpu';
+
 /** Where a side's stored paired resamples of a cell are found: metric, device key, lighting and the serials pooled. */
-export const resampleKey = (metric: CellMetric, device: string, lighting: string, serials: readonly string[]) =>
+export const resampleKey = (metric: ResampledMetric, device: string, lighting: string, serials: readonly string[]) =>
   JSON.stringify([metric, device, lighting, [...serials].sort()]);
 
 /** What the between-run history reads per run and cell (always every counted frame under the default rule). */
 export const HISTORY_VALUES = { latency: (rows: CompareMeasurement[]) => latencyValues(rows), infer_cpu: (rows: CompareMeasurement[]) => inferCpuValues(rows),
   iou: (rows: CompareMeasurement[]) => iouValues(rows) };
-/** The floor of a sample (a vdevice's CPU-time latency, LatencyMeasure; metrics/cpu-floor.ts). */
+/** The floor of a sample (metrics/cpu-floor.ts). */
 const floor = (xs: readonly number[]) => quantileSorted([...xs].sort((x, y) => x - y), CPU_FLOOR_QUANTILE);
-const pooledFloor: PooledStatistic = Object.assign((sorted: Float64Array) => quantileSorted(sorted, CPU_FLOOR_QUANTILE), { quantile: CPU_FLOOR_QUANTILE });
 export const HISTORY_STATISTICS = { latency: median, infer_cpu: floor, iou: mean };
 
 /** A side's cell key per serial: the serial itself when `common` (in both runs), else the model label. */
@@ -191,12 +235,15 @@ export function cellKeyer(side: RunSide, common: ReadonlySet<string>): (serial: 
 
 export interface Group { key: DeviceKey; lighting: string; serials: Set<string>; rows: CompareMeasurement[] }
 
+/** A cell's key: the kind is part of it, so a virtual and a real device never share a cell, whatever their labels. */
+export const cellKey = (key: DeviceKey, lighting: string) =>
+  JSON.stringify([key.device, key.virtual === null ? 'unknown' : key.virtual ? 'virtual' : 'real', lighting]);
+
 /** Rows per (device, kind, lighting), plus every device's all-lightings cell. */
 export function group(rows: readonly CompareMeasurement[], keyOf: (serial: string) => DeviceKey): Map<string, Group> {
   const out = new Map<string, Group>();
   const add = (key: DeviceKey, lighting: string, r: CompareMeasurement) => {
-    // The kind is part of the key: a virtual and a real device never share a cell, whatever their labels.
-    const k = JSON.stringify([key.device, key.virtual === null ? 'unknown' : key.virtual ? 'virtual' : 'real', lighting]);
+    const k = cellKey(key, lighting);
     let g = out.get(k);
     if (!g) out.set(k, g = { key, lighting, serials: new Set(), rows: [] });
     g.serials.add(r.serial);
@@ -239,26 +286,37 @@ export function blocks(rows: readonly CompareMeasurement[], f: (m: CompareMeasur
   return [...by].map(([key, values]) => ({ key, values }));
 }
 
+/** A cell statistic of a side's pooled values, given them in block order and ascending (each side is sorted once per cell). */
+type CellStatistic = (values: Float64Array, ascending: Float64Array) => number;
+/** The median (median(values) sorts a copy: the same array). */
+const medianOf: CellStatistic = (_, ascending) => quantileSorted(ascending, 0.5);
+/** The floor of a vdevice's CPU time (metrics/cpu-floor.ts). */
+const floorOf: CellStatistic = (_, ascending) => quantileSorted(ascending, CPU_FLOOR_QUANTILE);
+/** The mean, summed in block order. */
+const meanOf: CellStatistic = (values) => mean(values);
+
 /**
  * stat of the pooled values; sortedStat, the same of an ascending-sorted pooled resample. The CI is the
  * block bootstrap's, widened to the between-run spread when A's build has history.
  */
-function diffOf(a: Cluster[], b: Cluster[], stat: (xs: readonly number[]) => number, sortedStat: PooledStatistic, good: 'lower' | 'higher',
+function diffOf(a: MetricSamples, b: MetricSamples, stat: CellStatistic, sortedStat: PooledStatistic, good: 'lower' | 'higher',
   matters: (diff: number, base: number) => boolean, seed: number, history: HistoryStats | undefined, stored: StoredResamples): MetricDiff {
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
-  const va = a.flatMap((c) => c.values), vb = b.flatMap((c) => c.values);
-  const base = { nA: va.length, nB: vb.length, a: va.length ? fin(stat(va)) : null, b: vb.length ? fin(stat(vb)) : null };
-  if (!drawsCI(a) || !drawsCI(b)) {
+  const va = a.values, vb = b.values;
+  const sortedA = Float64Array.from(va).sort(), sortedB = Float64Array.from(vb).sort();
+  const statA = va.length ? stat(va, sortedA) : NaN, statB = vb.length ? stat(vb, sortedB) : NaN;
+  const base = { nA: va.length, nB: vb.length, a: va.length ? fin(statA) : null, b: vb.length ? fin(statB) : null };
+  if (!drawsCI(a.clusters) || !drawsCI(b.clusters)) {
     return { ...base, diff: null, lo: null, hi: null, p: null, verdict: 'insufficient data', noise: 'none', history_runs: history?.runs ?? 0 };
   }
-  const diff = stat(vb) - stat(va);
-  const boot = clusterDiffCI(a, b, sortedStat, seed, { stored });
+  const diff = statB - statA;
+  const boot = clusterDiffCI(a.clusters, b.clusters, sortedStat, seed, { stored });
   const spread = history ? betweenRunHalfWidth(history) : null;
   const lo = Math.min(boot.lo, spread === null ? Infinity : diff - spread);
   const hi = Math.max(boot.hi, spread === null ? -Infinity : diff + spread);
-  const p = mannWhitney(va, vb).p;
+  const p = mannWhitneySorted(sortedA, sortedB).p;
   let verdict: Verdict = 'no significant change';
-  if ((lo > 0 || hi < 0) && matters(diff, stat(va))) {
+  if ((lo > 0 || hi < 0) && matters(diff, statA)) {
     const up = diff > 0;
     verdict = (good === 'higher') === up ? 'better' : 'worse';
   }

@@ -1,6 +1,6 @@
 /**
- * A first comparison from the stored summaries (compare_summaries, written with the dashboard rows)
- * gives the very verdicts and digits of a comparison from the frames, on recorded real runs (A/A
+ * A first comparison from the stored summaries (compare_summaries, written with the dashboard rows;
+ * no frame row read) gives the very verdicts and digits of a comparison from the frames, on recorded real runs (A/A
  * nights of a vdevice, the twin's real inference) in a real store: same phone, a phone matched by
  * model (a vdevice's new serial), and a slower, less accurate build — with ten runs of history.
  */
@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { storeKinds, warnIfNoPostgres, type TestStore } from '../store/test-stores.ts';
 import { readAaFixture } from '../nightly/aa-fixture.ts';
 import { buildSha, nightAt, storeAaNight } from '../nightly/testing-nightly-store.ts';
-import { summarizeRun } from '../../../server/src/queries/run-summary.ts';
+import { runsNeedingSummary, summarizeRun } from '../../../server/src/queries/run-summary.ts';
 import { CompareCache } from '../../../server/src/queries/run-compare.ts';
 import { compareRuns, resampleKey, type RunSide } from './compare-runs.ts';
-import { loadRunSide } from './run-source.ts';
+import { loadComparedSides, loadRunSide } from './run-source.ts';
 import { sameBuildHistory } from './run-history.ts';
 import { summaryOf } from './compare-summary.ts';
 import type { Store } from '../store/index.ts';
@@ -53,7 +53,8 @@ for (const kind of storeKinds()) for (const [series, nights] of [['wall', wallOn
       test(`${name}: the same cells, verdicts and digits as from the frames, the CIs from stored resamples`, async () => {
         const a = ids[11]!, bId = ids[b]!;
         const expected = await fromFrames(ts.store, a, bId);
-        const [sa, sb] = await Promise.all([loadRunSide(ts.store, a), loadRunSide(ts.store, bId)]);
+        const [sa, sb] = await loadComparedSides(ts.store, a, bId);
+        assert.ok(sa.measurements.length === 0 && sb.measurements.length === 0, 'both sides are read from their stored cells, not their frames');
         const history = await sameBuildHistory(ts.store, a, bId);
         assert.equal(history.length, 10);
         assert.ok(history.every((h) => h.measurements.length === 0 && summaryOf(h)), 'history is read from summaries, not frames');
@@ -63,9 +64,8 @@ for (const kind of storeKinds()) for (const [series, nights] of [['wall', wallOn
         assert.ok(judged.length >= 3, `${judged.length} cells with a CI`);
         assert.ok(judged.every((c) => c.latency.measure === (series === 'wall' ? 'wall' : 'inference thread CPU')), 'the series the cell judges');
         for (const c of judged) {
-          // A run stores wall-latency resamples only: a CPU-time cell draws its own from the frames.
-          const lat = series === 'wall' ? [['lat', sa, c.serials.a], ['lat', sb, c.serials.b]] as const : [];
-          for (const [metric, side, serials] of [...lat, ['iou', sa, c.serials.a], ['iou', sb, c.serials.b]] as const) {
+          const lat = series === 'wall' ? 'lat' : 'cpu'; // a vdevice's latency cell on thread CPU time has its own stored resamples
+          for (const [metric, side, serials] of [[lat, sa, c.serials.a], [lat, sb, c.serials.b], ['iou', sa, c.serials.a], ['iou', sb, c.serials.b]] as const) {
             assert.ok(summaryOf(side)!.resamples(resampleKey(metric, c.device, c.lighting, serials), side.rule), `${c.device} ${c.lighting} ${metric}: stored`);
           }
         }
@@ -79,6 +79,20 @@ for (const kind of storeKinds()) for (const [series, nights] of [['wall', wallOn
         assert.deepStrictEqual(served.cells.map(({ latency, iou }) => ({ latency, iou })), expected.map(({ latency, iou }) => ({ latency, iou })));
       });
     }
+
+    test('a run summarised before its cells were stored (migration 115) is compared from its frames, with the same digits, and summarised again', async () => {
+      const a = ids[11]!, bId = ids[12]!;
+      const expected = await fromFrames(ts.store, a, bId);
+      await ts.store.db.run('UPDATE compare_summaries SET cells_json = NULL WHERE run_id = ?', [bId]);
+      try {
+        const [sa, sb] = await loadComparedSides(ts.store, a, bId);
+        assert.equal(sa.measurements.length, 0);
+        assert.ok(sb.measurements.length > 0, 'B has no stored cells: its frames are read');
+        assert.deepStrictEqual(compareRuns(sa, sb, { history: await sameBuildHistory(ts.store, a, bId) }), expected);
+        assert.deepEqual(await runsNeedingSummary(ts.store.db), [bId]);
+      } finally { await summarizeRun(ts.store, bId); }
+      assert.deepEqual(await runsNeedingSummary(ts.store.db), []);
+    });
 
     test('a side whose frames are not the summarised ones (filtered, shifted) is compared from its frames', async () => {
       const sa = await loadRunSide(ts.store, ids[11]!);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RioError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { exportRun, validateRunExport, type RunExport } from '../store/run-export.ts';
-import type { CompareMeasurement, RunSide } from './compare-runs.ts';
+import { cellKeyer, commonSerials, type CompareMeasurement, type RunSide } from './compare-runs.ts';
 import { frameRuleOf } from '../metrics/counted-frames.ts';
 import { parseRunOptions } from '../metrics/run-aggregate-options.ts';
 import { decodeCompareSummary } from './compare-summary.ts';
@@ -17,14 +17,26 @@ export async function loadRun(ref: string, store: () => Promise<Store>): Promise
 
 /**
  * One side of a comparison straight from the store: the run's devices, only the measurement columns
- * compare reads, and the run's compare summary when it has a current one.
+ * compare reads (unless `frames: false`), and the run's compare summary when it has a current one.
  */
-export async function loadRunSide(store: Store, runId: string): Promise<RunSide & { finished: boolean }> {
+export async function loadRunSide(store: Store, runId: string, { frames = true } = {}): Promise<RunSide & { finished: boolean }> {
   const run = await store.getRun(runId);
   if (!run) throw new RioError('NOT_FOUND', `no run ${runId} in the store`, { run: runId });
-  const [devices, measurements, summary] = await Promise.all([store.runDevices(runId), store.latencyIouRows(runId), store.compareSummary(runId)]);
+  const [devices, measurements, summary] = await Promise.all([store.runDevices(runId), frames ? store.latencyIouRows(runId) : [], store.compareSummary(runId)]);
   return { id: runId, devices, measurements, rule: frameRuleOf(parseRunOptions(run.options_json)), finished: run.finished_at !== null && run.status !== 'running',
-    summary: summary === undefined ? undefined : decodeCompareSummary(summary, runId, measurements) };
+    summary: summary === undefined ? undefined : decodeCompareSummary(summary, runId, measurements, { framesOmitted: !frames }) };
+}
+
+/**
+ * Both sides of a comparison of stored runs: a side whose stored cells answer this pairing is read
+ * from its summary alone (two summaries instead of 2 × 20,000 frame rows), any other with its frames.
+ */
+export async function loadComparedSides(store: Store, a: string, b: string): Promise<[RunSide, RunSide]> {
+  const bare = await Promise.all([a, b].map((id) => loadRunSide(store, id, { frames: false })));
+  const common = commonSerials(bare[0]!, bare[1]!);
+  const [sa, sb] = await Promise.all(bare.map((side) =>
+    (side.summary?.cells(cellKeyer(side, common), side.rule) ? side : loadRunSide(store, side.id))));
+  return [sa!, sb!];
 }
 
 /**

@@ -19,7 +19,7 @@ export function aaNightCells(n: AaNight, run: Partial<NightRun> & { role?: Model
     infer_cpu_p50: a.infer_cpu_p50, infer_cpu_p50_lo: a.infer_cpu_p50_lo, infer_cpu_p50_hi: a.infer_cpu_p50_hi,
     infer_cpu_p90: a.infer_cpu_p90, infer_cpu_p90_lo: a.infer_cpu_p90_lo, infer_cpu_p90_hi: a.infer_cpu_p90_hi,
     infer_cpu_p05: a.infer_cpu_p05, infer_cpu_p05_lo: a.infer_cpu_p05_lo, infer_cpu_p05_hi: a.infer_cpu_p05_hi }));
-  // Nights recorded before migration 115 stored no CPU-time floor per scenario: the same code computes it from their frames.
+  // Nights recorded before migration 116 stored no CPU-time floor per scenario: the same code computes it from their frames.
   const floors = n.aggregates.some((a) => a.infer_cpu_p05 === undefined)
     ? new Map(computeAggregates(measurementRows(n), runAggregateOptions('{}')).filter((a) => a.lighting === '*').map((a) => [a.scenario_id, a]))
     : undefined;

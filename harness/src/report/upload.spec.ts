@@ -24,6 +24,7 @@ test('uploads run.json to /api/runs with the bearer token; a wrong token is UNAU
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     await assert.rejects(uploadRun(url, file, 'wrong'), (e: unknown) => e instanceof RioError && e.code === 'UNAUTHORIZED');
     await uploadRun(url, file, 'sekret');
+    await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
     assert.equal((await target.store.getRun('r-up'))?.status, 'passed');
     assert.deepEqual(await target.store.runLabels('r-up'), { who: 'test' });
     await assert.rejects(uploadRun(url, file, ''), /RIO_FARM_TOKEN/);
@@ -53,6 +54,7 @@ test('an upload the server refuses says why (409 CONFLICT); a busy server is ask
     const waits: number[] = [];
     await uploadRun(url, file, 'sekret', { onBusy: (s) => { waits.push(s); release(); } });
     assert.deepEqual(waits, [1]);
+    await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
     assert.equal((await target.store.getRun('r-up'))?.status, 'passed');
     // A run the server's store recorded itself cannot be replaced by an upload.
     await target.store.createRun({ ...run, id: 'r-local' }, {});

@@ -6,22 +6,21 @@
  * clusters, the draw is paired — the same cluster keys on both sides — which cancels the frames'
  * own difficulty, as sign-off's paired design does.
  */
-import { seededRandom } from './bootstrap.ts';
-import { mean, quantileSorted } from './descriptive.ts';
+import { percentileCI, SeededRandom, sortedMean, sortedQuantile, type SortedStatistic } from './bootstrap.ts';
 
-export interface Cluster { key: string; values: readonly number[] }
+export interface Cluster { key: string; values: ArrayLike<number> & Iterable<number> }
 
 /**
  * A statistic of an ascending-sorted pooled sample. One tagged with `quantile` (type 7) or `mean` is
  * read straight off the weighted walk below without writing the pooled array: the same additions in
  * the same order, so the same digits (a run's compare summary computes ~150 of these bootstraps).
  */
-export type PooledStatistic = ((sorted: Float64Array) => number) & { readonly quantile?: number; readonly mean?: true };
+export type PooledStatistic = SortedStatistic;
 
 /** The median of a pooled resample (quantileSorted at 0.5). */
-export const pooledMedian: PooledStatistic = Object.assign((sorted: Float64Array) => quantileSorted(sorted, 0.5), { quantile: 0.5 });
+export const pooledMedian: PooledStatistic = sortedQuantile(0.5);
 /** The mean of a pooled resample (descriptive.ts' mean: summed in ascending order). */
-export const pooledMean: PooledStatistic = Object.assign((sorted: Float64Array) => mean(sorted), { mean: true as const });
+export const pooledMean: PooledStatistic = sortedMean;
 
 export const CLUSTER_ITERATIONS = 1000;
 
@@ -80,8 +79,12 @@ function maxPooled(clusters: readonly Cluster[]): number {
 /** True when both sides hold exactly the same cluster keys (then the draw is paired). */
 export function samePlan(a: readonly Cluster[], b: readonly Cluster[]): boolean {
   if (a.length !== b.length) return false;
-  const ka = a.map((c) => c.key).sort(), kb = b.map((c) => c.key).sort();
-  return ka.every((k, i) => k === kb[i]);
+  // Distinct keys on a side (as blocks() makes them): the same set is the same sorted list, and a
+  // set needs no string sort (compare checks every cell of two runs, each of hundreds of blocks).
+  const ka = new Set(a.map((c) => c.key));
+  if (ka.size === a.length) return b.every((c) => ka.has(c.key)) && new Set(b.map((c) => c.key)).size === b.length;
+  const sa = [...a.map((c) => c.key)].sort(), sb = b.map((c) => c.key).sort();
+  return sa.every((k, i) => k === sb[i]);
 }
 
 const byKey = (clusters: readonly Cluster[]) => [...clusters].sort((x, y) => (x.key < y.key ? -1 : 1));
@@ -94,14 +97,14 @@ const byKey = (clusters: readonly Cluster[]) => [...clusters].sort((x, y) => (x.
  */
 export function pairedResamples(clusters: readonly Cluster[], stat: PooledStatistic, seed: number, iterations = CLUSTER_ITERATIONS): Float64Array {
   const sorted = byKey(clusters);
-  const rnd = seededRandom(seed);
+  const rnd = new SeededRandom(seed);
   const counts = new Uint32Array(sorted.length); // how often each cluster was drawn
   const buf = new Float64Array(maxPooled(sorted));
   const pooled = pooledSorter(sorted);
   const out = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
     counts.fill(0);
-    for (let j = 0; j < counts.length; j++) counts[Math.floor(rnd() * counts.length)]!++;
+    for (let j = 0; j < counts.length; j++) counts[rnd.below(counts.length)]!++;
     out[i] = pooled(counts, buf, stat);
   }
   return out;
@@ -124,17 +127,17 @@ export function clusterDiffCI(a: readonly Cluster[], b: readonly Cluster[], stat
     for (let i = 0; i < iterations; i++) d[i] = rb[i]! - ra[i]!;
   } else {
     const sa = byKey(a), sb = byKey(b);
-    const rnd = seededRandom(seed);
+    const rnd = new SeededRandom(seed);
     const ca = new Uint32Array(sa.length), cb = new Uint32Array(sb.length);
     const ba = new Float64Array(maxPooled(sa)), bb = new Float64Array(maxPooled(sb));
     const pooledA = pooledSorter(sa), pooledB = pooledSorter(sb);
     for (let i = 0; i < iterations; i++) {
       ca.fill(0); cb.fill(0);
-      for (let j = 0; j < ca.length; j++) ca[Math.floor(rnd() * ca.length)]!++;
-      for (let j = 0; j < cb.length; j++) cb[Math.floor(rnd() * cb.length)]!++;
+      for (let j = 0; j < ca.length; j++) ca[rnd.below(ca.length)]!++;
+      for (let j = 0; j < cb.length; j++) cb[rnd.below(cb.length)]!++;
       d[i] = pooledB(cb, bb, stat) - pooledA(ca, ba, stat);
     }
   }
-  d.sort();
-  return { lo: quantileSorted(d, (1 - level) / 2), hi: quantileSorted(d, 1 - (1 - level) / 2), paired };
+  const [lo, hi] = percentileCI(d, level);
+  return { lo, hi, paired };
 }

@@ -4,7 +4,7 @@
  * so resampling frames would make intervals too narrow (notes/measurement.md). Seeded and
  * recorded, so the same pairs always give the same bounds.
  */
-import { seededRandom } from './bootstrap.ts';
+import { SeededRandom } from './bootstrap.ts';
 import { quantileSorted } from './descriptive.ts';
 import { studentTQuantile } from './student-t.ts';
 import { normalCdf } from './mann-whitney.ts';
@@ -44,11 +44,11 @@ export function pairedBootstrap(n: number, stat: PairedStatistic, seed: number,
   const all = Array.from({ length: n }, (_, i) => i);
   const estimate = stat(all);
   if (n < 2) return { estimate, lo: NaN, hi: NaN, n };
-  const rnd = seededRandom(seed);
+  const rnd = new SeededRandom(seed);
   const picked = new Array<number>(n);
   const values: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    for (let j = 0; j < n; j++) picked[j] = Math.floor(rnd() * n);
+    for (let j = 0; j < n; j++) picked[j] = rnd.below(n);
     const v = stat(picked);
     if (Number.isFinite(v)) values.push(v);
   }

@@ -1,14 +1,15 @@
 /**
- * The fast cluster bootstrap (counting draws over once-sorted values) and the merged Mann–Whitney
+ * The fast cluster bootstrap (counting draws over once-sorted values), the run figures' bootstraps
+ * (statistics read off counted draws, the mean summed as drawn) and the merged Mann–Whitney
  * give the very digits of their textbook forms — pool the drawn clusters and sort; sort the pooled
  * sample of both sides — on samples full of ties, zeros, both plans (paired and not) and both statistics.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterDiffCI, pairedResamples, pooledMean, pooledMedian, samePlan, type Cluster, type PooledStatistic } from './cluster-bootstrap.ts';
-import { seededRandom } from './bootstrap.ts';
+import { bootstrapCI, bootstrapCIs, bootstrapMeanCI, seededRandom, sortedMean, sortedQuantile } from './bootstrap.ts';
 import { mannWhitney, normalCdf } from './mann-whitney.ts';
-import { mean, quantileSorted } from './descriptive.ts';
+import { mean, quantileSorted, quantilesOf } from './descriptive.ts';
 
 const median: PooledStatistic = (s) => quantileSorted(s, 0.5);
 
@@ -80,5 +81,54 @@ test('the merged Mann–Whitney is the ranked one, ties and empty sides included
     const a = Array.from({ length: Math.floor(rnd() * 40) }, value), b = Array.from({ length: Math.floor(rnd() * 40) }, () => value() + (t % 4));
     if (a.length === 0 || b.length === 0) { assert.ok(Number.isNaN(mannWhitney(a, b).p)); continue; }
     assert.deepEqual(mannWhitney(a, b), textbookMannWhitney(a, b), `case ${t}`);
+  }
+});
+
+/** The definition: draw n values, sort the resample, take each statistic; percentiles of each. */
+function textbookCIs(xs: readonly number[], stats: Record<string, (sorted: Float64Array) => number>, seed: number) {
+  const rnd = seededRandom(seed);
+  const names = Object.keys(stats);
+  const values = names.map(() => new Float64Array(1000));
+  for (let i = 0; i < 1000; i++) {
+    const resample = Float64Array.from(xs, () => xs[Math.floor(rnd() * xs.length)]!).sort();
+    names.forEach((k, s) => { values[s]![i] = stats[k]!(resample); });
+  }
+  return Object.fromEntries(names.map((k, s) => {
+    const v = values[s]!.sort();
+    return [k, [quantileSorted(v, (1 - 0.95) / 2), quantileSorted(v, 1 - (1 - 0.95) / 2)]];
+  }));
+}
+
+test("a run's figures' CIs read off counted draws (quantiles at their positions, the mean summed in order) are the sorted resample's", () => {
+  for (let t = 0; t < 40; t++) {
+    const xs = Array.from({ length: 2 + Math.floor(rnd() * 300) }, value).sort((x, y) => x - y);
+    const tagged = { p50: sortedQuantile(0.5), p90: sortedQuantile(0.9), p99: sortedQuantile(0.99), mean: sortedMean };
+    const plain = { p50: (s: Float64Array) => quantileSorted(s, 0.5), p90: (s: Float64Array) => quantileSorted(s, 0.9),
+      p99: (s: Float64Array) => quantileSorted(s, 0.99), mean: (s: Float64Array) => mean(s) };
+    const fast = bootstrapCIs(xs, tagged, t * 31);
+    assert.deepEqual(fast, bootstrapCIs(xs, plain, t * 31), `case ${t}: tagged and written resamples`);
+    assert.deepEqual(fast, textbookCIs(xs, plain, t * 31), `case ${t}: the definition`);
+    assert.deepEqual(bootstrapCIs(xs, { p50: tagged.p50 }, t * 31), { p50: fast.p50 }, `case ${t}: a quantile alone stops its walk early`);
+  }
+});
+
+test('the mean CI summed as drawn is the written resample\'s', () => {
+  for (let t = 0; t < 40; t++) {
+    const xs = Array.from({ length: 2 + Math.floor(rnd() * 300) }, () => (rnd() < 0.2 ? 0 : rnd()));
+    assert.deepEqual(bootstrapMeanCI(xs, t), bootstrapCI(xs, mean, t), `case ${t}`);
+  }
+  assert.deepEqual(bootstrapMeanCI([1], 3), [NaN, NaN]);
+});
+
+test('percentiles selected are the sorted ones: ties, zeros, -0 and NaN, one value, both sorts', () => {
+  const zeros = [0, -0, 0];
+  for (let t = 0; t < 300; t++) {
+    const n = 1 + Math.floor(rnd() * (t % 3 ? 40 : 1500));
+    const xs = Float64Array.from({ length: n }, () => (t % 7 === 0 && rnd() < 0.05 ? NaN : t % 5 === 0 && rnd() < 0.2 ? zeros[Math.floor(rnd() * 3)]! : value()));
+    const qs = [(1 - 0.95) / 2, 1 - (1 - 0.95) / 2, 0.5, 0, 1];
+    const sorted = Float64Array.from(xs).sort();
+    assert.deepEqual(quantilesOf(xs, qs), qs.map((q) => quantileSorted(sorted, q)), `case ${t}`);
+    const plain = Array.from(xs).sort((a, b) => a - b);
+    assert.deepEqual(quantilesOf(xs, qs, (v) => Array.from(v).sort((a, b) => a - b)), qs.map((q) => quantileSorted(plain, q)), `case ${t}, compared by a - b`);
   }
 });

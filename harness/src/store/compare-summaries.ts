@@ -5,8 +5,12 @@
 import type { Db } from './db.ts';
 import { insertSql } from './row-sql.ts';
 
-/** A run's compare summary as stored: the paired resamples (its own comparisons) and history cell values (later runs'). */
-export interface CompareSummaryText { resamples_json: string; history_json: string }
+/**
+ * A run's compare summary as stored: the paired resamples and the cells' blocks of values (its own
+ * comparisons), and the history cell values (later runs'). cells_json is null in a summary made
+ * before migration 115.
+ */
+export interface CompareSummaryText { resamples_json: string; history_json: string; cells_json: string | null }
 
 /** Only a summary made at the run's current finish counts (a resumed run finishes again and is summarised again). */
 const CURRENT = `FROM compare_summaries c JOIN runs r ON r.id = c.run_id
@@ -25,7 +29,7 @@ export class CompareSummaryTables {
 
   /** A run's current compare summary, if any. */
   compareSummary(runId: string): Promise<CompareSummaryText | undefined> {
-    return this.db.get<CompareSummaryText>(`SELECT c.resamples_json, c.history_json ${CURRENT}`, [runId]);
+    return this.db.get<CompareSummaryText>(`SELECT c.resamples_json, c.history_json, c.cells_json ${CURRENT}`, [runId]);
   }
 
   /** Only the history cell values of a run's current compare summary (what a later comparison reads of it). */

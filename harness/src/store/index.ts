@@ -21,6 +21,7 @@ import type { TableName } from './tables.ts';
 
 export type * from './rows.ts';
 export type { TableName } from './tables.ts';
+export type { SummaryFrame } from './work.ts';
 export { redact } from './db.ts';
 export { fingerprintId } from './devices.ts';
 export type * from './farm-hosts.ts';

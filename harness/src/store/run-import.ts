@@ -5,7 +5,9 @@
  *   409). A repeat upload from the same host adds what is missing and keeps what is stored.
  * - Chunks: frame rows go in transactions of IMPORT_CHUNK_ROWS, so a large upload never holds
  *   SQLite's one write lock for long while a local run on the same file is saving its frames. The run
- *   stays `running` (unfinished: no dashboard or comparison reads it) until the last chunk is in.
+ *   stays `running` (unfinished: no dashboard or comparison reads it) until finishImport's last
+ *   transaction. The server answers an upload once its frames are in (writeRunFrames) and finishes
+ *   it right after: the bootstraps of its aggregates take seconds of CPU, its rows a fraction of one.
  * - Summary: the aggregates are recomputed from the frames actually stored, with the harness's own
  *   computeAggregates; the upload's aggregates are never stored.
  */
@@ -14,7 +16,8 @@ import { computeAggregates, type AggregateOptions } from '../metrics/aggregate.t
 import { runAggregateOptions } from '../metrics/run-aggregate-options.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import type { Db } from './db.ts';
-import type { AggregateRow, MeasurementRow } from './rows.ts';
+import type { AggregateRow } from './rows.ts';
+import type { SummaryFrame } from './work.ts';
 import type { Store } from './index.ts';
 import type { RunExport } from './run-export.ts';
 import { checkRunExport } from './run-export-check.ts';
@@ -22,7 +25,13 @@ import { checkRunExport } from './run-export-check.ts';
 /** Rows per write transaction: ~20-50 ms of SQLite's write lock each (see harness/src/store/README.md). */
 export const IMPORT_CHUNK_ROWS = 2000;
 
-export interface ImportResult { created: boolean; measurements: number }
+export interface ImportResult {
+  created: boolean;
+  /** frames actually stored */
+  measurements: number;
+  /** those frames as read back for the aggregates (summaryFrames): the dashboard rows and compare summary reuse them */
+  frames: SummaryFrame[];
+}
 
 export interface ImportOptions {
   /** prefix of the field paths in errors ('body' for an upload) */
@@ -37,9 +46,18 @@ export interface ImportOptions {
 }
 
 /** Checks the export (checkRunExport), then stores it; see the file comment. */
-export async function importRun(store: Store, exp: RunExport, { root = '', now = Date.now(), progress = false }: ImportOptions = {}): Promise<ImportResult> {
+export async function importRun(store: Store, exp: RunExport, opts: ImportOptions = {}): Promise<ImportResult> {
+  const written = await writeRunFrames(store, exp, opts);
+  return { ...written, frames: await finishImport(store, exp) };
+}
+
+/**
+ * importRun's first part: the check, the ownership claim and small tables, the frame rows. The run
+ * still reads as `running`; the server answers an upload here and finishes it after (finishImport).
+ */
+export async function writeRunFrames(store: Store, exp: RunExport, { root = '', now = Date.now(), progress = false }: ImportOptions = {}):
+  Promise<Omit<ImportResult, 'frames'>> {
   checkRunExport(exp, root);
-  const runId = exp.run.id;
   const created = await store.db.tx((t) => claimAndWriteSmallTables(store, t, exp, now, root, progress));
   for (let i = 0; i < exp.scenario_frames.length; i += IMPORT_CHUNK_ROWS) {
     await store.db.tx((t) => store.insertMany(t, 'scenario_frames', exp.scenario_frames.slice(i, i + IMPORT_CHUNK_ROWS)));
@@ -47,8 +65,18 @@ export async function importRun(store: Store, exp: RunExport, { root = '', now =
   for (let i = 0; i < exp.measurements.length; i += IMPORT_CHUNK_ROWS) {
     await store.db.tx((t) => store.insertMany(t, 'measurements', exp.measurements.slice(i, i + IMPORT_CHUNK_ROWS)));
   }
-  const stored = await store.measurements(runId);
-  const aggregates = await aggregatesBetweenOthers(stored, runAggregateOptions(exp.run.options_json, exp.scenarios));
+  return { created, measurements: await store.frameCount(exp.run.id) };
+}
+
+/**
+ * importRun's last part: the aggregates of the frames as stored (read back once; returned for the
+ * dashboard rows and compare summary), then samples, events and the run's final status in one
+ * transaction — before it, no dashboard or comparison takes the run as finished.
+ */
+export async function finishImport(store: Store, exp: RunExport): Promise<SummaryFrame[]> {
+  const runId = exp.run.id;
+  const frames = await store.summaryFrames(runId);
+  const aggregates = await aggregatesBetweenOthers(frames, runAggregateOptions(exp.run.options_json, exp.scenarios));
   await store.db.tx(async (t) => {
     await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
     await store.insertMany(t, 'aggregates', aggregates);
@@ -59,7 +87,7 @@ export async function importRun(store: Store, exp: RunExport, { root = '', now =
     await store.insertMany(t, 'device_events', exp.events);
     await t.run('UPDATE runs SET status = ?, exit_code = ?, finished_at = ? WHERE id = ?', [exp.run.status, exp.run.exit_code, exp.run.finished_at, runId]);
   });
-  return { created, measurements: stored.length };
+  return frames;
 }
 
 /**
@@ -67,8 +95,8 @@ export async function importRun(store: Store, exp: RunExport, { root = '', now =
  * take seconds of CPU for a 20,000-frame run, which must not stall a server's other requests. The
  * cells are independent (each seeded by its own key), so the rows are exactly computeAggregates'.
  */
-async function aggregatesBetweenOthers(rows: readonly MeasurementRow[], opts: AggregateOptions): Promise<AggregateRow[]> {
-  const groups = new Map<string, MeasurementRow[]>();
+async function aggregatesBetweenOthers(rows: readonly SummaryFrame[], opts: AggregateOptions): Promise<AggregateRow[]> {
+  const groups = new Map<string, SummaryFrame[]>();
   for (const r of rows) {
     const k = JSON.stringify([r.serial, r.scenario_id]);
     const g = groups.get(k);

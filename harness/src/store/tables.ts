@@ -42,7 +42,7 @@ export const TABLES = {
       'infer_cpu_p05', 'infer_cpu_p05_lo', 'infer_cpu_p05_hi', 'histogram_json', 'worst_json'], key: ['run_id', 'serial', 'lighting'],
   },
   dash_runs_done: { columns: ['run_id', 'finished_at', 'summarized_at'], key: ['run_id'] },
-  compare_summaries: { columns: ['run_id', 'finished_at', 'resamples_json', 'history_json'], key: ['run_id'] },
+  compare_summaries: { columns: ['run_id', 'finished_at', 'resamples_json', 'history_json', 'cells_json'], key: ['run_id'] },
   nightly_alerts: {
     columns: ['id', 'group_key', 'found_run_id', 'found_at', 'serial', 'virtual', 'role', 'scope', 'metric', 'change_run_id', 'previous_run_id',
       'change_at', 'build_before', 'build_after', 'before_value', 'after_value', 'p', 'direction', 'label', 'via', 'detector', 'status',

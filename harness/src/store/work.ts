@@ -9,6 +9,9 @@ import type {
   AttemptRow, MeasurementRow, RunDeviceRow, RunDeviceView, ScenarioFrameRow, ScenarioRow, UiMeasurementRow, WorkItemRow,
 } from './rows.ts';
 
+/** A frame as the run's summaries read it (summaryFrames): everything but the stage times and the detections JSON. */
+export type SummaryFrame = Omit<MeasurementRow, 't_decode' | 't_pre' | 't_post' | 'detections_json'>;
+
 export class WorkTables {
   declare readonly db: Db;
 
@@ -81,7 +84,20 @@ export class WorkTables {
   measurements(runId: string) {
     return this.db.all<MeasurementRow>('SELECT * FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index', [runId]);
   }
+  /**
+   * The columns a run's summaries read — aggregates, dashboard rows, compare summary — in the
+   * order of measurements() and latencyIouRows(): ingest reads a run's frames back once for all three.
+   */
+  summaryFrames(runId: string) {
+    return this.db.all<SummaryFrame>(`SELECT run_id, serial, scenario_id, attempt_id, repeat_index, frame_index, lighting, negative, t_total, t_infer,
+      t_infer_cpu, dropped, thermal_flag, detections, matched, cards, iou, corner_err_px, corner_err_pct, false_detections, error
+      FROM measurements WHERE run_id = ? ORDER BY serial, scenario_id, repeat_index, frame_index`, [runId]);
+  }
   /** Only the columns a latency / IoU comparison reads (no detections JSON): `compare` and the server's /api/compare. */
+  /** How many frames a run has stored. */
+  async frameCount(runId: string): Promise<number> {
+    return Number((await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ?', [runId]))?.n ?? 0);
+  }
   /** How many of a run's frames the harness flagged as taken while the device was throttled. */
   async thermalFlaggedFrames(runId: string): Promise<number> {
     const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ? AND thermal_flag = 1', [runId]);

@@ -7,7 +7,7 @@
 import type { Store } from '../../../harness/src/store/index.ts';
 import { RioError } from '../../../harness/src/errors.ts';
 import { compareCells, type CompareCell, type Verdict } from '../../../harness/src/compare/compare-runs.ts';
-import { loadRunSide } from '../../../harness/src/compare/run-source.ts';
+import { loadComparedSides } from '../../../harness/src/compare/run-source.ts';
 import { sameBuildHistory } from '../../../harness/src/compare/run-history.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { RequestGate } from '../request-gate.ts';
@@ -72,12 +72,12 @@ export class CompareCache {
 
   private async compute(a: string, b: string): Promise<RunComparison> {
     for (const id of new Set([a, b])) {
-      const n = Number((await this.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ?', [id]))?.n ?? 0);
+      const n = await this.store.frameCount(id);
       if (n > MAX_COMPARE_FRAMES) {
         throw new RioError('TOO_LARGE', `run ${id} has ${n} frames, more than a comparison on the server takes (${MAX_COMPARE_FRAMES}): use rio-farm compare`, { run: id });
       }
     }
-    const [sa, sb, history] = await Promise.all([loadRunSide(this.store, a), loadRunSide(this.store, b), sameBuildHistory(this.store, a, b)]);
+    const [[sa, sb], history] = await Promise.all([loadComparedSides(this.store, a, b), sameBuildHistory(this.store, a, b)]);
     const cells: CompareRow[] = [];
     // Cell by cell, letting other requests in between: a first comparison of big runs takes seconds of CPU.
     for (const c of compareCells(sa, sb, { history })) { cells.push(row(c)); await yieldToOthers(); }

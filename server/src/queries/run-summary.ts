@@ -3,7 +3,7 @@
  * measurements, so every dashboard read is an indexed lookup instead of a scan of frame rows.
  */
 import type { Db } from '../../../harness/src/store/db.ts';
-import type { DashRunDeviceRow, Store } from '../../../harness/src/store/index.ts';
+import type { DashRunDeviceRow, Store, SummaryFrame } from '../../../harness/src/store/index.ts';
 import { WorstFrameList } from '../../../harness/src/report/worst-frame-choice.ts';
 import { deviceLightingAggregates } from '../../../harness/src/metrics/device-lighting.ts';
 import { runAggregateOptions } from '../../../harness/src/metrics/run-aggregate-options.ts';
@@ -89,20 +89,24 @@ export async function summarizeRun(store: Store, runId: string, measured?: reado
   return rows.length;
 }
 
-/** Stores what comparisons read instead of the run's frames (compare-summary.ts), from the run exactly as compare loads it. */
-export async function summarizeForCompare(store: Store, runId: string): Promise<void> {
-  const side = await loadRunSide(store, runId);
+/**
+ * Stores what comparisons read instead of the run's frames (compare-summary.ts), from the run exactly
+ * as compare loads it — or from `frames` ingest has just read back in that order (summaryFrames).
+ */
+export async function summarizeForCompare(store: Store, runId: string, frames?: readonly SummaryFrame[]): Promise<void> {
+  const loaded = await loadRunSide(store, runId, { frames: frames === undefined });
+  const side = frames ? { ...loaded, measurements: frames } : loaded;
   if (!side.finished) return; // resumed meanwhile: summarised when it finishes again
   const run = await store.getRun(runId);
   await store.replaceCompareSummary(runId, run!.finished_at, await encodeCompareSummary(side));
 }
 
-/** Finished runs that have no dashboard rows or compare summary yet, or finished again since (a resumed run). */
+/** Finished runs that have no dashboard rows or compare summary yet (or one without cells, migration 115), or finished again since (a resumed run). */
 export async function runsNeedingSummary(db: Db): Promise<string[]> {
   const rows = await db.all<{ id: string }>(
     `SELECT r.id FROM runs r LEFT JOIN dash_runs_done d ON d.run_id = r.id LEFT JOIN compare_summaries c ON c.run_id = r.id
       WHERE r.status <> 'running' AND (d.run_id IS NULL OR COALESCE(d.finished_at, -1) <> COALESCE(r.finished_at, -1)
-        OR c.run_id IS NULL OR COALESCE(c.finished_at, -1) <> COALESCE(r.finished_at, -1))
+        OR c.run_id IS NULL OR c.cells_json IS NULL OR COALESCE(c.finished_at, -1) <> COALESCE(r.finished_at, -1))
       ORDER BY r.started_at`);
   return rows.map((r) => r.id);
 }
@@ -128,26 +132,32 @@ export class SummaryRefresher {
     this.generation++;
   }
 
-  private compareQueue: Promise<void> = Promise.resolve();
-  /** Runs whose compare summary is queued: the refresher leaves them to the queue. */
+  /** What ingest finishes after its answers (idle() waits for it). */
+  private readonly finishing = new Set<Promise<void>>();
+  /** Runs an upload is finishing: the refresher leaves them to it. */
   private readonly compareQueued = new Set<string>();
 
   /**
-   * Ingest: the dashboard rows before the answer, the compare summary (1–2 s of CPU for 20,000
-   * frames, cell by cell between other requests) right after it, one run at a time.
+   * Ingest, after the answer: `finish` (the upload's aggregates and final status, importRun's
+   * finishImport) returns the stored frames; its dashboard rows and compare summary (each 1–2 s of
+   * CPU for 20,000 frames, cell by cell between other requests) are made from them. Failures are
+   * reported (onError) and left to the refresher, or to the next upload of an unfinished run.
    */
-  async summarizeIngested(runId: string): Promise<void> {
-    await summarizeRun(this.store, runId, undefined, { compare: false });
-    this.generation++;
+  async finishIngested(runId: string, finish: () => Promise<readonly SummaryFrame[]>): Promise<void> {
     this.compareQueued.add(runId);
-    this.compareQueue = this.compareQueue
-      .then(() => summarizeForCompare(this.store, runId))
-      .catch((err) => this.onError(err, runId))
-      .finally(() => { this.compareQueued.delete(runId); });
+    const work = (async () => {
+      const frames = await finish();
+      try {
+        await summarizeRun(this.store, runId, frames, { compare: false });
+      } finally { this.generation++; }
+      await summarizeForCompare(this.store, runId, frames);
+    })().catch((err) => this.onError(err, runId)).finally(() => { this.compareQueued.delete(runId); this.finishing.delete(work); });
+    this.finishing.add(work);
+    await work;
   }
 
-  /** Resolves when the queued compare summaries are written (the server waits for them on close). */
-  idle(): Promise<void> { return this.compareQueue; }
+  /** Resolves when what ingest finishes after its answers is written (the server waits for it on close). */
+  async idle(): Promise<void> { while (this.finishing.size > 0) await Promise.all(this.finishing); }
   /**
    * Starts summarising what is missing (when due) and waits for it at most waitMs: a store that
    * predates the dashboard tables backfills in the background instead of holding every request.
