@@ -1,0 +1,78 @@
+"""Which way up a detected card is: a 4-way quarter-turn classifier on its rectified crop.
+
+The detector's quad comes with a corner order that is right only by chance on rolled cards (its corner
+regression is trained on the best cyclic order, so geometry does not depend on reading the card).
+Rectifying the card with the quad as it is (`card_crop`) makes that order the only unknown: the crop is
+the upright card turned by a whole number k of quarter turns (k = 1: corner 0 is the card's top-right,
+the crop is the upright one turned a quarter counter-clockwise, `np.rot90(upright, 1)`). `QuarterTurnNet`
+tells k from the crop's content (text lines, name above details, logo) and `upright_quad` rolls the
+quad back by k, so its first corner is the card's own top-left.
+
+Crops are cut from the model's 256x256 input (what `dump-train.ts` stores and the app already has),
+into a CROP x CROP canvas with the card's frame aspect kept (grey around it), so a quarter turn of
+the canvas is exactly the crop of the rolled quad.
+"""
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+CROP = 64
+GREY = 0.5
+
+
+def perspective_coefficients(dst, src):
+    """The 8 coefficients of PIL's PERSPECTIVE transform taking output points `dst` to input points `src`."""
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(dst, src):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        rhs += [u, v]
+    return np.linalg.solve(np.array(rows, float), np.array(rhs, float)).tolist()
+
+
+def card_aspect(quad):
+    """Width over height of a quad (mean of opposite sides), first side = width."""
+    q = np.asarray(quad, float)
+    w = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    h = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return w / max(h, 1e-6)
+
+
+def card_crop(image, quad, aspect):
+    """The card inside `quad` (4x2, image pixels, corner 0 to the canvas top-left) rectified into a
+    CROP x CROP float canvas [CROP, CROP, 3] in 0..1, `aspect` (width/height along quad[0]→quad[1])
+    kept and centred, grey around it."""
+    w, h = (CROP, CROP / aspect) if aspect >= 1 else (CROP * aspect, CROP)
+    x0, y0 = (CROP - w) / 2, (CROP - h) / 2
+    dst = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h)]
+    coeffs = perspective_coefficients(dst, np.asarray(quad, float))
+    grey = (round(GREY * 255),) * 3
+    out = np.asarray(Image.fromarray(image).transform((CROP, CROP), Image.PERSPECTIVE, coeffs, Image.BILINEAR, fillcolor=grey), np.float32) / 255
+    ys, xs = np.mgrid[0:CROP, 0:CROP] + 0.5
+    outside = (xs < x0) | (xs > x0 + w) | (ys < y0) | (ys > y0 + h)
+    out[outside] = GREY  # the desk around a wide card would tell the net nothing but its own look
+    return out
+
+
+def upright_quad(quad, k):
+    """The quad whose crop was turned `k` quarter turns (QuarterTurnNet's class), rolled back so its
+    first corner is the card's own top-left."""
+    return [quad[(i - k) % 4] for i in range(4)]
+
+
+class QuarterTurnNet(nn.Module):
+    """Four stride-2 blocks (64 → 4), global average, 4 logits: k quarter turns counter-clockwise."""
+
+    def __init__(self, width=16):
+        super().__init__()
+
+        def block(cin, cout):
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, 2, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+                                 nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+        w = width
+        self.features = nn.Sequential(block(3, w), block(w, 2 * w), block(2 * w, 4 * w), block(4 * w, 4 * w))
+        self.classify = nn.Linear(4 * w, 4)
+
+    def forward(self, x):
+        """x: [n, 3, CROP, CROP] in 0..1 → logits [n, 4]."""
+        return self.classify(self.features(x).mean((2, 3)))

@@ -1,0 +1,133 @@
+"""Trains QuarterTurnNet (quarter_turn.py) on the cards of train dumps and reports its accuracy.
+
+  /usr/bin/python3 android-demo/model/train_quarter_turn.py --data .rio-farm/model/train-640b --out .rio-farm/model/qt \
+      --steps 2000 [--report .rio-farm/model/heldout-dump]
+
+Every card whose quad lies inside the model input is cut out with its true corner order (`card_crop`),
+turned by a random quarter turn (the label) and jittered like a detection's quad. A sixth of the
+scenes (every sixth scenario id) is kept apart as `generator validation`, the only split anything is
+chosen on; `--report DUMP` (e.g. the held-out suite dumped by `dump-train.ts --suite heldout`) is scored
+at the end, never trained on. Accuracy counts every card at each of its four quarter turns.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quarter_turn import QuarterTurnNet, card_aspect, card_crop  # noqa: E402
+from train_data import load_dump, quads_in_input  # noqa: E402
+
+MIN_DIAGONAL = 20    # input pixels: a smaller card shows no layout at 256x256
+MIN_VISIBLE = 0.9    # a card mostly out of frame has lost the corner that would say which way up it is
+VALIDATION_EVERY = 6
+
+
+def dump_cards(folder):
+    """[(image uint8 [256,256,3], quad in input pixels, frame aspect, diagonal, scenario)] of a dump's cards."""
+    images, frames = load_dump(folder)
+    cards = []
+    for i, f in enumerate(frames):
+        if f['negative']:
+            continue
+        for card, quad in zip(f['cards'], quads_in_input(f)):
+            inside = (quad >= -2).all() and (quad <= 258).all()
+            diagonal = float(np.linalg.norm(quad[2] - quad[0]))
+            if card.get('visible', 1) >= MIN_VISIBLE and inside and diagonal >= MIN_DIAGONAL:
+                cards.append((np.asarray(images[i]), quad, card_aspect(card['quad']), diagonal, f['scenario']))
+    return cards
+
+
+def batch_of(cards, rng, jitter):
+    """Crops turned by random quarter turns (labels), quads jittered by `jitter` of the card's diagonal."""
+    xs, ks = [], []
+    for image, quad, aspect, diagonal, _ in cards:
+        q = quad + rng.normal(0, jitter * diagonal, (4, 2)) if jitter else quad
+        k = int(rng.integers(4))
+        xs.append(np.rot90(card_crop(image, q, aspect), k).copy())
+        ks.append(k)
+    return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), torch.tensor(ks)
+
+
+def every_turn(cards):
+    """Each card at each of its four quarter turns (exact rotations of one crop): (x, labels)."""
+    upright = torch.from_numpy(np.stack([card_crop(im, q, a) for im, q, a, _, _ in cards])).permute(0, 3, 1, 2)
+    return torch.cat([torch.rot90(upright, k, (2, 3)) for k in range(4)]), torch.arange(4).repeat_interleave(len(cards))
+
+
+def photometric(x, gen):
+    """Light, white balance, channel order (card colours the generator never used) and sensor noise."""
+    n = x.shape[0]
+    x = x * (0.6 + 0.8 * torch.rand(n, 1, 1, 1, generator=gen)) * (0.85 + 0.3 * torch.rand(n, 3, 1, 1, generator=gen))
+    perm = torch.stack([torch.randperm(3, generator=gen) for _ in range(n)])
+    x = torch.gather(x, 1, perm[:, :, None, None].expand_as(x))
+    x = x + torch.randn(x.shape, generator=gen) * 0.04 * torch.rand(n, 1, 1, 1, generator=gen)
+    return x.clamp(0, 1)
+
+
+def accuracy(net, x, y):
+    net.eval()
+    with torch.no_grad():
+        right = torch.cat([net(x[s:s + 256]).argmax(1) for s in range(0, len(x), 256)]) == y
+    net.train()
+    return right.float().mean().item()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--data', required=True, action='append', help='folder written by dump-train.ts (repeatable)')
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--steps', type=int, default=2000)
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--jitter', type=float, default=0.02, help="quad corner noise, share of the card's diagonal (a detection's error)")
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--report', action='append', default=[], help='dump to score at the end (never trained on)')
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cards = [c for d in args.data for c in dump_cards(d)]
+    scenes = sorted({c[4] for c in cards})
+    held = set(scenes[::VALIDATION_EVERY])
+    train = [c for c in cards if c[4] not in held]
+    vx, vy = every_turn([c for c in cards if c[4] in held])
+    net = QuarterTurnNet()
+    print(f'{len(train)} training cards, {len(vy) // 4} generator-validation cards; {sum(p.numel() for p in net.parameters())} parameters', flush=True)
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    start, log = time.time(), []
+    for step in range(1, args.steps + 1):
+        for g in opt.param_groups:
+            g['lr'] = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch)], rng, args.jitter)
+        loss = F.cross_entropy(net(photometric(x, gen)), k)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 250 == 0 or step == args.steps:
+            cpu = sum(os.times()[:2])
+            log.append({'step': step, 'loss': round(loss.item(), 4), 'validation': round(accuracy(net, vx, vy), 4), 'cpu_s': round(cpu)})
+            print(f"step {step} loss {loss.item():.3f} generator-validation accuracy {log[-1]['validation']:.3f} "
+                  f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
+    torch.save(net.state_dict(), out / 'quarter_turn.pt')
+    reports = {}
+    for d in args.report:
+        rc = dump_cards(d)
+        rx, ry = every_turn(rc)
+        reports[d] = {'cards': len(rc), 'accuracy': round(accuracy(net, rx, ry), 4)}
+        print(f"{d}: {len(rc)} cards, accuracy {reports[d]['accuracy']:.3f} over their four quarter turns", flush=True)
+    (out / 'quarter_turn.json').write_text(json.dumps({'args': vars(args), 'log': log, 'reports': reports}, indent=2))
+
+
+if __name__ == '__main__':
+    main()
