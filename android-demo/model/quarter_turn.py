@@ -8,8 +8,8 @@ the crop is the upright one turned a quarter counter-clockwise, `np.rot90(uprigh
 tells k from the crop's content (text lines, name above details, logo) and `upright_quad` rolls the
 quad back by k, so its first corner is the card's own top-left.
 
-Crops are cut from the model's 256x256 input (what `dump-train.ts` stores and the app already has),
-into a CROP x CROP canvas with the card's frame aspect kept (grey around it), so a quarter turn of
+Crops are cut from the model's 256x256 input (what `dump-train.ts` stores and the app already has)
+or from the camera frame (sharper text, as the app's own `cropQuad`), into a CROP x CROP canvas with the card's frame aspect kept (grey around it), so a quarter turn of
 the canvas is exactly the crop of the rolled quad.
 """
 import numpy as np
@@ -38,16 +38,20 @@ def card_aspect(quad):
     return w / max(h, 1e-6)
 
 
-def card_crop(image, quad, aspect):
+def card_crop(image, quad, aspect, supersample=1):
     """The card inside `quad` (4x2, image pixels, corner 0 to the canvas top-left) rectified into a
     CROP x CROP float canvas [CROP, CROP, 3] in 0..1, `aspect` (width/height along quad[0]→quad[1])
-    kept and centred, grey around it."""
+    kept and centred, grey around it. `supersample` > 1 samples a finer canvas and averages it down:
+    a card much larger than the canvas (cut from a camera frame) would alias its text otherwise."""
     w, h = (CROP, CROP / aspect) if aspect >= 1 else (CROP * aspect, CROP)
     x0, y0 = (CROP - w) / 2, (CROP - h) / 2
-    dst = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h)]
+    dst = [(x0 * supersample, y0 * supersample), ((x0 + w) * supersample, y0 * supersample),
+           ((x0 + w) * supersample, (y0 + h) * supersample), (x0 * supersample, (y0 + h) * supersample)]
     coeffs = perspective_coefficients(dst, np.asarray(quad, float))
     grey = (round(GREY * 255),) * 3
-    out = np.asarray(Image.fromarray(image).transform((CROP, CROP), Image.PERSPECTIVE, coeffs, Image.BILINEAR, fillcolor=grey), np.float32) / 255
+    side = CROP * supersample
+    fine = Image.fromarray(image).transform((side, side), Image.PERSPECTIVE, coeffs, Image.BILINEAR, fillcolor=grey)
+    out = np.asarray(fine.reduce(supersample) if supersample > 1 else fine, np.float32) / 255
     ys, xs = np.mgrid[0:CROP, 0:CROP] + 0.5
     outside = (xs < x0) | (xs > x0 + w) | (ys < y0) | (ys > y0 + h)
     out[outside] = GREY  # the desk around a wide card would tell the net nothing but its own look

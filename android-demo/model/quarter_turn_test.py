@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quarter_turn import CROP, GREY, QuarterTurnNet, card_aspect, card_crop, upright_quad  # noqa: E402
-from train_quarter_turn import every_turn  # noqa: E402
+from train_quarter_turn import card_region, every_turn  # noqa: E402
 
 # A 90x50 card rolled by 30 degrees in a 256x256 image, clockwise from its own top-left.
 ANGLE = np.radians(30)
@@ -52,12 +52,25 @@ def test_a_quad_rolled_by_k_crops_to_the_upright_crop_turned_k_quarters():
 
 def test_every_turn_labels_each_rotation_as_the_rolled_quad_that_makes_it():
     img = card_image()
-    x, y = every_turn([(img, QUAD, card_aspect(QUAD), 100.0, 's')])
+    x, y = every_turn([(img, QUAD, card_aspect(QUAD), 's')])
     assert y.tolist() == [0, 1, 2, 3]
     for k in range(4):
         rolled = np.roll(QUAD, -k, axis=0)
         crop = torch.from_numpy(card_crop(img, rolled, card_aspect(rolled))).permute(2, 0, 1)
         assert (x[k] - crop).abs().mean() < 0.01, f'class {k} is the crop of a quad started at the card\'s corner {k}'
+
+
+def test_a_card_cut_from_a_large_frame_crops_like_the_whole_frame():
+    # the card 5x larger in a camera frame: its region is kept smaller, the canvas is the same
+    big = Image.fromarray(card_image()).resize((1280, 1280), Image.BILINEAR)
+    quad = QUAD * 5
+    whole = card_crop(np.asarray(big), quad, card_aspect(quad), supersample=4)
+    region, q = card_region(big, quad.astype(np.float32))
+    assert max(region.shape[:2]) < 400, f'the region is scaled down: {region.shape}'
+    diff = np.abs(card_crop(region, q, card_aspect(q), supersample=4) - whole)
+    assert diff.mean() < 0.02, diff.mean()
+    red = whole[..., 0] - whole[..., 1]
+    assert red[:CROP // 2, :CROP // 2].mean() > 0.3 > red[CROP // 2:, CROP // 2:].mean(), 'still its top-left quarter at the top-left'
 
 
 def test_the_net_gives_four_logits_per_crop():

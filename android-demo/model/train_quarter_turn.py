@@ -22,43 +22,69 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from PIL import Image  # noqa: E402
 from quarter_turn import QuarterTurnNet, card_aspect, card_crop  # noqa: E402
 from train_data import load_dump, quads_in_input  # noqa: E402
 
 MIN_DIAGONAL = 20    # input pixels: a smaller card shows no layout at 256x256
 MIN_VISIBLE = 0.9    # a card mostly out of frame has lost the corner that would say which way up it is
+FRAME_SIDE = 256     # a card cut from a camera frame is kept at most this long: CROP x 4, averaged down
+SUPERSAMPLE = {'input': 1, 'frame': 4}  # the input's card is about the canvas' size, a frame's is larger
 VALIDATION_EVERY = 6
 
 
-def dump_cards(folder):
-    """[(image uint8 [256,256,3], quad in input pixels, frame aspect, diagonal, scenario)] of a dump's cards."""
+def dump_cards(folder, source='input'):
+    """[(image uint8 [h,w,3], quad in its pixels, frame aspect, scenario)] of a dump's
+    cards: the image is the 256x256 model input (`source` 'input') or the card's region of the camera frame
+    (`source` 'frame', the frame file the dump names)."""
     images, frames = load_dump(folder)
     cards = []
     for i, f in enumerate(frames):
         if f['negative']:
             continue
+        frame = None
         for card, quad in zip(f['cards'], quads_in_input(f)):
             inside = (quad >= -2).all() and (quad <= 258).all()
             diagonal = float(np.linalg.norm(quad[2] - quad[0]))
-            if card.get('visible', 1) >= MIN_VISIBLE and inside and diagonal >= MIN_DIAGONAL:
-                cards.append((np.asarray(images[i]), quad, card_aspect(card['quad']), diagonal, f['scenario']))
+            if not (card.get('visible', 1) >= MIN_VISIBLE and inside and diagonal >= MIN_DIAGONAL):
+                continue
+            if source == 'input':
+                image, q = np.asarray(images[i]), quad
+            else:
+                frame = Image.open(f['path']).convert('RGB') if frame is None else frame
+                image, q = card_region(frame, np.asarray(card['quad'], np.float32))
+            cards.append((image, q, card_aspect(card['quad']), f['scenario']))
     return cards
 
 
-def batch_of(cards, rng, jitter):
+def card_region(frame, quad):
+    """The card's bounding box in a camera frame (with room for the quad's jitter), at most FRAME_SIDE
+    pixels along the card's longer side (the canvas is CROP x SUPERSAMPLE): (uint8 image, quad in it)."""
+    diag = float(np.linalg.norm(quad[2] - quad[0]))
+    lo = np.floor(quad.min(0) - 0.15 * diag).astype(int)
+    hi = np.ceil(quad.max(0) + 0.15 * diag).astype(int)
+    region = frame.crop((*lo, *hi))
+    longer = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
+    scale = min(1.0, FRAME_SIDE / longer)
+    if scale < 1:
+        region = region.resize((max(1, round(region.width * scale)), max(1, round(region.height * scale))), Image.BOX)
+    return np.asarray(region), (quad - lo) * scale
+
+
+def batch_of(cards, rng, jitter, supersample=1):
     """Crops turned by random quarter turns (labels), quads jittered by `jitter` of the card's diagonal."""
     xs, ks = [], []
-    for image, quad, aspect, diagonal, _ in cards:
-        q = quad + rng.normal(0, jitter * diagonal, (4, 2)) if jitter else quad
+    for image, quad, aspect, _ in cards:
+        q = quad + rng.normal(0, jitter * np.linalg.norm(quad[2] - quad[0]), (4, 2)) if jitter else quad
         k = int(rng.integers(4))
-        xs.append(np.rot90(card_crop(image, q, aspect), k).copy())
+        xs.append(np.rot90(card_crop(image, q, aspect, supersample), k).copy())
         ks.append(k)
     return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), torch.tensor(ks)
 
 
-def every_turn(cards):
+def every_turn(cards, supersample=1):
     """Each card at each of its four quarter turns (exact rotations of one crop): (x, labels)."""
-    upright = torch.from_numpy(np.stack([card_crop(im, q, a) for im, q, a, _, _ in cards])).permute(0, 3, 1, 2)
+    upright = torch.from_numpy(np.stack([card_crop(im, q, a, supersample) for im, q, a, _ in cards])).permute(0, 3, 1, 2)
     return torch.cat([torch.rot90(upright, k, (2, 3)) for k in range(4)]), torch.arange(4).repeat_interleave(len(cards))
 
 
@@ -89,6 +115,7 @@ def main():
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--jitter', type=float, default=0.02, help="quad corner noise, share of the card's diagonal (a detection's error)")
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--source', choices=['input', 'frame'], default='input', help="crop from the 256x256 model input or from the camera frame")
     ap.add_argument('--report', action='append', default=[], help='dump to score at the end (never trained on)')
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -97,11 +124,12 @@ def main():
     rng = np.random.default_rng(args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    cards = [c for d in args.data for c in dump_cards(d)]
-    scenes = sorted({c[4] for c in cards})
+    cards = [c for d in args.data for c in dump_cards(d, args.source)]
+    supersample = SUPERSAMPLE[args.source]
+    scenes = sorted({c[3] for c in cards})
     held = set(scenes[::VALIDATION_EVERY])
-    train = [c for c in cards if c[4] not in held]
-    vx, vy = every_turn([c for c in cards if c[4] in held])
+    train = [c for c in cards if c[3] not in held]
+    vx, vy = every_turn([c for c in cards if c[3] in held], supersample)
     net = QuarterTurnNet()
     print(f'{len(train)} training cards, {len(vy) // 4} generator-validation cards; {sum(p.numel() for p in net.parameters())} parameters', flush=True)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
@@ -109,7 +137,7 @@ def main():
     for step in range(1, args.steps + 1):
         for g in opt.param_groups:
             g['lr'] = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
-        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch)], rng, args.jitter)
+        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch)], rng, args.jitter, supersample)
         loss = F.cross_entropy(net(photometric(x, gen)), k)
         opt.zero_grad()
         loss.backward()
@@ -122,8 +150,8 @@ def main():
     torch.save(net.state_dict(), out / 'quarter_turn.pt')
     reports = {}
     for d in args.report:
-        rc = dump_cards(d)
-        rx, ry = every_turn(rc)
+        rc = dump_cards(d, args.source)
+        rx, ry = every_turn(rc, supersample)
         reports[d] = {'cards': len(rc), 'accuracy': round(accuracy(net, rx, ry), 4)}
         print(f"{d}: {len(rc)} cards, accuracy {reports[d]['accuracy']:.3f} over their four quarter turns", flush=True)
     (out / 'quarter_turn.json').write_text(json.dumps({'args': vars(args), 'log': log, 'reports': reports}, indent=2))
