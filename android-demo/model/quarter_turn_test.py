@@ -78,8 +78,5 @@ def test_the_net_gives_four_logits_per_crop():
 
 
 if __name__ == '__main__':
-    tests = [v for k, v in list(globals().items()) if k.startswith('test_')]
-    for t in tests:
-        t()
-        print(f'ok {t.__name__}')
-    print(f'{len(tests)} passed')
+    from run_tests import run_tests
+    run_tests(globals())

@@ -98,12 +98,17 @@ def photometric(x, gen):
     return x.clamp(0, 1)
 
 
-def accuracy(net, x, y):
+def correct(net, x, y):
+    """Whether each crop's quarter turn is told right (eval mode, in chunks)."""
     net.eval()
     with torch.no_grad():
         right = torch.cat([net(x[s:s + 256]).argmax(1) for s in range(0, len(x), 256)]) == y
     net.train()
-    return right.float().mean().item()
+    return right
+
+
+def accuracy(net, x, y):
+    return correct(net, x, y).float().mean().item()
 
 
 def main():
@@ -152,8 +157,14 @@ def main():
     for d in args.report:
         rc = dump_cards(d, args.source)
         rx, ry = every_turn(rc, supersample)
-        reports[d] = {'cards': len(rc), 'accuracy': round(accuracy(net, rx, ry), 4)}
-        print(f"{d}: {len(rc)} cards, accuracy {reports[d]['accuracy']:.3f} over their four quarter turns", flush=True)
+        right = correct(net, rx, ry).view(4, -1).float().mean(0)
+        scenes = {c[3]: [] for c in rc}
+        for c, r in zip(rc, right.tolist()):
+            scenes[c[3]].append(r)
+        reports[d] = {'cards': len(rc), 'accuracy': round(right.mean().item(), 4),
+                      'per_scenario': {k: [len(v), round(sum(v) / len(v), 4)] for k, v in scenes.items()}}
+        print(f"{d}: {len(rc)} cards, accuracy {reports[d]['accuracy']:.3f} over their four quarter turns; per scenario: "
+              + ', '.join(f'{k} {v[1]:.3f} ({v[0]})' for k, v in reports[d]['per_scenario'].items()), flush=True)
     (out / 'quarter_turn.json').write_text(json.dumps({'args': vars(args), 'log': log, 'reports': reports}, indent=2))
 
 
