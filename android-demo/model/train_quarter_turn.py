@@ -111,6 +111,31 @@ def accuracy(net, x, y):
     return correct(net, x, y).float().mean().item()
 
 
+def score_detections(net, path, source):
+    """Corner order of a model's matched detections as they are and after `upright_quad` with the net's
+    class: a detection starting at the card's corner s is right after the roll when the class is s."""
+    if source != 'frame':
+        raise SystemExit(f'train_quarter_turn: --detections {path} needs --source frame (detections are in camera-frame pixels)')
+    matched = json.loads(Path(path).read_text())['matched']
+    crops, frame, frame_path = [], None, None
+    for m in matched:
+        if m['path'] != frame_path:
+            frame, frame_path = Image.open(m['path']).convert('RGB'), m['path']
+        image, q = card_region(frame, np.asarray(m['quad'], np.float32))
+        crops.append(card_crop(image, q, card_aspect(q), SUPERSAMPLE['frame']))
+    x = torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).contiguous()
+    shift = torch.tensor([m['shift'] for m in matched])
+    turned = correct(net, x, shift)
+    before, after = (shift == 0).float().mean().item(), turned.float().mean().item()
+    scenes = {}
+    for m, r in zip(matched, turned.tolist()):
+        scenes.setdefault(m['scenario'], []).append(r)
+    per = {k: [len(v), round(sum(v) / len(v), 4)] for k, v in scenes.items()}
+    print(f'{path}: {len(matched)} matched cards, corner order {before:.3f} as detected, {after:.3f} after the quarter turn; per scenario: '
+          + ', '.join(f'{k} {v[1]:.3f} ({v[0]})' for k, v in per.items()), flush=True)
+    return {'matched': len(matched), 'corner_order_detected': round(before, 4), 'corner_order_turned': round(after, 4), 'per_scenario': per}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--data', required=True, action='append', help='folder written by dump-train.ts (repeatable)')
@@ -122,6 +147,8 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--source', choices=['input', 'frame'], default='input', help="crop from the 256x256 model input or from the camera frame")
     ap.add_argument('--report', action='append', default=[], help='dump to score at the end (never trained on)')
+    ap.add_argument('--detections', action='append', default=[], help='matched detections (dump-detections.ts) to score at the end: corner order before and after')
+    ap.add_argument('--load', help='quarter_turn.pt to score instead of training one')
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -139,7 +166,9 @@ def main():
     print(f'{len(train)} training cards, {len(vy) // 4} generator-validation cards; {sum(p.numel() for p in net.parameters())} parameters', flush=True)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     start, log = time.time(), []
-    for step in range(1, args.steps + 1):
+    if args.load:
+        net.load_state_dict(torch.load(args.load))
+    for step in range(1, 0 if args.load else args.steps + 1):
         for g in opt.param_groups:
             g['lr'] = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
         x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch)], rng, args.jitter, supersample)
@@ -152,7 +181,8 @@ def main():
             log.append({'step': step, 'loss': round(loss.item(), 4), 'validation': round(accuracy(net, vx, vy), 4), 'cpu_s': round(cpu)})
             print(f"step {step} loss {loss.item():.3f} generator-validation accuracy {log[-1]['validation']:.3f} "
                   f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
-    torch.save(net.state_dict(), out / 'quarter_turn.pt')
+    if not args.load:
+        torch.save(net.state_dict(), out / 'quarter_turn.pt')
     reports = {}
     for d in args.report:
         rc = dump_cards(d, args.source)
@@ -165,6 +195,8 @@ def main():
                       'per_scenario': {k: [len(v), round(sum(v) / len(v), 4)] for k, v in scenes.items()}}
         print(f"{d}: {len(rc)} cards, accuracy {reports[d]['accuracy']:.3f} over their four quarter turns; per scenario: "
               + ', '.join(f'{k} {v[1]:.3f} ({v[0]})' for k, v in reports[d]['per_scenario'].items()), flush=True)
+    for d in args.detections:
+        reports[d] = score_detections(net, d, args.source)
     (out / 'quarter_turn.json').write_text(json.dumps({'args': vars(args), 'log': log, 'reports': reports}, indent=2))
 
 
