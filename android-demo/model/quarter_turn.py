@@ -65,7 +65,9 @@ def upright_quad(quad, k):
 
 
 class QuarterTurnNet(nn.Module):
-    """Four stride-2 blocks (64 → 4), global average, 4 logits: k quarter turns counter-clockwise."""
+    """Four stride-2 blocks (64 → 4), global average, 4 logits: k quarter turns counter-clockwise.
+    The classifier is a 1x1 convolution on the pooled features (= a linear layer) because rio-farm's ONNX →
+    TFLite converter has no Gemm."""
 
     def __init__(self, width=16):
         super().__init__()
@@ -75,8 +77,28 @@ class QuarterTurnNet(nn.Module):
                                  nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
         w = width
         self.features = nn.Sequential(block(3, w), block(w, 2 * w), block(2 * w, 4 * w), block(4 * w, 4 * w))
-        self.classify = nn.Linear(4 * w, 4)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.classify = nn.Conv2d(4 * w, 4, 1)
 
     def forward(self, x):
         """x: [n, 3, CROP, CROP] in 0..1 → logits [n, 4]."""
-        return self.classify(self.features(x).mean((2, 3)))
+        return torch.flatten(self.classify(self.pool(self.features(x))), 1)
+
+
+class QuarterTurnExport(nn.Module):
+    """The deployed signature, like RioNet's: NHWC RGB crop /255 in ([1, CROP, CROP, 3]), 4 logits out."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, crop):
+        return self.net(crop.permute(0, 3, 1, 2))
+
+
+def export_onnx(net, path):
+    """torch.onnx.export at opset 13: input `crop`, output `quarter_turn`."""
+    wrapper = QuarterTurnExport(net.eval()).eval()
+    with torch.no_grad():
+        torch.onnx.export(wrapper, torch.zeros(1, CROP, CROP, 3), str(path), opset_version=13, input_names=['crop'],
+                          output_names=['quarter_turn'], do_constant_folding=True)

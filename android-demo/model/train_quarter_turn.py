@@ -3,6 +3,7 @@
   /usr/bin/python3 android-demo/model/train_quarter_turn.py --data .rio-farm/model/train-640b --out .rio-farm/model/qt \
       --steps 2000 [--report .rio-farm/model/heldout-dump]
 
+Writes `<out>/quarter_turn.pt` (state dict), `<out>/quarter_turn.onnx` and `<out>/quarter_turn.json` (log, reports).
 Every card whose quad lies inside the model input is cut out with its true corner order (`card_crop`),
 turned by a random quarter turn (the label) and jittered like a detection's quad. A sixth of the
 scenes (every sixth scenario id) is kept apart as `generator validation`, the only split anything is
@@ -23,7 +24,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PIL import Image  # noqa: E402
-from quarter_turn import QuarterTurnNet, card_aspect, card_crop  # noqa: E402
+from quarter_turn import QuarterTurnNet, card_aspect, card_crop, export_onnx  # noqa: E402
 from train_data import load_dump, quads_in_input  # noqa: E402
 
 MIN_DIAGONAL = 20    # input pixels: a smaller card shows no layout at 256x256
@@ -183,6 +184,7 @@ def main():
                   f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
     if not args.load:
         torch.save(net.state_dict(), out / 'quarter_turn.pt')
+        export_onnx(net, out / 'quarter_turn.onnx')  # convert: rio-farm model convert quarter_turn.onnx quarter_turn.tflite
     reports = {}
     for d in args.report:
         rc = dump_cards(d, args.source)
