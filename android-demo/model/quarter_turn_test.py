@@ -73,6 +73,19 @@ def test_a_card_cut_from_a_large_frame_crops_like_the_whole_frame():
     assert red[:CROP // 2, :CROP // 2].mean() > 0.3 > red[CROP // 2:, CROP // 2:].mean(), 'still its top-left quarter at the top-left'
 
 
+def test_card_faces_are_laid_in_the_canvas_as_crops_are_and_reproducible():
+    from card_faces import card_face
+    faces = [card_face(np.random.default_rng(s)) for s in range(12)]
+    for f in faces:
+        assert f.shape == (CROP, CROP, 3)
+        card = np.abs(f - GREY).max(2) > 1e-3
+        ys, xs = np.nonzero(card)
+        assert max(xs.ptp(), ys.ptp()) >= CROP - 2, 'the longer side fills the canvas'
+        assert abs((xs.min() + xs.max()) / 2 - CROP / 2) < 2 and abs((ys.min() + ys.max()) / 2 - CROP / 2) < 2, 'centred'
+    assert any(np.nonzero(np.abs(f - GREY).max(2) > 1e-3)[0].ptp() > np.nonzero(np.abs(f - GREY).max(2) > 1e-3)[1].ptp() for f in faces), 'some portrait'
+    assert np.array_equal(card_face(np.random.default_rng(3)), faces[3])
+
+
 def test_the_net_gives_four_logits_per_crop():
     assert QuarterTurnNet()(torch.rand(2, 3, CROP, CROP)).shape == (2, 4)
 

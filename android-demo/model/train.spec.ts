@@ -97,10 +97,10 @@ describe('domain_rand.py (training-time domain randomisation)', () => {
 });
 
 describe('quarter_turn.py (which way up a detected card is)', () => {
-  it('crops the card with its first corner at the top-left (from the input or a camera frame), a rolled quad gives the crop turned by as many quarters, and the class rolls it back', () => {
+  it('crops the card with its first corner at the top-left (from the input or a camera frame), a rolled quad gives the crop turned by as many quarters, the class rolls it back, and synthetic card faces are laid as crops are', () => {
     const r = spawnSync('/usr/bin/python3', [join(here, 'quarter_turn_test.py')], { cwd: repo, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /5 passed/);
+    assert.match(r.stdout, /6 passed/);
   });
 });
 

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PIL import Image  # noqa: E402
+from card_faces import card_face  # noqa: E402
 from quarter_turn import QuarterTurnNet, card_aspect, card_crop, export_onnx  # noqa: E402
 from train_data import load_dump, quads_in_input  # noqa: E402
 
@@ -150,6 +151,7 @@ def main():
     ap.add_argument('--report', action='append', default=[], help='dump to score at the end (never trained on)')
     ap.add_argument('--detections', action='append', default=[], help='matched detections (dump-detections.ts) to score at the end: corner order before and after')
     ap.add_argument('--load', help='quarter_turn.pt to score instead of training one')
+    ap.add_argument('--faces', type=float, default=0.0, help='share of each batch drawn as card faces the generator does not make (card_faces.py)')
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -173,6 +175,8 @@ def main():
         for g in opt.param_groups:
             g['lr'] = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
         x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch)], rng, args.jitter, supersample)
+        for i in range(round(args.faces * args.batch)):
+            x[i] = torch.from_numpy(np.rot90(card_face(rng), int(k[i])).copy()).permute(2, 0, 1)
         loss = F.cross_entropy(net(photometric(x, gen)), k)
         opt.zero_grad()
         loss.backward()
