@@ -124,8 +124,5 @@ def test_orientation_target_is_the_cards_own_rightward_direction_and_follows_a_m
 
 
 if __name__ == '__main__':
-    tests = [v for k, v in list(globals().items()) if k.startswith('test_')]
-    for t in tests:
-        t()
-        print(f'ok {t.__name__}')
-    print(f'{len(tests)} passed')
+    from run_tests import run_tests
+    run_tests(globals())

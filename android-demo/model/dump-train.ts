@@ -1,7 +1,7 @@
 /**
  * Dumps a suite's frames as the model sees them, for train.py: `images.u8` (N×256×256×3 uint8,
  * produced by the app's own decode + C++ preprocess, so training input = app input) and
- * `index.json` (frame size, negative flag, card quads, lighting tags per frame).
+ * `index.json` (frame size, the camera frame's file, negative flag, card quads, lighting tags per frame).
  *
  *   node --import tsx android-demo/model/dump-train.ts --suite train --frames 4000 --out .rio-farm/model/train-dump
  *   … --frames 900 --offset 20000 --resolution 1280x720 --out …   (camera-resolution frames, same stretch)
@@ -51,7 +51,7 @@ try {
       const bytes = new Uint8Array(input.length);
       for (let i = 0; i < input.length; i++) bytes[i] = Math.round(input[i]! * 255);
       writeSync(fd, bytes);
-      index.push({ scenario: scenario.id, index: f.index, sha256: f.sha256, width: f.width, height: f.height, negative: f.negative,
+      index.push({ scenario: scenario.id, index: f.index, sha256: f.sha256, path: f.path, width: f.width, height: f.height, negative: f.negative,
         cards: f.cards.map((c) => ({ quad: c.quad, visible: c.visible })), tags: f.lighting.tags });
     }
   }

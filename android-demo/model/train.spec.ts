@@ -8,6 +8,8 @@ import { convertOnnxToTflite } from './converter/convert.ts';
 import { loadEvalFrames } from './evaluation/eval-frames.ts';
 import { loadRunner } from './evaluation/model-runner.ts';
 import { measureParity } from './evaluation/parity.ts';
+import { loadTflite } from './runtime/litert.ts';
+import { loadOnnx } from './runtime/onnx.ts';
 
 const here = import.meta.dirname;
 const repo = join(here, '..', '..');
@@ -91,5 +93,68 @@ describe('domain_rand.py (training-time domain randomisation)', () => {
     const r = spawnSync('/usr/bin/python3', [join(here, 'domain_rand_test.py')], { cwd: repo, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /7 passed/);
+  });
+});
+
+describe('quarter_turn.py (which way up a detected card is)', () => {
+  it('crops the card with its first corner at the top-left (from the input or a camera frame), a rolled quad gives the crop turned by as many quarters, the class rolls it back, and synthetic card faces are laid as crops are', () => {
+    const r = spawnSync('/usr/bin/python3', [join(here, 'quarter_turn_test.py')], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /6 passed/);
+  });
+});
+
+describe('quarter_turn.py export (the crop classifier as the app would run it)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'rio-quarter-turn-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+  // A net with BatchNorm statistics away from identity (folding must carry them), its ONNX file, and
+  // PyTorch's logits for a few crops, written next to the crops they came from.
+  const script = `
+import json, sys, torch
+sys.path.insert(0, ${JSON.stringify(here)})
+from quarter_turn import CROP, QuarterTurnNet, export_onnx
+torch.manual_seed(5)
+net = QuarterTurnNet()
+for m in net.modules():
+    if isinstance(m, torch.nn.BatchNorm2d):
+        m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 1.5); m.weight.data.uniform_(0.5, 1.5)
+net.classify.weight.data *= 30  # logits far enough apart that a misplaced axis or weight shows
+net.eval()
+export_onnx(net, sys.argv[1] + '/qt.onnx')
+# a card-like crop (colour ramp, a red top-left block), the same a quarter turned, and a dark noisy one
+ramp = torch.linspace(0, 1, CROP)
+card = (ramp[None, :, None] * torch.tensor([1.0, 0.3, 0.6]) + 0.3 * torch.rand(CROP, CROP, 3)).clamp(0, 1)
+card[:CROP // 3, :CROP // 2] = torch.tensor([0.9, 0.1, 0.1])
+crops = torch.stack([card, torch.rot90(card, 1, (0, 1)), 0.3 * torch.rand(CROP, CROP, 3)]).contiguous()
+crops.numpy().tofile(sys.argv[1] + '/crops.f32')
+with torch.no_grad():
+    print(json.dumps(net(crops.permute(0, 3, 1, 2)).tolist()))
+`;
+
+  it('exports to ONNX that rio-farm converts to TFLite, and both give PyTorch\'s logits', async () => {
+    const r = spawnSync('/usr/bin/python3', ['-c', script, work], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = JSON.parse(r.stdout) as number[][];
+    const turnGap = Math.max(...expected[0]!.map((v, k) => Math.abs(v - expected[1]![k]!)));
+    assert.ok(turnGap > 1e-3, `a quarter turn moves the logits by more than the tolerance: ${turnGap}`);
+    const onnxBytes = readFileSync(join(work, 'qt.onnx'));
+    const onnx = await loadOnnx(onnxBytes);
+    const tflite = await loadTflite(convertOnnxToTflite(onnxBytes).tflite);
+    try {
+      const all = new Float32Array(readFileSync(join(work, 'crops.f32')).buffer.slice(0));
+      const size = all.length / expected.length;
+      for (const [i, logits] of expected.entries()) {
+        const crop = all.slice(i * size, (i + 1) * size);
+        const viaOnnx = (await onnx.run([{ shape: [1, 64, 64, 3], data: crop }])).quarter_turn!;
+        const viaTflite = Object.values(await tflite.run([crop]))[0]!;
+        assert.deepEqual([...viaTflite.shape], [1, 4]);
+        for (const [k, want] of logits.entries()) {
+          assert.ok(Math.abs(viaOnnx.data[k]! - want) <= 1e-4, `crop ${i} logit ${k}: ONNX ${viaOnnx.data[k]} vs PyTorch ${want}`);
+          assert.ok(Math.abs(viaTflite.data[k]! - want) <= 1e-4, `crop ${i} logit ${k}: TFLite ${viaTflite.data[k]} vs PyTorch ${want}`);
+        }
+      }
+    } finally {
+      tflite.delete();
+    }
   });
 });

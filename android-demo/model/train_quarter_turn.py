@@ -1,0 +1,210 @@
+"""Trains QuarterTurnNet (quarter_turn.py) on the cards of train dumps and reports its accuracy.
+
+  /usr/bin/python3 android-demo/model/train_quarter_turn.py --data .rio-farm/model/train-640b --out .rio-farm/model/qt \
+      --steps 2000 [--report .rio-farm/model/heldout-dump]
+
+Writes `<out>/quarter_turn.pt` (state dict), `<out>/quarter_turn.onnx` and `<out>/quarter_turn.json` (log, reports).
+Every card whose quad lies inside the model input is cut out with its true corner order (`card_crop`),
+turned by a random quarter turn (the label) and jittered like a detection's quad. A sixth of the
+scenes (every sixth scenario id) is kept apart as `generator validation`, the only split anything is
+chosen on; `--report DUMP` (e.g. the held-out suite dumped by `dump-train.ts --suite heldout`) is scored
+at the end, never trained on. Accuracy counts every card at each of its four quarter turns.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from PIL import Image  # noqa: E402
+from card_faces import card_face  # noqa: E402
+from quarter_turn import QuarterTurnNet, card_aspect, card_crop, export_onnx  # noqa: E402
+from train_data import load_dump, quads_in_input  # noqa: E402
+
+MIN_DIAGONAL = 20    # input pixels: a smaller card shows no layout at 256x256
+MIN_VISIBLE = 0.9    # a card mostly out of frame has lost the corner that would say which way up it is
+FRAME_SIDE = 256     # a card cut from a camera frame is kept at most this long: CROP x 4, averaged down
+SUPERSAMPLE = {'input': 1, 'frame': 4}  # the input's card is about the canvas' size, a frame's is larger
+VALIDATION_EVERY = 6
+
+
+def dump_cards(folder, source='input'):
+    """[(image uint8 [h,w,3], quad in its pixels, frame aspect, scenario)] of a dump's
+    cards: the image is the 256x256 model input (`source` 'input') or the card's region of the camera frame
+    (`source` 'frame', the frame file the dump names)."""
+    images, frames = load_dump(folder)
+    cards = []
+    for i, f in enumerate(frames):
+        if f['negative']:
+            continue
+        frame = None
+        for card, quad in zip(f['cards'], quads_in_input(f)):
+            inside = (quad >= -2).all() and (quad <= 258).all()
+            diagonal = float(np.linalg.norm(quad[2] - quad[0]))
+            if not (card.get('visible', 1) >= MIN_VISIBLE and inside and diagonal >= MIN_DIAGONAL):
+                continue
+            if source == 'input':
+                image, q = np.asarray(images[i]), quad
+            else:
+                frame = Image.open(f['path']).convert('RGB') if frame is None else frame
+                image, q = card_region(frame, np.asarray(card['quad'], np.float32))
+            cards.append((image, q, card_aspect(card['quad']), f['scenario']))
+    return cards
+
+
+def card_region(frame, quad):
+    """The card's bounding box in a camera frame (with room for the quad's jitter), at most FRAME_SIDE
+    pixels along the card's longer side (the canvas is CROP x SUPERSAMPLE): (uint8 image, quad in it)."""
+    diag = float(np.linalg.norm(quad[2] - quad[0]))
+    lo = np.floor(quad.min(0) - 0.15 * diag).astype(int)
+    hi = np.ceil(quad.max(0) + 0.15 * diag).astype(int)
+    region = frame.crop((*lo, *hi))
+    longer = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
+    scale = min(1.0, FRAME_SIDE / longer)
+    if scale < 1:
+        region = region.resize((max(1, round(region.width * scale)), max(1, round(region.height * scale))), Image.BOX)
+    return np.asarray(region), (quad - lo) * scale
+
+
+def batch_of(cards, rng, jitter, supersample=1):
+    """Crops turned by random quarter turns (labels), quads jittered by `jitter` of the card's diagonal."""
+    xs, ks = [], []
+    for image, quad, aspect, _ in cards:
+        q = quad + rng.normal(0, jitter * np.linalg.norm(quad[2] - quad[0]), (4, 2)) if jitter else quad
+        k = int(rng.integers(4))
+        xs.append(np.rot90(card_crop(image, q, aspect, supersample), k).copy())
+        ks.append(k)
+    return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), torch.tensor(ks)
+
+
+def every_turn(cards, supersample=1):
+    """Each card at each of its four quarter turns (exact rotations of one crop): (x, labels)."""
+    upright = torch.from_numpy(np.stack([card_crop(im, q, a, supersample) for im, q, a, _ in cards])).permute(0, 3, 1, 2)
+    return torch.cat([torch.rot90(upright, k, (2, 3)) for k in range(4)]), torch.arange(4).repeat_interleave(len(cards))
+
+
+def photometric(x, gen):
+    """Light, white balance, channel order (card colours the generator never used) and sensor noise."""
+    n = x.shape[0]
+    x = x * (0.6 + 0.8 * torch.rand(n, 1, 1, 1, generator=gen)) * (0.85 + 0.3 * torch.rand(n, 3, 1, 1, generator=gen))
+    perm = torch.stack([torch.randperm(3, generator=gen) for _ in range(n)])
+    x = torch.gather(x, 1, perm[:, :, None, None].expand_as(x))
+    x = x + torch.randn(x.shape, generator=gen) * 0.04 * torch.rand(n, 1, 1, 1, generator=gen)
+    return x.clamp(0, 1)
+
+
+def correct(net, x, y):
+    """Whether each crop's quarter turn is told right (eval mode, in chunks)."""
+    net.eval()
+    with torch.no_grad():
+        right = torch.cat([net(x[s:s + 256]).argmax(1) for s in range(0, len(x), 256)]) == y
+    net.train()
+    return right
+
+
+def accuracy(net, x, y):
+    return correct(net, x, y).float().mean().item()
+
+
+def score_detections(net, path, source):
+    """Corner order of a model's matched detections as they are and after `upright_quad` with the net's
+    class: a detection starting at the card's corner s is right after the roll when the class is s."""
+    if source != 'frame':
+        raise SystemExit(f'train_quarter_turn: --detections {path} needs --source frame (detections are in camera-frame pixels)')
+    matched = json.loads(Path(path).read_text())['matched']
+    crops, frame, frame_path = [], None, None
+    for m in matched:
+        if m['path'] != frame_path:
+            frame, frame_path = Image.open(m['path']).convert('RGB'), m['path']
+        image, q = card_region(frame, np.asarray(m['quad'], np.float32))
+        crops.append(card_crop(image, q, card_aspect(q), SUPERSAMPLE['frame']))
+    x = torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).contiguous()
+    shift = torch.tensor([m['shift'] for m in matched])
+    turned = correct(net, x, shift)
+    before, after = (shift == 0).float().mean().item(), turned.float().mean().item()
+    scenes = {}
+    for m, r in zip(matched, turned.tolist()):
+        scenes.setdefault(m['scenario'], []).append(r)
+    per = {k: [len(v), round(sum(v) / len(v), 4)] for k, v in scenes.items()}
+    print(f'{path}: {len(matched)} matched cards, corner order {before:.3f} as detected, {after:.3f} after the quarter turn; per scenario: '
+          + ', '.join(f'{k} {v[1]:.3f} ({v[0]})' for k, v in per.items()), flush=True)
+    return {'matched': len(matched), 'corner_order_detected': round(before, 4), 'corner_order_turned': round(after, 4), 'per_scenario': per}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--data', required=True, action='append', help='folder written by dump-train.ts (repeatable)')
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--steps', type=int, default=2000)
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--jitter', type=float, default=0.02, help="quad corner noise, share of the card's diagonal (a detection's error)")
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--source', choices=['input', 'frame'], default='input', help="crop from the 256x256 model input or from the camera frame")
+    ap.add_argument('--report', action='append', default=[], help='dump to score at the end (never trained on)')
+    ap.add_argument('--detections', action='append', default=[], help='matched detections (dump-detections.ts) to score at the end: corner order before and after')
+    ap.add_argument('--load', help='quarter_turn.pt to score instead of training one')
+    ap.add_argument('--faces', type=float, default=0.0, help='share of each batch drawn as card faces the generator does not make (card_faces.py)')
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cards = [c for d in args.data for c in dump_cards(d, args.source)]
+    supersample = SUPERSAMPLE[args.source]
+    scenes = sorted({c[3] for c in cards})
+    held = set(scenes[::VALIDATION_EVERY])
+    train = [c for c in cards if c[3] not in held]
+    vx, vy = every_turn([c for c in cards if c[3] in held], supersample)
+    net = QuarterTurnNet()
+    print(f'{len(train)} training cards, {len(vy) // 4} generator-validation cards; {sum(p.numel() for p in net.parameters())} parameters', flush=True)
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    start, log = time.time(), []
+    if args.load:
+        net.load_state_dict(torch.load(args.load))
+    for step in range(1, 0 if args.load else args.steps + 1):
+        for g in opt.param_groups:
+            g['lr'] = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch)], rng, args.jitter, supersample)
+        for i in range(round(args.faces * args.batch)):
+            x[i] = torch.from_numpy(np.rot90(card_face(rng), int(k[i])).copy()).permute(2, 0, 1)
+        loss = F.cross_entropy(net(photometric(x, gen)), k)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 250 == 0 or step == args.steps:
+            cpu = sum(os.times()[:2])
+            log.append({'step': step, 'loss': round(loss.item(), 4), 'validation': round(accuracy(net, vx, vy), 4), 'cpu_s': round(cpu)})
+            print(f"step {step} loss {loss.item():.3f} generator-validation accuracy {log[-1]['validation']:.3f} "
+                  f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
+    if not args.load:
+        torch.save(net.state_dict(), out / 'quarter_turn.pt')
+        export_onnx(net, out / 'quarter_turn.onnx')  # convert: rio-farm model convert quarter_turn.onnx quarter_turn.tflite
+    reports = {}
+    for d in args.report:
+        rc = dump_cards(d, args.source)
+        rx, ry = every_turn(rc, supersample)
+        right = correct(net, rx, ry).view(4, -1).float().mean(0)
+        scenes = {c[3]: [] for c in rc}
+        for c, r in zip(rc, right.tolist()):
+            scenes[c[3]].append(r)
+        reports[d] = {'cards': len(rc), 'accuracy': round(right.mean().item(), 4),
+                      'per_scenario': {k: [len(v), round(sum(v) / len(v), 4)] for k, v in scenes.items()}}
+        print(f"{d}: {len(rc)} cards, accuracy {reports[d]['accuracy']:.3f} over their four quarter turns; per scenario: "
+              + ', '.join(f'{k} {v[1]:.3f} ({v[0]})' for k, v in reports[d]['per_scenario'].items()), flush=True)
+    for d in args.detections:
+        reports[d] = score_detections(net, d, args.source)
+    (out / 'quarter_turn.json').write_text(json.dumps({'args': vars(args), 'log': log, 'reports': reports}, indent=2))
+
+
+if __name__ == '__main__':
+    main()
