@@ -95,22 +95,23 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
     const mine = tested.filter((x) => x.key.role === role);
     const found = benjaminiHochberg(mine.map((x) => x.step.p), s.fdr);
     mine.forEach((x, i) => {
-      const persisted = x.points.length - x.step.at >= s.persistNights;
+      const nightsAfter = x.points.length - x.step.at;
       // Persisting on nights alone needs the FDR; a newer step only the screen, its confirmation run decides.
-      if (!(persisted ? found[i] : x.step.p <= s.screen) || !matters(x.key, x.step)) { out.set(x.id, { kind: 'steady' }); return; }
+      if (!(nightsAfter >= s.persistNights ? found[i] : x.step.p <= s.screen) || !matters(x.key, x.step)) { out.set(x.id, { kind: 'steady' }); return; }
       const rule = METRIC_RULES[x.key.metric];
       const c: Candidate = {
         series: x.key, change_run_id: x.points[x.step.at]!.run_id, previous_run_id: x.points[x.step.at - 1]!.run_id,
         change_at: x.points[x.step.at]!.started_at,
         before: x.step.before, after: x.step.after, p: x.step.p,
         direction: (x.step.after > x.step.before) === (rule.worse === 'up') ? 'regression' : 'improvement',
-        nightsAfter: x.points.length - x.step.at,
+        nightsAfter,
         build_before: x.points[x.step.at - 1]!.build, build_after: x.points[x.step.at]!.build,
       };
       const confirmed = ctx.confirmations.get(candidateId(c));
-      if (c.nightsAfter >= s.persistNights) {
+      if (nightsAfter >= s.persistNights) {
         // Persisting means every one of those nights moved, not their mean: one spike and a normal night is no step.
-        const held = x.points.slice(x.step.at, x.step.at + s.persistNights).every((p) => matters(x.key, { before: x.step.before, after: p.value }, c.direction === 'regression' ? rule.worse : opposite(rule.worse)));
+        const way = x.step.after > x.step.before ? 'up' : 'down';
+        const held = x.points.slice(x.step.at, x.step.at + s.persistNights).every((p) => matters(x.key, { before: x.step.before, after: p.value }, way));
         out.set(x.id, held ? { kind: 'alert', step: c, via: 'persistence' } : { kind: 'steady' });
       }
       else if (confirmed === true) out.set(x.id, { kind: 'alert', step: c, via: 'confirmation' });
@@ -149,4 +150,3 @@ function matters(key: SeriesKey, step: Pick<Step, 'before' | 'after'>, direction
   return 'relative' in m ? d >= m.relative * Math.abs(step.before) : d >= m.absolute - 1e-12;
 }
 
-const opposite = (d: 'up' | 'down') => (d === 'up' ? 'down' : 'up');

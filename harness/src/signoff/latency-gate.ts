@@ -91,8 +91,8 @@ export function latencyCell(device: string, pairs: readonly BlockPair[], policy:
   // a linear drift with opposite signs, so their mean cancels it — and the units, the independent
   // replicates, are what the bootstrap resamples (resampling pairs: 28% A/A false FAILs on recorded noise).
   // On a vdevice the floor of CPU time instead, over each arm's frames of the resampled units pooled:
-  // a block the neighbours slowed whole adds no frame to the pooled low tail (a pair's own floors did:
-  // a unit SD of 0.11 on a quiet host against 0.01 pooled).
+  // a block the neighbours slowed whole adds no frame to the pooled low tail (a pair's own floors gave
+  // a between-unit SD of log ratios of 0.11 on a quiet host; the pooled floor's interval over 10 units is ±1%).
   const q = series === 't_infer_cpu' ? CPU_FLOOR_QUANTILE : quantile;
   const blockRatios = pairs.map((_, i) => Math.log(quantileSorted(cand[i]!, q) / quantileSorted(base[i]!, q)));
   const units = byUnit(pairs);
