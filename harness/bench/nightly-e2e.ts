@@ -1,15 +1,17 @@
 /**
  * `npm run bench:nightly-e2e`: `rio-farm nightly` end to end on a vdevice — real runs through the
- * runner, the real adb server and the app twin, not replays — after a history of recorded A/A nights
- * (the fixture's real runs, stored as this device's earlier nights, since six are needed before a
- * step). Each night runs the fixture's scenarios (AA_SCENARIOS), candidate then reference.
+ * runner, the real adb server and the app twin, not replays — after a history of plain nights (six
+ * are needed before a step) run on the same vdevice slot just before: the floor of a vdevice's CPU
+ * time moves between VM boots (recorded fixture 9.04 ms, the same build 8.53 ms on a later boot), so a
+ * history from another day would be a step of its own. `--recorded` stores the fixture's A/A nights
+ * instead (as before). Each night runs the fixture's scenarios (AA_SCENARIOS), candidate then reference.
  *   1. the vdevice restarted with `--slowdown 1.10` for two nights: does it raise an alert, and does
  *      the reference-model control make it one `infra` group (the device got slower for both models)
  *      instead of regressions blamed on the build? Without the control, what would it have raised?
  *   2. a degraded build (release weights × (1 + 0.1·U[−1,1]), seed 4, signoff's perturbOnnx, converted)
  *      on a plain vdevice for two nights: an accuracy regression alert.
  * Own adb server on a free port and temp folders, all removed at the end.
- *   node --import tsx harness/bench/nightly-e2e.ts [--history 8] [--control] [--phases slowdown,degraded] [--scale 0.1 --seed 4]
+ *   node --import tsx harness/bench/nightly-e2e.ts [--history 8] [--recorded] [--control] [--phases slowdown,degraded] [--scale 0.1 --seed 4]
  * --control also runs one plain real night before the slowdown (a real night continuing recorded
  * history must not alert).
  */
@@ -33,7 +35,7 @@ import { replayNights } from '../src/nightly/replay.ts';
 import { perturbOnnx } from '../src/signoff/perturb-model.ts';
 import type { NightCell } from '../src/nightly/series.ts';
 
-const { values } = parseArgs({ options: { history: { type: 'string', default: '8' }, control: { type: 'boolean', default: false },
+const { values } = parseArgs({ options: { history: { type: 'string', default: '8' }, recorded: { type: 'boolean', default: false }, control: { type: 'boolean', default: false },
   phases: { type: 'string', default: 'slowdown,degraded' }, scale: { type: 'string', default: '0.1' }, seed: { type: 'string', default: '4' } } });
 const phases = new Set(values.phases!.split(','));
 // Release weights × (1 + 0.1·U[−1,1]), seed 4: mean IoU −0.023 on half the card frames of AA_SCENARIOS on the host, −0.031 on a vdevice
@@ -72,31 +74,42 @@ async function night(p: Phase, o: { slowdown?: number; apk?: string }): Promise<
   }
 }
 
-/** The vdevice's serial for a phase (its slot's port), then the recorded history stored under it. */
-async function prepare(p: Phase): Promise<string> {
+/** The phase's history: HISTORY plain real nights on its vdevice slot now, or (--recorded) the fixture's nights stored under its serial. */
+async function prepare(p: Phase): Promise<void> {
+  if (!values.recorded) {
+    const cpu: string[] = [];
+    for (let i = 0; i < HISTORY; i++) {
+      const r = await night(p, {});
+      const [c, ref] = [await deviceFigures(p, r.candidate.runId), await deviceFigures(p, r.reference.runId, 'reference')];
+      cpu.push(`${f(c.cpu)}/${f(ref.cpu)}`);
+    }
+    say(`history: ${HISTORY} plain nights, cpu p05 candidate/reference per night: ${cpu.join(' ')} ms`);
+    return;
+  }
   const dev = await startLocalVdevices({ count: 1, adbPort, home: join(p.home, 'vdevices') });
   const serial = dev.serials[0]!;
   await dev.stop();
   const store = await openStore(p.db);
   try { await storeHistory(store, serial, recorded); } finally { await store.close(); }
-  return serial;
+  say(`recorded history, median (range): ${await historyFigures(p)}`);
 }
 
-/** Device-wide ('*') candidate figures of a stored nightly run. */
-async function deviceFigures(p: Phase, runId: string) {
+/** Device-wide ('*') figures of a stored nightly run (the candidate's unless said). */
+async function deviceFigures(p: Phase, runId: string, role: NightCell['role'] = 'candidate') {
   const store = await openStore(p.db);
   try {
-    const cells = (await storeNightCells(store, 'nightly')).filter((c) => c.run_id === runId && c.scope === '*');
+    const cells = (await storeNightCells(store, 'nightly')).filter((c) => c.run_id === runId && c.scope === '*' && c.role === role);
     const v = (m: keyof NightCell['values']) => cells[0]?.values[m]?.value ?? null;
     return { cpu: v('infer_cpu_p05'), wall: v('p50'), iou: v('iou_mean') };
   } finally { await store.close(); }
 }
 
 const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
-function report(label: string, r: NightlySummary & { wallS: number }, fig: { cpu: number | null; wall: number | null; iou: number | null }) {
+async function report(p: Phase, label: string, r: NightlySummary & { wallS: number }) {
+  const fig = await deviceFigures(p, r.candidate.runId), ref = await deviceFigures(p, r.reference.runId, 'reference');
   const groups = new Set(r.night.alerts.map((a) => a.group));
   const pending = r.night.pending.map((c) => `${c.series.role}/${c.series.scope}/${c.series.metric}`);
-  say(`${label.padEnd(34)} exit ${r.exitCode}  cpu p05 ${f(fig.cpu)} ms  wall p50 ${f(fig.wall)} ms  IoU ${f(fig.iou, 4)}  `
+  say(`${label.padEnd(34)} exit ${r.exitCode}  cpu p05 ${f(fig.cpu)} ms (reference ${f(ref.cpu)})  wall p50 ${f(fig.wall)} ms  IoU ${f(fig.iou, 4)}  `
     + `alerts ${r.night.alerts.length} in ${groups.size} group(s) [${[...new Set(r.night.alerts.map((a) => a.label))].join(', ')}]`
     + `${pending.length ? `  pending: ${pending.slice(0, 4).join(' ')}${pending.length > 4 ? ' …' : ''}` : ''}  (${r.wallS.toFixed(0)} s)`);
   for (const a of r.night.alerts.filter((x) => x.step.series.scope === '*')) {
@@ -132,21 +145,20 @@ async function withoutControl(p: Phase): Promise<{ alerts: number; groups: numbe
 }
 
 try {
-  say(`history: ${recorded.length} recorded A/A nights (candidate + reference each) stored per phase; real nights: ${AA_SCENARIOS.length} scenarios, unpaced, candidate + reference\n`);
+  say(`history per phase: ${values.recorded ? `${recorded.length} recorded A/A nights (candidate + reference each) stored` : `${HISTORY} plain real nights on its vdevice`}; real nights: ${AA_SCENARIOS.length} scenarios, unpaced, candidate + reference\n`);
   await ensureDemoApk();
 
   // 1. a vdevice made 10 % slower
   if (phases.has('slowdown')) {
   const slow = phase('slowdown');
   await prepare(slow);
-  say(`recorded history, median (range): ${await historyFigures(slow)}`);
   if (values.control) {
     const c = await night(slow, {});
-    report('plain vdevice (control night)', c, await deviceFigures(slow, c.candidate.runId));
+    await report(slow, 'plain vdevice (control night)', c);
   }
   for (const i of [1, 2]) {
     const r = await night(slow, { slowdown: 1.10 });
-    report(`--slowdown 1.10, night ${i}`, r, await deviceFigures(slow, r.candidate.runId));
+    await report(slow, `--slowdown 1.10, night ${i}`, r);
   }
   const alone = await withoutControl(slow);
   say(`  without the reference-model control, the candidate's series alone: ${alone.alerts} alert(s) in ${alone.groups} group(s) [${alone.labels.join(', ')}]\n`);
@@ -156,13 +168,12 @@ try {
   if (phases.has('degraded')) {
   const degraded = phase('degraded');
   await prepare(degraded);
-  say(`recorded history, median (range): ${await historyFigures(degraded)}`);
   const onnx = perturbOnnx(readFileSync(RELEASE_MODEL.replace(/\.tflite$/, '.onnx')), SCALE, SEED);
   const apk = join(work, 'degraded.apk');
   await buildApk(convertOnnxToTflite(onnx).tflite, apk);
   for (const i of [1, 2]) {
     const r = await night(degraded, { apk });
-    report(`degraded model (×(1+${SCALE}·U), seed ${SEED}), night ${i}`, r, await deviceFigures(degraded, r.candidate.runId));
+    await report(degraded, `degraded model (×(1+${SCALE}·U), seed ${SEED}), night ${i}`, r);
   }
   }
 } finally {

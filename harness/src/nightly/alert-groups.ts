@@ -1,7 +1,9 @@
 /**
  * Turns a night's series states into alerts: one per alerted step, labelled `infra` when the frozen
  * reference model moved on the same device the same night (the farm changed — OS, heat, host —
- * not the build), and grouped per night × build so an all-devices slowdown reads as one group.
+ * not the build): its own series found a step tonight in the same family, or its same series
+ * stepped the same way at the candidate's step (detect.ts referenceMoved). Grouped per night × build
+ * so an all-devices slowdown reads as one group.
  */
 import { candidateId, type Candidate, type SeriesState } from './detect.ts';
 
@@ -33,7 +35,7 @@ export function nightAlerts(states: ReadonlyMap<string, SeriesState>): NightAler
   for (const s of states.values()) {
     if (s.kind !== 'alert') continue;
     const c = s.step;
-    const infra = c.series.role === 'reference' || moved.has(deviceOf(c));
+    const infra = c.series.role === 'reference' || c.reference_moved === true || moved.has(deviceOf(c));
     const label: AlertLabel = infra ? 'infra' : c.direction;
     const night = stepNight(c.change_at);
     const group = infra ? JSON.stringify([night, 'infra']) : JSON.stringify([night, c.build_after, c.direction]);

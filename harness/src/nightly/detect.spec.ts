@@ -102,3 +102,20 @@ test('when the reference model steps on the same device the same night, the aler
   const alone = replayNights(history(iouDrop, STEP_AT + 1), () => true, DEFAULT_DETECTOR)[STEP_AT]!.alerts;
   assert.ok(alone.some((a) => a.label === 'regression') && alone.every((a) => a.label !== 'infra'));
 });
+
+test('a candidate\'s step carries reference_moved when the reference\'s same series stepped the same way that night, not another way or not at all', () => {
+  const slower: Injection = { name: 'slower', at: STEP_AT, scope: () => true, latencyFactor: 1.10 };
+  // The reference's runs: the candidate's nights without the build's step, the floor scaled by `factor` from the step night on.
+  const withReference = (factor: number) => history(slower, STEP_AT + 1, 3).map((n, i) => ({ ...n, cells: [...n.cells,
+    ...n.cells.map((c) => ({ ...c, role: 'reference' as const, run_id: `${c.run_id}/ref`, build: 'reference',
+      values: { ...c.values, infer_cpu_p05: c.values.infer_cpu_p05 && { value: c.values.infer_cpu_p05.value! * (i < STEP_AT ? 1 : factor / 1.10), lo: null, hi: null } } }))] }));
+  const floorStep = (factor: number) => {
+    const states = replayNights(withReference(factor), () => null, DEFAULT_DETECTOR).at(-1)!.states;
+    const s = [...states].find(([id]) => id.includes('"candidate","*","infer_cpu_p05"'))?.[1];
+    assert.ok(s && 'step' in s && s.step.direction === 'regression', `the candidate's floor steps: ${JSON.stringify(s)}`);
+    return s.step;
+  };
+  assert.equal(floorStep(1.08).reference_moved, true, 'the reference slowed the same night: the farm changed');
+  assert.equal(floorStep(1).reference_moved, false, 'the reference stayed: the build changed');
+  assert.equal(floorStep(0.92).reference_moved, false, 'the reference got faster: no explanation of a slower candidate');
+});

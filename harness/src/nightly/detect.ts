@@ -30,7 +30,7 @@ export interface DetectorSettings {
   screen: number;
 }
 
-export const DEFAULT_DETECTOR: DetectorSettings = { name: 'edm-t50/min6/bh0.01/persist2/screen0.01', window: 50, minBefore: 6, fdr: 0.01, persistNights: 2, screen: 0.01 };
+export const DEFAULT_DETECTOR: DetectorSettings = { name: 'edm-t50/min6/bh0.01/persist2/screen0.05', window: 50, minBefore: 6, fdr: 0.01, persistNights: 2, screen: 0.05 };
 
 export interface Candidate {
   series: SeriesKey;
@@ -43,6 +43,11 @@ export interface Candidate {
   nightsAfter: number;
   /** the builds each side of the step */
   build_before: string; build_after: string;
+  /**
+   * A candidate's step only: the frozen reference's same series (device, scope, metric) stepped the
+   * same way at the same night — the control says the farm changed (alert-groups.ts labels it infra).
+   */
+  reference_moved?: boolean;
 }
 
 export type SeriesState =
@@ -73,6 +78,7 @@ export interface NightContext {
 
 export function detectNight(series: readonly Series[], ctx: NightContext, s: DetectorSettings = DEFAULT_DETECTOR): Map<string, SeriesState> {
   const out = new Map<string, SeriesState>();
+  const byId = new Map(series.map((sr) => [seriesId(sr.key), sr]));
   const tested: { id: string; step: Step; points: Series['points']; key: SeriesKey }[] = [];
   for (const sr of series) {
     const last = sr.points.at(-1);
@@ -107,6 +113,7 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
         nightsAfter,
         build_before: x.points[x.step.at - 1]!.build, build_after: x.points[x.step.at]!.build,
       };
+      if (role === 'candidate') c.reference_moved = referenceMoved(byId.get(seriesId({ ...x.key, role: 'reference' })), c, ctx, s);
       const confirmed = ctx.confirmations.get(candidateId(c));
       if (nightsAfter >= s.persistNights) {
         // Persisting means every one of those nights moved, not their mean: one spike and a normal night is no step.
@@ -120,6 +127,24 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
     });
   }
   return out;
+}
+
+/**
+ * Did the reference's same series step the same way at the candidate's step? One t-test at that
+ * night (the candidate located it: no search, so the screen's level holds), plus the metric's
+ * minimum change. Searching the reference on its own instead (its own detection) misses what the
+ * candidate catches: bench:nightly-e2e, a vdevice made 10% slower for both models — the candidate
+ * alerted, the reference +6% the same nights stayed below its own FDR, and the step read `regression`.
+ */
+function referenceMoved(ref: Series | undefined, c: Candidate, ctx: NightContext, s: DetectorSettings): boolean {
+  if (!ref) return false;
+  const startRun = ctx.segmentStarts.get(seriesId(ref.key));
+  const from = startRun ? Math.max(0, ref.points.findIndex((p) => p.run_id === startRun)) : 0;
+  const points = ref.points.slice(from).slice(-s.window);
+  const at = points.findIndex((p) => p.started_at >= c.change_at); // the reference runs after the candidate, each night
+  if (at < 2) return false; // no night before it, or too few to know its spread
+  const step = tTest(points.map((p) => p.value), at);
+  return step !== null && step.p <= s.screen && matters(ref.key, step, c.after > c.before ? 'up' : 'down');
 }
 
 /** How far (nights) a located step is moved to a build change next to it, nearest first. */
