@@ -17,7 +17,8 @@ import { ensureAdbServer, killAdbServer, runAdb, adbClient, AdbDevice } from '..
 import { cpuSeconds } from './proc-cpu.ts';
 
 const SIZE = 50 * 1024 * 1024;
-const REPEATS = 3;
+// Pushes of 0.1–0.3 s on a shared VM: 7 alternating repeats before the medians settle (3 swung the ratio 0.81–1.14).
+const REPEATS = Number(process.env.RIO_BENCH_REPEATS ?? 7);
 const SHELL_CALLS = 100;
 /** A batch like a scenario's frames: 200 files of 256 KiB (a 1280×720 JPEG is 100–300 KB). */
 const BATCH_FILES = 200;
