@@ -74,7 +74,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     requestTimeout: 120_000,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  const summaries = new SummaryRefresher(opts.store, (err, run) => app.log.error({ err, run }, 'summarising runs for the dashboards failed'));
+  const summaries = new SummaryRefresher(opts.store, (err, run) => app.log.error({ err, run }, 'summarising runs for the dashboards failed'), undefined,
+    (run) => app.log.info({ run }, 'finished an upload a stopped server had stored but not finished'));
   const ctx: ServerContext = { ...opts, summaries, home: new HomeCache(opts.store.db, summaries),
     compare: new CompareCache(opts.store, opts.gates?.compare), frameImages: new FrameImageCache(opts.scenarioCacheDir, opts.gates?.frameImages) };
   installErrorHandler(app);

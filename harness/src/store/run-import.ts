@@ -5,9 +5,11 @@
  *   409). A repeat upload from the same host adds what is missing and keeps what is stored.
  * - Chunks: frame rows go in transactions of IMPORT_CHUNK_ROWS, so a large upload never holds
  *   SQLite's one write lock for long while a local run on the same file is saving its frames. The run
- *   stays `running` (unfinished: no dashboard or comparison reads it) until finishImport's last
- *   transaction. The server answers an upload once its frames are in (writeRunFrames) and finishes
- *   it right after: the bootstraps of its aggregates take seconds of CPU, its rows a fraction of one.
+ *   stays `running` (unfinished: no dashboard or comparison reads it) until finishImport's
+ *   transaction. The server answers an upload once everything it sent is stored (writeRunFrames) and
+ *   finishes it right after: the bootstraps of its aggregates take seconds of CPU, its rows a fraction
+ *   of one. What the finish needs is stored with the rows (`import_pending`, migration 120), so a
+ *   server stopped in between finishes the run when it starts again (finishPendingImports).
  * - Summary: the aggregates are recomputed from the frames actually stored, with the harness's own
  *   computeAggregates; the upload's aggregates are never stored.
  */
@@ -15,6 +17,7 @@ import { RioError } from '../errors.ts';
 import { computeAggregates, type AggregateOptions } from '../metrics/aggregate.ts';
 import { runAggregateOptions } from '../metrics/run-aggregate-options.ts';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
 import type { AggregateRow } from './rows.ts';
 import type { SummaryFrame } from './work.ts';
@@ -48,12 +51,13 @@ export interface ImportOptions {
 /** Checks the export (checkRunExport), then stores it; see the file comment. */
 export async function importRun(store: Store, exp: RunExport, opts: ImportOptions = {}): Promise<ImportResult> {
   const written = await writeRunFrames(store, exp, opts);
-  return { ...written, frames: await finishImport(store, exp) };
+  return { ...written, frames: await finishImport(store, exp.run.id) };
 }
 
 /**
- * importRun's first part: the check, the ownership claim and small tables, the frame rows. The run
- * still reads as `running`; the server answers an upload here and finishes it after (finishImport).
+ * importRun's first part: the check, the ownership claim and small tables, the frame rows, then
+ * samples, events and what the finish needs (`import_pending`) in one last transaction. Everything
+ * the upload sent is stored; the run still reads as `running` until finishImport.
  */
 export async function writeRunFrames(store: Store, exp: RunExport, { root = '', now = Date.now(), progress = false }: ImportOptions = {}):
   Promise<Omit<ImportResult, 'frames'>> {
@@ -65,29 +69,52 @@ export async function writeRunFrames(store: Store, exp: RunExport, { root = '', 
   for (let i = 0; i < exp.measurements.length; i += IMPORT_CHUNK_ROWS) {
     await store.db.tx((t) => store.insertMany(t, 'measurements', exp.measurements.slice(i, i + IMPORT_CHUNK_ROWS)));
   }
-  return { created, measurements: await store.frameCount(exp.run.id) };
-}
-
-/**
- * importRun's last part: the aggregates of the frames as stored (read back once; returned for the
- * dashboard rows and compare summary), then samples, events and the run's final status in one
- * transaction — before it, no dashboard or comparison takes the run as finished.
- */
-export async function finishImport(store: Store, exp: RunExport): Promise<SummaryFrame[]> {
   const runId = exp.run.id;
-  const frames = await store.summaryFrames(runId);
-  const aggregates = await aggregatesBetweenOthers(frames, runAggregateOptions(exp.run.options_json, exp.scenarios));
   await store.db.tx(async (t) => {
-    await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
-    await store.insertMany(t, 'aggregates', aggregates);
     // samples and events have no natural key: the owner's latest upload replaces them.
     await t.run('DELETE FROM device_samples WHERE run_id = ?', [runId]);
     await store.insertMany(t, 'device_samples', exp.samples);
     await t.run('DELETE FROM device_events WHERE run_id = ?', [runId]);
     await store.insertMany(t, 'device_events', exp.events);
-    await t.run('UPDATE runs SET status = ?, exit_code = ?, finished_at = ? WHERE id = ?', [exp.run.status, exp.run.exit_code, exp.run.finished_at, runId]);
+    await store.insertMany(t, 'import_pending', [{ run_id: runId, token: randomUUID(), status: exp.run.status, exit_code: exp.run.exit_code, finished_at: exp.run.finished_at,
+      scenario_fps_json: JSON.stringify(exp.scenarios.map((x) => ({ id: x.id, fps: x.fps }))) }], { replace: true });
+  });
+  return { created, measurements: await store.frameCount(runId) };
+}
+
+interface PendingImport { run_id: string; token: string; status: string; exit_code: number | null; finished_at: number | null; scenario_fps_json: string }
+
+/**
+ * importRun's last part: the aggregates of the frames as stored (read back once; returned for the
+ * dashboard rows and compare summary), then the run's final status, in one transaction with the end
+ * of its `import_pending` row — before it, no dashboard or comparison takes the run as finished.
+ * Uploads of one run may overlap (an agent uploads its run as it progresses): each pending row
+ * carries its upload's token, and only the call that read the row still pending writes — a newer
+ * upload's finish, which sees every frame, does the rest. No pending row: finished already.
+ */
+export async function finishImport(store: Store, runId: string): Promise<SummaryFrame[]> {
+  const pending = await store.db.get<PendingImport>('SELECT * FROM import_pending WHERE run_id = ?', [runId]);
+  const frames = await store.summaryFrames(runId);
+  if (!pending) return frames;
+  const run = await store.db.get<{ options_json: string }>('SELECT options_json FROM runs WHERE id = ?', [runId]);
+  const scenarios = JSON.parse(pending.scenario_fps_json) as { id: string; fps: number | null }[];
+  const aggregates = await aggregatesBetweenOthers(frames, runAggregateOptions(run?.options_json ?? '{}', scenarios));
+  await store.db.tx(async (t) => {
+    const still = await t.get<{ token: string }>('SELECT token FROM import_pending WHERE run_id = ?', [runId]);
+    if (still?.token !== pending.token) return; // a newer upload of the run: its own finish writes
+    await t.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
+    await store.insertMany(t, 'aggregates', aggregates);
+    await t.run('UPDATE runs SET status = ?, exit_code = ?, finished_at = ? WHERE id = ?', [pending.status, pending.exit_code, pending.finished_at, runId]);
+    await t.run('DELETE FROM import_pending WHERE run_id = ?', [runId]);
   });
   return frames;
+}
+
+/** Uploads a stopped server answered but did not finish: finished now, oldest first (the server calls it when it starts). */
+export async function finishPendingImports(store: Store, skip: ReadonlySet<string> = new Set()): Promise<string[]> {
+  const ids = (await store.db.all<{ run_id: string }>('SELECT run_id FROM import_pending ORDER BY run_id')).map((r) => r.run_id).filter((id) => !skip.has(id));
+  for (const id of ids) await finishImport(store, id);
+  return ids;
 }
 
 /**

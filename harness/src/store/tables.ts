@@ -31,6 +31,7 @@ export const TABLES = {
   device_samples: { columns: cols(DeviceSampleRowSchema), key: null },
   device_events: { columns: cols(DeviceEventRowSchema), key: null },
   run_uploads: { columns: ['run_id', 'host', 'first_at', 'last_at'], key: ['run_id'] },
+  import_pending: { columns: ['run_id', 'token', 'status', 'exit_code', 'finished_at', 'scenario_fps_json'], key: ['run_id'] },
   ui_measurements: {
     columns: ['attempt_id', 'run_id', 'serial', 'scenario_id', 'lighting', 'frame_index', 'launch_ms', 'time_to_outline_ms',
       'capture_to_crop_ms', 'crop_iou', 'crop_aspect', 'screenshot_path'], key: ['attempt_id'],

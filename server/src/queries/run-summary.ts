@@ -13,6 +13,7 @@ import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { latencyHistogram } from './latency-histogram.ts';
 import { loadRunSide } from '../../../harness/src/compare/run-source.ts';
 import { encodeCompareSummary } from '../../../harness/src/compare/compare-summary.ts';
+import { finishPendingImports } from '../../../harness/src/store/run-import.ts';
 
 /** Worst frames kept per run device for the run page (drawn with sharp on request). */
 const WORST_FRAMES_PER_DEVICE = 4;
@@ -125,7 +126,9 @@ export class SummaryRefresher {
    * queues behind the one before, and a page's queries must not each wait for a run's summary.
    */
   readonly inFlight = new Set<string>();
-  constructor(private readonly store: Store, private readonly onError: (err: unknown, runId?: string) => void, private readonly intervalMs = 2000) {}
+  constructor(private readonly store: Store, private readonly onError: (err: unknown, runId?: string) => void, private readonly intervalMs = 2000,
+    /** hears each upload finished here rather than by its own request (logged by the server) */
+    private readonly onFinished?: (runId: string) => void) {}
   /** Summarises one run now (the refresher) and invalidates what was derived from the old rows. */
   async summarize(runId: string, measured?: readonly FrameSample[]): Promise<void> {
     await summarizeRun(this.store, runId, measured);
@@ -138,7 +141,7 @@ export class SummaryRefresher {
   private readonly compareQueued = new Set<string>();
 
   /**
-   * Ingest, after the answer: `finish` (the upload's aggregates and final status, importRun's
+   * Ingest, after the answer: `finish` (the upload's aggregates and final status, run-import.ts
    * finishImport) returns the stored frames; its dashboard rows and compare summary (each 1–2 s of
    * CPU for 20,000 frames, cell by cell between other requests) are made from them. Failures are
    * reported (onError) and left to the refresher, or to the next upload of an unfinished run.
@@ -171,6 +174,8 @@ export class SummaryRefresher {
   }
   private async summarizeMissing(): Promise<void> {
     try {
+      // Uploads a stopped server (or a failed finish) left unfinished: their aggregates and final status first.
+      for (const id of await finishPendingImports(this.store, this.compareQueued)) this.onFinished?.(id);
       for (const id of await runsNeedingSummary(this.store.db)) {
         if (this.compareQueued.has(id)) continue; // just ingested: its summary is on its way
         // better-sqlite3 answers synchronously, so without a macrotask turn here the whole backfill

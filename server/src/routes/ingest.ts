@@ -63,23 +63,22 @@ export function registerIngestRoute(app: App, ctx: ServerContext): void {
 }
 
 /**
- * Stores the upload's frames and finishes the run (aggregates and final status) before the answer:
- * what the answer says is stored is the whole run, and a server that stops right after loses
- * nothing. Its dashboard rows and compare summary follow the answer (~2.3 of the ~3.7 s of CPU a
- * 20,000-frame run costs): they are derived from stored rows, and the background refresher redoes
- * any that a stop interrupted. The gate's slot is held until they are written, so the imports the
- * server works on at once stay bounded.
+ * Stores everything the upload sent (frames, samples, events, and what its finish needs) before the
+ * answer: what the answer says is stored is stored, and a server that stops right after finishes the
+ * run when it starts again (run-import.ts, `import_pending`). The run's aggregates and final status,
+ * then its dashboard rows and compare summary follow the answer (~3.7 s of CPU for a 20,000-frame run,
+ * the bootstraps); until the first two are written the run reads as running. The gate's slot is held
+ * until they are written, so the imports the server works on at once stay bounded.
  */
 function writeThenFinish(gate: RequestGate, ctx: ServerContext, exp: RunExport): Promise<{ created: boolean; measurements: number }> {
   return new Promise((resolve, reject) => {
     gate.run(async () => {
-      let written, frames;
+      let written;
       try {
         written = await writeRunFrames(ctx.store, exp, { root: 'body' });
-        frames = await finishImport(ctx.store, exp);
       } catch (err) { reject(err); return; }
       resolve(written);
-      await ctx.summaries.finishIngested(exp.run.id, async () => frames);
+      await ctx.summaries.finishIngested(exp.run.id, () => finishImport(ctx.store, exp.run.id));
     }).catch(reject); // refused by the gate (BUSY)
   });
 }
