@@ -8,6 +8,7 @@
  */
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
 import { bestStep, tTest, type Step } from './change-point.ts';
+import { quantileSorted } from '../stats/descriptive.ts';
 import { hostBound, METRIC_RULES, seriesId, type Series, type SeriesKey } from './series.ts';
 
 export interface DetectorSettings {
@@ -130,11 +131,13 @@ export function detectNight(series: readonly Series[], ctx: NightContext, s: Det
 }
 
 /**
- * Did the reference's same series step the same way at the candidate's step? One t-test at that
- * night (the candidate located it: no search, so the screen's level holds), plus the metric's
- * minimum change. Searching the reference on its own instead (its own detection) misses what the
- * candidate catches: bench:nightly-e2e, a vdevice made 10% slower for both models — the candidate
- * alerted, the reference +6% the same nights stayed below its own FDR, and the step read `regression`.
+ * Did the reference's same series step the same way at the candidate's step? Every night since moved
+ * from the median of the nights before by at least the metric's minimum change and 3 robust SDs
+ * (1.4826 × MAD) — no search (the candidate located the step and carries its significance), and
+ * robust, because the reference's own nights hold outliers: in bench:nightly-e2e a reference run's
+ * CPU floor came out ×1.8 on every frame about one night in ten, and a t-test over a window holding
+ * one such night missed a +18% farm-wide step the candidate's series alerted on (labelled
+ * `regression`). The reference's own search misses it too: its FDR is meant for finding, not explaining.
  */
 function referenceMoved(ref: Series | undefined, c: Candidate, ctx: NightContext, s: DetectorSettings): boolean {
   if (!ref) return false;
@@ -142,9 +145,14 @@ function referenceMoved(ref: Series | undefined, c: Candidate, ctx: NightContext
   const from = startRun ? Math.max(0, ref.points.findIndex((p) => p.run_id === startRun)) : 0;
   const points = ref.points.slice(from).slice(-s.window);
   const at = points.findIndex((p) => p.started_at >= c.change_at); // the reference runs after the candidate, each night
-  if (at < 2) return false; // no night before it, or too few to know its spread
-  const step = tTest(points.map((p) => p.value), at);
-  return step !== null && step.p <= s.screen && matters(ref.key, step, c.after > c.before ? 'up' : 'down');
+  if (at < 3) return false; // too few nights before it to know their spread
+  const before = Float64Array.from(points.slice(0, at), (p) => p.value).sort();
+  const med = quantileSorted(before, 0.5);
+  const robustSd = 1.4826 * quantileSorted(Float64Array.from(before, (x) => Math.abs(x - med)).sort(), 0.5);
+  const m = METRIC_RULES[ref.key.metric].minChange;
+  const need = Math.max('relative' in m ? m.relative * Math.abs(med) : m.absolute, 3 * robustSd);
+  const way = c.after > c.before ? 1 : -1;
+  return points.slice(at).every((p) => way * (p.value - med) >= need);
 }
 
 /** How far (nights) a located step is moved to a build change next to it, nearest first. */
