@@ -27,11 +27,12 @@ import { FRAMES_DIR } from '../../android-demo/contract/app-identity.ts';
 const SUITES = (process.env.RIO_BENCH_SUITES ?? 'smoke,nightly').split(',');
 const DEVICES = (process.env.RIO_BENCH_DEVICES ?? '1,3').split(',').map(Number);
 
-interface Row { suite: string; devices: number; mode: string; frames: number; scenarios: number; wall: number; appFrames: number; appWall: number; attempts: number; cpu: number }
+interface Row { suite: string; devices: number; mode: string; frames: number; scenarios: number; wall: number; appFrames: number; appWall: number; attempts: number; cpu: number; setup: number; tail: number }
 
 async function measure(suite: string, n: number, adbPort: number, serials: string[], db: string, dir: string, mode: string): Promise<Row> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  const epoch0 = Date.now();
   const r = await runSuite({ ...DEFAULT_RUN_OPTIONS, suite, devices: serials, db, out: join(dir, mode + n + suite) }, { progress: quietProgress() });
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -58,7 +59,12 @@ async function measure(suite: string, n: number, adbPort: number, serials: strin
       for (const [k, v] of Object.entries(t)) steps[k] = (steps[k] ?? 0) + v / attempts.length;
     }
     breakdown.push({ label: `${suite} ${n} ${mode}`, steps });
-    return { suite, devices: n, mode, frames: m.length, scenarios: attempts.length / serials.length, wall, appFrames, appWall, attempts: attemptWall, cpu: (cpu.user + cpu.system) / 1000 };
+    // the run's own start (lease, fingerprint, health, install check, pushes, first am start) and end
+    // (aggregates, report, JUnit, run.json), apart from what each scenario adds (as bench:scale)
+    const setup = Math.min(...attempts.map((a) => Number(a.started_at))) - epoch0;
+    const tail = epoch0 + wall - Math.max(...attempts.map((a) => Number(a.finished_at ?? 0)));
+    return { suite, devices: n, mode, frames: m.length, scenarios: attempts.length / serials.length, wall, appFrames, appWall, attempts: attemptWall,
+      cpu: (cpu.user + cpu.system) / 1000, setup, tail };
   } finally { await store.close(); }
 }
 
@@ -104,10 +110,10 @@ for (const suite of SUITES) {
 
 const f = (v: number, d = 2) => v.toFixed(d);
 console.log('\nrio-farm harness benchmark (vdevices in child processes, 2 shared cores)\n');
-console.log('| suite | devices | run | frames | wall s | Σ t_total/device s | overhead wall/Σt_total | Σ app wall/device s | wall/Σ app wall | ms/scenario outside the app timed loop | harness CPU s | CPU per device % of wall |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| suite | devices | run | frames | wall s | Σ t_total/device s | overhead wall/Σt_total | Σ app wall/device s | wall/Σ app wall | ms/scenario outside the app timed loop | run start → first attempt s | last attempt → run end s | ms/scenario between the first and last attempt | harness CPU s | CPU per device % of wall |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.suite} | ${r.devices} | ${r.mode} | ${r.frames} | ${f(r.wall / 1000, 1)} | ${f(r.appFrames / 1000)} | ${f(r.wall / r.appFrames)} | ${f(r.appWall / 1000)} | ${f(r.wall / r.appWall)} | ${f((r.wall - r.appWall) / r.scenarios, 0)} | ${f(r.cpu / 1000)} | ${f((100 * r.cpu) / r.wall / r.devices, 1)} |`);
+  console.log(`| ${r.suite} | ${r.devices} | ${r.mode} | ${r.frames} | ${f(r.wall / 1000, 1)} | ${f(r.appFrames / 1000)} | ${f(r.wall / r.appFrames)} | ${f(r.appWall / 1000)} | ${f(r.wall / r.appWall)} | ${f((r.wall - r.appWall) / r.scenarios, 0)} | ${f(r.setup / 1000)} | ${f(r.tail / 1000)} | ${f((r.wall - r.setup - r.tail - r.appWall) / r.scenarios, 0)} | ${f(r.cpu / 1000)} | ${f((100 * r.cpu) / r.wall / r.devices, 1)} |`);
 }
 const keys = ['manifest', 'amStart', 'appStartAndWarmup', 'pullResults', 'pullCrops', 'cleanup'];
 console.log('\nPer attempt, ms (replay timings.json; appStartAndWarmup = logcat RIO_DONE wait − the app\'s own timed loop):');
