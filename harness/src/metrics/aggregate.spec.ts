@@ -82,3 +82,14 @@ test('inference CPU time: p50/p90 with CIs over the latency frames that carry it
   const old = computeAggregates([row(0), row(1)], { bars: DEFAULT_BARS })[0]!;
   assert.deepEqual([old.infer_cpu_p50, old.infer_cpu_p90, old.infer_cpu_p50_lo], [null, null, null]);
 });
+
+test('a scenario under one lighting: its whole-scenario row is that lighting\'s row relabelled; under two, its own figures over both', () => {
+  const one = computeAggregates(Array.from({ length: 30 }, (_, i) => row(i, { iou: 0.8 + i / 200 })), { bars: DEFAULT_BARS });
+  const [all, plain] = [one.find((a) => a.lighting === '*')!, one.find((a) => a.lighting === 'plain')!];
+  assert.deepEqual({ ...all, lighting: 'plain' }, plain, 'the same frames give the same figures and CIs');
+  const two = computeAggregates(Array.from({ length: 30 }, (_, i) => row(i, { lighting: i % 2 ? 'dim' : 'plain', iou: 0.8 + i / 200 })), { bars: DEFAULT_BARS });
+  const both = two.find((a) => a.lighting === '*')!;
+  assert.equal(both.frames, 30);
+  assert.equal(both.p50, 24.5);
+  assert.notDeepEqual([both.p50_lo, both.p50_hi], [two.find((a) => a.lighting === 'dim')!.p50_lo, two.find((a) => a.lighting === 'dim')!.p50_hi]);
+});

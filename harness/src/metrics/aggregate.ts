@@ -29,12 +29,26 @@ export function computeAggregates(rows: readonly AggregateFrame[], opts: Aggrega
     add(JSON.stringify([r.run_id, r.serial, r.scenario_id, r.lighting]), r);
     add(JSON.stringify([r.run_id, r.serial, r.scenario_id, ALL_LIGHTING]), r);
   }
-  const out: AggregateRow[] = [];
-  for (const [key, cell] of [...cells].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  // A scenario is shot under one lighting, so its '*' cell usually holds the very frames of its one
+  // lighting cell: that row is the same figures under another label (a row depends on its frames
+  // alone, CIs seeded by the sample), and its bootstraps — half of an ingested run's aggregates — are skipped.
+  const sorted = [...cells].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, cell]) => {
     const [runId, serial, scenarioId, lighting] = JSON.parse(key) as string[];
-    out.push(aggregateCell(runId!, serial!, scenarioId!, lighting!, cell, opts));
-  }
-  return out;
+    return { runId: runId!, serial: serial!, scenarioId: scenarioId!, lighting: lighting!, group: JSON.stringify([runId, serial, scenarioId]), cell };
+  });
+  const byGroup = new Map<string, AggregateRow[]>();
+  const perLighting = sorted.map((c) => {
+    if (c.lighting === ALL_LIGHTING) return null;
+    const row = aggregateCell(c.runId, c.serial, c.scenarioId, c.lighting, c.cell, opts);
+    byGroup.set(c.group, [...byGroup.get(c.group) ?? [], row]);
+    return row;
+  });
+  return sorted.map((c, i) => {
+    const done = perLighting[i];
+    if (done) return done;
+    const own = byGroup.get(c.group);
+    return own?.length === 1 ? { ...own[0]!, lighting: ALL_LIGHTING } : aggregateCell(c.runId, c.serial, c.scenarioId, ALL_LIGHTING, c.cell, opts);
+  });
 }
 
 function aggregateCell(run_id: string, serial: string, scenario_id: string, lighting: string,
