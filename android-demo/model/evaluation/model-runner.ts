@@ -31,14 +31,18 @@ export interface ModelRunner {
 
 export interface Detection { quad: Quad; score: number }
 
-/** Loads a model file by extension and checks it speaks the contract's tensor names. */
-export async function loadRunner(path: string): Promise<ModelRunner> {
-  let bytes: Uint8Array;
+/** A model file's bytes; NOT_FOUND naming it when it cannot be read. */
+function readModelFile(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (err) {
     throw new RioError('NOT_FOUND', `cannot read ${path}: ${(err as Error).message}`, { file: path });
   }
+}
+
+/** Loads a model file by extension and checks it speaks the contract's tensor names. */
+export async function loadRunner(path: string): Promise<ModelRunner> {
+  const bytes = readModelFile(path);
   if (path.endsWith('.onnx')) {
     const model = await loadOnnx(bytes);
     checkOutputs(path, model.outputs);
@@ -82,12 +86,7 @@ export interface QuarterTurnRunner { readonly path: string; readonly sha256: str
 
 /** Loads quarter_turn.onnx or .tflite by extension; BAD_MODEL when its tensors are not the contract's. */
 export async function loadQuarterTurn(path: string): Promise<QuarterTurnRunner> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new RioError('NOT_FOUND', `cannot read ${path}: ${(err as Error).message}`, { file: path });
-  }
+  const bytes = readModelFile(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (path.endsWith('.onnx')) return { path, sha256, classify: classifierFromOnnx(await loadOnnx(bytes), path), close() {} };
   if (path.endsWith('.tflite')) {
