@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { buildApk } from './build-apk.ts';
-import { ensureDemoApk, demoModel } from './index.ts';
+import { ensureDemoApk, demoModel, demoQuarterTurn } from './index.ts';
 import { readApkIdentity } from './apk-manifest.ts';
 import { readAppVersion } from './app-version.ts';
 
@@ -26,8 +26,16 @@ test('builds a signed, aligned APK that aapt, apksigner and adbkit-apkreader all
     assert.deepEqual([id.packageName, id.versionCode, id.versionName], ['dev.riofarm.rio', 4321, '9.8.7-é']);
     const zip = await JSZip.loadAsync(readFileSync(a));
     assert.deepEqual([...await zip.file('assets/rio.tflite')!.async('uint8array')], [1, 2, 3, 4, 5]);
+    assert.equal(zip.file('assets/quarter_turn.tflite'), null, 'the detector alone: no quarter-turn classifier');
     // Same inputs, same bytes: the harness skips reinstalling an unchanged app by its hash.
     assert.equal((await buildApk(model, b, v)).sha256, sha256);
+    // Both models: each stored uncompressed (TFLite maps them), aligned
+    const c = join(dir, 'c.apk');
+    assert.notEqual((await buildApk({ detector: model, quarterTurn: new Uint8Array([9, 8, 7]) }, c, v)).sha256, sha256);
+    execFileSync('zipalign', ['-c', '-p', '4', c]);
+    const listing = execFileSync('unzip', ['-v', c], { encoding: 'utf8' });
+    for (const asset of ['assets/rio.tflite', 'assets/quarter_turn.tflite']) assert.match(listing, new RegExp(`\\sStored\\s.*${asset}`), `${asset} stored`);
+    assert.deepEqual([...await (await JSZip.loadAsync(readFileSync(c))).file('assets/quarter_turn.tflite')!.async('uint8array')], [9, 8, 7]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,4 +49,8 @@ test('ensureDemoApk rebuilds only when inputs change', async () => {
   assert.equal(statSync(again.path).mtimeMs, mtime, 'not rebuilt');
   const zip = await JSZip.loadAsync(readFileSync(first.path));
   assert.deepEqual(Buffer.from(await zip.file('assets/rio.tflite')!.async('uint8array')), Buffer.from(demoModel().bytes));
+  const quarterTurn = demoQuarterTurn();
+  const packed = await zip.file('assets/quarter_turn.tflite')?.async('uint8array');
+  assert.deepEqual(packed && Buffer.from(packed), quarterTurn && Buffer.from(quarterTurn), 'the released quarter-turn classifier, when there is one');
+  assert.equal(first.quarterTurnSha256 !== undefined, quarterTurn !== undefined);
 });

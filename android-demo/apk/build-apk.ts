@@ -1,6 +1,6 @@
 /**
  * Builds the demo APK from Debian tools only: binary AndroidManifest.xml (binary-xml.ts), zip with
- * assets/rio.tflite stored uncompressed (TFLite maps it), `zipalign -p 4`, `apksigner sign` with the
+ * assets/rio.tflite and, when given, assets/quarter_turn.tflite stored uncompressed (TFLite maps them), `zipalign -p 4`, `apksigner sign` with the
  * committed debug keystore (so the same inputs give the same APK hash), `apksigner verify`, and a
  * read-back with adbkit-apkreader. No classes.dex: this APK carries the model and identity the
  * vdevices' host twin runs; phones get the Gradle-built APK (android-demo/app), same identity.
@@ -16,6 +16,7 @@ import { encodeBinaryXml, type XmlElement } from './binary-xml.ts';
 import { readAppVersion, type AppVersion } from './app-version.ts';
 import { readApkIdentity } from './apk-manifest.ts';
 import { RioError } from '../../harness/src/errors.ts';
+import { MODEL_ASSET, QUARTER_TURN_ASSET } from '../contract/app-identity.ts';
 
 export const KEYSTORE = fileURLToPath(new URL('./debug.keystore', import.meta.url));
 /** Not a secret: the committed debug keystore, like Android's ~/.android/debug.keystore. */
@@ -64,14 +65,22 @@ function tool(cmd: string, args: string[]): string {
   }
 }
 
-/** Builds a signed, aligned, verified APK at `outPath` around `model` (the .tflite bytes). */
-export async function buildApk(model: Uint8Array, outPath: string, version = readAppVersion()): Promise<{ sha256: string }> {
+/** The models an APK carries: the detector, and the quarter-turn classifier when there is one. */
+export interface ApkModels { detector: Uint8Array; quarterTurn?: Uint8Array }
+
+/**
+ * Builds a signed, aligned, verified APK at `outPath` around `models` (.tflite bytes; a lone
+ * Uint8Array is the detector alone, whose quads keep the detector's corner order).
+ */
+export async function buildApk(models: Uint8Array | ApkModels, outPath: string, version = readAppVersion()): Promise<{ sha256: string }> {
+  const { detector, quarterTurn } = models instanceof Uint8Array ? { detector: models, quarterTurn: undefined } : models;
   const work = mkdtempSync(join(tmpdir(), 'rio-apk-'));
   try {
     const unaligned = join(work, 'unaligned.apk'), aligned = join(work, 'aligned.apk');
     writeFileSync(unaligned, await zip([
       { name: 'AndroidManifest.xml', data: encodeBinaryXml(manifestElement(version)), compress: true },
-      { name: 'assets/rio.tflite', data: Buffer.from(model), compress: false },
+      { name: MODEL_ASSET, data: Buffer.from(detector), compress: false },
+      ...(quarterTurn ? [{ name: QUARTER_TURN_ASSET, data: Buffer.from(quarterTurn), compress: false }] : []),
     ]));
     tool('zipalign', ['-p', '-f', '4', unaligned, aligned]);
     tool('apksigner', ['sign', '--ks', KEYSTORE, '--ks-pass', `pass:${KEYSTORE_PASS}`, '--key-pass', `pass:${KEYSTORE_PASS}`,

@@ -20,9 +20,14 @@ val rioModel: File = listOf(file("../model/release/rio.tflite"), file("../../.ri
     .firstOrNull { it.exists() }
     ?: throw GradleException("No model: train one (android-demo/model) or run `npm run build:apk` first")
 
+// The quarter-turn classifier (contract/model-io.json `quarter_turn`), when one is released: it turns each
+// detection upright. Without it the app keeps the detector's corner order and its results say so.
+val quarterTurnModel: File = file("../model/release/quarter_turn.tflite")
+
 val rioAssets = layout.buildDirectory.dir("generated/rio-assets")
 val copyRioAssets by tasks.registering(Copy::class) {
     from(rioModel) { rename { "rio.tflite" } }
+    if (quarterTurnModel.exists()) from(quarterTurnModel)
     from(file("../contract/model-io.json"))
     into(rioAssets)
 }

@@ -10,6 +10,10 @@ export const APP_PACKAGE = 'dev.riofarm.rio';
 export const BENCHMARK_ACTIVITY = '.BenchmarkActivity';
 /** The launcher: camera preview with the card outline, Capture → crop screen. */
 export const MAIN_ACTIVITY = '.MainActivity';
+/** The APK's models (CONTRACT.md "Models"): the detector, and the optional quarter-turn classifier. */
+export const MODEL_ASSET = 'assets/rio.tflite';
+export const QUARTER_TURN_ASSET = 'assets/quarter_turn.tflite';
+
 /** The logcat tag of every marker and app message. */
 export const LOG_TAG = 'RIO';
 

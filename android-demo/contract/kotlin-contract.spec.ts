@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { APP_PACKAGE, BENCHMARK_ACTIVITY, LOG_TAG, MAIN_ACTIVITY } from './app-identity.ts';
 import { EXTRA_DEFAULTS, EXTRA_NAMES } from './benchmark-extras.ts';
 import { MARKERS } from './logcat-markers.ts';
-import { FrameResultSchema } from './results-schema.ts';
+import { FrameResultSchema, ResultsSchema } from './results-schema.ts';
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(`../app/${p}`, import.meta.url)), 'utf8');
 const KOTLIN_DIR = 'src/main/java/dev/riofarm/rio';
@@ -37,13 +37,18 @@ test('AppContract.kt holds the same extra names, defaults, tag and markers as th
   for (const [key, value] of Object.entries(EXTRA_DEFAULTS)) assert.equal(kotlin.get(`DEFAULT_${kotlinName(key)}`), value, `default ${key}`);
   for (const [key, word] of Object.entries(MARKERS)) assert.equal(kotlin.get(`MARKER_${kotlinName(key)}`), word, `marker ${key}`);
   // results fields added after rio-results/1 first shipped: optional in the schema, named once on the Kotlin side
-  const fields = ['t_infer_cpu'] as const;
-  for (const field of fields) {
-    assert.ok(field in FrameResultSchema.properties, `${field} is a frame field of results-schema.ts`);
+  const frameFields = ['t_infer_cpu', 't_turn'] as const;
+  const modelFields = ['corner_order', 'quarter_turn'] as const;
+  const modelSchema = ResultsSchema.properties.model.properties;
+  for (const field of [...frameFields, ...modelFields]) {
+    assert.ok(field in FrameResultSchema.properties || field in modelSchema, `${field} is a frame or model field of results-schema.ts`);
     assert.equal(kotlin.get(`FIELD_${field.toUpperCase()}`), field, `field ${field}`);
   }
+  // the values of model.corner_order
+  const orders = modelSchema.corner_order.anyOf.map((t) => t.const);
+  for (const order of orders) assert.equal(kotlin.get(`CORNER_ORDER_${order.toUpperCase()}`), order, `corner order ${order}`);
   // nothing in AppContract.kt that the TypeScript side lacks
-  const known = 1 + Object.keys(EXTRA_NAMES).length + Object.keys(EXTRA_DEFAULTS).length + Object.keys(MARKERS).length + fields.length;
+  const known = 1 + Object.keys(EXTRA_NAMES).length + Object.keys(EXTRA_DEFAULTS).length + Object.keys(MARKERS).length + frameFields.length + modelFields.length + orders.length;
   assert.equal(kotlin.size, known, `AppContract.kt constants: ${[...kotlin.keys()].join(', ')}`);
 });
 
@@ -54,6 +59,22 @@ test('the benchmark activity reads its extras and writes its markers only throug
   assert.match(activity, /AppContract\.MARKER_DONE/);
   // the playlist form (CONTRACT.md "Playlist") is read and announced through the contract too
   for (const name of ['EXTRA_PLAYLIST', 'EXTRA_MANIFEST_WAIT_MS', 'MARKER_SESSION_DONE']) assert.match(activity, new RegExp(`AppContract\\.${name}\\b`), name);
+});
+
+test('the app turns each detection with the quarter-turn classifier through the C++ core and writes what it did through AppContract', () => {
+  const pipeline = read(`${KOTLIN_DIR}/RioPipeline.kt`);
+  const turn = read(`${KOTLIN_DIR}/QuarterTurn.kt`);
+  // the core cuts the crop and rolls the quad; Kotlin only runs the interpreter between the two
+  const crop = turn.indexOf('RioCore.nativeQuarterTurnCrop('), run = turn.indexOf('interpreter.run('), roll = turn.indexOf('RioCore.nativeTurnUpright(');
+  assert.ok(crop >= 0 && crop < run && run < roll, 'crop, inference, roll in that order');
+  assert.match(turn, /contract\.quarterTurnFile/, 'the asset name comes from model-io.json');
+  assert.match(pipeline, /turn\.upright\(bitmap, d\.quad\)/);
+  assert.match(pipeline, /o\.tTurn = ms\(t4, t5\)/);
+  const activity = read(`${KOTLIN_DIR}/BenchmarkActivity.kt`);
+  for (const name of ['FIELD_T_TURN', 'FIELD_CORNER_ORDER', 'FIELD_QUARTER_TURN', 'CORNER_ORDER_QUARTER_TURN', 'CORNER_ORDER_DETECTOR']) {
+    assert.match(activity, new RegExp(`AppContract\\.${name}\\b`), name);
+  }
+  assert.doesNotMatch(activity, /"(t_turn|corner_order|quarter_turn|detector)"/, 'a field by a string literal would escape the contract');
 });
 
 test('the app times inference in thread CPU time around the interpreter call and writes it through AppContract', () => {

@@ -48,6 +48,8 @@ export const FrameResultSchema = Type.Object({
   t_infer: Ms,
   t_post: Ms,
   t_total: Ms,
+  t_turn: Type.Optional(Type.Number({ minimum: 0, maximum: RESULT_BOUNDS.maxStageMs,
+    description: 'the quarter-turn classifier on every detection: C++ crop, inference, roll (absent: no classifier, or a dropped frame); inside t_total, after t_post' })),
   t_infer_cpu: Type.Optional(Type.Number({ minimum: 0, maximum: RESULT_BOUNDS.maxStageMs,
     description: 'the inference call in the calling thread\'s CPU time, ms (absent: an app without a thread clock, or a dropped frame)' })),
   dropped: Type.Boolean({ description: 'true when replay fps delivered it while the app was busy; then all t_* are 0 and detections empty' }),
@@ -72,6 +74,9 @@ export const ResultsSchema = Type.Object({
   model: Type.Object({
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     input_shape: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }),
+    corner_order: Type.Optional(Type.Union([Type.Literal('quarter_turn'), Type.Literal('detector')], {
+      description: 'who chose each quad\'s first corner: the quarter-turn classifier on its crop, or the detector alone (an APK without quarter_turn.tflite); absent: an app older than the classifier' })),
+    quarter_turn: Type.Optional(Type.Object({ sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'of the quarter_turn.tflite bytes run' }) })),
   }),
   delegate: Type.Object({ requested: DelegateName, used: DelegateName }),
   threads: Type.Integer({ minimum: 1, description: 'threads requested (extra `threads`)' }),

@@ -23,5 +23,10 @@ export interface CropOptions { pixels: Uint8Array; width: number; height: number
 export function crop(o: CropOptions): { pixels: Buffer; width: number; height: number; channels: number; error?: undefined } | { error: CoreError };
 export interface PreprocessOptions { pixels: Uint8Array; width: number; height: number; channels: 3 | 4; outWidth: number; outHeight: number }
 export function preprocess(o: PreprocessOptions): { input: Float32Array; error?: undefined } | { error: CoreError };
+export interface QuarterTurnCropOptions { pixels: Uint8Array; width: number; height: number; channels: 3 | 4; quad: readonly (readonly [number, number])[] }
+/** The quarter-turn classifier's input for one detection: RGB /255 NHWC, side x side (rio::quarterTurnCrop). */
+export function quarterTurnCrop(o: QuarterTurnCropOptions): { crop: Float32Array; side: number; error?: undefined } | { error: CoreError };
+/** The quad rolled back by the classifier's 4 logits (argmax = `turns`): corner 0 the card's own top-left (rio::turnUpright). */
+export function turnUpright(o: { quad: readonly (readonly [number, number])[]; logits: Float32Array }): { quad: CoreQuad; turns: number; error?: undefined } | { error: CoreError };
 /** The calling thread's CPU time in ns (CLOCK_THREAD_CPUTIME_ID, as Android's Debug.threadCpuTimeNanos()); undefined if the OS has no such clock. */
 export function threadCpuNs(): number | undefined;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detect, crop, preprocess, type CoreDetection } from './rio-core.ts';
+import { detect, crop, preprocess, quarterTurnCrop, turnUpright, TURN_CROP_SIDE, type CoreDetection } from './rio-core.ts';
 import { paintOutputs } from './synthetic-outputs.ts';
 import { quadIoU, cornerError, diagonal, isConvex, signedArea, type Quad } from '../../harness/src/metrics/quad.ts';
 
@@ -317,4 +317,70 @@ test('a wrongly shaped or non-finite orient is BAD_MODEL_OUTPUT naming it', () =
   assert.match(coarse.error?.message ?? '', /orient grid differs/);
   const nan = new Float32Array(o.orient); nan[5] = NaN;
   assert.match(detect({ ...o, orient: nan }).error?.message ?? '', /orient: non-finite/);
+});
+
+/** A camera frame with a card whose own top-left quarter is red (the rest white) on a dark desk, and its quad. */
+function redCornerCard(): { rgb: Uint8Array; quad: Quad } {
+  const at = projectCard(25, 0.4);
+  const rgb = new Uint8Array(W * H * 3).fill(40);
+  for (let u = 0; u <= 1; u += 0.0005) for (let v = 0; v <= 1; v += 0.001) {
+    const [x, y] = at(u, v);
+    rgb.set(u < 0.5 && v < 0.5 ? [230, 20, 20] : [240, 240, 240], (Math.round(y) * W + Math.round(x)) * 3);
+  }
+  return { rgb, quad: [at(0, 0), at(1, 0), at(1, 1), at(0, 1)] };
+}
+
+const rolled = (q: Quad, s: number): Quad => [0, 1, 2, 3].map((i) => q[(i + s) % 4]!) as unknown as Quad;
+
+function turnCrop(rgb: Uint8Array, quad: Quad, channels: 3 | 4 = 3): Float32Array {
+  const r = quarterTurnCrop(rgb, W, H, channels, quad);
+  if (r.error) assert.fail(`${r.error.code}: ${r.error.message}`);
+  assert.equal(r.crop.length, TURN_CROP_SIDE * TURN_CROP_SIDE * 3);
+  return r.crop;
+}
+
+test('the quarter-turn crop puts the quad\'s first corner at the canvas top-left; a quad starting one corner on is the crop a quarter turned', () => {
+  const { rgb, quad } = redCornerCard();
+  const n = TURN_CROP_SIDE, at = (c: Float32Array, x: number, y: number, k: number) => c[(y * n + x) * 3 + k]!;
+  const upright = turnCrop(rgb, quad);
+  // the card laid landscape in its image aspect (about 1.6), centred; the red quarter is its top-left
+  assert.ok(at(upright, 12, 20, 0) > 0.8 && at(upright, 12, 20, 1) < 0.2, 'red at the top-left');
+  assert.ok(at(upright, 50, 42, 1) > 0.8, 'white at the bottom-right');
+  assert.deepEqual([at(upright, 5, 3, 0), at(upright, 60, 60, 2)], [0.5, 0.5], 'grey around the card');
+  // the detection started at the card's top-right: the crop is the upright one turned a quarter
+  // counter-clockwise (np.rot90(upright, 1)), as the classifier was trained
+  const turned = turnCrop(rgb, rolled(quad, 1));
+  let diff = 0;
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) for (let k = 0; k < 3; k++) diff += Math.abs(at(turned, x, y, k) - at(upright, n - 1 - y, x, k));
+  assert.ok(diff / (n * n * 3) < 0.01, `mean difference from the rotated crop ${diff / (n * n * 3)}`);
+  // RGBA (the app's bitmaps) crops the same as RGB
+  const rgba = new Uint8Array(W * H * 4);
+  for (let i = 0; i < W * H; i++) rgba.set([rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, 255], i * 4);
+  assert.deepEqual(turnCrop(rgba, quad, 4), upright);
+});
+
+test('turnUpright rolls a quad back by the largest logit, so corner 0 is the card\'s own top-left', () => {
+  const { quad } = redCornerCard();
+  for (let s = 0; s < 4; s++) {
+    const logits = new Float32Array(4).fill(-1);
+    logits[s] = 2;
+    const r = turnUpright({ quad: rolled(quad, s), logits });
+    if (r.error) assert.fail(r.error.message);
+    assert.equal(r.turns, s);
+    assert.deepEqual(r.quad, quad.map((p) => [Math.fround(p[0]), Math.fround(p[1])]));
+  }
+  const tie = turnUpright({ quad, logits: new Float32Array([1, 1, 0, 0]) });
+  assert.equal(tie.error ? tie.error.message : tie.turns, 0, 'a tie keeps the first');
+});
+
+test('bad quarter-turn input is an error naming it, not a crash', () => {
+  const { rgb, quad } = redCornerCard();
+  assert.equal(turnUpright({ quad, logits: new Float32Array(3) }).error?.code, 'BAD_MODEL_OUTPUT');
+  assert.match(turnUpright({ quad, logits: new Float32Array([0, NaN, 0, 0]) }).error?.message ?? '', /non-finite logit at 1/);
+  assert.equal(quarterTurnCrop(rgb, W, H, 3, [[5, 5], [5, 5], [5, 5], [5, 5]]).error?.code, 'BAD_ARGUMENT');
+  assert.equal(quarterTurnCrop(rgb, W, H, 3, [[0, 0], [1, 0], [NaN, 1], [0, 1]]).error?.code, 'BAD_ARGUMENT');
+  assert.equal(quarterTurnCrop(rgb.subarray(1), W, H, 3, quad).error?.code, 'BAD_ARGUMENT');
+  // a quad reaching far outside the frame still crops (black beyond the frame, as in training)
+  const wild = quad.map(([x, y]) => [x * 40 - 20000, y * 40 - 9000]) as unknown as Quad;
+  assert.equal(turnCrop(rgb, wild).length, TURN_CROP_SIDE * TURN_CROP_SIDE * 3);
 });

@@ -50,6 +50,19 @@ export function preprocess(pixels: Uint8Array, width: number, height: number, ch
 /** Perspective crop of a quad from raw pixels. */
 export const crop = core.crop;
 
+/** Side of the quarter-turn classifier's input in contract/model-io.json; the core's crop must have it. */
+export const TURN_CROP_SIDE = modelIo.quarter_turn.input.shape[1]!;
+
+/** A detection's quad -> the quarter-turn classifier's input (RGB /255 NHWC, TURN_CROP_SIDE square). */
+export function quarterTurnCrop(pixels: Uint8Array, width: number, height: number, channels: 3 | 4, quad: readonly (readonly [number, number])[]): ReturnType<typeof Core.quarterTurnCrop> {
+  const r = core.quarterTurnCrop({ pixels, width, height, channels, quad });
+  if (!r.error && r.side !== TURN_CROP_SIDE) return { error: { code: 'INTERNAL', message: `core crops ${r.side}px, model-io.json says ${TURN_CROP_SIDE}` } };
+  return r;
+}
+
+/** The quad rolled back by the classifier's 4 logits: corner 0 the card's own top-left. */
+export const turnUpright = core.turnUpright;
+
 /**
  * The calling thread's CPU time in ns, or undefined: no such clock, or a build of the core older
  * than the function (run `npm rebuild rio-core`).

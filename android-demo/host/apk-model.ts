@@ -1,7 +1,8 @@
 /**
- * The twin runs the APK's own model: assets/rio.tflite read out of the installed APK, compiled once
- * per model hash with LiteRT.js (the model engineer's shared loader) and kept for later runs,
- * like a phone keeping the app process warm between `am start`s.
+ * The twin runs the APK's own models: assets/rio.tflite and, when the APK carries it,
+ * assets/quarter_turn.tflite (contract/model-io.json `quarter_turn`), read out of the installed APK,
+ * compiled once per model hash with LiteRT.js (the model engineer's shared loader) and kept for later
+ * runs, like a phone keeping the app process warm between `am start`s.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -10,8 +11,12 @@ import modelIo from '../contract/model-io.json' with { type: 'json' };
 import { loadTflite, type TfliteModel, type FloatTensor } from '../model/runtime/litert.ts';
 import { RioError } from '../../harness/src/errors.ts';
 import { readApkIdentity, type ApkIdentity } from '../apk/apk-manifest.ts';
+import { MODEL_ASSET, QUARTER_TURN_ASSET } from '../contract/app-identity.ts';
+import { classifierFromTflite, type ClassifyTurn } from './quarter-turn.ts';
 
-export const MODEL_ASSET = 'assets/rio.tflite';
+
+/** The APK's quarter-turn classifier: its sha256 (results.json) and the classifier itself. */
+export interface ApkQuarterTurn { readonly sha256: string; readonly classify: ClassifyTurn }
 
 export interface ApkModel {
   readonly sha256: string;
@@ -21,6 +26,8 @@ export interface ApkModel {
   readonly inputShape: number[];
   /** Runs the model; outputs keyed by the contract's names (heat, corners, mask, and orient when it has it). */
   run(input: Float32Array): Promise<Record<string, FloatTensor>>;
+  /** absent: the APK carries no quarter-turn classifier, and quads keep the detector's corner order */
+  readonly quarterTurn?: ApkQuarterTurn;
 }
 
 const byApk = new Map<string, { key: string; model: Promise<ApkModel> }>();
@@ -48,19 +55,17 @@ async function readApkModel(apkPath: string): Promise<ApkModel> {
   const entry = zip.file(MODEL_ASSET);
   if (!entry) throw new RioError('BAD_APK', `${MODEL_ASSET} missing from the APK`, { file: apkPath });
   const bytes = await entry.async('uint8array');
-  const sha = sha256(bytes);
-  let compiled = compiledBySha.get(sha);
-  if (!compiled) {
-    compiled = loadTflite(bytes);
-    compiledBySha.set(sha, compiled);
-    compiled.catch(() => compiledBySha.delete(sha));
+  const tflite = await compiled(bytes, MODEL_ASSET, apkPath);
+  const turnEntry = zip.file(QUARTER_TURN_ASSET);
+  let quarterTurn: ApkQuarterTurn | undefined;
+  if (turnEntry) {
+    const turnBytes = await turnEntry.async('uint8array');
+    const classify = classifierFromTflite(await compiled(turnBytes, QUARTER_TURN_ASSET, apkPath), `${apkPath}!${QUARTER_TURN_ASSET}`);
+    quarterTurn = { sha256: sha256(turnBytes), classify };
   }
-  const tflite = await compiled.catch((e: unknown) => {
-    throw new RioError('BAD_MODEL', `LiteRT.js cannot load ${MODEL_ASSET}: ${String(e)}`, { file: apkPath }, { cause: e });
-  });
   const names = outputNames(tflite);
   return {
-    sha256: sha,
+    sha256: sha256(bytes),
     apkSha256: sha256(apk),
     app: await readApkIdentity(apk),
     inputShape: tflite.inputs[0]!.shape,
@@ -70,7 +75,22 @@ async function readApkModel(apkPath: string): Promise<ApkModel> {
       for (const [contractName, tensorName] of names) out[contractName] = raw[tensorName]!;
       return out;
     },
+    ...(quarterTurn ? { quarterTurn } : {}),
   };
+}
+
+/** The .tflite `bytes` compiled by LiteRT.js, once per sha256; BAD_MODEL when LiteRT.js refuses it. */
+async function compiled(bytes: Uint8Array, asset: string, apkPath: string): Promise<TfliteModel> {
+  const sha = sha256(bytes);
+  let model = compiledBySha.get(sha);
+  if (!model) {
+    model = loadTflite(bytes);
+    compiledBySha.set(sha, model);
+    model.catch(() => compiledBySha.delete(sha));
+  }
+  return model.catch((e: unknown) => {
+    throw new RioError('BAD_MODEL', `LiteRT.js cannot load ${asset}: ${String(e)}`, { file: apkPath }, { cause: e });
+  });
 }
 
 /**

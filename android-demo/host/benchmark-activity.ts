@@ -23,7 +23,7 @@ import { crop } from '../cpp/rio-core.ts';
 export const CROP_MAX_SIDE = 640;
 
 /** What a benchmark run reports about the model it ran (results.json `app` and `model`). */
-export type RunModel = Pick<ApkModel, 'sha256' | 'apkSha256' | 'app' | 'inputShape'>;
+export type RunModel = Pick<ApkModel, 'sha256' | 'apkSha256' | 'app' | 'inputShape'> & { readonly quarterTurn?: { readonly sha256: string } };
 
 /**
  * What runs the frames: the APK's model on LiteRT.js and the C++ core (the twin), or a recording
@@ -189,6 +189,7 @@ function toFrameResult(f: { index: number; file: string }, o: FrameOutcome): Fra
     t_decode: o.t_decode, t_pre: o.t_pre, t_infer: o.t_infer, t_post: o.t_post, t_total: o.t_total,
     dropped: false, detections: o.detections,
   };
+  if (o.t_turn !== undefined) r.t_turn = o.t_turn;
   if (o.t_infer_cpu !== undefined) r.t_infer_cpu = o.t_infer_cpu;
   if (o.frame) { r.width = o.frame.width; r.height = o.frame.height; }
   if (o.error) r.error = o.error;
@@ -213,7 +214,9 @@ function header(ctx: AppTwinContext, x: BenchmarkExtras, manifest: Manifest | un
       ...(model ? { apk_sha256: model.apkSha256 } : {}),
       runtime,
     },
-    model: { sha256: model?.sha256 ?? '0'.repeat(64), input_shape: model?.inputShape ?? [1, 256, 256, 3] },
+    model: { sha256: model?.sha256 ?? '0'.repeat(64), input_shape: model?.inputShape ?? [1, 256, 256, 3],
+      ...(model ? { corner_order: model.quarterTurn ? 'quarter_turn' as const : 'detector' as const } : {}),
+      ...(model?.quarterTurn ? { quarter_turn: { sha256: model.quarterTurn.sha256 } } : {}) },
     delegate: { requested: x.delegate, used: 'cpu' as const },
     threads: x.threads,
     threads_used: 1,

@@ -1,12 +1,14 @@
 /**
  * One frame through the app's pipeline, stage by stage as CONTRACT.md times it:
- * decode (sharp → RGB8), pre (C++ core: stretch + /255), infer (LiteRT.js), post (C++ core);
+ * decode (sharp → RGB8), pre (C++ core: stretch + /255), infer (LiteRT.js), post (C++ core),
+ * turn (the APK's quarter-turn classifier on each detection's crop, when it carries one);
  * inference also in this thread's CPU time (`t_infer_cpu`).
  */
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { detectOutputs, preprocess } from '../cpp/rio-core.ts';
 import type { ApkModel } from './apk-model.ts';
+import { turnQuadsUpright } from './quarter-turn.ts';
 import { burnThreadCpu, threadCpuMs } from './thread-cpu.ts';
 import type { AppError, Detection } from '../contract/results-schema.ts';
 
@@ -17,6 +19,8 @@ export interface DecodedFrame { readonly rgb: Buffer; readonly width: number; re
 
 export interface FrameOutcome {
   t_decode: number; t_pre: number; t_infer: number; t_post: number; t_total: number;
+  /** the quarter-turn classifier on every detection (crop, inference, roll); absent without a classifier */
+  t_turn?: number;
   /** inference in this thread's CPU time; absent without a thread clock */
   t_infer_cpu?: number;
   detections: Detection[];
@@ -73,7 +77,16 @@ export async function processFrame(model: ApkModel, path: string, slowdown = 1):
   o.t_post = ms(t3, t4);
   o.t_total = ms(t0, t4);
   if (r.error) return fail(o, t0, { code: 'BAD_MODEL_OUTPUT', message: `${r.error.code}: ${r.error.message}` });
-  o.detections = r.detections.map((d) => ({ quad: d.quad, score: Math.round(d.score * 1e4) / 1e4 }));
+  let quads = r.detections.map((d) => d.quad);
+  if (model.quarterTurn) {
+    const turned = await turnQuadsUpright(frame, quads, model.quarterTurn.classify);
+    const t5 = performance.now();
+    o.t_turn = ms(t4, t5);
+    o.t_total = ms(t0, t5);
+    if (turned.error) return fail(o, t0, turned.error);
+    quads = turned.quads;
+  }
+  o.detections = r.detections.map((d, k) => ({ quad: quads[k]!, score: Math.round(d.score * 1e4) / 1e4 }));
   return o;
 }
 

@@ -16,7 +16,7 @@ export const RECORDING_SCHEMA_ID = 'rio-recording/1';
 /** Where the recording lives on the device (pushed with adb, like the frames). */
 export const RECORDING_DEVICE_PATH = '/data/local/tmp/rio-recording.json';
 
-type RecordedFrame = Pick<FrameResult, 't_decode' | 't_pre' | 't_infer' | 't_post' | 't_total' | 'detections' | 'width' | 'height'>;
+type RecordedFrame = Pick<FrameResult, 't_decode' | 't_pre' | 't_infer' | 't_post' | 't_turn' | 't_total' | 'detections' | 'width' | 'height'>;
 
 export interface Recording {
   schema: typeof RECORDING_SCHEMA_ID;
@@ -34,7 +34,7 @@ export function recordingOf(results: readonly Results[]): Recording {
     for (const f of r.frames) {
       if (f.dropped || f.error || frames[f.file]) continue;
       frames[f.file] = { t_decode: f.t_decode, t_pre: f.t_pre, t_infer: f.t_infer, t_post: f.t_post, t_total: f.t_total, detections: f.detections,
-        ...(f.width ? { width: f.width, height: f.height } : {}) };
+        ...(f.t_turn !== undefined ? { t_turn: f.t_turn } : {}), ...(f.width ? { width: f.width, height: f.height } : {}) };
     }
   }
   return { schema: RECORDING_SCHEMA_ID, app: results[0]!.app, model: results[0]!.model, frames };
@@ -48,7 +48,7 @@ export const RECORDED_ENGINE: BenchmarkEngine<RecordedModel> = {
     const rec = JSON.parse(await readFile(ctx.hostPath(RECORDING_DEVICE_PATH), 'utf8')) as Recording;
     if (rec?.schema !== RECORDING_SCHEMA_ID) throw new Error(`${RECORDING_DEVICE_PATH} is not a ${RECORDING_SCHEMA_ID} document`);
     return {
-      recording: rec, sha256: rec.model.sha256, apkSha256: rec.app.apk_sha256 ?? '0'.repeat(64), inputShape: rec.model.input_shape,
+      recording: rec, sha256: rec.model.sha256, ...(rec.model.quarter_turn ? { quarterTurn: rec.model.quarter_turn } : {}), apkSha256: rec.app.apk_sha256 ?? '0'.repeat(64), inputShape: rec.model.input_shape,
       app: { packageName: rec.app.package, versionName: rec.app.version_name, versionCode: rec.app.version_code, activities: [] },
     };
   },
@@ -56,6 +56,7 @@ export const RECORDED_ENGINE: BenchmarkEngine<RecordedModel> = {
     const f = model.recording.frames[file];
     if (!f) return { t_decode: 0, t_pre: 0, t_infer: 0, t_post: 0, t_total: 0, detections: [], error: { code: 'FRAME_DECODE_FAILED', message: `${file} is not in the recording` } };
     await sleep(f.t_total);
-    return { t_decode: f.t_decode, t_pre: f.t_pre, t_infer: f.t_infer, t_post: f.t_post, t_total: f.t_total, detections: f.detections };
+    return { t_decode: f.t_decode, t_pre: f.t_pre, t_infer: f.t_infer, t_post: f.t_post, t_total: f.t_total, detections: f.detections,
+      ...(f.t_turn !== undefined ? { t_turn: f.t_turn } : {}) };
   },
 };

@@ -57,6 +57,9 @@ test('benchmark run: schema-valid results, quads on card frames, none on negativ
     assert.deepEqual(r.delegate, { requested: 'gpu', used: 'cpu' });
     assert.equal(r.app.apk_sha256, apk.sha256, 'the APK that was installed');
     assert.equal(r.model.sha256, apk.modelSha256, 'the model inside that APK');
+    assert.equal(r.model.corner_order, 'detector', 'an APK without a quarter-turn classifier says its quads keep the detector\'s order');
+    assert.equal(r.model.quarter_turn, undefined);
+    assert.ok(r.frames.every((f) => f.t_turn === undefined), 'no turn stage without a classifier');
     assert.equal(r.app.package, 'dev.riofarm.rio');
     assert.equal(r.frames.length, frames.length);
     for (const f of frames) {

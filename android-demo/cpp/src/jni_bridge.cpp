@@ -4,6 +4,7 @@
 #include <android/bitmap.h>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "rio_core.h"
@@ -146,4 +147,60 @@ Java_dev_riofarm_rio_RioCore_nativeCrop(JNIEnv* env, jclass, jobject src, jfloat
     std::memcpy(static_cast<uint8_t*>(dpx) + y * dinfo.stride, out.ptr(y), static_cast<size_t>(out.cols) * 4);
   AndroidBitmap_unlockPixels(env, dst);
   return dst;
+}
+
+// Quad argument of 8 floats (x0,y0 … x3,y3), or false after throwing BAD_ARGUMENT.
+static bool quadFrom(JNIEnv* env, jfloatArray quad, rio::Quad& q) {
+  if (!quad || env->GetArrayLength(quad) != 8) {
+    throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "quad must be 8 floats"));
+    return false;
+  }
+  float v[8];
+  env->GetFloatArrayRegion(quad, 0, 8, v);
+  for (int k = 0; k < 4; ++k) q[k] = cv::Point2f(v[2 * k], v[2 * k + 1]);
+  return true;
+}
+
+extern "C" JNIEXPORT void JNICALL
+Java_dev_riofarm_rio_RioCore_nativeQuarterTurnCrop(JNIEnv* env, jclass, jobject bitmap, jfloatArray quad, jobject out) {
+  // out: a direct buffer of kTurnCropSide^2 * 3 floats, the quarter-turn classifier's input
+  AndroidBitmapInfo info;
+  if (AndroidBitmap_getInfo(env, bitmap, &info) != ANDROID_BITMAP_RESULT_SUCCESS || info.format != ANDROID_BITMAP_FORMAT_RGBA_8888) {
+    throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "quarterTurnCrop needs an ARGB_8888 bitmap"));
+    return;
+  }
+  rio::Quad q;
+  if (!quadFrom(env, quad, q)) return;
+  auto* dst = static_cast<float*>(env->GetDirectBufferAddress(out));
+  if (!dst || env->GetDirectBufferCapacity(out) < static_cast<jlong>(rio::kTurnCropSide) * rio::kTurnCropSide * 3 * 4) {
+    throwStatus(env, rio::Status::Error("BAD_ARGUMENT", "crop buffer must be a direct buffer of " + std::to_string(rio::kTurnCropSide) + "^2*3 floats"));
+    return;
+  }
+  void* pixels = nullptr;
+  if (AndroidBitmap_lockPixels(env, bitmap, &pixels) != ANDROID_BITMAP_RESULT_SUCCESS) {
+    throwStatus(env, rio::Status::Error("INTERNAL", "cannot lock bitmap"));
+    return;
+  }
+  rio::Status s = rio::quarterTurnCrop(cv::Mat(info.height, info.width, CV_8UC4, pixels, info.stride), q, dst);
+  AndroidBitmap_unlockPixels(env, bitmap);
+  if (!s.ok()) throwStatus(env, s);
+}
+
+extern "C" JNIEXPORT jfloatArray JNICALL
+Java_dev_riofarm_rio_RioCore_nativeTurnUpright(JNIEnv* env, jclass, jfloatArray quad, jfloatArray logits) {
+  // -> the quad (8 floats) rolled back by the classifier's logits: corner 0 the card's own top-left
+  rio::Quad q, turned;
+  if (!quadFrom(env, quad, q)) return nullptr;
+  FloatArray l(env, logits);
+  int turns = 0;
+  rio::Status s = rio::turnUpright(q, l.data, l.length, turned, turns);
+  if (!s.ok()) {
+    throwStatus(env, s);
+    return nullptr;
+  }
+  float flat[8];
+  for (int k = 0; k < 4; ++k) { flat[2 * k] = turned[k].x; flat[2 * k + 1] = turned[k].y; }
+  jfloatArray result = env->NewFloatArray(8);
+  if (result) env->SetFloatArrayRegion(result, 0, 8, flat);
+  return result;
 }

@@ -98,6 +98,19 @@ rio::Status frameArg(const Napi::Object& o, const char* fn, cv::Mat& frame) {
   return rio::Status::Ok();
 }
 
+// The options' `quad` (four [x,y] points) as a rio::Quad, or a BAD_ARGUMENT status naming `fn`.
+rio::Status quadArg(const Napi::Object& o, const char* fn, rio::Quad& q) {
+  const rio::Status bad = rio::Status::Error("BAD_ARGUMENT", std::string(fn) + ": quad must be four [x,y] points");
+  Napi::Value qv = o.Get("quad");
+  if (!qv.IsArray() || qv.As<Napi::Array>().Length() != 4) return bad;
+  for (uint32_t k = 0; k < 4; ++k) {
+    Napi::Value pv = qv.As<Napi::Array>().Get(k);
+    if (!pv.IsArray() || pv.As<Napi::Array>().Length() != 2) return bad;
+    q[k] = cv::Point2f(pv.As<Napi::Array>().Get(0u).ToNumber().FloatValue(), pv.As<Napi::Array>().Get(1u).ToNumber().FloatValue());
+  }
+  return rio::Status::Ok();
+}
+
 // crop({pixels: Uint8Array, width, height, channels, quad, maxSide, fovDeg}) -> {pixels, width, height, channels}
 Napi::Value Crop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -106,14 +119,9 @@ Napi::Value Crop(const Napi::CallbackInfo& info) {
   cv::Mat frame;
   rio::Status fs = frameArg(o, "crop", frame);
   if (!fs.ok()) return errorResult(env, fs);
-  Napi::Value qv = o.Get("quad");
-  if (!qv.IsArray() || qv.As<Napi::Array>().Length() != 4) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: quad must be four [x,y] points"));
   rio::Quad q;
-  for (uint32_t k = 0; k < 4; ++k) {
-    Napi::Value pv = qv.As<Napi::Array>().Get(k);
-    if (!pv.IsArray()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "crop: quad must be four [x,y] points"));
-    q[k] = cv::Point2f(pv.As<Napi::Array>().Get(0u).ToNumber().FloatValue(), pv.As<Napi::Array>().Get(1u).ToNumber().FloatValue());
-  }
+  rio::Status qs = quadArg(o, "crop", q);
+  if (!qs.ok()) return errorResult(env, qs);
   cv::Mat out;
   rio::Status s = rio::cropQuad(frame, q, static_cast<int>(numberOr(o, "maxSide", 0)), numberOr(o, "fovDeg", 0), out);
   if (!s.ok()) return errorResult(env, s);
@@ -143,6 +151,43 @@ Napi::Value Preprocess(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// quarterTurnCrop({pixels: Uint8Array, width, height, channels: 3|4, quad}) -> {crop: Float32Array [side*side*3], side}
+Napi::Value QuarterTurnCrop(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "quarterTurnCrop(options) expects an object"));
+  Napi::Object o = info[0].As<Napi::Object>();
+  cv::Mat frame;
+  rio::Quad q;
+  rio::Status s = frameArg(o, "quarterTurnCrop", frame);
+  if (s.ok()) s = quadArg(o, "quarterTurnCrop", q);
+  if (!s.ok()) return errorResult(env, s);
+  Napi::Float32Array crop = Napi::Float32Array::New(env, static_cast<size_t>(rio::kTurnCropSide) * rio::kTurnCropSide * 3);
+  s = rio::quarterTurnCrop(frame, q, crop.Data());
+  if (!s.ok()) return errorResult(env, s);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("crop", crop);
+  r.Set("side", rio::kTurnCropSide);
+  return r;
+}
+
+// turnUpright({quad, logits: Float32Array}) -> {quad, turns}
+Napi::Value TurnUpright(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "turnUpright(options) expects an object"));
+  Napi::Object o = info[0].As<Napi::Object>();
+  rio::Quad q, out;
+  rio::Status s = quadArg(o, "turnUpright", q);
+  if (!s.ok()) return errorResult(env, s);
+  rio::TensorView logits = tensorArg(o, "logits", "logitsShape");
+  int turns = 0;
+  s = rio::turnUpright(q, logits.data, logits.length, out, turns);
+  if (!s.ok()) return errorResult(env, s);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("quad", quadToJs(env, out));
+  r.Set("turns", turns);
+  return r;
+}
+
 // The calling thread's CPU time in ns: CLOCK_THREAD_CPUTIME_ID, the clock behind Android's
 // Debug.threadCpuTimeNanos(). /proc/thread-self/schedstat lags by up to a scheduler tick
 // (1-4 ms) for a running thread; this clock brings the thread's accounting up to date first.
@@ -157,6 +202,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("detect", Napi::Function::New(env, Detect));
   exports.Set("crop", Napi::Function::New(env, Crop));
   exports.Set("preprocess", Napi::Function::New(env, Preprocess));
+  exports.Set("quarterTurnCrop", Napi::Function::New(env, QuarterTurnCrop));
+  exports.Set("turnUpright", Napi::Function::New(env, TurnUpright));
   return exports;
 }
 

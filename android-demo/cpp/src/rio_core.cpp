@@ -529,4 +529,98 @@ Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, double fov
   }
 }
 
+namespace {
+// quarter_turn.py's frame crop: the card's region keeps this margin (share of the card's diagonal) for a
+// quad that is off, is box-filtered down to at most kTurnRegionSide px along the card's longer side
+// (FRAME_SIDE), and is warped into a canvas kTurnSupersample times finer than the crop (SUPERSAMPLE['frame']),
+// averaged down: a card far larger than the crop would alias its text otherwise.
+constexpr double kTurnRegionMargin = 0.15;
+constexpr double kTurnRegionSide = 256;
+constexpr int kTurnSupersample = 4;
+constexpr double kTurnGrey = 0.5;  // quarter_turn.py GREY, 128 in 8 bits
+}  // namespace
+
+Status quarterTurnCrop(const cv::Mat& frame, const Quad& quad, float* out) {
+  if (frame.empty() || frame.depth() != CV_8U || (frame.channels() != 3 && frame.channels() != 4))
+    return Status::Error("BAD_ARGUMENT", "quarterTurnCrop needs an 8-bit RGB or RGBA frame");
+  if (!out) return Status::Error("BAD_ARGUMENT", "quarterTurnCrop needs an output buffer");
+  for (const auto& p : quad)
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) return Status::Error("BAD_ARGUMENT", "quarterTurnCrop: non-finite quad");
+  const double w = (cv::norm(quad[1] - quad[0]) + cv::norm(quad[2] - quad[3])) / 2;
+  const double h = (cv::norm(quad[3] - quad[0]) + cv::norm(quad[2] - quad[1])) / 2;
+  const double longer = std::max(cv::norm(quad[1] - quad[0]), cv::norm(quad[3] - quad[0]));
+  if (w < 1 || h < 1) return Status::Error("BAD_ARGUMENT", "quarterTurnCrop: degenerate quad");
+  try {
+    // 1. The card's region (black beyond the frame), box-filtered down: built from the part inside the
+    //    frame only, so a wild quad never allocates more than about the scaled region.
+    const double diag = cv::norm(quad[2] - quad[0]);
+    double minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
+    for (const auto& p : quad) { minX = std::min<double>(minX, p.x); minY = std::min<double>(minY, p.y); maxX = std::max<double>(maxX, p.x); maxY = std::max<double>(maxY, p.y); }
+    const double loX = std::floor(minX - kTurnRegionMargin * diag), loY = std::floor(minY - kTurnRegionMargin * diag);
+    const double hiX = std::ceil(maxX + kTurnRegionMargin * diag), hiY = std::ceil(maxY + kTurnRegionMargin * diag);
+    const double scale = std::min(1.0, kTurnRegionSide / longer);
+    const int rw = std::max(1, static_cast<int>(std::lround((hiX - loX) * scale)));
+    const int rh = std::max(1, static_cast<int>(std::lround((hiY - loY) * scale)));
+    cv::Mat region(rh, rw, frame.type(), cv::Scalar::all(0));
+    const double ix0 = std::max(loX, 0.0), iy0 = std::max(loY, 0.0);
+    const double ix1 = std::min(hiX, static_cast<double>(frame.cols)), iy1 = std::min(hiY, static_cast<double>(frame.rows));
+    if (ix1 > ix0 && iy1 > iy0) {
+      const cv::Rect src(static_cast<int>(ix0), static_cast<int>(iy0), static_cast<int>(ix1 - ix0), static_cast<int>(iy1 - iy0));
+      const int dx0 = static_cast<int>(std::lround((ix0 - loX) * scale)), dy0 = static_cast<int>(std::lround((iy0 - loY) * scale));
+      const int dx1 = std::min(rw, static_cast<int>(std::lround((ix1 - loX) * scale)));
+      const int dy1 = std::min(rh, static_cast<int>(std::lround((iy1 - loY) * scale)));
+      if (dx1 > dx0 && dy1 > dy0) {
+        cv::Mat dst = region(cv::Rect(dx0, dy0, dx1 - dx0, dy1 - dy0));
+        if (scale < 1) cv::resize(frame(src), dst, dst.size(), 0, 0, cv::INTER_AREA);
+        else frame(src).copyTo(dst);
+      }
+    }
+    // 2. The card's rectangle in the fine canvas, the quad's image aspect kept and centred.
+    const int side = kTurnCropSide, fine = side * kTurnSupersample;
+    const double aspect = w / h;
+    const double cw = aspect >= 1 ? side : side * aspect, ch = aspect >= 1 ? side / aspect : side;
+    const double x0 = (side - cw) / 2, y0 = (side - ch) / 2;
+    const float s = static_cast<float>(kTurnSupersample);
+    const cv::Point2f dst[4] = {{static_cast<float>(x0) * s, static_cast<float>(y0) * s}, {static_cast<float>(x0 + cw) * s, static_cast<float>(y0) * s},
+                                {static_cast<float>(x0 + cw) * s, static_cast<float>(y0 + ch) * s}, {static_cast<float>(x0) * s, static_cast<float>(y0 + ch) * s}};
+    cv::Point2f src[4];
+    for (int k = 0; k < 4; ++k) src[k] = cv::Point2f(static_cast<float>((quad[k].x - loX) * scale), static_cast<float>((quad[k].y - loY) * scale));
+    // Canvas → region in PIL's convention (pixel i spans [i, i+1], sampled at its centre), as training
+    // cut its crops; OpenCV's pixel i sits at i: shift by half a pixel on both sides.
+    const cv::Matx33d toRegion = cv::Matx33d(cv::getPerspectiveTransform(dst, src));
+    const cv::Matx33d map = cv::Matx33d(1, 0, -0.5, 0, 1, -0.5, 0, 0, 1) * toRegion * cv::Matx33d(1, 0, 0.5, 0, 1, 0.5, 0, 0, 1);
+    const double grey = std::round(kTurnGrey * 255);
+    cv::Mat fineCanvas, small;
+    cv::warpPerspective(region, fineCanvas, cv::Mat(map), cv::Size(fine, fine), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, cv::Scalar::all(grey));
+    cv::resize(fineCanvas, small, cv::Size(side, side), 0, 0, cv::INTER_AREA);
+    // 3. RGB / 255, exact grey outside the card: the desk around a wide card tells the net nothing.
+    const int c = small.channels();
+    for (int y = 0; y < side; ++y) {
+      const uint8_t* row = small.ptr<uint8_t>(y);
+      for (int x = 0; x < side; ++x) {
+        const double px = x + 0.5, py = y + 0.5;
+        const bool outside = px < x0 || px > x0 + cw || py < y0 || py > y0 + ch;
+        float* o = out + (static_cast<size_t>(y) * side + x) * 3;
+        for (int k = 0; k < 3; ++k) o[k] = outside ? static_cast<float>(kTurnGrey) : row[x * c + k] / 255.0f;
+      }
+    }
+    return Status::Ok();
+  } catch (const cv::Exception& e) {
+    return Status::Error("INTERNAL", std::string("opencv: ") + e.what());
+  }
+}
+
+Status turnUpright(const Quad& quad, const float* logits, size_t count, Quad& out, int& turns) {
+  if (!logits || count != 4) return Status::Error("BAD_MODEL_OUTPUT", "quarter_turn: expected 4 logits, got " + std::to_string(logits ? count : 0));
+  int best = 0;
+  for (int k = 0; k < 4; ++k) {
+    if (!std::isfinite(logits[k])) return Status::Error("BAD_MODEL_OUTPUT", "quarter_turn: non-finite logit at " + std::to_string(k));
+    if (logits[k] > logits[best]) best = k;
+  }
+  // quarter_turn.py upright_quad: the detection's corner j is the card's corner (j + k) mod 4.
+  for (int i = 0; i < 4; ++i) out[i] = quad[(i - best + 4) % 4];
+  turns = best;
+  return Status::Ok();
+}
+
 }  // namespace rio

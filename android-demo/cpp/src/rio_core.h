@@ -75,4 +75,20 @@ float quadIoU(const Quad& a, const Quad& b);
 // intrinsics, or the scenario's camera); 0 = unknown, the focal length is then estimated from the quad.
 Status cropQuad(const cv::Mat& frame, const Quad& quad, int max_side, double fov_deg, cv::Mat& out);
 
+// Side of the quarter-turn classifier's square input (contract/model-io.json "quarter_turn").
+constexpr int kTurnCropSide = 64;
+
+// The quarter-turn classifier's input for one detection: the card inside `quad` (frame pixels, as
+// detected) rectified into a kTurnCropSide square canvas with corner 0 at its top-left, the quad's image
+// aspect kept and centred, grey (0.5) around it; RGB float32 NHWC, value = pixel / 255. As `card_crop`
+// of android-demo/model/quarter_turn.py cuts it from a camera frame (its training input): the card's
+// region box-filtered down to at most 256 px along the card, bilinear-warped into a 4x finer canvas,
+// averaged 4x4. `frame`: 8-bit RGB or RGBA. `out` holds kTurnCropSide^2 * 3 floats.
+Status quarterTurnCrop(const cv::Mat& frame, const Quad& quad, float* out);
+
+// The quad rolled back by the classifier's answer (the largest of its 4 logits, the first on ties):
+// class k says the quad starts at the card's corner k, so corner 0 of the result is the card's own
+// top-left. `turns` = k. Non-finite logits or another count are BAD_MODEL_OUTPUT.
+Status turnUpright(const Quad& quad, const float* logits, size_t count, Quad& out, int& turns);
+
 }  // namespace rio

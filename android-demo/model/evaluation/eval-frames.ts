@@ -9,6 +9,8 @@ import { decodedModelInput } from './frames.ts';
 
 export interface EvalFrame {
   readonly id: string;
+  /** the camera frame's file: the quarter-turn classifier crops from the frame, not the model input */
+  readonly path: string;
   readonly condition: string;
   readonly negative: boolean;
   readonly width: number;
@@ -36,7 +38,7 @@ export async function loadEvalFrames(suite: string, limit = Infinity): Promise<E
       const pixels = new Uint8Array(input.length);
       // Exact: the core's input is an 8-bit resize divided by 255.
       for (let i = 0; i < input.length; i++) pixels[i] = Math.round(input[i]! * 255);
-      frames.push({ id: `${scenario.id}#${f.index}`, condition: lightingKey(f.lighting.tags), negative: f.negative,
+      frames.push({ id: `${scenario.id}#${f.index}`, path: f.path, condition: lightingKey(f.lighting.tags), negative: f.negative,
         width: f.width, height: f.height, cards: f.cards, pixels });
     }
   }

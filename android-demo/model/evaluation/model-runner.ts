@@ -3,6 +3,7 @@
  * LiteRT.js for .tflite, both fed the contract's NHWC input and returning outputs by name.
  * Post-processing is the app's C++ core (android-demo/cpp), never a re-implementation.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import modelIo from '../../contract/model-io.json' with { type: 'json' };
@@ -11,6 +12,7 @@ import { RioError } from '../../../harness/src/errors.ts';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
 import { loadTflite, type FloatTensor } from '../runtime/litert.ts';
 import { loadOnnx } from '../runtime/onnx.ts';
+import { classifierFromOnnx, classifierFromTflite, type ClassifyTurn } from '../../host/quarter-turn.ts';
 
 export const INPUT_SHAPE = modelIo.input.shape;
 /** The outputs every model has; OPTIONAL_OUTPUTS (orient) only newer ones. */
@@ -29,14 +31,18 @@ export interface ModelRunner {
 
 export interface Detection { quad: Quad; score: number }
 
-/** Loads a model file by extension and checks it speaks the contract's tensor names. */
-export async function loadRunner(path: string): Promise<ModelRunner> {
-  let bytes: Uint8Array;
+/** A model file's bytes; NOT_FOUND naming it when it cannot be read. */
+function readModelFile(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (err) {
     throw new RioError('NOT_FOUND', `cannot read ${path}: ${(err as Error).message}`, { file: path });
   }
+}
+
+/** Loads a model file by extension and checks it speaks the contract's tensor names. */
+export async function loadRunner(path: string): Promise<ModelRunner> {
+  const bytes = readModelFile(path);
   if (path.endsWith('.onnx')) {
     const model = await loadOnnx(bytes);
     checkOutputs(path, model.outputs);
@@ -73,6 +79,21 @@ function contractOutputs(names: readonly string[]): string[] {
 function checkOutputs(path: string, names: readonly string[]): void {
   const missing = OUTPUT_NAMES.filter((n) => !names.includes(n));
   if (missing.length) throw new RioError('BAD_MODEL', `${path} lacks output(s) ${missing.join(', ')} of model-io.json (has ${names.join(', ')})`, { file: path });
+}
+
+/** A quarter-turn classifier file (contract/model-io.json `quarter_turn`) on onnxruntime or LiteRT.js. */
+export interface QuarterTurnRunner { readonly path: string; readonly sha256: string; readonly classify: ClassifyTurn; close(): void }
+
+/** Loads quarter_turn.onnx or .tflite by extension; BAD_MODEL when its tensors are not the contract's. */
+export async function loadQuarterTurn(path: string): Promise<QuarterTurnRunner> {
+  const bytes = readModelFile(path);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (path.endsWith('.onnx')) return { path, sha256, classify: classifierFromOnnx(await loadOnnx(bytes), path), close() {} };
+  if (path.endsWith('.tflite')) {
+    const model = await loadTflite(bytes);
+    return { path, sha256, classify: classifierFromTflite(model, path), close: () => model.delete() };
+  }
+  throw new RioError('BAD_ARGUMENT', `${path}: expected a .onnx or .tflite quarter-turn classifier`, { file: path });
 }
 
 /** The app's post-processing (C++ core: peaks, NMS, mask refinement) on one frame's outputs. */

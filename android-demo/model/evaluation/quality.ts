@@ -4,12 +4,16 @@
  * and mean inference latency. Matching and IoU are the harness's (crop-match.ts / quad.ts); which
  * frames count for which figure is the harness's one rule (counted-frames.ts), as for a device run.
  */
+import { performance } from 'node:perf_hooks';
+import { RioError } from '../../../harness/src/errors.ts';
 import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
 import type { Quad } from '../../../harness/src/metrics/quad.ts';
 import { accuracyOf, countsForAccuracy, type AccuracyFrame } from '../../../harness/src/metrics/counted-frames.ts';
 import { median as sampleMedian } from '../../../harness/src/stats/descriptive.ts';
 import { inputOf, type EvalFrame } from './eval-frames.ts';
-import { postprocess, type ModelRunner, type PostprocessOverrides } from './model-runner.ts';
+import { postprocess, type ModelRunner, type PostprocessOverrides, type Detection } from './model-runner.ts';
+import { decodeFrame } from '../../host/frame-pipeline.ts';
+import { turnQuadsUpright, type ClassifyTurn } from '../../host/quarter-turn.ts';
 
 export interface ConditionQuality {
   condition: string;
@@ -32,6 +36,8 @@ export interface QualityReport {
   scenarios: ConditionQuality[];
   all: ConditionQuality;
   meanInferMs: number;
+  /** the quarter-turn classifier per frame with detections (decode again, crops, inference, roll); null without one */
+  meanTurnMs: number | null;
 }
 
 /** Median (the harness's estimator); null for no values. */
@@ -58,15 +64,34 @@ export function cornerShift(detected: Quad, truth: Quad): number {
   return best;
 }
 
-export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {}): Promise<QualityReport> {
+/**
+ * Every detection turned upright as the app turns it (host/quarter-turn.ts on the decoded camera frame);
+ * throws BAD_MODEL when the classifier or the core fails.
+ */
+async function turned(f: EvalFrame, detections: Detection[], classify: ClassifyTurn): Promise<Detection[]> {
+  if (!detections.length) return detections;
+  const r = await turnQuadsUpright(await decodeFrame(f.path), detections.map((d) => d.quad), classify);
+  if (r.error) throw new RioError('BAD_MODEL', `quarter turn on ${f.id}: ${r.error.code}: ${r.error.message}`, { file: f.path });
+  return detections.map((d, k) => ({ ...d, quad: r.quads[k] as unknown as Quad }));
+}
+
+/** Quality of `runner` on `frames`; with `quarterTurn`, each detection's corner order is the classifier's, as in the app. */
+export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {},
+  quarterTurn?: ClassifyTurn): Promise<QualityReport> {
   const byCondition = new Map<string, EvalOutcome[]>();
   const byScenario = new Map<string, { condition: string; frames: EvalOutcome[] }>();
   const all: EvalOutcome[] = [];
-  let ms = 0;
+  let ms = 0, turnMs = 0, turnFrames = 0;
   for (const f of frames) {
     const r = await runner.run(inputOf(f));
     ms += r.ms;
-    const detections = postprocess(r.outputs, f.width, f.height, params);
+    let detections = postprocess(r.outputs, f.width, f.height, params);
+    if (quarterTurn && detections.length) {
+      const t = performance.now();
+      detections = await turned(f, detections, quarterTurn);
+      turnMs += performance.now() - t;
+      turnFrames++;
+    }
     const m = matchCrops(detections, f.negative ? [] : f.cards);
     // Every evaluation frame is processed (nothing is dropped on the host).
     const ordered = m.pairs.filter((p) => p.detection !== null && cornerShift(detections[p.detection]!.quad, f.cards[p.card]!.quad) === 0).length;
@@ -93,6 +118,7 @@ export async function measureQuality(runner: ModelRunner, frames: readonly EvalF
     scenarios: [...byScenario.entries()].map(([id, s]) => ({ ...row(s.condition, s.frames), scenario: id })),
     all: row('all', all),
     meanInferMs: ms / Math.max(1, frames.length),
+    meanTurnMs: quarterTurn ? turnMs / Math.max(1, turnFrames) : null,
   };
 }
 

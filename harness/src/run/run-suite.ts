@@ -11,7 +11,7 @@ import { openStore, type Store } from '../store/index.ts';
 import { truthId, type TruthFrameFields } from '../store/truth-id.ts';
 import type { RunStatus, ScenarioFrameRow, WorkItemRow } from '../store/rows.ts';
 import { buildSuite, type BuiltScenario, type BuiltSuite } from '../../../scenarios/generator/index.ts';
-import { ensureDemoApk, APK_DIR } from '../../../android-demo/apk/index.ts';
+import { ensureDemoApk, demoQuarterTurn, APK_DIR } from '../../../android-demo/apk/index.ts';
 import { buildApk } from '../../../android-demo/apk/build-apk.ts';
 import { apkInfo } from '../install/apk-install.ts';
 import { computeAggregates } from '../metrics/aggregate.ts';
@@ -131,8 +131,9 @@ export async function runSuite(input: RunOptions & { resume?: string }, hooks: R
 }
 
 /**
- * --apk as given; --model builds the vdevice demo APK around that .tflite (cached by its sha256;
- * phones need the Gradle-built app); neither: the default demo APK.
+ * --apk as given; --model builds the vdevice demo APK around that .tflite with the released
+ * quarter-turn classifier beside it (cached by both sha256s; phones need the Gradle-built app);
+ * neither: the default demo APK.
  */
 export async function resolveApk(opts: Pick<RunOptions, 'apk' | 'model'>): Promise<string> {
   if (opts.apk && opts.model) throw new RioError('BAD_ARGUMENT', '--apk and --model exclude each other (the model lives inside the APK)', { option: '--model' });
@@ -143,11 +144,13 @@ export async function resolveApk(opts: Pick<RunOptions, 'apk' | 'model'>): Promi
     throw new RioError('BAD_MODEL', `cannot read model: ${(err as Error).message}`, { file: opts.model });
   }
   if (bytes.subarray(4, 8).toString('latin1') !== 'TFL3') throw new RioError('BAD_MODEL', 'not a .tflite flatbuffer (no TFL3 identifier)', { file: opts.model });
-  const path = join(APK_DIR, `rio-demo-model-${createHashHex(bytes.toString('latin1')).slice(0, 16)}.apk`);
+  const quarterTurn = demoQuarterTurn();
+  const key = createHashHex(bytes.toString('latin1')) + (quarterTurn ? createHashHex(Buffer.from(quarterTurn).toString('latin1')) : '');
+  const path = join(APK_DIR, `rio-demo-model-${createHashHex(key).slice(0, 16)}.apk`);
   if (!existsSync(path)) {
     mkdirSync(APK_DIR, { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    await buildApk(bytes, tmp);
+    await buildApk({ detector: bytes, ...(quarterTurn ? { quarterTurn } : {}) }, tmp);
     renameSync(tmp, path);
   }
   return path;

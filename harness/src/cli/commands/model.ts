@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { RioError } from '../../errors.ts';
 
 function readModelFile(path: string): Uint8Array {
@@ -12,7 +12,8 @@ function readModelFile(path: string): Uint8Array {
 
 // Model code is imported lazily: onnxruntime, LiteRT.js and the C++ core are heavy for other commands.
 /** The committed release model, used when no path is given. */
-const RELEASE = { onnx: 'android-demo/model/release/rio.onnx', tflite: 'android-demo/model/release/rio.tflite', stateDict: 'android-demo/model/release/rio.pt' };
+const RELEASE = { onnx: 'android-demo/model/release/rio.onnx', tflite: 'android-demo/model/release/rio.tflite', stateDict: 'android-demo/model/release/rio.pt',
+  quarterTurn: 'android-demo/model/release/quarter_turn.tflite' };
 /** The committed fp32 model must match ONNX to this (issue 4). */
 const PARITY_MAX_ABS = 1e-4;
 
@@ -70,23 +71,30 @@ export function registerModel(program: Command): void {
     .option('--mask-threshold <x>', 'override model-io.json\'s mask threshold', probability('--mask-threshold'))
     .option('--corner-threshold <x>', 'override model-io.json\'s corner-point threshold (1 = no corner snapping)', probability('--corner-threshold'))
     .option('--per-scenario', 'also a table per scenario: where in a condition the model misses')
+    .option('--quarter-turn <path>', `quarter-turn classifier (.onnx or .tflite) that turns each detection upright, as the app does (default ${RELEASE.quarterTurn} when it exists)`)
+    .option('--no-quarter-turn', 'corner order as the detector gives it (an APK without the classifier)')
     .option('--json', 'print the report as JSON')
-    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; perScenario?: boolean; scoreThreshold?: number; maskThreshold?: number; cornerThreshold?: number }) => {
+    .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; perScenario?: boolean; scoreThreshold?: number; maskThreshold?: number; cornerThreshold?: number;
+      quarterTurn?: string | false }) => {
       if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
       const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
-      const { loadRunner } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
+      const { loadRunner, loadQuarterTurn } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
       const { measureQuality, qualityBarMisses } = await import('../../../../android-demo/model/evaluation/quality.ts');
       const { formatQuality } = await import('../../../../android-demo/model/evaluation/size-table.ts');
+      const turnPath = opts.quarterTurn === false ? undefined : opts.quarterTurn ?? (existsSync(RELEASE.quarterTurn) ? RELEASE.quarterTurn : undefined);
       const frames = await loadEvalFrames(opts.suite, opts.limit);
       const runner = await loadRunner(path);
+      const turn = turnPath ? await loadQuarterTurn(turnPath) : undefined;
       const overrides = { ...(opts.scoreThreshold !== undefined && { score_threshold: opts.scoreThreshold }),
         ...(opts.maskThreshold !== undefined && { mask_threshold: opts.maskThreshold }),
         ...(opts.cornerThreshold !== undefined && { corner_threshold: opts.cornerThreshold }) };
-      const q = await measureQuality(runner, frames, overrides);
+      const q = await measureQuality(runner, frames, overrides, turn?.classify);
       runner.close();
+      turn?.close();
       const misses = qualityBarMisses(q);
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ...q, misses }, null, 2)}\n`);
-      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ''}\n${formatQuality(q, opts.perScenario)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
+      const cornerOrder = turn ? `corner order: quarter-turn classifier ${turn.path} (sha256 ${turn.sha256})` : 'corner order: the detector\'s (no quarter-turn classifier)';
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ...q, quarterTurn: turn ? { path: turn.path, sha256: turn.sha256 } : null, misses }, null, 2)}\n`);
+      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ''}\n${cornerOrder}\n${formatQuality(q, opts.perScenario)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
     });
 
   model.command('table')

@@ -18,7 +18,7 @@ export function registerRun(program: Command): void {
     .option('--scenario <id>', 'only this scenario of the suite (repeatable)', collect, [])
     .option('--devices <list>', '"all" or comma-separated serials', 'all')
     .option('--apk <path>', 'demo APK (default: the built-in vdevice APK, built when missing)')
-    .option('--model <path>', 'a .tflite to run: builds the vdevice demo APK around it (phones need the Gradle-built app with it)')
+    .option('--model <path>', 'a .tflite to run: builds the vdevice demo APK around it, with the released quarter-turn classifier (phones need the Gradle-built app with it)')
     .option('--repeat <n>', 'run every scenario n times', int('--repeat'), 1)
     .option('--threads <n>', 'interpreter threads', int('--threads'), 4)
     .option('--delegate <name>', 'cpu | xnnpack | gpu | nnapi', 'cpu')

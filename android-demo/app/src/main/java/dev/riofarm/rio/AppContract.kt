@@ -34,4 +34,12 @@ object AppContract {
 
     /** per frame: the interpreter call in the calling thread's CPU time, ms (Debug.threadCpuTimeNanos) */
     const val FIELD_T_INFER_CPU = "t_infer_cpu"
+    /** per frame: the quarter-turn classifier on every detection (crop, inference, roll), ms; absent without it */
+    const val FIELD_T_TURN = "t_turn"
+    /** model: who chose each quad's first corner, CORNER_ORDER_QUARTER_TURN or CORNER_ORDER_DETECTOR */
+    const val FIELD_CORNER_ORDER = "corner_order"
+    const val CORNER_ORDER_QUARTER_TURN = "quarter_turn"
+    const val CORNER_ORDER_DETECTOR = "detector"
+    /** model: {sha256} of the quarter-turn classifier run; absent without it */
+    const val FIELD_QUARTER_TURN = "quarter_turn"
 }

@@ -142,7 +142,7 @@ class BenchmarkActivity : Activity() {
                 Log.i(TAG, "${AppContract.MARKER_PROGRESS} run=${a.runId} done=${frames.length()} total=$n")
             }
             val status = if (errors.length() == 0) "ok" else "error"
-            val results = header(a, p.modelSha256, p.delegateUsed)
+            val results = header(a, p.modelSha256, p.delegateUsed, p.quarterTurnSha256)
                 .put("scenario", manifest.optString("scenario"))
                 .put("device_state", JSONObject().put("start", start).put("end", deviceState()))
                 .put("started_at", startedAt).put("wall_ms", elapsedMs())
@@ -164,18 +164,23 @@ class BenchmarkActivity : Activity() {
             .put("t_decode", o.tDecode).put("t_pre", o.tPre).put("t_infer", o.tInfer).put("t_post", o.tPost).put("t_total", o.tTotal)
             .put("dropped", false).put("detections", dets)
         o.tInferCpu?.let { j.put(AppContract.FIELD_T_INFER_CPU, it) }
+        o.tTurn?.let { j.put(AppContract.FIELD_T_TURN, it) }
         o.bitmap?.let { j.put("width", it.width).put("height", it.height) }
         if (o.errorCode != null) j.put("error", JSONObject().put("code", o.errorCode).put("message", o.errorMessage))
         return j
     }
 
-    private fun header(a: Args, modelSha: String, delegateUsed: String): JSONObject {
+    /** `quarterTurnSha`: the classifier run; null with a loaded model = none in the APK; a failed load says neither. */
+    private fun header(a: Args, modelSha: String, delegateUsed: String, quarterTurnSha: String? = null, loaded: Boolean = true): JSONObject {
         val pkg = packageManager.getPackageInfo(packageName, 0)
         @Suppress("DEPRECATION") val versionCode = if (Build.VERSION.SDK_INT >= 28) pkg.longVersionCode.toInt() else pkg.versionCode
         return JSONObject().put("schema", "rio-results/1").put("run_id", a.runId)
             .put("app", JSONObject().put("package", packageName).put("version_name", pkg.versionName).put("version_code", versionCode)
                 .put("runtime", "tflite-java jni"))
-            .put("model", JSONObject().put("sha256", modelSha).put("input_shape", JSONArray(listOf(1, 256, 256, 3))))
+            .put("model", JSONObject().put("sha256", modelSha).put("input_shape", JSONArray(listOf(1, 256, 256, 3))).also { m ->
+                if (loaded) m.put(AppContract.FIELD_CORNER_ORDER, if (quarterTurnSha != null) AppContract.CORNER_ORDER_QUARTER_TURN else AppContract.CORNER_ORDER_DETECTOR)
+                quarterTurnSha?.let { m.put(AppContract.FIELD_QUARTER_TURN, JSONObject().put("sha256", it)) }
+            })
             .put("delegate", JSONObject().put("requested", a.delegate).put("used", delegateUsed))
             .put("threads", a.threads).put("threads_used", a.threads)
             .put("warmup", a.warmup).put("fps", a.fps).put("save_crops", a.saveCrops)
@@ -184,7 +189,7 @@ class BenchmarkActivity : Activity() {
 
     private fun writeFailure(a: Args, runDir: File, start: JSONObject, code: String, message: String) {
         Log.e(TAG, "${AppContract.MARKER_ERROR} run=${a.runId} code=$code message=$message")
-        val results = header(a, "0".repeat(64), "cpu")
+        val results = header(a, "0".repeat(64), "cpu", loaded = false)
             .put("device_state", JSONObject().put("start", start).put("end", deviceState()))
             .put("status", "error").put("errors", JSONArray().put(JSONObject().put("code", code).put("message", message)))
             .put("frames", JSONArray())

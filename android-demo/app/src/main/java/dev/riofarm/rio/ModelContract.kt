@@ -12,6 +12,9 @@ class ModelContract(json: JSONObject) {
     val optionalOutputs: Set<String>
     /** In RioCore.nativeDetect order. */
     val postprocessParams: FloatArray
+    /** The quarter-turn classifier's asset name and crop side (its input is side x side x 3, its output 4 logits). */
+    val quarterTurnFile: String
+    val quarterTurnSide: Int
 
     init {
         val shape = json.getJSONObject("input").getJSONArray("shape")
@@ -25,6 +28,9 @@ class ModelContract(json: JSONObject) {
         }
         optionalOutputs = (0 until outs.length()).map { outs.getJSONObject(it) }
             .filter { it.optBoolean("optional", false) }.map { it.getString("name") }.toSet()
+        val qt = json.getJSONObject("quarter_turn")
+        quarterTurnFile = qt.getString("file")
+        quarterTurnSide = qt.getJSONObject("input").getJSONArray("shape").getInt(1)
         val p = json.getJSONObject("postprocess")
         postprocessParams = floatArrayOf(
             p.getDouble("score_threshold").toFloat(), p.getDouble("nms_iou").toFloat(),

@@ -36,4 +36,13 @@ object RioCore {
      * camera's field of view across the frame's longer side (0 = unknown, estimated from the quad).
      */
     @JvmStatic external fun nativeCrop(src: Bitmap, quad: FloatArray, maxSide: Int, fovDeg: Float): Bitmap
+
+    /**
+     * The quarter-turn classifier's input for one detection (`quad`, 8 floats, frame pixels) from an
+     * ARGB_8888 bitmap into `out` (direct buffer, side x side x 3 floats, RGB /255; side from model-io.json).
+     */
+    @JvmStatic external fun nativeQuarterTurnCrop(bitmap: Bitmap, quad: FloatArray, out: ByteBuffer)
+
+    /** `quad` (8 floats) rolled back by the classifier's 4 `logits`: corner 0 becomes the card's own top-left. */
+    @JvmStatic external fun nativeTurnUpright(quad: FloatArray, logits: FloatArray): FloatArray
 }

@@ -26,6 +26,8 @@ class FrameOutcome {
     var tDecode = 0.0; var tPre = 0.0; var tInfer = 0.0; var tPost = 0.0; var tTotal = 0.0
     /** the interpreter call in this thread's CPU time (ms); null when the thread clock is unsupported */
     var tInferCpu: Double? = null
+    /** the quarter-turn classifier on every detection (ms); null when the APK carries none */
+    var tTurn: Double? = null
     var detections: List<Detection> = emptyList()
     var bitmap: Bitmap? = null
     var errorCode: String? = null
@@ -34,7 +36,8 @@ class FrameOutcome {
 
 /**
  * The model and the C++ core behind one call per frame: decode, pre (C++), infer (TFLite
- * Interpreter with the requested delegate, falling back to xnnpack then cpu), post (C++).
+ * Interpreter with the requested delegate, falling back to xnnpack then cpu), post (C++),
+ * turn (the quarter-turn classifier on each detection, when the APK carries it).
  */
 class RioPipeline(context: Context, requestedDelegate: String, val threads: Int) : AutoCloseable {
     val contract = ModelContract.load(context)
@@ -48,6 +51,9 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
     private val interpreter: Interpreter
     private val input = ByteBuffer.allocateDirect(contract.inputWidth * contract.inputHeight * 3 * 4).order(ByteOrder.nativeOrder())
     private val outputs: Map<String, Pair<Int, FloatArray>>
+    /** null: no assets/quarter_turn.tflite, and quads keep the detector's corner order (results say so) */
+    private val quarterTurn: QuarterTurn? = QuarterTurn.open(context, contract, threads)
+    val quarterTurnSha256: String? get() = quarterTurn?.sha256
 
     init {
         var created: Pair<Interpreter, String>? = null
@@ -151,6 +157,22 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
         val t4 = SystemClock.elapsedRealtimeNanos()
         o.tPost = ms(t3, t4)
         o.tTotal = ms(t0, t4)
+        val turn = quarterTurn ?: return o
+        val error = try {
+            o.detections = o.detections.map { d -> d.copy(quad = turn.upright(bitmap, d.quad)) }
+            null
+        } catch (e: RioCoreException) {
+            "BAD_MODEL_OUTPUT" to (e.message ?: "")
+        } catch (e: Exception) {
+            "INFERENCE_FAILED" to "quarter_turn: ${e.message ?: e.toString()}"
+        }
+        val t5 = SystemClock.elapsedRealtimeNanos()
+        o.tTurn = ms(t4, t5)
+        o.tTotal = ms(t0, t5)
+        if (error != null) {
+            o.detections = emptyList()
+            return o.fail(t0, error.first, error.second)
+        }
         return o
     }
 
@@ -168,6 +190,7 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
 
     override fun close() {
         interpreter.close()
+        quarterTurn?.close()
         closeDelegates()
     }
 
