@@ -33,7 +33,7 @@ export function htmlReport(exp: RunExport, worst: readonly WorstFrame[]): string
 <h1>rio-farm run ${escapeMarkup(r.id)}</h1>
 <p><span class="banner b-${escapeMarkup(r.status)}">${escapeMarkup(r.status)} — exit ${escapeMarkup(r.exit_code)}</span>
  suite <b>${escapeMarkup(r.suite)}</b>, started ${escapeMarkup(new Date(r.started_at).toISOString())}, ${r.finished_at ? `${((r.finished_at - r.started_at) / 1000).toFixed(1)} s` : 'unfinished'}, host ${escapeMarkup(r.host)}</p>
-<p>APK sha256 <code>${escapeMarkup(r.apk_sha256)}</code>; threads ${escapeMarkup(opts.threads)}, delegate ${escapeMarkup(opts.delegate)}, warm-up ${escapeMarkup(opts.warmup)}, repeat ${escapeMarkup(opts.repeat)}${opts.shard ? ', sharded' : ''};
+<p>APK sha256 <code>${escapeMarkup(r.apk_sha256)}</code> (app ${escapeMarkup(r.app_version ?? '—')}, detector <code>${escapeMarkup((r.model_sha256 ?? '—').slice(0, 12))}</code>${r.quarter_turn_sha256 ? `, quarter turn <code>${escapeMarkup(r.quarter_turn_sha256.slice(0, 12))}</code>` : ', no quarter-turn classifier'}); threads ${escapeMarkup(opts.threads)}, delegate ${escapeMarkup(opts.delegate)}, warm-up ${escapeMarkup(opts.warmup)}, repeat ${escapeMarkup(opts.repeat)}${opts.shard ? ', sharded' : ''};
  labels ${escapeMarkup(Object.entries(exp.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none')}.
  Latency statistics exclude thermal-flagged frames${frameRuleOf(opts).includeThermal ? ' (disabled for this run)' : ''}; CIs are bootstrap 95%.</p>
 <h2>Devices</h2>

@@ -77,7 +77,8 @@ export async function storeAttempt(ctx: RunContext, a: StartedAttempt, outcome: 
     // turn a stored result into a failure that would run the scenario again.
     const note = (err: unknown) => ctx.progress.note(`${a.serial}: ${id}: ${storeError('annotating the run', err).message}`);
     // The app and model identity come from the app itself (what actually ran), first attempt wins.
-    await ctx.store.recordAppIdentity(ctx.runId, `${results.app.version_name} (${results.app.version_code})`, results.model.sha256).catch(note);
+    await ctx.store.recordAppIdentity(ctx.runId, `${results.app.version_name} (${results.app.version_code})`, results.model.sha256,
+      results.model.quarter_turn?.sha256 ?? null).catch(note);
     if (attemptThermal(results, thermalBefore) > 0) {
       await ctx.store.addEvent({ run_id: ctx.runId, serial: a.serial, at: Date.now(), kind: 'thermal-flagged',
         detail: `${item.scenario_id}: thermal ${results.device_state.start.thermal_status}→${results.device_state.end.thermal_status}, ${rows.length} frames flagged` }).catch(note);

@@ -15,6 +15,7 @@ import { buildSuite } from '../../../scenarios/generator/index.ts';
 import { PG_URL, postgresTestStore, warnIfNoPostgres } from '../store/test-stores.ts';
 import { runSuite } from './run-suite.ts';
 import { placeholderModel } from '../../../android-demo/apk/placeholder-model.ts';
+import { demoQuarterTurn } from '../../../android-demo/apk/index.ts';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { quietProgress, tempRun } from './run-test-support.ts';
@@ -127,7 +128,7 @@ test('the same run on SQLite and PostgreSQL gives identical aggregates', async (
   } finally { await sqlite.close(); await pg.drop(); }
 });
 
-test('--model runs that model: the APK is rebuilt around it, reinstalled, and the run records its sha256', async () => {
+test('--model runs that model: the APK is rebuilt around it with the released quarter-turn classifier, reinstalled, and the run records both sha256s', async () => {
   const model = placeholderModel();
   const path = join(tmp.dir, 'other.tflite');
   writeFileSync(path, model);
@@ -136,6 +137,10 @@ test('--model runs that model: the APK is rebuilt around it, reinstalled, and th
   try {
     const run = (await store.getRun(r.runId))!;
     assert.equal(run.model_sha256, createHash('sha256').update(model).digest('hex'), 'the app reports running the given model');
+    const classifier = demoQuarterTurn();
+    assert.ok(classifier, 'the released quarter-turn classifier is committed');
+    assert.equal(run.quarter_turn_sha256, createHash('sha256').update(classifier).digest('hex'), 'and the classifier beside it, as the app reported it');
+    assert.match(readFileSync(join(r.outDir, 'report.html'), 'utf8'), new RegExp(`quarter turn <code>${run.quarter_turn_sha256!.slice(0, 12)}</code>`), 'the report names both models');
     assert.equal((await store.runDevices(r.runId))[0]!.install_action, 'installed', 'a different APK is installed');
   } finally { await store.close(); }
 });

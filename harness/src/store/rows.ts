@@ -22,6 +22,8 @@ export const RunRowSchema = Row({
   id: Id, suite: Name, status: RunStatusSchema, exit_code: Nullable(ExitCodeNum),
   started_at: Time, finished_at: Nullable(Time), host: Name, out_dir: Nullable(Text),
   apk_sha256: Nullable(Sha256), app_version: Nullable(Name), model_sha256: Nullable(Sha256), options_json: Json, virtual_only: Flag,
+  /** the quarter-turn classifier the app ran beside the detector (migration 121); absent or null: none */
+  quarter_turn_sha256: Type.Optional(Nullable(Sha256)),
 });
 export type RunRow = Static<typeof RunRowSchema>;
 

@@ -19,9 +19,10 @@ export class RunTables {
   async finishRun(id: string, status: RunStatus, exitCode: number): Promise<void> {
     await this.updateRun(id, { status, exit_code: exitCode, finished_at: Date.now() });
   }
-  /** The app and model identity as the app reported them: the first attempt to report wins. */
-  async recordAppIdentity(id: string, appVersion: string, modelSha256: string): Promise<void> {
-    await this.db.run('UPDATE runs SET app_version = ?, model_sha256 = ? WHERE id = ? AND app_version IS NULL', [appVersion, modelSha256, id]);
+  /** The app and models identity as the app reported them (detector, and quarter-turn classifier or null): the first attempt to report wins. */
+  async recordAppIdentity(id: string, appVersion: string, modelSha256: string, quarterTurnSha256: string | null): Promise<void> {
+    await this.db.run('UPDATE runs SET app_version = ?, model_sha256 = ?, quarter_turn_sha256 = ? WHERE id = ? AND app_version IS NULL',
+      [appVersion, modelSha256, quarterTurnSha256, id]);
   }
   getRun(id: string) { return this.db.get<RunRow>('SELECT * FROM runs WHERE id = ?', [id]); }
   listRuns(limit = 50) { return this.db.all<RunRow>('SELECT * FROM runs ORDER BY started_at DESC LIMIT ?', [limit]); }

@@ -65,7 +65,7 @@ export interface RunDeviceDetail {
 }
 
 export interface RunDetail {
-  run: RunListItem & { exit_code: number | null; apk_sha256: string | null; options: unknown; out_dir: string | null };
+  run: RunListItem & { exit_code: number | null; apk_sha256: string | null; quarter_turn_sha256: string | null; options: unknown; out_dir: string | null };
   devices: RunDeviceDetail[];
   summaries: DeviceRunSummary[];
   attempts: AttemptRow[];
@@ -96,7 +96,8 @@ export async function runDetail(db: Db, id: string): Promise<RunDetail> {
     run: {
       id: r.id, suite: r.suite, status: r.status, started_at: Number(r.started_at), finished_at: r.finished_at === null ? null : Number(r.finished_at),
       host: r.host, app_version: r.app_version, model_sha256: r.model_sha256, virtual_only: Boolean(r.virtual_only),
-      devices: devices.length, labels: labels.get(id) ?? {}, exit_code: r.exit_code, apk_sha256: r.apk_sha256, options, out_dir: r.out_dir,
+      devices: devices.length, labels: labels.get(id) ?? {}, exit_code: r.exit_code, apk_sha256: r.apk_sha256, quarter_turn_sha256: r.quarter_turn_sha256 ?? null,
+      options, out_dir: r.out_dir,
     },
     devices: devices.map((d) => ({ ...d, virtual: Boolean(d.virtual) })),
     summaries: summaries.map(dashRowOut),

@@ -33,7 +33,7 @@ ${[...lightings, '*'].map((l) => {
     .sort(worseFirst).slice(0, 8);
   const body = html`
 <p>${statusBadge(r.status)} suite <b>${r.suite}</b> · started ${when(r.started_at)} · finished ${when(r.finished_at)} · host ${r.host}
- · app ${r.app_version ?? '—'} · model <code>${(r.model_sha256 ?? '—').slice(0, 12)}</code>
+ · app ${r.app_version ?? '—'} · model <code>${(r.model_sha256 ?? '—').slice(0, 12)}</code>${r.quarter_turn_sha256 ? html` + quarter turn <code>${r.quarter_turn_sha256.slice(0, 12)}</code>` : ''}
  ${Object.entries(r.labels).map(([k, v]) => html` <span class="label">${k}=${v}</span>`)}
  · <a href="/runs/${id}/frames${qs({ sort: 'iou' })}">all frames, worst IoU first</a> · <a href="/compare${qs({ b: r.id })}">compare with…</a></p>
 <h2>Crop IoU by device × lighting</h2>
