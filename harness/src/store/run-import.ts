@@ -110,7 +110,7 @@ export async function finishImport(store: Store, runId: string): Promise<Summary
   return frames;
 }
 
-/** Uploads a stopped server answered but did not finish: finished now, oldest first (the server calls it when it starts). */
+/** Uploads a stopped server answered but did not finish (or whose finish failed): finished now, in run id order — the summary refresher calls it when the server starts and between its rounds. */
 export async function finishPendingImports(store: Store, skip: ReadonlySet<string> = new Set()): Promise<string[]> {
   const ids = (await store.db.all<{ run_id: string }>('SELECT run_id FROM import_pending ORDER BY run_id')).map((r) => r.run_id).filter((id) => !skip.has(id));
   for (const id of ids) await finishImport(store, id);
