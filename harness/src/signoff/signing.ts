@@ -3,17 +3,26 @@
  * RIO_SIGNOFF_KEY (a PEM, or the path of one); `rio-farm signoff keygen` makes a pair.
  */
 import { generateKeyPairSync, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { RioError } from '../errors.ts';
 
 export interface KeyPairFiles { privatePath: string; publicPath: string }
 
-/** Writes a new key pair: PATH (PKCS#8 PEM, mode 0600) and PATH.pub (SPKI PEM). Refuses to overwrite. */
+/**
+ * Writes a new key pair: PATH (PKCS#8 PEM, mode 0600) and PATH.pub (SPKI PEM), making PATH's folder (a fresh
+ * clone has no `.rio-farm/`). Refuses to overwrite; a folder it cannot write is BAD_ARGUMENT naming the file.
+ */
 export function generateSigningKey(path: string): KeyPairFiles {
   if (existsSync(path)) throw new RioError('BAD_ARGUMENT', `${path} exists; not overwriting a signing key`, { file: path });
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  writeFileSync(`${path}.pub`, publicKey.export({ type: 'spki', format: 'pem' }));
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(`${path}.pub`, publicKey.export({ type: 'spki', format: 'pem' }));
+  } catch (err) {
+    throw new RioError('BAD_ARGUMENT', `cannot write the signing key: ${(err as Error).message}`, { file: path });
+  }
   return { privatePath: path, publicPath: `${path}.pub` };
 }
 
