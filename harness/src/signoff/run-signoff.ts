@@ -121,7 +121,7 @@ export async function runSignoff(o: SignoffOptions): Promise<SignoffSummary> {
     const files = writeReportFiles(outDir, signed);
     await finishSignoff(store, id, { status: 'done', verdict: body.verdict, report_sha256: createHash('sha256').update(canonicalJson(body)).digest('hex'),
       public_key: signed.signature.public_key, signature: signed.signature.value });
-    log(`signoff ${id}: ${body.verdict}\n  ${files.json}\n  ${files.html}\n  ${files.junit}`);
+    for (const line of [`signoff ${id}: ${body.verdict}`, `  ${files.json}`, `  ${files.html}`, `  ${files.junit}`]) log(line); // one line per call: log escapes newlines
     return { id, verdict: body.verdict, exitCode: SIGNOFF_EXIT[body.verdict], files, outDir, table: terminalText(gateTable(body), { multiline: true }) };
   } finally {
     client.closeAll?.();
