@@ -253,6 +253,21 @@ test('corner points sharpen the coarse regression quads of touching cards', () =
   assert.ok(quadIoU(detections(detect({ ...o, params: { corner_threshold: 1 } }))[0]!.quad, left) < 0.9, 'the regression alone is coarse');
 });
 
+test('a card running off the frame keeps its whole outline: the regression\'s corners past the edge, not the frame\'s edge', () => {
+  const card: Quad = [[900, 200], [1400, 200], [1400, 520], [900, 520]]; // a quarter of it past the right edge
+  // corner points at its two corners in view, and one where its top edge meets the frame's edge (no corner of the card)
+  const o = paintOutputs(W, H, [{ quad: card, score: 0.9, points: [[900, 200], [1276, 202], [1276, 518], [900, 520]] }]);
+  const d = detections(detect(o));
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.fromMask, true);
+  assertSameQuad(d[0]!.quad, card);
+  // a card whose side lies on the frame's edge (the regression agrees) keeps the mask's side there
+  const edge: Quad = [[880, 200], [1280, 200], [1280, 520], [880, 520]];
+  const e = detections(detect(paintOutputs(W, H, [{ quad: edge, score: 0.9 }])));
+  assertSameQuad(e[0]!.quad, edge);
+  assert.ok(Math.max(...e[0]!.quad.map((p) => p[0])) <= W + 1, JSON.stringify(e[0]!.quad));
+});
+
 test('a corner point beyond the snap radius (another card\'s corner) is left alone', () => {
   // the card's shorter side is 360 px, so its corners look 144 px around them; the nearest point is 197 px away
   const far: Quad = [[1080, 120], [1260, 120], [1260, 300], [1080, 300]];

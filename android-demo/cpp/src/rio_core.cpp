@@ -234,18 +234,37 @@ std::vector<cv::Point2f> cornerPoints(const cv::Mat& p, float threshold) {
   return points;
 }
 
+// A card running off the frame: the mask stops at the frame's edge, so a blob's side along it is the
+// frame's edge, not the card's. The corner regression is not bounded by the frame (training scenes
+// hold cards partly out of view), so a mask corner on an edge (within `tol` frame px) takes the
+// regression's corner when that lies beyond the same edge. The result must stay a convex quad of the
+// same orientation; otherwise `q` is kept.
+Quad extendPastFrame(const Quad& q, const Quad& ref, float width, float height, cv::Point2f tol) {
+  Quad r = q;
+  bool moved = false;
+  for (int k = 0; k < 4; ++k) {
+    const bool past = (q[k].x <= tol.x && ref[k].x < 0) || (q[k].x >= width - tol.x && ref[k].x > width) ||
+                      (q[k].y <= tol.y && ref[k].y < 0) || (q[k].y >= height - tol.y && ref[k].y > height);
+    if (past) { r[k] = ref[k]; moved = true; }
+  }
+  if (!moved || !isConvexQuad(r) || cross(r[0], r[1], r[2]) * cross(q[0], q[1], q[2]) <= 0) return q;
+  return r;
+}
+
 // Moves each corner of `q` to the nearest unused corner point within kSnapRadius of its shorter
 // side. The mask's blob gives a card's extent but rounds, dents and merges at corners (glare eats an
 // edge, a finger or a touching card extends it), and the corner regression is coarse; the corner
 // points are the model's sharp answer for where a corner is. The corner order is kept; a result that
-// is not a convex quad of the same orientation, or barely overlaps `q`, is refused.
-Quad snapToCornerPoints(const Quad& q, const std::vector<cv::Point2f>& points) {
+// is not a convex quad of the same orientation, or barely overlaps `q`, is refused. A corner outside
+// the frame (extendPastFrame) stays: every corner point is inside, so none can be that corner.
+Quad snapToCornerPoints(const Quad& q, const std::vector<cv::Point2f>& points, float width, float height) {
   float shorter = INFINITY;
   for (int i = 0; i < 4; ++i) shorter = std::min(shorter, static_cast<float>(cv::norm(q[(i + 1) % 4] - q[i])));
   const float radius = kSnapRadius * shorter;
   Quad r = q;
   std::vector<bool> used(points.size(), false);
   for (int k = 0; k < 4; ++k) {
+    if (q[k].x < 0 || q[k].y < 0 || q[k].x > width || q[k].y > height) continue;
     int best = -1;
     float bestD = radius;
     for (size_t i = 0; i < points.size(); ++i) {
@@ -325,6 +344,7 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
     const float sy = static_cast<float>(frame_height) / params.input_height;
     const float strideX = static_cast<float>(params.input_width) / hw;
     const float strideY = static_cast<float>(params.input_height) / hh;
+    const float frameW = static_cast<float>(frame_width), frameH = static_cast<float>(frame_height);
 
     // 1. Candidates: local 3x3 maxima of the heatmap above the score threshold.
     std::vector<Detection> candidates;
@@ -427,6 +447,7 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
       owner[found] = static_cast<int>(refined.size());
       // Without a usable regression quad the mask quad keeps the top-left-most-first order.
       d.quad = regressionOrdered ? alignTo(qf, ref) : qf;
+      if (regressionOrdered) d.quad = extendPastFrame(d.quad, ref, frameW, frameH, cv::Point2f(mx, my));
       d.from_mask = true;
       refined.push_back(d);
     }
@@ -434,7 +455,7 @@ Status detect(const TensorView& heat, const TensorView& corners, const TensorVie
     std::vector<cv::Point2f> points;
     if (params.corner_threshold < 1) points = cornerPoints(pointMap, params.corner_threshold);
     for (auto& p : points) p = cv::Point2f(p.x * mx, p.y * my);
-    for (auto& d : refined) d.quad = snapToCornerPoints(d.quad, points);
+    for (auto& d : refined) d.quad = snapToCornerPoints(d.quad, points, frameW, frameH);
     // 5. Turn each quad so corner 0 is the card's own top-left, as the model reads the card.
     if (hasOrient)
       for (auto& d : refined)
