@@ -239,7 +239,7 @@ std::vector<cv::Point2f> cornerPoints(const cv::Mat& p, float threshold) {
 // hold cards partly out of view), so a side of the mask quad lying on an edge (both corners within
 // `tol` frame px of it) takes the regression's two corners when both lie past that edge by more than
 // `tol`. Per corner instead of per side, it moved cards that merely touch an edge and lost on
-// `validation` (daylight median 0.966 -> 0.962); per side, 17 of its scenarios gain, 10 lose, all
+// `validation` (daylight median 0.966 -> 0.962); per side, 18 of its scenarios gain, 10 lose, all
 // 0.953 -> 0.954 (android-demo/model/README.md). The result must stay a convex quad of the same
 // orientation; otherwise `q` is kept.
 Quad extendPastFrame(const Quad& q, const Quad& ref, float width, float height, cv::Point2f tol) {
