@@ -38,8 +38,8 @@ export async function decodeFrame(path: string): Promise<DecodedFrame> {
 
 /**
  * Runs every stage on the frame at `path`; failures land in `error`, never thrown. `slowdown` > 1
- * (the device's `--slowdown`) spends that factor of the inference's CPU time on this thread, inside
- * the inference stage, as a slower SoC would: wall and CPU time both rise by it.
+ * (the device's `--slowdown`) spends that factor of each model stage's CPU time — the inference and
+ * the quarter turn — on this thread, inside the stage, as a slower SoC would: wall and CPU time both rise by it.
  */
 export async function processFrame(model: ApkModel, path: string, slowdown = 1): Promise<FrameOutcome> {
   const o: FrameOutcome = { t_decode: 0, t_pre: 0, t_infer: 0, t_post: 0, t_total: 0, detections: [] };
@@ -67,7 +67,7 @@ export async function processFrame(model: ApkModel, path: string, slowdown = 1):
     o.t_infer = ms(t2, performance.now());
     return fail(o, t0, { code: 'INFERENCE_FAILED', message: e instanceof Error ? e.message : String(e) });
   }
-  if (slowdown > 1) burnThreadCpu((cpu0 !== undefined ? threadCpuMs()! - cpu0 : performance.now() - t2) * (slowdown - 1));
+  spendSlowdown(slowdown, cpu0, t2);
   const cpu1 = threadCpuMs();
   const t3 = performance.now();
   o.t_infer = ms(t2, t3);
@@ -79,7 +79,9 @@ export async function processFrame(model: ApkModel, path: string, slowdown = 1):
   if (r.error) return fail(o, t0, { code: 'BAD_MODEL_OUTPUT', message: `${r.error.code}: ${r.error.message}` });
   let quads = r.detections.map((d) => d.quad);
   if (model.quarterTurn) {
+    const cpu4 = threadCpuMs();
     const turned = await turnQuadsUpright(frame, quads, model.quarterTurn.classify);
+    spendSlowdown(slowdown, cpu4, t4);
     const t5 = performance.now();
     o.t_turn = ms(t4, t5);
     o.t_total = ms(t0, t5);
@@ -88,6 +90,14 @@ export async function processFrame(model: ApkModel, path: string, slowdown = 1):
   }
   o.detections = r.detections.map((d, k) => ({ quad: quads[k]!, score: Math.round(d.score * 1e4) / 1e4 }));
   return o;
+}
+
+/**
+ * A slowed device's extra work for one model stage begun at thread CPU time `cpu0` (wall time `wall0`):
+ * (slowdown − 1) × what the stage has spent so far, in this thread's CPU time, or wall time without a thread clock.
+ */
+function spendSlowdown(slowdown: number, cpu0: number | undefined, wall0: number): void {
+  if (slowdown > 1) burnThreadCpu((cpu0 !== undefined ? threadCpuMs()! - cpu0 : performance.now() - wall0) * (slowdown - 1));
 }
 
 function fail(o: FrameOutcome, t0: number, error: AppError): FrameOutcome {

@@ -103,6 +103,39 @@ for (const kind of storeKinds()) {
       await refused(JSON.stringify(runs[0]).replace(/"t_total":[0-9.]+/, '"t_total":NaN'), 400);
     });
 
+    test('an upload keeps each frame\'s quarter-turn time and shows it on the frames page; a lying one is refused naming it, as t_infer_cpu is', async () => {
+      const e = renamed(runs[2]!, 'turn-upload');
+      e.measurements.forEach((m, i) => { m.t_turn = m.t_total === null || i % 4 === 3 ? null : 1.5 + i / 8; });
+      const WIRE = 424_242.5; // a value no frame has, swapped for what JSON.stringify cannot write
+      for (const field of ['t_infer_cpu', 't_turn'] as const) {
+        const path = `body/measurements/1/${field}`;
+        for (const lie of [-1, 3_600_000, Number.POSITIVE_INFINITY, Number.NaN]) {
+          const bad = copy(e);
+          bad.measurements[1]![field] = lie;
+          const cli = (() => { try { validateRunExport(bad, 'body'); return null; } catch (err) { return (err as RioError).where?.field; } })();
+          assert.equal(cli, path, `${field} = ${lie}: a run.json read by the CLI is refused naming it`);
+          // JSON has no Infinity (1e999 parses to it) and no NaN at all
+          bad.measurements[1]![field] = Number.isFinite(lie) ? lie : WIRE;
+          const text = JSON.stringify(bad).replace(`"${field}":${WIRE}`, `"${field}":${Number.isNaN(lie) ? 'NaN' : '1e999'}`);
+          const answer = await refused(text, 400, Number.isNaN(lie) ? 'body' : path);
+          if (Number.isNaN(lie)) assert.match(answer.message, /body is not JSON: Unexpected token 'N'/);
+        }
+      }
+      const r = await post(e);
+      assert.equal(r.statusCode, 201, r.body);
+      await app.backgroundWork(); // the server finishes an upload (aggregates, status, summaries) after its answer
+      const key = (m: { attempt_id: string; frame_index: number }) => `${m.attempt_id}#${m.frame_index}`;
+      const sent = new Map(e.measurements.map((m) => [key(m), m.t_turn]));
+      const stored = await target.store.measurements(e.run.id);
+      assert.equal(stored.length, e.measurements.length);
+      for (const m of stored) assert.equal(m.t_turn, sent.get(key(m)), `${key(m)} t_turn`);
+      assert.ok(stored.some((m) => m.t_turn === null) && stored.some((m) => typeof m.t_turn === 'number'), 'both kinds of frame were sent');
+      const shown = stored.find((m) => typeof m.t_turn === 'number')!;
+      const page = (await app.inject({ url: `/runs/${e.run.id}/frames?device=${encodeURIComponent(shown.serial)}&scenario=${shown.scenario_id}&limit=500` })).body;
+      assert.match(page, /<th>t_infer ms<\/th><th>t_turn ms<\/th>/, 'the frames page has the turn stage column');
+      assert.ok(page.includes(`<td class="n">${shown.t_turn!.toFixed(1)}</td>`), 'and the frame\'s turn time in it');
+    });
+
     test('a duplicate key is refused with 400 naming its path; so is nesting no export has', async () => {
       const dup = JSON.stringify(runs[0]).replace('"suite":', '"suite":"other","suite":');
       assert.match((await refused(dup, 400, 'body/run/suite')).message, /duplicate key "suite"/);

@@ -10,7 +10,7 @@ import { ALL_LIGHTING } from './lighting.ts';
 import { judge, type QualityBars } from './quality-bars.ts';
 
 /** The measurement columns an aggregate reads (a full MeasurementRow fits). */
-export type AggregateFrame = Omit<MeasurementRow, 'attempt_id' | 'repeat_index' | 'frame_index' | 't_decode' | 't_pre' | 't_post' | 'detections_json'>;
+export type AggregateFrame = Omit<MeasurementRow, 'attempt_id' | 'repeat_index' | 'frame_index' | 't_decode' | 't_pre' | 't_post' | 't_turn' | 'detections_json'>;
 
 export interface AggregateOptions {
   bars: QualityBars;

@@ -42,7 +42,7 @@ export function measureFrames(results: Results, truth: ReadonlyMap<number, Frame
       lighting: t ? lightingKey(t.lighting.tags) : 'unknown',
       negative: t?.negative ? 1 : 0,
       t_decode: f.t_decode, t_pre: f.t_pre, t_infer: f.t_infer, t_post: f.t_post, t_total: f.t_total,
-      t_infer_cpu: f.t_infer_cpu ?? null,
+      t_turn: f.t_turn ?? null, t_infer_cpu: f.t_infer_cpu ?? null,
       dropped: f.dropped ? 1 : 0, thermal_flag: flagged,
       detections: f.detections.length, matched: m.matched, cards: m.cards, iou: m.iou,
       corner_err_px: m.cornerErrPx, corner_err_pct: m.cornerErrPct, false_detections: m.falseDetections,

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestFarm, type TestFarm } from '../../test-support/farm.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, type MeasurementRow, type Store } from '../store/index.ts';
+import { buildApk } from '../../../android-demo/apk/build-apk.ts';
 import { exportRun, importRun } from '../store/run-export.ts';
 import { computeAggregates } from '../metrics/aggregate.ts';
 import { buildSuite } from '../../../scenarios/generator/index.ts';
@@ -51,6 +52,11 @@ test('runs the smoke suite on three vdevices end to end and leaves store rows an
     // the twin's inference cost in thread CPU time reaches the frame rows, the aggregates and run.json
     assert.ok(m.filter((f) => !f.dropped && !f.error).every((f) => typeof f.t_infer_cpu === 'number' && f.t_infer_cpu > 0), 't_infer_cpu on every processed frame');
     assert.ok(whole.every((a) => a.infer_cpu_p50! > 0 && a.infer_cpu_p50_lo! <= a.infer_cpu_p50! && a.infer_cpu_p90! >= a.infer_cpu_p50!), 'CPU-time percentiles');
+    // the release APK runs the quarter-turn classifier on every detection: its stage time reaches the frame rows
+    const processed = m.filter((f) => !f.dropped && !f.error);
+    assert.ok(processed.every((f) => typeof f.t_turn === 'number' && f.t_turn <= f.t_total! + 1e-9), 't_turn on every processed frame, inside t_total');
+    const withCards = processed.filter((f) => f.detections > 0);
+    assert.ok(withCards.length > 0 && withCards.every((f) => f.t_turn! > 0), 'a frame with detections spent time turning them');
     const product = whole.some((a) => a.verdict === 'fail');
     assert.equal(r.exitCode, product ? 1 : 0, 'exit code follows the product verdicts');
     const devices = await store.runDevices(r.runId);
@@ -78,8 +84,9 @@ test('runs the smoke suite on three vdevices end to end and leaves store rows an
       }
     }
     for (const f of ['report.html', 'junit.xml', 'run.json']) assert.ok(existsSync(join(r.outDir, f)), f);
-    const runJson = JSON.parse(readFileSync(join(r.outDir, 'run.json'), 'utf8')) as { aggregates: { infer_cpu_p50: number | null }[] };
+    const runJson = JSON.parse(readFileSync(join(r.outDir, 'run.json'), 'utf8')) as { aggregates: { infer_cpu_p50: number | null }[]; measurements: MeasurementRow[] };
     assert.ok(runJson.aggregates.every((a) => a.infer_cpu_p50! > 0), 'run.json carries the CPU-time percentiles');
+    assert.deepEqual(runJson.measurements.map((f) => f.t_turn).sort(), m.map((f) => f.t_turn).sort(), 'and each frame\'s turn time');
     const junit = readFileSync(join(r.outDir, 'junit.xml'), 'utf8');
     assert.equal((junit.match(/<testcase /g) ?? []).length, 3 * suite.scenarios.length);
     const html = readFileSync(join(r.outDir, 'report.html'), 'utf8');
@@ -116,6 +123,10 @@ test('the same run on SQLite and PostgreSQL gives identical aggregates', async (
     const fromSqlite = computeAggregates(await sqlite.measurements(firstRunId), { bars: opts.bars });
     assert.deepEqual(fromPg, fromSqlite, 'recomputed from each database');
     assert.deepEqual(await pg.store.aggregates(firstRunId), await sqlite.aggregates(firstRunId), 'stored aggregates');
+    const turns = async (store: Store) => (await store.measurements(firstRunId)).map((f) => `${f.attempt_id}#${f.frame_index} ${f.t_turn}`);
+    const sqliteTurns = await turns(sqlite);
+    assert.ok(sqliteTurns.some((t) => !t.endsWith(' null')), 'the run has turn times');
+    assert.deepEqual(await turns(pg.store), sqliteTurns, 'each frame\'s turn time, exported and imported');
     const q = 'SELECT serial, COUNT(*) AS n, SUM(t_total) AS total, AVG(iou) AS iou FROM measurements WHERE run_id = ? GROUP BY serial ORDER BY serial';
     const a = await sqlite.db.all<{ serial: string; n: number; total: number; iou: number }>(q, [firstRunId]);
     const b = await pg.store.db.all<{ serial: string; n: number; total: number; iou: number }>(q, [firstRunId]);
@@ -142,6 +153,19 @@ test('--model runs that model: the APK is rebuilt around it with the released qu
     assert.equal(run.quarter_turn_sha256, createHash('sha256').update(classifier).digest('hex'), 'and the classifier beside it, as the app reported it');
     assert.match(readFileSync(join(r.outDir, 'report.html'), 'utf8'), new RegExp(`quarter turn <code>${run.quarter_turn_sha256!.slice(0, 12)}</code>`), 'the report names both models');
     assert.equal((await store.runDevices(r.runId))[0]!.install_action, 'installed', 'a different APK is installed');
+  } finally { await store.close(); }
+});
+
+test('--apk without a quarter-turn classifier: the run stores no turn time (t_turn NULL on every frame) and no classifier', async () => {
+  const path = join(tmp.dir, 'no-turn.apk');
+  await buildApk(placeholderModel(), path);
+  const r = await runSuite(tmp.options({ apk: path, devices: [farm.serials[1]!], scenarios: ['daylight-wood'] }), { progress: quietProgress() });
+  const store = await openStore(tmp.db);
+  try {
+    assert.equal((await store.getRun(r.runId))!.quarter_turn_sha256, null);
+    const m = await store.measurements(r.runId);
+    assert.ok(m.some((f) => f.detections > 0), 'the placeholder detector found cards, so a classifier would have had crops');
+    assert.deepEqual(m.map((f) => f.t_turn), m.map(() => null));
   } finally { await store.close(); }
 });
 

@@ -91,6 +91,8 @@ export const MeasurementRowSchema = Row({
   t_infer: Nullable(LatencyMs), t_post: Nullable(LatencyMs), t_total: Nullable(LatencyMs),
   // migration 105: absent in exports written before it
   t_infer_cpu: Type.Optional(Nullable(LatencyMs)),
+  // migration 122: the quarter-turn classifier's stage; absent in exports written before it, null without a classifier
+  t_turn: Type.Optional(Nullable(LatencyMs)),
   dropped: Flag, thermal_flag: Flag, detections: Count, matched: Count, cards: Count, iou: Nullable(Rate01),
   corner_err_px: Nullable(PixelError), corner_err_pct: Nullable(Percent),
   false_detections: Count, detections_json: Nullable(Json), error: Nullable(Text),

@@ -102,5 +102,29 @@ for (const kind of storeKinds()) {
         assert.throws(() => validateRunExport({ ...exp, run: { ...exp.run, started_at: 'x' } }), /started_at/);
       } finally { await a.drop(); await b.drop(); }
     });
+
+    test('a frame\'s quarter-turn time (migration 122) survives export and import; none is NULL, and an export from before it imports as NULL', async () => {
+      const a = await kind.open();
+      const b = await kind.open();
+      const c = await kind.open();
+      try {
+        const T = 1_700_000_000_000;
+        await a.store.createRun({ ...run('r1'), status: 'passed', exit_code: 0, finished_at: T + 60_000 }, {});
+        await a.store.planItems([{ id: 'r1/s1/sc/0', run_id: 'r1', slot_serial: 's1', scenario_id: 'sc', truth_sha256: 'b'.repeat(64), repeat_index: 0, seq: 0, status: 'pending', done_attempt_id: null }]);
+        await a.store.startAttempt({ id: 'r1/s1/sc/0/a1', run_id: 'r1', item_id: 'r1/s1/sc/0', attempt: 1, serial: 's1', scenario_id: 'sc', started_at: T + 10 });
+        const turns = [3.125, null, 0.001];
+        await a.store.completeAttempt('r1/s1/sc/0/a1', 'r1/s1/sc/0', { finished_at: T + 20 },
+          turns.map((t_turn, i) => ({ ...frame('r1/s1/sc/0/a1', i), t_turn })));
+        assert.deepEqual((await a.store.measurements('r1')).map((m) => m.t_turn), turns, 'stored as given');
+        const exp = validateRunExport(JSON.parse(JSON.stringify(await exportRun(a.store, 'r1'))));
+        assert.deepEqual(exp.measurements.map((m) => m.t_turn), turns, 'in the export');
+        await importRun(b.store, exp);
+        assert.deepEqual((await b.store.measurements('r1')).map((m) => m.t_turn), turns, 'and in the other store');
+        const before122 = structuredClone(exp);
+        for (const m of before122.measurements) delete m.t_turn;
+        await importRun(c.store, validateRunExport(before122));
+        assert.deepEqual((await c.store.measurements('r1')).map((m) => m.t_turn), [null, null, null]);
+      } finally { await a.drop(); await b.drop(); await c.drop(); }
+    });
   });
 }

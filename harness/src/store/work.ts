@@ -10,7 +10,7 @@ import type {
 } from './rows.ts';
 
 /** A frame as the run's summaries read it (summaryFrames): everything but the stage times and the detections JSON. */
-export type SummaryFrame = Omit<MeasurementRow, 't_decode' | 't_pre' | 't_post' | 'detections_json'>;
+export type SummaryFrame = Omit<MeasurementRow, 't_decode' | 't_pre' | 't_post' | 't_turn' | 'detections_json'>;
 
 export class WorkTables {
   declare readonly db: Db;

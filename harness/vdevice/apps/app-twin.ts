@@ -32,7 +32,7 @@ export interface AppTwinContext {
   beforeWork(frameIndex: number): Promise<void>;
   /**
    * The device's slowdown factor (`vdevice start --slowdown`, 1 = none): the app spends this factor
-   * of its inference cost on its inference thread, so wall and CPU time both rise by it.
+   * of its inference and quarter-turn cost on the thread running them, so wall and CPU time both rise by it.
    */
   readonly slowdown: number;
   /** aborted on `am force-stop`, uninstall, or device shutdown */

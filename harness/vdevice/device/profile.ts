@@ -28,7 +28,7 @@ export interface DeviceProfile {
   firmware?: 'hostile';
   /** `recorded`: apps answer from a recording on the device (recorded timings and results, no inference) — the farm-scale profile */
   app?: 'recorded';
-  /** set by `--slowdown` (device/slowdown.ts), never by a profile file: the app twin spends this factor of its inference cost */
+  /** set by `--slowdown` (device/slowdown.ts), never by a profile file: the app twin spends this factor of its inference and quarter-turn cost */
   slowdown?: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * A vdevice's slowdown profile (`rio-farm vdevice start --slowdown 1.10`): the device's app twin
- * spends that factor of its inference cost, in CPU on its inference thread, as a slower SoC would —
+ * spends that factor of its model stages' cost (inference and quarter turn), in CPU on the thread running them, as a slower SoC would —
  * how "this device got 10 % slower" is injected for real. Never hidden: the device says so in
  * `ro.rio.slowdown` and in its build fingerprint, so its measurements are another environment.
  */

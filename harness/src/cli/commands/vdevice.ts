@@ -20,7 +20,7 @@ export function registerVdevice(program: Command): void {
     .option('--fault <spec...>', 'inject faults, e.g. crash:frame=5 disconnect:after=30,down=10 stall:at=am-start,for=5 storage-full thermal:heat=2 slow-link:latency=20')
     .option('--adb-port <port>', 'adb server port (default $ANDROID_ADB_SERVER_PORT or 5037)')
     .option('--auth', 'require AUTH: only this machine\'s ~/.android/adbkey.pub may connect')
-    .option('--slowdown <factor>', 'the app twin spends this factor of its inference cost (e.g. 1.10: 10% slower), labelled in ro.rio.slowdown and the build fingerprint')
+    .option('--slowdown <factor>', 'the app twin spends this factor of its inference and quarter-turn cost (e.g. 1.10: 10% slower), labelled in ro.rio.slowdown and the build fingerprint')
     .action(async (o: { count: string; profile: string; basePort?: string; fault?: string[]; adbPort?: string; auth?: boolean; slowdown?: string }) => {
       const count = Number(o.count);
       if (!Number.isInteger(count) || count < 1 || count > 64) throw new RioError('BAD_ARGUMENT', '--count must be 1..64', { field: '--count' });
