@@ -35,7 +35,9 @@ def dws(cin, cout, stride=1, dilation=1):
 
 
 class RioNet(nn.Module):
-    def __init__(self, width=32):
+    def __init__(self, width=32, orient=True):
+        """orient=False leaves out the orientation head (the quarter-turn classifier turns crops instead),
+        so the exported model has no `orient` output, as release runs 1-7."""
         super().__init__()
         f = width
         self.stem = cbr(3, 16, 3, 2)                                                  # 128
@@ -56,7 +58,7 @@ class RioNet(nn.Module):
         self.corner_point_head = nn.Sequential(dws(16, 16), dws(16, 16, dilation=2), nn.Conv2d(16, 1, 1))
         # Which way up the card is: read at the centre peak, so it needs the whole card (its text, logo,
         # layout) in view — dilated blocks widen the receptive field at 64x64 for little compute.
-        self.orient_head = nn.Sequential(dws(f, f, dilation=2), dws(f, f, dilation=4), nn.Conv2d(f, 2, 1))
+        self.orient_head = nn.Sequential(dws(f, f, dilation=2), dws(f, f, dilation=4), nn.Conv2d(f, 2, 1)) if orient else None
         nn.init.constant_(self.heat_head[-1].bias, -4.0)  # start with "no card anywhere" (focal-loss prior)
         nn.init.constant_(self.corner_point_head[-1].bias, -4.0)
 
@@ -66,7 +68,7 @@ class RioNet(nn.Module):
 
     def forward(self, x):
         """x: NCHW in [0,1]. Returns logits: heat [N,1,64,64], corners [N,8,64,64], mask [N,2,128,128],
-        orient [N,2,64,64]."""
+        orient [N,2,64,64] (None without the orientation head)."""
         s = self.stem(x)
         c1 = self.e1(s)
         c2 = self.e2(c1)
@@ -77,7 +79,7 @@ class RioNet(nn.Module):
         p1 = self.d1(self.up(p2) + self.lat1(c1))
         p0 = self.up(self.to_mask(p1)) + self.lat0(s)
         return (self.heat_head(p1), self.corner_head(p1), torch.cat([self.mask_head(p0), self.corner_point_head(p0)], 1),
-                self.orient_head(p1))
+                self.orient_head(p1) if self.orient_head is not None else None)
 
 
 class RioNetExport(nn.Module):
@@ -89,8 +91,8 @@ class RioNetExport(nn.Module):
 
     def forward(self, image):
         heat, corners, mask, orient = self.net(image.permute(0, 3, 1, 2))
-        return (torch.sigmoid(heat).permute(0, 2, 3, 1), corners.permute(0, 2, 3, 1),
-                torch.sigmoid(mask).permute(0, 2, 3, 1), orient.permute(0, 2, 3, 1))
+        outputs = (torch.sigmoid(heat).permute(0, 2, 3, 1), corners.permute(0, 2, 3, 1), torch.sigmoid(mask).permute(0, 2, 3, 1))
+        return outputs if orient is None else (*outputs, orient.permute(0, 2, 3, 1))
 
 
 def export_onnx(net, path):
@@ -98,9 +100,10 @@ def export_onnx(net, path):
     net = net.eval()
     wrapper = RioNetExport(net).eval()
     dummy = torch.zeros(1, INPUT_H, INPUT_W, 3)
+    names = ['heat', 'corners', 'mask'] + (['orient'] if net.orient_head is not None else [])
     with torch.no_grad():
         torch.onnx.export(wrapper, dummy, str(path), opset_version=13, input_names=['image'],
-                          output_names=['heat', 'corners', 'mask', 'orient'], do_constant_folding=True)
+                          output_names=names, do_constant_folding=True)
 
 
 def parameter_count(net):

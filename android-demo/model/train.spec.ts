@@ -42,6 +42,20 @@ describe('train.py --smoke end to end', () => {
       assert.equal(report.frames, 3);
       assert.deepEqual(report.outputs.map((o) => o.output), ['heat', 'corners', 'mask', 'orient']);
       assert.ok(report.maxAbs <= 1e-4, `max abs error ${report.maxAbs}`);
+
+      // export.py --no-orient: the same net without the orientation head, every other output unchanged
+      const bare = join(work, 'no-orient');
+      const exported = spawnSync('/usr/bin/python3', [join(here, 'export.py'), join(work, 'run', 'checkpoint.pt'), bare, '--no-orient'],
+        { cwd: repo, encoding: 'utf8' });
+      assert.equal(exported.status, 0, exported.stderr);
+      const state = spawnSync('/usr/bin/python3', ['-c', `import torch, sys; print(sum(k.startswith('orient_head.') for k in torch.load(sys.argv[1])))`,
+        join(bare, 'rio.pt')], { encoding: 'utf8' });
+      assert.equal(state.stdout.trim(), '0', state.stderr);
+      const onnxBare = await loadRunner(join(bare, 'rio.onnx'));
+      assert.deepEqual(onnxBare.outputNames, ['heat', 'corners', 'mask']);
+      const same = await measureParity(onnx, onnxBare, frames);
+      assert.deepEqual(same.outputs.map((o) => o.output), ['heat', 'corners', 'mask']);
+      assert.ok(same.maxAbs <= 1e-6, `no-orient export moved an output by ${same.maxAbs}`);
     } finally {
       tflite.close();
     }
