@@ -38,13 +38,18 @@ def card_aspect(quad):
     return w / max(h, 1e-6)
 
 
+def canvas_rect(aspect):
+    """(x0, y0, w, h) of a card of `aspect` (width/height) laid centred in the CROP x CROP canvas."""
+    w, h = (CROP, CROP / aspect) if aspect >= 1 else (CROP * aspect, CROP)
+    return (CROP - w) / 2, (CROP - h) / 2, w, h
+
+
 def card_crop(image, quad, aspect, supersample=1):
     """The card inside `quad` (4x2, image pixels, corner 0 to the canvas top-left) rectified into a
     CROP x CROP float canvas [CROP, CROP, 3] in 0..1, `aspect` (width/height along quad[0]→quad[1])
     kept and centred, grey around it. `supersample` > 1 samples a finer canvas and averages it down:
     a card much larger than the canvas (cut from a camera frame) would alias its text otherwise."""
-    w, h = (CROP, CROP / aspect) if aspect >= 1 else (CROP * aspect, CROP)
-    x0, y0 = (CROP - w) / 2, (CROP - h) / 2
+    x0, y0, w, h = canvas_rect(aspect)
     dst = [(x0 * supersample, y0 * supersample), ((x0 + w) * supersample, y0 * supersample),
            ((x0 + w) * supersample, (y0 + h) * supersample), (x0 * supersample, (y0 + h) * supersample)]
     coeffs = perspective_coefficients(dst, np.asarray(quad, float))

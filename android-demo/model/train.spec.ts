@@ -118,6 +118,14 @@ describe('quarter_turn.py (which way up a detected card is)', () => {
   });
 });
 
+describe('card faces, occluders and detection-like quads (what the quarter-turn classifier trains and validates on)', () => {
+  it('names the Debian package of a missing font, keeps training and validation fonts apart, never hides more than 35% of a card, and labels each face with the turn that makes it', () => {
+    const r = spawnSync('/usr/bin/python3', [join(here, 'card_faces_test.py')], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /7 passed/);
+  });
+});
+
 describe('quarter_turn.py export (the crop classifier as the app would run it)', () => {
   const work = mkdtempSync(join(tmpdir(), 'rio-quarter-turn-'));
   after(() => rmSync(work, { recursive: true, force: true }));

@@ -9,6 +9,12 @@ turned by a random quarter turn (the label) and jittered like a detection's quad
 scenes (every sixth scenario id) is kept apart as `generator validation`, the only split anything is
 chosen on; `--report DUMP` (e.g. the held-out suite dumped by `dump-train.ts --suite heldout`) is scored
 at the end, never trained on. Accuracy counts every card at each of its four quarter turns.
+
+`--faces P` draws that share of each batch as card faces (card_faces.py), `--geometry P` cuts that share
+of crops with a quad moved like a detection's (detection_quads.py), `--occlude P` puts something over a
+corner or edge of that share (card_occluder.py). Generator validation cannot see design variety, so
+`--val-faces N` faces of a second drawing code (card_faces_val.py: other layouts, fonts, words) are scored
+too, clean and hard (cut like a detection and occluded): the split settings are chosen on besides it.
 """
 import argparse
 import json
@@ -24,7 +30,10 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PIL import Image  # noqa: E402
-from card_faces import card_face  # noqa: E402
+from card_faces import card_face_image  # noqa: E402
+from card_faces_val import validation_face_image  # noqa: E402
+from card_occluder import occlude  # noqa: E402
+from detection_quads import detection_like, face_crop  # noqa: E402
 from quarter_turn import QuarterTurnNet, card_aspect, card_crop, export_onnx  # noqa: E402
 from train_data import load_dump, quads_in_input  # noqa: E402
 
@@ -73,15 +82,50 @@ def card_region(frame, quad):
     return np.asarray(region), (quad - lo) * scale
 
 
-def batch_of(cards, rng, jitter, supersample=1):
-    """Crops turned by random quarter turns (labels), quads jittered by `jitter` of the card's diagonal."""
+def batch_of(cards, rng, jitter, supersample=1, geometry=0.0, occluded=0.0):
+    """Crops turned by random quarter turns (labels), quads jittered by `jitter` of the card's diagonal or,
+    with probability `geometry`, moved like a detection's (`detection_like`, its own aspect as the app
+    takes it); with probability `occluded` something over a corner or edge (`occlude`)."""
     xs, ks = [], []
     for image, quad, aspect, _ in cards:
-        q = quad + rng.normal(0, jitter * np.linalg.norm(quad[2] - quad[0]), (4, 2)) if jitter else quad
+        if geometry and rng.random() < geometry:
+            q = detection_like(quad, rng)
+            aspect = card_aspect(q)
+        else:
+            q = quad + rng.normal(0, jitter * np.linalg.norm(quad[2] - quad[0]), (4, 2)) if jitter else quad
         k = int(rng.integers(4))
-        xs.append(np.rot90(card_crop(image, q, aspect, supersample), k).copy())
+        crop = card_crop(image, q, aspect, supersample)
+        if occluded and rng.random() < occluded:
+            occlude(crop, aspect, rng)
+        xs.append(np.rot90(crop, k).copy())
         ks.append(k)
     return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), torch.tensor(ks)
+
+
+def face_batch(n, rng, draw, geometry, occluded, jitter=0.02, turn=True):
+    """`n` drawn faces (`draw(rng)` → upright PIL face) cut like cards, each turned by a random quarter turn
+    (the label; `turn` False: upright, labels 0)."""
+    xs, ks = [], []
+    for _ in range(n):
+        img = draw(rng)
+        crop = face_crop(img, rng, geometry, jitter)
+        if occluded and rng.random() < occluded:
+            occlude(crop, img.width / img.height, rng)
+        k = int(rng.integers(4)) if turn else 0
+        xs.append(np.rot90(crop, k).copy())
+        ks.append(k)
+    return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), torch.tensor(ks)
+
+
+def validation_faces(n, seed=20261207, draw=validation_face_image):
+    """The validation faces (card_faces_val.py: other layouts, fonts and words than training's) at each of
+    their four quarter turns: {'clean': (x, y), 'hard': (x, y)}, hard = cut like a detection and occluded."""
+    sets = {}
+    for name, geometry, occluded in (('clean', 0.0, 0.0), ('hard', 1.0, 1.0)):
+        rng = np.random.default_rng(seed)
+        x, _ = face_batch(n, rng, draw, geometry, occluded, turn=False)
+        sets[name] = (torch.cat([torch.rot90(x, k, (2, 3)) for k in range(4)]), torch.arange(4).repeat_interleave(n))
+    return sets
 
 
 def every_turn(cards, supersample=1):
@@ -152,6 +196,9 @@ def main():
     ap.add_argument('--detections', action='append', default=[], help='matched detections (dump-detections.ts) to score at the end: corner order before and after')
     ap.add_argument('--load', help='quarter_turn.pt to score instead of training one')
     ap.add_argument('--faces', type=float, default=0.0, help='share of each batch drawn as card faces the generator does not make (card_faces.py)')
+    ap.add_argument('--geometry', type=float, default=0.0, help='share of crops (cards and faces) cut by a quad moved like a detection (detection_quads.py)')
+    ap.add_argument('--occlude', type=float, default=0.0, help='share of crops with something over a corner or edge (card_occluder.py)')
+    ap.add_argument('--val-faces', type=int, default=240, help='validation faces (card_faces_val.py) scored every 250 steps, clean and hard')
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -165,6 +212,7 @@ def main():
     held = set(scenes[::VALIDATION_EVERY])
     train = [c for c in cards if c[3] not in held]
     vx, vy = every_turn([c for c in cards if c[3] in held], supersample)
+    faces_val = validation_faces(args.val_faces) if args.val_faces else {}
     net = QuarterTurnNet()
     print(f'{len(train)} training cards, {len(vy) // 4} generator-validation cards; {sum(p.numel() for p in net.parameters())} parameters', flush=True)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
@@ -174,22 +222,31 @@ def main():
     for step in range(1, 0 if args.load else args.steps + 1):
         for g in opt.param_groups:
             g['lr'] = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
-        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch)], rng, args.jitter, supersample)
-        for i in range(round(args.faces * args.batch)):
-            x[i] = torch.from_numpy(np.rot90(card_face(rng), int(k[i])).copy()).permute(2, 0, 1)
+        n_faces = round(args.faces * args.batch)
+        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch - n_faces)], rng, args.jitter, supersample,
+                        args.geometry, args.occlude)
+        if n_faces:
+            fx, fk = face_batch(n_faces, rng, card_face_image, args.geometry, args.occlude, args.jitter)
+            x, k = torch.cat([fx, x]), torch.cat([fk, k])
         loss = F.cross_entropy(net(photometric(x, gen)), k)
         opt.zero_grad()
         loss.backward()
         opt.step()
         if step % 250 == 0 or step == args.steps:
             cpu = sum(os.times()[:2])
-            log.append({'step': step, 'loss': round(loss.item(), 4), 'validation': round(accuracy(net, vx, vy), 4), 'cpu_s': round(cpu)})
+            log.append({'step': step, 'loss': round(loss.item(), 4), 'validation': round(accuracy(net, vx, vy), 4), 'cpu_s': round(cpu),
+                        **{f'faces_{k}': round(accuracy(net, *v), 4) for k, v in faces_val.items()}})
             print(f"step {step} loss {loss.item():.3f} generator-validation accuracy {log[-1]['validation']:.3f} "
-                  f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
+                  + ''.join(f"faces-{k} {log[-1][f'faces_{k}']:.3f} " for k in faces_val) + f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
     if not args.load:
         torch.save(net.state_dict(), out / 'quarter_turn.pt')
         export_onnx(net, out / 'quarter_turn.onnx')  # convert: rio-farm model convert quarter_turn.onnx quarter_turn.tflite
     reports = {}
+    if args.load:
+        reports['generator_validation'] = round(accuracy(net, vx, vy), 4)
+        reports.update({f'faces_{k}': round(accuracy(net, *v), 4) for k, v in faces_val.items()})
+        print(f"{args.load}: generator validation {reports['generator_validation']:.3f}, "
+              + ', '.join(f"faces {k} {reports[f'faces_{k}']:.3f}" for k in faces_val), flush=True)
     for d in args.report:
         rc = dump_cards(d, args.source)
         rx, ry = every_turn(rc, supersample)

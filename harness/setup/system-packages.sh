@@ -11,8 +11,10 @@
 #   chromium                 dashboard page tests (playwright-core drives it; nothing is downloaded)
 #   fonts-noto-cjk fonts-dejavu-core  real Latin and Korean fonts for rendered business cards
 #   fonts-liberation2 fonts-freefont-ttf  the held-out suite's card fonts (scenarios/heldout), none the generator uses
+#   fonts-dejavu-extra fonts-open-sans fonts-lato fonts-roboto-unhinted  training card faces of the quarter-turn
+#                            classifier (android-demo/model/face_fonts.py); fonts-urw-base35 its validation faces
 set -euo pipefail
-PACKAGES=(adb aapt apksigner zipalign libopencv-dev g++ make openjdk-17-jdk-headless python3-torch python3-onnx python3-pil chromium fonts-noto-cjk fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf)
+PACKAGES=(adb aapt apksigner zipalign libopencv-dev g++ make openjdk-17-jdk-headless python3-torch python3-onnx python3-pil chromium fonts-noto-cjk fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-dejavu-extra fonts-open-sans fonts-lato fonts-roboto-unhinted fonts-urw-base35)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
