@@ -15,18 +15,25 @@ export function isListening(port: number): Promise<boolean> {
   });
 }
 
+/** Tries of a new free port for `ensureAdbServer(0)`. */
+const FREE_PORT_TRIES = 3;
+
 /**
  * `adb start-server` on `port` (no-op when one is up). Port 0 starts a new server on a free port,
- * which is how tests and `rio-farm run` get a server of their own. Returns the port.
+ * which is how tests and `rio-farm run` get a server of their own. Returns the port. A free port is
+ * free only when it is picked: another process (a vdevice, a parallel test) can bind it before adb
+ * does, and adb then meets a stranger ("protocol fault") — so port 0 tries a new port, up to 3 times.
  */
-export async function ensureAdbServer(port: number = DEFAULT_ADB_PORT): Promise<number> {
-  const p = port === 0 ? await freePort() : port;
-  if (port !== 0 && (await isListening(p))) return p;
-  const r = await runAdb(['start-server'], p);
-  if (r.code !== 0 || !(await isListening(p))) {
-    throw new RioError('ADB_ERROR', `adb server did not start on port ${p}: ${(r.stderr || r.stdout).trim()}`, { port: p });
+export async function ensureAdbServer(port: number = DEFAULT_ADB_PORT, pickPort: () => Promise<number> = freePort): Promise<number> {
+  if (port !== 0 && (await isListening(port))) return port;
+  for (let attempt = 1; ; attempt++) {
+    const p = port === 0 ? await pickPort() : port;
+    const r = await runAdb(['start-server'], p);
+    if (r.code === 0 && (await isListening(p))) return p;
+    if (port !== 0 || attempt >= FREE_PORT_TRIES) {
+      throw new RioError('ADB_ERROR', `adb server did not start on port ${p}: ${(r.stderr || r.stdout).trim()}`, { port: p });
+    }
   }
-  return p;
 }
 
 /** `adb kill-server` for that port only. */
