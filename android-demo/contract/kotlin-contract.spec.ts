@@ -11,6 +11,7 @@ import { APP_PACKAGE, BENCHMARK_ACTIVITY, LOG_TAG, MAIN_ACTIVITY } from './app-i
 import { EXTRA_DEFAULTS, EXTRA_NAMES } from './benchmark-extras.ts';
 import { MARKERS } from './logcat-markers.ts';
 import { FrameResultSchema, ResultsSchema } from './results-schema.ts';
+import modelIo from './model-io.json' with { type: 'json' };
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(`../app/${p}`, import.meta.url)), 'utf8');
 const KOTLIN_DIR = 'src/main/java/dev/riofarm/rio';
@@ -75,6 +76,30 @@ test('the app turns each detection with the quarter-turn classifier through the 
     assert.match(activity, new RegExp(`AppContract\\.${name}\\b`), name);
   }
   assert.doesNotMatch(activity, /"(t_turn|corner_order|quarter_turn|detector)"/, 'a field by a string literal would escape the contract');
+});
+
+test('the app reads every postprocess parameter of model-io.json, and the quarter-turn output shapes, from the model-io.json it ships', () => {
+  const contract = read(`${KOTLIN_DIR}/ModelContract.kt`);
+  for (const key of Object.keys(modelIo.postprocess)) assert.match(contract, new RegExp(`p\\.get(Double|Int)\\("${key}"\\)`), `postprocess.${key}`);
+  assert.ok('shapes' in modelIo.quarter_turn.output, 'model-io.json lists the classifier\'s output shapes');
+  assert.match(contract, /getJSONObject\("output"\)\.getJSONArray\("shapes"\)/, 'the classifier\'s output shapes come from model-io.json');
+});
+
+test('the app drops a detection the 5-logit classifier rejects at the contract\'s reject_threshold, through the C++ core', () => {
+  const pipeline = read(`${KOTLIN_DIR}/RioPipeline.kt`);
+  const turn = read(`${KOTLIN_DIR}/QuarterTurn.kt`);
+  const core = read(`${KOTLIN_DIR}/RioCore.kt`);
+  // the core judges (rio::turnUpright); Kotlin passes the contract's threshold and reads the verdict
+  assert.match(turn, /contract\.rejectThreshold/);
+  assert.match(turn, /RioCore\.nativeTurnUpright\(quad, logits\[0\], rejectThreshold\)/);
+  assert.match(turn, /contract\.quarterTurnClasses/, 'a [1,4] or [1,5] output, as model-io.json allows');
+  // the JNI result: quad (8 floats), no-card probability, rejected flag (jni_bridge.cpp nativeTurnUpright)
+  const turnFloats = Number(/const val TURN_FLOATS = (\d+)\b/.exec(core)?.[1]);
+  const bridge = read('../cpp/src/jni_bridge.cpp');
+  const nativeTurn = bridge.slice(bridge.indexOf('nativeTurnUpright('));
+  assert.match(nativeTurn, new RegExp(`flat\\[8\\] = answer\\.no_card;\\s*flat\\[${turnFloats - 1}\\] = answer\\.rejected[\\s\\S]*NewFloatArray\\(${turnFloats}\\)`), `the bridge returns TURN_FLOATS = ${turnFloats} floats`);
+  assert.match(turn, /fun upright\(bitmap: Bitmap, quad: FloatArray\): FloatArray\?/, 'null = not a card');
+  assert.match(pipeline, /o\.detections\.mapNotNull \{ d -> turn\.upright\(bitmap, d\.quad\)\?\.let/, 'a rejected detection leaves the frame\'s detections');
 });
 
 test('the app times inference in thread CPU time around the interpreter call and writes it through AppContract', () => {

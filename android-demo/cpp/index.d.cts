@@ -26,7 +26,17 @@ export function preprocess(o: PreprocessOptions): { input: Float32Array; error?:
 export interface QuarterTurnCropOptions { pixels: Uint8Array; width: number; height: number; channels: 3 | 4; quad: readonly (readonly [number, number])[] }
 /** The quarter-turn classifier's input for one detection: RGB /255 NHWC, side x side (rio::quarterTurnCrop). */
 export function quarterTurnCrop(o: QuarterTurnCropOptions): { crop: Float32Array; side: number; error?: undefined } | { error: CoreError };
-/** The quad rolled back by the classifier's 4 logits (argmax = `turns`): corner 0 the card's own top-left (rio::turnUpright). */
-export function turnUpright(o: { quad: readonly (readonly [number, number])[]; logits: Float32Array }): { quad: CoreQuad; turns: number; error?: undefined } | { error: CoreError };
+export interface TurnUprightOptions {
+  quad: readonly (readonly [number, number])[];
+  /** the classifier's 4 logits, or 5: the fifth says the crop is not one card */
+  logits: Float32Array;
+  /** in (0, 1]: reject when the fifth class's softmax probability is at least this; absent or 1: never */
+  rejectThreshold?: number;
+}
+/**
+ * The quad rolled back by the argmax of the first 4 logits (`turns`): corner 0 the card's own top-left
+ * (rio::turnUpright); `noCard` the fifth class's softmax probability (0 with 4 logits), `rejected` the verdict.
+ */
+export function turnUpright(o: TurnUprightOptions): { quad: CoreQuad; turns: number; rejected: boolean; noCard: number; error?: undefined } | { error: CoreError };
 /** The calling thread's CPU time in ns (CLOCK_THREAD_CPUTIME_ID, as Android's Debug.threadCpuTimeNanos()); undefined if the OS has no such clock. */
 export function threadCpuNs(): number | undefined;

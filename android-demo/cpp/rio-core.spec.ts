@@ -388,10 +388,57 @@ test('turnUpright rolls a quad back by the largest logit, so corner 0 is the car
   assert.equal(tie.error ? tie.error.message : tie.turns, 0, 'a tie keeps the first');
 });
 
+test('a fifth logit is "not a card": the turn comes from the first four, the detection is rejected at or above the threshold and kept below', () => {
+  const { quad } = redCornerCard();
+  const answer = (logits: number[], rejectThreshold?: number) => {
+    const r = turnUpright({ quad: rolled(quad, 2), logits: new Float32Array(logits), ...(rejectThreshold !== undefined ? { rejectThreshold } : {}) });
+    if (r.error) assert.fail(`${r.error.code}: ${r.error.message}`);
+    return r;
+  };
+  const upright = quad.map((p) => [Math.fround(p[0]), Math.fround(p[1])]);
+  // the no-card logit is the largest of all five, yet the turn is the argmax of the first four
+  const likely = answer([0, -1, 2, 1, 3], 0.5);
+  assert.equal(likely.turns, 2);
+  assert.deepEqual(likely.quad, upright);
+  const e = [0, -1, 2, 1, 3].map(Math.exp);
+  const p = e[4]! / e.reduce((a, b) => a + b);
+  assert.ok(Math.abs(likely.noCard - p) < 1e-6, `softmax of the fifth over all five: ${likely.noCard} vs ${p}`);
+  assert.equal(likely.rejected, true, `p = ${p.toFixed(3)} >= 0.5`);
+  assert.equal(answer([0, -1, 2, 1, 3], Math.fround(p) + 1e-4).rejected, false, 'kept just above p');
+  // at exactly the threshold it is rejected: equal logits make p = 1/5 exactly
+  const fifth = answer([0, 0, 0, 0, 0], 0.2);
+  assert.equal(fifth.noCard, Math.fround(0.2));
+  assert.equal(fifth.rejected, true, 'p = threshold rejects');
+  assert.equal(answer([0, 0, 0, 0, 0], 0.25).rejected, false, 'p below the threshold keeps');
+  // numerically stable: logits far beyond exp's range give a probability, not NaN
+  const huge = answer([1000, 0, 0, 0, 3000], 0.999);
+  assert.equal(huge.turns, 0);
+  assert.equal(huge.noCard, 1);
+  assert.equal(huge.rejected, true);
+  assert.equal(answer([3000, 0, 0, 0, 1000], 0.001).noCard, 0);
+  // 1 never rejects, even where the probability rounds to 1; the default (model-io.json's) is 1
+  assert.equal(answer([0, 0, 0, 0, 3000], 1).rejected, false);
+  assert.equal(answer([0, 0, 0, 0, 3000]).rejected, false);
+});
+
+test('a 4-logit classifier is never rejected and reports no-card probability 0, whatever the threshold', () => {
+  const { quad } = redCornerCard();
+  for (const rejectThreshold of [1e-6, 0.5, 1]) {
+    const r = turnUpright({ quad: rolled(quad, 3), logits: new Float32Array([-5, -5, -5, 9]), rejectThreshold });
+    if (r.error) assert.fail(r.error.message);
+    assert.deepEqual([r.turns, r.rejected, r.noCard], [3, false, 0]);
+  }
+});
+
 test('bad quarter-turn input is an error naming it, not a crash', () => {
   const { rgb, quad } = redCornerCard();
   assert.equal(turnUpright({ quad, logits: new Float32Array(3) }).error?.code, 'BAD_MODEL_OUTPUT');
   assert.match(turnUpright({ quad, logits: new Float32Array([0, NaN, 0, 0]) }).error?.message ?? '', /non-finite logit at 1/);
+  assert.match(turnUpright({ quad, logits: new Float32Array(6) }).error?.message ?? '', /expected 4 or 5 logits, got 6/);
+  assert.match(turnUpright({ quad, logits: new Float32Array([0, 0, 0, 0, Infinity]) }).error?.message ?? '', /non-finite logit at 4/);
+  for (const rejectThreshold of [0, -0.1, 1.5, NaN]) {
+    assert.equal(turnUpright({ quad, logits: new Float32Array(5), rejectThreshold }).error?.code, 'BAD_ARGUMENT', `threshold ${rejectThreshold}`);
+  }
   assert.equal(quarterTurnCrop(rgb, W, H, 3, [[5, 5], [5, 5], [5, 5], [5, 5]]).error?.code, 'BAD_ARGUMENT');
   assert.equal(quarterTurnCrop(rgb, W, H, 3, [[0, 0], [1, 0], [NaN, 1], [0, 1]]).error?.code, 'BAD_ARGUMENT');
   assert.equal(quarterTurnCrop(rgb.subarray(1), W, H, 3, quad).error?.code, 'BAD_ARGUMENT');

@@ -8,11 +8,14 @@ import type * as Core from './index.cjs';
 
 const core = createRequire(import.meta.url)('./index.cjs') as typeof Core;
 
-export type { CoreDetection, CoreError, CoreQuad, DetectOptions, CropOptions } from './index.cjs';
+export type { CoreDetection, CoreError, CoreQuad, DetectOptions, CropOptions, TurnUprightOptions } from './index.cjs';
 
-/** Postprocess parameters from the model contract, in the core's names. */
+// reject_threshold is the quarter-turn stage's (turnUpright below), not the detector's.
+const { reject_threshold: contractRejectThreshold, ...detectorPostprocess } = modelIo.postprocess;
+
+/** The detector's postprocess parameters from the model contract, in the core's names. */
 export const contractParams: Core.CoreParams = {
-  ...modelIo.postprocess,
+  ...detectorPostprocess,
   input_width: modelIo.input.shape[2],
   input_height: modelIo.input.shape[1],
 };
@@ -60,8 +63,13 @@ export function quarterTurnCrop(pixels: Uint8Array, width: number, height: numbe
   return r;
 }
 
-/** The quad rolled back by the classifier's 4 logits: corner 0 the card's own top-left. */
-export const turnUpright = core.turnUpright;
+/** contract/model-io.json's no-card threshold: a detection whose crop the classifier calls "not a card" this surely is dropped. */
+export const REJECT_THRESHOLD = contractRejectThreshold;
+
+/** The quad rolled back by the classifier's logits (corner 0 the card's own top-left), judged by the contract's reject threshold unless given one. */
+export function turnUpright(o: Core.TurnUprightOptions): ReturnType<typeof Core.turnUpright> {
+  return core.turnUpright({ ...o, rejectThreshold: o.rejectThreshold ?? REJECT_THRESHOLD });
+}
 
 /**
  * The calling thread's CPU time in ns, or undefined: no such clock, or a build of the core older

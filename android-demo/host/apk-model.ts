@@ -13,10 +13,14 @@ import { RioError } from '../../harness/src/errors.ts';
 import { readApkIdentity, type ApkIdentity } from '../apk/apk-manifest.ts';
 import { MODEL_ASSET, QUARTER_TURN_ASSET } from '../contract/app-identity.ts';
 import { classifierFromTflite, type ClassifyTurn } from './quarter-turn.ts';
+import { REJECT_THRESHOLD } from '../cpp/rio-core.ts';
 
 
-/** The APK's quarter-turn classifier: its sha256 (results.json) and the classifier itself. */
-export interface ApkQuarterTurn { readonly sha256: string; readonly classify: ClassifyTurn }
+/**
+ * The APK's quarter-turn classifier: its sha256 (results.json), the classifier itself, and the no-card
+ * threshold the app applies to it (model-io.json postprocess.reject_threshold, as Kotlin's ModelContract reads it).
+ */
+export interface ApkQuarterTurn { readonly sha256: string; readonly classify: ClassifyTurn; readonly rejectThreshold: number }
 
 export interface ApkModel {
   readonly sha256: string;
@@ -61,7 +65,7 @@ async function readApkModel(apkPath: string): Promise<ApkModel> {
   if (turnEntry) {
     const turnBytes = await turnEntry.async('uint8array');
     const classify = classifierFromTflite(await compiled(turnBytes, QUARTER_TURN_ASSET, apkPath), `${apkPath}!${QUARTER_TURN_ASSET}`);
-    quarterTurn = { sha256: sha256(turnBytes), classify };
+    quarterTurn = { sha256: sha256(turnBytes), classify, rejectThreshold: REJECT_THRESHOLD };
   }
   const names = outputNames(tflite);
   return {

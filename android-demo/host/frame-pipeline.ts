@@ -1,7 +1,8 @@
 /**
  * One frame through the app's pipeline, stage by stage as CONTRACT.md times it:
  * decode (sharp → RGB8), pre (C++ core: stretch + /255), infer (LiteRT.js), post (C++ core),
- * turn (the APK's quarter-turn classifier on each detection's crop, when it carries one);
+ * turn (the APK's quarter-turn classifier on each detection's crop, when it carries one: turns each
+ * quad upright and drops the detections a 5-logit classifier calls "not a card");
  * inference also in this thread's CPU time (`t_infer_cpu`).
  */
 import { performance } from 'node:perf_hooks';
@@ -77,18 +78,18 @@ export async function processFrame(model: ApkModel, path: string, slowdown = 1):
   o.t_post = ms(t3, t4);
   o.t_total = ms(t0, t4);
   if (r.error) return fail(o, t0, { code: 'BAD_MODEL_OUTPUT', message: `${r.error.code}: ${r.error.message}` });
-  let quads = r.detections.map((d) => d.quad);
+  let detections = r.detections.map((d) => ({ quad: d.quad, score: Math.round(d.score * 1e4) / 1e4 }));
   if (model.quarterTurn) {
     const cpu4 = threadCpuMs();
-    const turned = await turnQuadsUpright(frame, quads, model.quarterTurn.classify);
+    const turned = await turnQuadsUpright(frame, detections.map((d) => d.quad), model.quarterTurn.classify, model.quarterTurn.rejectThreshold);
     spendSlowdown(slowdown, cpu4, t4);
     const t5 = performance.now();
     o.t_turn = ms(t4, t5);
     o.t_total = ms(t0, t5);
     if (turned.error) return fail(o, t0, turned.error);
-    quads = turned.quads;
+    detections = detections.flatMap((d, k) => (turned.kept[k] ? [{ ...d, quad: turned.quads[k]! }] : []));
   }
-  o.detections = r.detections.map((d, k) => ({ quad: quads[k]!, score: Math.round(d.score * 1e4) / 1e4 }));
+  o.detections = detections;
   return o;
 }
 

@@ -70,11 +70,12 @@ def upright_quad(quad, k):
 
 
 class QuarterTurnNet(nn.Module):
-    """Four stride-2 blocks (64 → 4), global average, 4 logits: k quarter turns counter-clockwise.
+    """Four stride-2 blocks (64 → 4), global average, `classes` logits: k quarter turns counter-clockwise
+    (0-3), and with `classes=5` NO_CARD (the crop is not one card: the app drops the detection).
     The classifier is a 1x1 convolution on the pooled features (= a linear layer) because rio-farm's ONNX →
     TFLite converter has no Gemm."""
 
-    def __init__(self, width=16):
+    def __init__(self, width=16, classes=4):
         super().__init__()
 
         def block(cin, cout):
@@ -83,15 +84,15 @@ class QuarterTurnNet(nn.Module):
         w = width
         self.features = nn.Sequential(block(3, w), block(w, 2 * w), block(2 * w, 4 * w), block(4 * w, 4 * w))
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classify = nn.Conv2d(4 * w, 4, 1)
+        self.classify = nn.Conv2d(4 * w, classes, 1)
 
     def forward(self, x):
-        """x: [n, 3, CROP, CROP] in 0..1 → logits [n, 4]."""
+        """x: [n, 3, CROP, CROP] in 0..1 → logits [n, classes]."""
         return torch.flatten(self.classify(self.pool(self.features(x))), 1)
 
 
 class QuarterTurnExport(nn.Module):
-    """The deployed signature, like RioNet's: NHWC RGB crop /255 in ([1, CROP, CROP, 3]), 4 logits out."""
+    """The deployed signature, like RioNet's: NHWC RGB crop /255 in ([1, CROP, CROP, 3]), the net's logits out."""
 
     def __init__(self, net):
         super().__init__()

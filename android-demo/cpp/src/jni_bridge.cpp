@@ -187,20 +187,23 @@ Java_dev_riofarm_rio_RioCore_nativeQuarterTurnCrop(JNIEnv* env, jclass, jobject 
 }
 
 extern "C" JNIEXPORT jfloatArray JNICALL
-Java_dev_riofarm_rio_RioCore_nativeTurnUpright(JNIEnv* env, jclass, jfloatArray quad, jfloatArray logits) {
-  // -> the quad (8 floats) rolled back by the classifier's logits: corner 0 the card's own top-left
+Java_dev_riofarm_rio_RioCore_nativeTurnUpright(JNIEnv* env, jclass, jfloatArray quad, jfloatArray logits, jfloat rejectThreshold) {
+  // -> 10 floats: the quad (8) rolled back by the classifier's logits so corner 0 is the card's own
+  // top-left, the no-card probability, and 1 when the detection is rejected as not one card (else 0)
   rio::Quad q, turned;
   if (!quadFrom(env, quad, q)) return nullptr;
   FloatArray l(env, logits);
-  int turns = 0;
-  rio::Status s = rio::turnUpright(q, l.data, l.length, turned, turns);
+  rio::TurnAnswer answer;
+  rio::Status s = rio::turnUpright(q, l.data, l.length, rejectThreshold, turned, answer);
   if (!s.ok()) {
     throwStatus(env, s);
     return nullptr;
   }
-  float flat[8];
+  float flat[10];
   for (int k = 0; k < 4; ++k) { flat[2 * k] = turned[k].x; flat[2 * k + 1] = turned[k].y; }
-  jfloatArray result = env->NewFloatArray(8);
-  if (result) env->SetFloatArrayRegion(result, 0, 8, flat);
+  flat[8] = answer.no_card;
+  flat[9] = answer.rejected ? 1.0f : 0.0f;
+  jfloatArray result = env->NewFloatArray(10);
+  if (result) env->SetFloatArrayRegion(result, 0, 10, flat);
   return result;
 }

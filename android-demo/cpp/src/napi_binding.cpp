@@ -170,7 +170,8 @@ Napi::Value QuarterTurnCrop(const Napi::CallbackInfo& info) {
   return r;
 }
 
-// turnUpright({quad, logits: Float32Array}) -> {quad, turns}
+// turnUpright({quad, logits: Float32Array, rejectThreshold?}) -> {quad, turns, rejected, noCard}
+// rejectThreshold absent: 1, never reject (model-io.json's default; rio-core.ts passes the contract's).
 Napi::Value TurnUpright(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return errorResult(env, rio::Status::Error("BAD_ARGUMENT", "turnUpright(options) expects an object"));
@@ -179,12 +180,14 @@ Napi::Value TurnUpright(const Napi::CallbackInfo& info) {
   rio::Status s = quadArg(o, "turnUpright", q);
   if (!s.ok()) return errorResult(env, s);
   rio::TensorView logits = tensorArg(o, "logits", "logitsShape");
-  int turns = 0;
-  s = rio::turnUpright(q, logits.data, logits.length, out, turns);
+  rio::TurnAnswer answer;
+  s = rio::turnUpright(q, logits.data, logits.length, numberOr(o, "rejectThreshold", 1.0f), out, answer);
   if (!s.ok()) return errorResult(env, s);
   Napi::Object r = Napi::Object::New(env);
   r.Set("quad", quadToJs(env, out));
-  r.Set("turns", turns);
+  r.Set("turns", answer.turns);
+  r.Set("rejected", answer.rejected);
+  r.Set("noCard", answer.no_card);
   return r;
 }
 

@@ -641,16 +641,31 @@ Status quarterTurnCrop(const cv::Mat& frame, const Quad& quad, float* out) {
   }
 }
 
-Status turnUpright(const Quad& quad, const float* logits, size_t count, Quad& out, int& turns) {
-  if (!logits || count != 4) return Status::Error("BAD_MODEL_OUTPUT", "quarter_turn: expected 4 logits, got " + std::to_string(logits ? count : 0));
+Status turnUpright(const Quad& quad, const float* logits, size_t count, float reject_threshold, Quad& out, TurnAnswer& answer) {
+  if (!logits || (count != 4 && count != 5))
+    return Status::Error("BAD_MODEL_OUTPUT", "quarter_turn: expected 4 or 5 logits, got " + std::to_string(logits ? count : 0));
+  if (!(reject_threshold > 0 && reject_threshold <= 1))
+    return Status::Error("BAD_ARGUMENT", "quarter_turn: reject threshold must be in (0, 1], got " + std::to_string(reject_threshold));
   int best = 0;
-  for (int k = 0; k < 4; ++k) {
+  float top = logits[0];
+  for (int k = 0; k < static_cast<int>(count); ++k) {
     if (!std::isfinite(logits[k])) return Status::Error("BAD_MODEL_OUTPUT", "quarter_turn: non-finite logit at " + std::to_string(k));
-    if (logits[k] > logits[best]) best = k;
+    if (k < 4 && logits[k] > logits[best]) best = k;
+    top = std::max(top, logits[k]);
+  }
+  answer = TurnAnswer{};
+  answer.turns = best;
+  if (count == 5) {
+    // Softmax shifted by the largest logit, in double: no overflow, and the sum is at least 1.
+    double sum = 0;
+    for (size_t k = 0; k < count; ++k) sum += std::exp(static_cast<double>(logits[k]) - top);
+    answer.no_card = static_cast<float>(std::exp(static_cast<double>(logits[4]) - top) / sum);
+    // Judged on the reported (float) probability, so the verdict and the number agree. A softmax never
+    // reaches 1, but its rounding does (a lead of ~17 in float): 1 stays "never".
+    answer.rejected = reject_threshold < 1 && answer.no_card >= reject_threshold;
   }
   // quarter_turn.py upright_quad: the detection's corner j is the card's corner (j + k) mod 4.
   for (int i = 0; i < 4; ++i) out[i] = quad[(i - best + 4) % 4];
-  turns = best;
   return Status::Ok();
 }
 

@@ -86,9 +86,19 @@ constexpr int kTurnCropSide = 64;
 // averaged 4x4. `frame`: 8-bit RGB or RGBA. `out` holds kTurnCropSide^2 * 3 floats.
 Status quarterTurnCrop(const cv::Mat& frame, const Quad& quad, float* out);
 
-// The quad rolled back by the classifier's answer (the largest of its 4 logits, the first on ties):
+// The quarter-turn classifier's answer on one detection.
+struct TurnAnswer {
+  int turns = 0;          // k: the detected quad starts at the card's own corner k
+  float no_card = 0;      // softmax probability of the fifth logit over all five; 0 for a 4-logit classifier
+  bool rejected = false;  // the crop is not one card: the caller drops the detection
+};
+
+// The quad rolled back by the classifier's answer (the largest of its first 4 logits, the first on ties):
 // class k says the quad starts at the card's corner k, so corner 0 of the result is the card's own
-// top-left. `turns` = k. Non-finite logits or another count are BAD_MODEL_OUTPUT.
-Status turnUpright(const Quad& quad, const float* logits, size_t count, Quad& out, int& turns);
+// top-left. A fifth logit (contract/model-io.json quarter_turn) means "not one card": the detection is
+// rejected when its softmax probability over all five is >= reject_threshold, which is in (0, 1]; 1
+// never rejects. Non-finite logits or a count other than 4 or 5 are BAD_MODEL_OUTPUT, a threshold
+// outside (0, 1] BAD_ARGUMENT.
+Status turnUpright(const Quad& quad, const float* logits, size_t count, float reject_threshold, Quad& out, TurnAnswer& answer);
 
 }  // namespace rio

@@ -96,11 +96,15 @@ export async function loadQuarterTurn(path: string): Promise<QuarterTurnRunner> 
   throw new RioError('BAD_ARGUMENT', `${path}: expected a .onnx or .tflite quarter-turn classifier`, { file: path });
 }
 
-/** The app's post-processing (C++ core: peaks, NMS, mask refinement) on one frame's outputs. */
-/** Overrides of contract/model-io.json's postprocess parameters (threshold sweeps on `validation`). */
-export type PostprocessOverrides = Partial<Record<'score_threshold' | 'mask_threshold' | 'corner_threshold' | 'nms_iou', number>>;
+/**
+ * Overrides of contract/model-io.json's postprocess parameters (threshold sweeps on `validation`):
+ * the detector's, and reject_threshold, which the quarter-turn stage applies.
+ */
+export type PostprocessOverrides = Partial<Record<'score_threshold' | 'mask_threshold' | 'corner_threshold' | 'nms_iou' | 'reject_threshold', number>>;
 
-export function postprocess(outputs: Record<string, FloatTensor>, frameWidth: number, frameHeight: number, params: PostprocessOverrides = {}): Detection[] {
+/** The app's post-processing (C++ core: peaks, NMS, mask refinement) on one frame's outputs. */
+export function postprocess(outputs: Record<string, FloatTensor>, frameWidth: number, frameHeight: number,
+  params: Omit<PostprocessOverrides, 'reject_threshold'> = {}): Detection[] {
   const r = detectOutputs(outputs, frameWidth, frameHeight, params);
   if (r.error) throw new RioError('BAD_MODEL', `post-processing rejected the outputs: ${r.error.code}: ${r.error.message}`);
   return r.detections.map((d) => ({ quad: d.quad as unknown as Quad, score: d.score }));

@@ -65,19 +65,24 @@ export function cornerShift(detected: Quad, truth: Quad): number {
 }
 
 /**
- * Every detection turned upright as the app turns it (host/quarter-turn.ts on the decoded camera frame);
- * throws BAD_MODEL when the classifier or the core fails.
+ * Every detection turned upright as the app turns it (host/quarter-turn.ts on the decoded camera frame),
+ * the ones the classifier calls "not a card" at `rejectThreshold` dropped; throws BAD_MODEL when the
+ * classifier or the core fails.
  */
-async function turned(f: EvalFrame, detections: Detection[], classify: ClassifyTurn): Promise<Detection[]> {
+async function turned(f: EvalFrame, detections: Detection[], classify: ClassifyTurn, rejectThreshold?: number): Promise<Detection[]> {
   if (!detections.length) return detections;
-  const r = await turnQuadsUpright(await decodeFrame(f.path), detections.map((d) => d.quad), classify);
+  const r = await turnQuadsUpright(await decodeFrame(f.path), detections.map((d) => d.quad), classify, rejectThreshold);
   if (r.error) throw new RioError('BAD_MODEL', `quarter turn on ${f.id}: ${r.error.code}: ${r.error.message}`, { file: f.path });
-  return detections.map((d, k) => ({ ...d, quad: r.quads[k] as unknown as Quad }));
+  return detections.flatMap((d, k) => (r.kept[k] ? [{ ...d, quad: r.quads[k] as unknown as Quad }] : []));
 }
 
-/** Quality of `runner` on `frames`; with `quarterTurn`, each detection's corner order is the classifier's, as in the app. */
+/**
+ * Quality of `runner` on `frames`; with `quarterTurn`, each detection's corner order is the classifier's and
+ * the detections it rejects (`params.reject_threshold`, default model-io.json's) are dropped, as in the app.
+ */
 export async function measureQuality(runner: ModelRunner, frames: readonly EvalFrame[], params: PostprocessOverrides = {},
   quarterTurn?: ClassifyTurn): Promise<QualityReport> {
+  const { reject_threshold: rejectThreshold, ...detectorParams } = params;
   const byCondition = new Map<string, EvalOutcome[]>();
   const byScenario = new Map<string, { condition: string; frames: EvalOutcome[] }>();
   const all: EvalOutcome[] = [];
@@ -85,10 +90,10 @@ export async function measureQuality(runner: ModelRunner, frames: readonly EvalF
   for (const f of frames) {
     const r = await runner.run(inputOf(f));
     ms += r.ms;
-    let detections = postprocess(r.outputs, f.width, f.height, params);
+    let detections = postprocess(r.outputs, f.width, f.height, detectorParams);
     if (quarterTurn && detections.length) {
       const t = performance.now();
-      detections = await turned(f, detections, quarterTurn);
+      detections = await turned(f, detections, quarterTurn, rejectThreshold);
       turnMs += performance.now() - t;
       turnFrames++;
     }

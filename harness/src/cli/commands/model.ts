@@ -24,6 +24,13 @@ const probability = (option: string) => (v: string): number => {
   return x;
 };
 
+/** commander parser for a value in (0, 1] (model-io.json's reject_threshold: 1 never rejects), naming the option when it is not one. */
+const rejectThreshold = (option: string) => (v: string): number => {
+  const x = Number(v);
+  if (!(x > 0 && x <= 1)) throw new RioError('BAD_ARGUMENT', `${option} must be a number above 0 and at most 1, got '${v}'`, { option });
+  return x;
+};
+
 /** Registers `rio-farm model`: convert, parity, eval, table. The logic lives in android-demo/model/. */
 export function registerModel(program: Command): void {
   const model = program.command('model').description('RIO model tools: ONNX → TFLite conversion, parity, size/quantisation table');
@@ -70,24 +77,28 @@ export function registerModel(program: Command): void {
     .option('--score-threshold <x>', 'override model-io.json\'s heat-peak threshold (sweep it on --suite validation)', probability('--score-threshold'))
     .option('--mask-threshold <x>', 'override model-io.json\'s mask threshold', probability('--mask-threshold'))
     .option('--corner-threshold <x>', 'override model-io.json\'s corner-point threshold (1 = no corner snapping)', probability('--corner-threshold'))
+    .option('--reject-threshold <x>', 'override model-io.json\'s no-card threshold: drop a detection whose crop a 5-logit quarter-turn classifier calls "not a card" with at least this probability (1 = never; sweep it on --suite validation)', rejectThreshold('--reject-threshold'))
     .option('--per-scenario', 'also a table per scenario: where in a condition the model misses')
     .option('--quarter-turn <path>', `quarter-turn classifier (.onnx or .tflite) that turns each detection upright, as the app does (default ${RELEASE.quarterTurn} when it exists)`)
     .option('--no-quarter-turn', 'corner order as the detector gives it (an APK without the classifier)')
     .option('--json', 'print the report as JSON')
     .action(async (path: string, opts: { suite: string; limit?: number; json?: boolean; perScenario?: boolean; scoreThreshold?: number; maskThreshold?: number; cornerThreshold?: number;
-      quarterTurn?: string | false }) => {
+      rejectThreshold?: number; quarterTurn?: string | false }) => {
       if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
       const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
       const { loadRunner, loadQuarterTurn } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
       const { measureQuality, qualityBarMisses } = await import('../../../../android-demo/model/evaluation/quality.ts');
       const { formatQuality } = await import('../../../../android-demo/model/evaluation/size-table.ts');
       const turnPath = opts.quarterTurn === false ? undefined : opts.quarterTurn ?? (existsSync(RELEASE.quarterTurn) ? RELEASE.quarterTurn : undefined);
+      // The quarter-turn classifier is what rejects: a threshold without one would change nothing, silently.
+      if (opts.rejectThreshold !== undefined && !turnPath) throw new RioError('BAD_ARGUMENT', '--reject-threshold needs a quarter-turn classifier (--quarter-turn, or the release one)', { option: '--reject-threshold' });
       const frames = await loadEvalFrames(opts.suite, opts.limit);
       const runner = await loadRunner(path);
       const turn = turnPath ? await loadQuarterTurn(turnPath) : undefined;
       const overrides = { ...(opts.scoreThreshold !== undefined && { score_threshold: opts.scoreThreshold }),
         ...(opts.maskThreshold !== undefined && { mask_threshold: opts.maskThreshold }),
-        ...(opts.cornerThreshold !== undefined && { corner_threshold: opts.cornerThreshold }) };
+        ...(opts.cornerThreshold !== undefined && { corner_threshold: opts.cornerThreshold }),
+        ...(opts.rejectThreshold !== undefined && { reject_threshold: opts.rejectThreshold }) };
       const q = await measureQuality(runner, frames, overrides, turn?.classify);
       runner.close();
       turn?.close();

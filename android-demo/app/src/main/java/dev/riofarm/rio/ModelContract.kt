@@ -12,9 +12,15 @@ class ModelContract(json: JSONObject) {
     val optionalOutputs: Set<String>
     /** In RioCore.nativeDetect order. */
     val postprocessParams: FloatArray
-    /** The quarter-turn classifier's asset name and crop side (its input is side x side x 3, its output 4 logits). */
+    /**
+     * The quarter-turn classifier's asset name, crop side (its input is side x side x 3) and the logit
+     * counts its output may have: 4 (turns), or 5 (turns, then "not a card").
+     */
     val quarterTurnFile: String
     val quarterTurnSide: Int
+    val quarterTurnClasses: Set<Int>
+    /** postprocess.reject_threshold: a 5-logit classifier's detection is dropped at this no-card probability or above (1 = never). */
+    val rejectThreshold: Float
 
     init {
         val shape = json.getJSONObject("input").getJSONArray("shape")
@@ -31,7 +37,10 @@ class ModelContract(json: JSONObject) {
         val qt = json.getJSONObject("quarter_turn")
         quarterTurnFile = qt.getString("file")
         quarterTurnSide = qt.getJSONObject("input").getJSONArray("shape").getInt(1)
+        val turnShapes = qt.getJSONObject("output").getJSONArray("shapes")
+        quarterTurnClasses = (0 until turnShapes.length()).map { turnShapes.getJSONArray(it).getInt(1) }.toSet()
         val p = json.getJSONObject("postprocess")
+        rejectThreshold = p.getDouble("reject_threshold").toFloat()
         postprocessParams = floatArrayOf(
             p.getDouble("score_threshold").toFloat(), p.getDouble("nms_iou").toFloat(),
             p.getDouble("mask_threshold").toFloat(), p.getInt("max_detections").toFloat(),

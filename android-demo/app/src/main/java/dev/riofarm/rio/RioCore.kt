@@ -11,6 +11,7 @@ class RioCoreException(message: String) : RuntimeException(message) {
 /** JNI face of the shared C++ core (android-demo/cpp/src/jni_bridge.cpp). */
 object RioCore {
     const val FLOATS_PER_DETECTION = 10 // score, fromMask, x0,y0 … x3,y3
+    const val TURN_FLOATS = 10 // x0,y0 … x3,y3, no-card probability, rejected (1) or kept (0)
 
     init {
         System.loadLibrary("rio_core")
@@ -43,6 +44,11 @@ object RioCore {
      */
     @JvmStatic external fun nativeQuarterTurnCrop(bitmap: Bitmap, quad: FloatArray, out: ByteBuffer)
 
-    /** `quad` (8 floats) rolled back by the classifier's 4 `logits`: corner 0 becomes the card's own top-left. */
-    @JvmStatic external fun nativeTurnUpright(quad: FloatArray, logits: FloatArray): FloatArray
+    /**
+     * `quad` (8 floats) rolled back by the argmax of the classifier's first 4 `logits`: corner 0 becomes the
+     * card's own top-left. A fifth logit is "not a card": its softmax probability over all five, and whether
+     * that is at least `rejectThreshold` (in (0, 1]; 1 never). Returns TURN_FLOATS floats: the quad (8),
+     * the no-card probability (0 with 4 logits), 1 when rejected else 0.
+     */
+    @JvmStatic external fun nativeTurnUpright(quad: FloatArray, logits: FloatArray, rejectThreshold: Float): FloatArray
 }

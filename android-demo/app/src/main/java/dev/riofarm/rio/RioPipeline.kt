@@ -159,7 +159,8 @@ class RioPipeline(context: Context, requestedDelegate: String, val threads: Int)
         o.tTotal = ms(t0, t4)
         val turn = quarterTurn ?: return o
         val error = try {
-            o.detections = o.detections.map { d -> d.copy(quad = turn.upright(bitmap, d.quad)) }
+            // a detection the classifier calls "not a card" is dropped (upright gives null)
+            o.detections = o.detections.mapNotNull { d -> turn.upright(bitmap, d.quad)?.let { d.copy(quad = it) } }
             null
         } catch (e: RioCoreException) {
             "BAD_MODEL_OUTPUT" to (e.message ?: "")
