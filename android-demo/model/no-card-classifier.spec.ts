@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { convertOnnxToTflite } from './converter/convert.ts';
 import { loadEvalFrames, type EvalFrame } from './evaluation/eval-frames.ts';
 import { loadQuarterTurn, loadRunner, type ModelRunner, type QuarterTurnRunner } from './evaluation/model-runner.ts';
-import { measureQuality, type QualityReport } from './evaluation/quality.ts';
+import { measureQuality, sweepQuality, type QualityReport } from './evaluation/quality.ts';
 import { buildApk } from '../apk/build-apk.ts';
 import { placeholderModel } from '../apk/placeholder-model.ts';
 import { RELEASE_MODEL, RELEASE_QUARTER_TURN } from '../apk/index.ts';
@@ -89,6 +89,20 @@ describe('model eval with a 5-logit quarter-turn classifier', () => {
       'a no-card probability of 0 keeps every detection, turned exactly as the 4-logit classifier turns it');
     console.log(`smoke (${frames.length} frames): 4-logit release classifier ${pct(release.all.detectionRate)} found, corner order ${pct(release.all.cornerOrderAgreement)}; `
       + `5-logit "always not a card" at 0.5: ${pct(rejecting.all.detectionRate)} found, ${pct(rejecting.all.falseDetectionRate)} false; at 1 and "never": identical to the release`);
+  });
+
+  it('a sweep gives at each (score, reject) pair what model eval gives there, with one inference per frame', async () => {
+    const points = await sweepQuality(detector, frames, [0.2, 0.6], [0.5, 1], {}, classifiers.always!.classify);
+    assert.deepEqual(points.map((p) => [p.scoreThreshold, p.rejectThreshold]), [[0.2, 0.5], [0.2, 1], [0.6, 0.5], [0.6, 1]]);
+    for (const p of points) {
+      const one = await measureQuality(detector, frames, { score_threshold: p.scoreThreshold, reject_threshold: p.rejectThreshold! }, classifiers.always!.classify);
+      assert.deepEqual(p.all, one.all, `score ${p.scoreThreshold}, reject ${p.rejectThreshold}`);
+    }
+    assert.equal(points[0]!.all.detectionRate, 0, 'rejected at 0.5');
+    assert.ok(points[1]!.all.detectionRate! > points[3]!.all.detectionRate!, 'a higher score threshold finds fewer smoke cards (so the score is applied per point)');
+    const plain = await sweepQuality(detector, frames, [0.2], [], {}, classifiers.release!.classify);
+    assert.deepEqual(plain[0]!.all, (await measureQuality(detector, frames, {}, classifiers.release!.classify)).all, 'no reject list: the 4-logit classifier turns, nothing is dropped');
+    await assert.rejects(sweepQuality(detector, frames, [0.2], [0.5]), /needs a quarter-turn classifier/);
   });
 
   it('rio-farm model eval --reject-threshold drops them and says so in its header; it needs a classifier and a value in (0, 1]', async () => {

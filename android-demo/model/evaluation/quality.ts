@@ -4,6 +4,7 @@
  * and mean inference latency. Matching and IoU are the harness's (crop-match.ts / quad.ts); which
  * frames count for which figure is the harness's one rule (counted-frames.ts), as for a device run.
  */
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { RioError } from '../../../harness/src/errors.ts';
 import { matchCrops } from '../../../harness/src/metrics/crop-match.ts';
@@ -13,7 +14,7 @@ import { median as sampleMedian } from '../../../harness/src/stats/descriptive.t
 import { inputOf, type EvalFrame } from './eval-frames.ts';
 import { postprocess, type ModelRunner, type PostprocessOverrides, type Detection } from './model-runner.ts';
 import { decodeFrame } from '../../host/frame-pipeline.ts';
-import { turnQuadsUpright, type ClassifyTurn } from '../../host/quarter-turn.ts';
+import { turnQuadsUpright, type ClassifyTurn, type TurnFrame } from '../../host/quarter-turn.ts';
 
 export interface ConditionQuality {
   condition: string;
@@ -69,11 +70,31 @@ export function cornerShift(detected: Quad, truth: Quad): number {
  * the ones the classifier calls "not a card" at `rejectThreshold` dropped; throws BAD_MODEL when the
  * classifier or the core fails.
  */
-async function turned(f: EvalFrame, detections: Detection[], classify: ClassifyTurn, rejectThreshold?: number): Promise<Detection[]> {
+async function turned(f: EvalFrame, rgb: TurnFrame, detections: Detection[], classify: ClassifyTurn, rejectThreshold?: number): Promise<Detection[]> {
   if (!detections.length) return detections;
-  const r = await turnQuadsUpright(await decodeFrame(f.path), detections.map((d) => d.quad), classify, rejectThreshold);
+  const r = await turnQuadsUpright(rgb, detections.map((d) => d.quad), classify, rejectThreshold);
   if (r.error) throw new RioError('BAD_MODEL', `quarter turn on ${f.id}: ${r.error.code}: ${r.error.message}`, { file: f.path });
   return detections.flatMap((d, k) => (r.kept[k] ? [{ ...d, quad: r.quads[k] as unknown as Quad }] : []));
+}
+
+/** One frame's detections scored under the one rule. */
+function outcomeOf(f: EvalFrame, detections: readonly Detection[]): EvalOutcome {
+  const m = matchCrops(detections, f.negative ? [] : f.cards);
+  // Every evaluation frame is processed (nothing is dropped on the host).
+  const ordered = m.pairs.filter((p) => p.detection !== null && cornerShift(detections[p.detection]!.quad, f.cards[p.card]!.quad) === 0).length;
+  return { dropped: 0, negative: f.negative ? 1 : 0, cards: m.cards, matched: m.matched, iou: m.iou,
+    detections: detections.length, extra: m.falseDetections, ordered };
+}
+
+/** A group of frames' figures (one condition, one scenario or all). */
+function rowOf(condition: string, group: readonly EvalOutcome[]): ConditionQuality {
+  const a = accuracyOf(group);
+  const counted = group.filter(countsForAccuracy);
+  const sum = (k: 'extra' | 'ordered' | 'matched') => counted.reduce((t, f) => t + f[k], 0);
+  return { condition, cardFrames: a.card_frames, negativeFrames: a.negative_frames, iouMedian: median(a.ious),
+    detectionRate: a.detection_rate, falseDetectionRate: a.false_detection_rate,
+    extraPerCardFrame: a.card_frames ? sum('extra') / a.card_frames : null,
+    cornerOrderAgreement: sum('matched') ? sum('ordered') / sum('matched') : null };
 }
 
 /**
@@ -93,15 +114,11 @@ export async function measureQuality(runner: ModelRunner, frames: readonly EvalF
     let detections = postprocess(r.outputs, f.width, f.height, detectorParams);
     if (quarterTurn && detections.length) {
       const t = performance.now();
-      detections = await turned(f, detections, quarterTurn, rejectThreshold);
+      detections = await turned(f, await decodeFrame(f.path), detections, quarterTurn, rejectThreshold);
       turnMs += performance.now() - t;
       turnFrames++;
     }
-    const m = matchCrops(detections, f.negative ? [] : f.cards);
-    // Every evaluation frame is processed (nothing is dropped on the host).
-    const ordered = m.pairs.filter((p) => p.detection !== null && cornerShift(detections[p.detection]!.quad, f.cards[p.card]!.quad) === 0).length;
-    const outcome: EvalOutcome = { dropped: 0, negative: f.negative ? 1 : 0, cards: m.cards, matched: m.matched, iou: m.iou,
-      detections: detections.length, extra: m.falseDetections, ordered };
+    const outcome = outcomeOf(f, detections);
     const cond = byCondition.get(f.condition) ?? [];
     byCondition.set(f.condition, cond);
     const scenario = scenarioOf(f.id);
@@ -109,22 +126,44 @@ export async function measureQuality(runner: ModelRunner, frames: readonly EvalF
     byScenario.set(scenario, sc);
     for (const group of [cond, sc.frames, all]) group.push(outcome);
   }
-  const row = (condition: string, group: readonly EvalOutcome[]): ConditionQuality => {
-    const a = accuracyOf(group);
-    const counted = group.filter(countsForAccuracy);
-    const sum = (k: 'extra' | 'ordered' | 'matched') => counted.reduce((t, f) => t + f[k], 0);
-    return { condition, cardFrames: a.card_frames, negativeFrames: a.negative_frames, iouMedian: median(a.ious),
-      detectionRate: a.detection_rate, falseDetectionRate: a.false_detection_rate,
-      extraPerCardFrame: a.card_frames ? sum('extra') / a.card_frames : null,
-      cornerOrderAgreement: sum('matched') ? sum('ordered') / sum('matched') : null };
-  };
   return {
-    rows: [...byCondition.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, g]) => row(c, g)),
-    scenarios: [...byScenario.entries()].map(([id, s]) => ({ ...row(s.condition, s.frames), scenario: id })),
-    all: row('all', all),
+    rows: [...byCondition.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, g]) => rowOf(c, g)),
+    scenarios: [...byScenario.entries()].map(([id, s]) => ({ ...rowOf(s.condition, s.frames), scenario: id })),
+    all: rowOf('all', all),
     meanInferMs: ms / Math.max(1, frames.length),
     meanTurnMs: quarterTurn ? turnMs / Math.max(1, turnFrames) : null,
   };
+}
+
+/** One point of a threshold sweep: its thresholds and the all-frames figures there. */
+export interface SweepPoint { scoreThreshold: number; rejectThreshold: number | null; all: ConditionQuality }
+
+/**
+ * The all-frames figures at every (score threshold, reject threshold) pair, for choosing thresholds on the
+ * `validation` suite: each frame is inferred once and each crop classified once, then post-processed, turned
+ * and rejected at every pair exactly as `measureQuality` does at one. `rejects` needs `quarterTurn`.
+ */
+export async function sweepQuality(runner: ModelRunner, frames: readonly EvalFrame[], scores: readonly number[], rejects: readonly number[],
+  params: PostprocessOverrides = {}, quarterTurn?: ClassifyTurn): Promise<SweepPoint[]> {
+  if (rejects.length && !quarterTurn) throw new RioError('BAD_ARGUMENT', 'a reject-threshold sweep needs a quarter-turn classifier');
+  const points = scores.flatMap((s) => (rejects.length ? rejects : [null]).map((t) => ({ s, t, outcomes: [] as EvalOutcome[] })));
+  for (const f of frames) {
+    const r = await runner.run(inputOf(f));
+    const rgb = quarterTurn ? await decodeFrame(f.path) : undefined;
+    // A lower score threshold adds candidates to the same quads: each crop is classified once per frame.
+    const seen = new Map<string, Float32Array>();
+    const classify: ClassifyTurn | undefined = quarterTurn && (async (crop) => {
+      const key = createHash('sha1').update(new Uint8Array(crop.buffer, crop.byteOffset, crop.byteLength)).digest('base64');
+      const logits = seen.get(key) ?? await quarterTurn(crop);
+      seen.set(key, logits);
+      return logits;
+    });
+    for (const p of points) {
+      const detections = postprocess(r.outputs, f.width, f.height, { ...params, score_threshold: p.s });
+      p.outcomes.push(outcomeOf(f, classify ? await turned(f, rgb!, detections, classify, p.t ?? undefined) : detections));
+    }
+  }
+  return points.map((p) => ({ scoreThreshold: p.s, rejectThreshold: p.t, all: rowOf('all', p.outcomes) }));
 }
 
 /** The issue's quality bar: daylight ≥ 0.90, every other condition ≥ 0.80, detection ≥ 95%, false ≤ 5%. */

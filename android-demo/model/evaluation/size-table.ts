@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { convertOnnxToTflite } from '../converter/convert.ts';
 import type { EvalFrame } from './eval-frames.ts';
 import { loadRunner } from './model-runner.ts';
-import { measureQuality, type ConditionQuality, type QualityReport } from './quality.ts';
+import { measureQuality, type ConditionQuality, type QualityReport, type SweepPoint } from './quality.ts';
 import { measureDeviceLatency, type DeviceLatency } from './vdevice-latency.ts';
 
 export interface VariantRow {
@@ -99,4 +99,12 @@ export function formatQuality(q: QualityReport, perScenario = false): string {
   const byScenario = perScenario ? ['', ...table([...q.scenarios].sort((a, b) => a.condition.localeCompare(b.condition) || a.scenario!.localeCompare(b.scenario!)), 'scenario')] : [];
   const turn = q.meanTurnMs === null ? [] : [`mean quarter turn ${q.meanTurnMs.toFixed(1)} ms per frame with detections (frame decoded again, crops, classifier)`];
   return [...table([...q.rows, q.all], 'condition'), `mean inference ${q.meanInferMs.toFixed(1)} ms/frame`, ...turn, ...byScenario].join('\n');
+}
+
+/** A threshold sweep as a table: one row per (score, reject) pair, the all-frames figures. */
+export function formatSweep(points: readonly SweepPoint[]): string {
+  const columns = ['score', 'reject', 'median IoU', 'detected', 'false det', 'extra/frame', 'corner order'];
+  return textTable(columns, points.map((p) => [p.scoreThreshold.toFixed(3), p.rejectThreshold === null ? '-' : p.rejectThreshold.toFixed(3),
+    num(p.all.iouMedian), pct(p.all.detectionRate), pct(p.all.falseDetectionRate),
+    p.all.extraPerCardFrame === null ? '-' : p.all.extraPerCardFrame.toFixed(3), pct(p.all.cornerOrderAgreement)]), numbersRight);
 }

@@ -31,7 +31,14 @@ const rejectThreshold = (option: string) => (v: string): number => {
   return x;
 };
 
-/** Registers `rio-farm model`: convert, parity, eval, table. The logic lives in android-demo/model/. */
+/** commander parser for a comma-separated list, each value checked by `one`. */
+const listOf = (option: string, one: (v: string) => number) => (v: string): number[] => {
+  const values = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!values.length) throw new RioError('BAD_ARGUMENT', `${option} needs at least one value, got '${v}'`, { option });
+  return values.map(one);
+};
+
+/** Registers `rio-farm model`: convert, parity, eval, sweep, table. The logic lives in android-demo/model/. */
 export function registerModel(program: Command): void {
   const model = program.command('model').description('RIO model tools: ONNX → TFLite conversion, parity, size/quantisation table');
 
@@ -106,6 +113,40 @@ export function registerModel(program: Command): void {
       const cornerOrder = turn ? `corner order: quarter-turn classifier ${turn.path} (sha256 ${turn.sha256})` : 'corner order: the detector\'s (no quarter-turn classifier)';
       if (opts.json) process.stdout.write(`${JSON.stringify({ ...q, quarterTurn: turn ? { path: turn.path, sha256: turn.sha256 } : null, misses }, null, 2)}\n`);
       else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ''}\n${cornerOrder}\n${formatQuality(q, opts.perScenario)}\nquality bar: ${misses.length ? `missed — ${misses.join('; ')}` : 'met'}\n`);
+    });
+
+  model.command('sweep')
+    .description('figures over all frames at every score x reject threshold pair (one inference per frame): choose thresholds on --suite validation')
+    .argument('[model]', '.onnx or .tflite', RELEASE.tflite)
+    .option('--suite <name>', 'evaluation suite (choose on validation only)', 'validation')
+    .option('--limit <n>', 'first N frames only', (v) => Number(v))
+    .option('--score <list>', 'score thresholds, comma-separated', listOf('--score', probability('--score')), [0.2])
+    .option('--reject <list>', 'reject thresholds of a 5-logit quarter-turn classifier, comma-separated (1 = never)', listOf('--reject', rejectThreshold('--reject')))
+    .option('--mask-threshold <x>', 'override model-io.json\'s mask threshold', probability('--mask-threshold'))
+    .option('--corner-threshold <x>', 'override model-io.json\'s corner-point threshold', probability('--corner-threshold'))
+    .option('--quarter-turn <path>', `quarter-turn classifier (.onnx or .tflite) (default ${RELEASE.quarterTurn} when it exists)`)
+    .option('--no-quarter-turn', 'corner order as the detector gives it')
+    .option('--json', 'print the points as JSON')
+    .action(async (path: string, opts: { suite: string; limit?: number; score: number[]; reject?: number[]; maskThreshold?: number; cornerThreshold?: number;
+      quarterTurn?: string | false; json?: boolean }) => {
+      if (opts.suite === 'train') throw new RioError('BAD_ARGUMENT', 'evaluate on an evaluation suite, never on train frames', { option: '--suite' });
+      const { loadEvalFrames } = await import('../../../../android-demo/model/evaluation/eval-frames.ts');
+      const { loadRunner, loadQuarterTurn } = await import('../../../../android-demo/model/evaluation/model-runner.ts');
+      const { sweepQuality } = await import('../../../../android-demo/model/evaluation/quality.ts');
+      const { formatSweep } = await import('../../../../android-demo/model/evaluation/size-table.ts');
+      const turnPath = opts.quarterTurn === false ? undefined : opts.quarterTurn ?? (existsSync(RELEASE.quarterTurn) ? RELEASE.quarterTurn : undefined);
+      if (opts.reject && !turnPath) throw new RioError('BAD_ARGUMENT', '--reject needs a quarter-turn classifier (--quarter-turn, or the release one)', { option: '--reject' });
+      const frames = await loadEvalFrames(opts.suite, opts.limit);
+      const runner = await loadRunner(path);
+      const turn = turnPath ? await loadQuarterTurn(turnPath) : undefined;
+      const overrides = { ...(opts.maskThreshold !== undefined && { mask_threshold: opts.maskThreshold }),
+        ...(opts.cornerThreshold !== undefined && { corner_threshold: opts.cornerThreshold }) };
+      const points = await sweepQuality(runner, frames, opts.score, opts.reject ?? [], overrides, turn?.classify);
+      runner.close();
+      turn?.close();
+      if (opts.json) process.stdout.write(`${JSON.stringify({ quarterTurn: turn ? { path: turn.path, sha256: turn.sha256 } : null, points }, null, 2)}\n`);
+      else process.stdout.write(`${path} on ${frames.length} ${opts.suite} frames${Object.keys(overrides).length ? ` with ${JSON.stringify(overrides)}` : ''}\n`
+        + `${turn ? `quarter-turn classifier ${turn.path} (sha256 ${turn.sha256})` : 'no quarter-turn classifier'}\n${formatSweep(points)}\n`);
     });
 
   model.command('table')
