@@ -6,7 +6,8 @@ Rectifying the card with the quad as it is (`card_crop`) makes that order the on
 the upright card turned by a whole number k of quarter turns (k = 1: corner 0 is the card's top-right,
 the crop is the upright one turned a quarter counter-clockwise, `np.rot90(upright, 1)`). `QuarterTurnNet`
 tells k from the crop's content (text lines, name above details, logo) and `upright_quad` rolls the
-quad back by k, so its first corner is the card's own top-left.
+quad back by k, so its first corner is the card's own top-left. A 5-class net also says NO_CARD (the
+crop is not one card: an empty desk, part of a card, two cards) and the app drops that detection.
 
 Crops are cut from the model's 256x256 input (what `dump-train.ts` stores and the app already has)
 or from the camera frame (sharper text, as the app's own `cropQuad`), into a CROP x CROP canvas with the card's frame aspect kept (grey around it), so a quarter turn of
@@ -19,6 +20,9 @@ from torch import nn
 
 CROP = 64
 GREY = 0.5
+FRAME_SIDE = 256        # a card cut from a camera frame is kept at most this long: CROP x 4, averaged down
+FRAME_SUPERSAMPLE = 4   # a frame's card is larger than the canvas: sample 4x finer and average down
+NO_CARD = 4             # the fifth class of a `classes=5` net: the crop is not one card
 
 
 def perspective_coefficients(dst, src):
@@ -63,6 +67,27 @@ def card_crop(image, quad, aspect, supersample=1):
     return out
 
 
+def card_region(frame, quad):
+    """The card's bounding box in a camera frame (PIL; with room for the quad's jitter), at most FRAME_SIDE
+    pixels along the card's longer side (the canvas is CROP x FRAME_SUPERSAMPLE): (uint8 image, quad in it)."""
+    diag = float(np.linalg.norm(quad[2] - quad[0]))
+    lo = np.floor(quad.min(0) - 0.15 * diag).astype(int)
+    hi = np.ceil(quad.max(0) + 0.15 * diag).astype(int)
+    region = frame.crop((*lo, *hi))
+    longer = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
+    scale = min(1.0, FRAME_SIDE / longer)
+    if scale < 1:
+        region = region.resize((max(1, round(region.width * scale)), max(1, round(region.height * scale))), Image.BOX)
+    return np.asarray(region), (quad - lo) * scale
+
+
+def detection_crop(frame, quad):
+    """The crop the app cuts through a detection's quad in a camera frame (PIL): the quad's region,
+    `card_crop` with the quad's own aspect, supersampled."""
+    region, q = card_region(frame, np.asarray(quad, np.float32))
+    return card_crop(region, q, card_aspect(q), FRAME_SUPERSAMPLE)
+
+
 def upright_quad(quad, k):
     """The quad whose crop was turned `k` quarter turns (QuarterTurnNet's class), rolled back so its
     first corner is the card's own top-left."""
@@ -70,11 +95,12 @@ def upright_quad(quad, k):
 
 
 class QuarterTurnNet(nn.Module):
-    """Four stride-2 blocks (64 → 4), global average, 4 logits: k quarter turns counter-clockwise.
+    """Four stride-2 blocks (64 → 4), global average, `classes` logits: k quarter turns counter-clockwise
+    (0-3), and with `classes=5` NO_CARD (the crop is not one card: the app drops the detection).
     The classifier is a 1x1 convolution on the pooled features (= a linear layer) because rio-farm's ONNX →
     TFLite converter has no Gemm."""
 
-    def __init__(self, width=16):
+    def __init__(self, width=16, classes=4):
         super().__init__()
 
         def block(cin, cout):
@@ -83,15 +109,15 @@ class QuarterTurnNet(nn.Module):
         w = width
         self.features = nn.Sequential(block(3, w), block(w, 2 * w), block(2 * w, 4 * w), block(4 * w, 4 * w))
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classify = nn.Conv2d(4 * w, 4, 1)
+        self.classify = nn.Conv2d(4 * w, classes, 1)
 
     def forward(self, x):
-        """x: [n, 3, CROP, CROP] in 0..1 → logits [n, 4]."""
+        """x: [n, 3, CROP, CROP] in 0..1 → logits [n, classes]."""
         return torch.flatten(self.classify(self.pool(self.features(x))), 1)
 
 
 class QuarterTurnExport(nn.Module):
-    """The deployed signature, like RioNet's: NHWC RGB crop /255 in ([1, CROP, CROP, 3]), 4 logits out."""
+    """The deployed signature, like RioNet's: NHWC RGB crop /255 in ([1, CROP, CROP, 3]), the net's logits out."""
 
     def __init__(self, net):
         super().__init__()
