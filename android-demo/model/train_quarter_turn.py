@@ -22,6 +22,7 @@ logit lets the app drop a detection that is not one card. Validation then report
 of no-card crops (held-apart scenes' quads and drawn ones from another seed, photographs and faces) and of card
 crops (generator validation, faces clean and hard) with p(no card) >= 0.5, 0.7, 0.9: a card crop over the
 threshold is a card the app loses. The turn is the largest of the four turn logits, as the app reads it.
+`--init PT` starts from trained weights (a 4-class quarter_turn.pt gives the turn logits; the fifth starts fresh).
 """
 import argparse
 import json
@@ -265,6 +266,17 @@ def score_detections(net, path, source):
     return {'matched': len(matched), 'corner_order_detected': round(before, 4), 'corner_order_turned': round(after, 4), 'per_scenario': per}
 
 
+def init_from(net, state):
+    """Loads `state` into `net`; a classifier with fewer classes fills the first rows (the quarter turns) and
+    leaves the rest as initialised."""
+    own = net.state_dict()
+    for k in ('classify.weight', 'classify.bias'):
+        rows = state[k].shape[0]
+        if rows < own[k].shape[0]:
+            state[k] = torch.cat([state[k], own[k][rows:]])
+    net.load_state_dict(state)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--data', required=True, action='append', help='folder written by dump-train.ts (repeatable)')
@@ -278,6 +290,7 @@ def main():
     ap.add_argument('--report', action='append', default=[], help='dump to score at the end (never trained on)')
     ap.add_argument('--detections', action='append', default=[], help='matched detections (dump-detections.ts) to score at the end: corner order before and after')
     ap.add_argument('--load', help='quarter_turn.pt to score instead of training one')
+    ap.add_argument('--init', help='quarter_turn.pt to start training from (a 4-class one gives a 5-class net its turn logits; the fifth starts fresh)')
     ap.add_argument('--faces', type=float, default=0.0, help='share of each batch drawn as card faces the generator does not make (card_faces.py)')
     ap.add_argument('--geometry', type=float, default=0.0, help='share of crops (cards and faces) cut by a quad moved like a detection (detection_quads.py)')
     ap.add_argument('--occlude', type=float, default=0.0, help='share of crops with something over a corner or edge (card_occluder.py)')
@@ -308,6 +321,8 @@ def main():
           + (f"no-card crops: training {', '.join(f'{k} {len(v)}' for k, v in pools.items())}; validation "
              + f"{', '.join(f'{k} {len(v)}' for k, v in no_card_val.items())}; " if pools else '')
           + f'{sum(p.numel() for p in net.parameters())} parameters', flush=True)
+    if args.init:
+        init_from(net, torch.load(args.init))
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     start, log = time.time(), []
     if loaded:
