@@ -6,7 +6,8 @@ Rectifying the card with the quad as it is (`card_crop`) makes that order the on
 the upright card turned by a whole number k of quarter turns (k = 1: corner 0 is the card's top-right,
 the crop is the upright one turned a quarter counter-clockwise, `np.rot90(upright, 1)`). `QuarterTurnNet`
 tells k from the crop's content (text lines, name above details, logo) and `upright_quad` rolls the
-quad back by k, so its first corner is the card's own top-left.
+quad back by k, so its first corner is the card's own top-left. A 5-class net also says NO_CARD (the
+crop is not one card: an empty desk, part of a card, two cards) and the app drops that detection.
 
 Crops are cut from the model's 256x256 input (what `dump-train.ts` stores and the app already has)
 or from the camera frame (sharper text, as the app's own `cropQuad`), into a CROP x CROP canvas with the card's frame aspect kept (grey around it), so a quarter turn of
@@ -19,6 +20,9 @@ from torch import nn
 
 CROP = 64
 GREY = 0.5
+FRAME_SIDE = 256        # a card cut from a camera frame is kept at most this long: CROP x 4, averaged down
+FRAME_SUPERSAMPLE = 4   # a frame's card is larger than the canvas: sample 4x finer and average down
+NO_CARD = 4             # the fifth class of a `classes=5` net: the crop is not one card
 
 
 def perspective_coefficients(dst, src):
@@ -61,6 +65,27 @@ def card_crop(image, quad, aspect, supersample=1):
     outside = (xs < x0) | (xs > x0 + w) | (ys < y0) | (ys > y0 + h)
     out[outside] = GREY  # the desk around a wide card would tell the net nothing but its own look
     return out
+
+
+def card_region(frame, quad):
+    """The card's bounding box in a camera frame (PIL; with room for the quad's jitter), at most FRAME_SIDE
+    pixels along the card's longer side (the canvas is CROP x FRAME_SUPERSAMPLE): (uint8 image, quad in it)."""
+    diag = float(np.linalg.norm(quad[2] - quad[0]))
+    lo = np.floor(quad.min(0) - 0.15 * diag).astype(int)
+    hi = np.ceil(quad.max(0) + 0.15 * diag).astype(int)
+    region = frame.crop((*lo, *hi))
+    longer = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
+    scale = min(1.0, FRAME_SIDE / longer)
+    if scale < 1:
+        region = region.resize((max(1, round(region.width * scale)), max(1, round(region.height * scale))), Image.BOX)
+    return np.asarray(region), (quad - lo) * scale
+
+
+def detection_crop(frame, quad):
+    """The crop the app cuts through a detection's quad in a camera frame (PIL): the quad's region,
+    `card_crop` with the quad's own aspect, supersampled."""
+    region, q = card_region(frame, np.asarray(quad, np.float32))
+    return card_crop(region, q, card_aspect(q), FRAME_SUPERSAMPLE)
 
 
 def upright_quad(quad, k):

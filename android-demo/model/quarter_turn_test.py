@@ -86,8 +86,11 @@ def test_card_faces_are_laid_in_the_canvas_as_crops_are_and_reproducible():
     assert np.array_equal(card_face(np.random.default_rng(3)), faces[3])
 
 
-def test_the_net_gives_four_logits_per_crop():
+def test_the_net_gives_four_logits_per_crop_and_five_with_the_no_card_class():
     assert QuarterTurnNet()(torch.rand(2, 3, CROP, CROP)).shape == (2, 4)
+    assert QuarterTurnNet(classes=5)(torch.rand(2, 3, CROP, CROP)).shape == (2, 5)
+    released = torch.load(Path(__file__).resolve().parent / 'release' / 'quarter_turn.pt')
+    QuarterTurnNet().load_state_dict(released)  # the default net is still the released one's
 
 
 if __name__ == '__main__':

@@ -126,6 +126,14 @@ describe('card faces, occluders and detection-like quads (what the quarter-turn 
   });
 });
 
+describe('no_card.py (crops that are not one card: the classifier\'s fifth class)', () => {
+  it('keeps quads away from cards, on part of one or over two within their IoU bounds, draws sheets without marks, labels every no-card crop 4 in crops shaped like a card\'s, and validates on held-apart scenes only', () => {
+    const r = spawnSync('/usr/bin/python3', [join(here, 'no_card_test.py')], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /6 passed/);
+  });
+});
+
 describe('quarter_turn.py export (the crop classifier as the app would run it)', () => {
   const work = mkdtempSync(join(tmpdir(), 'rio-quarter-turn-'));
   after(() => rmSync(work, { recursive: true, force: true }));
@@ -136,7 +144,7 @@ import json, sys, torch
 sys.path.insert(0, ${JSON.stringify(here)})
 from quarter_turn import CROP, QuarterTurnNet, export_onnx
 torch.manual_seed(5)
-net = QuarterTurnNet()
+net = QuarterTurnNet(classes=int(sys.argv[2]))
 for m in net.modules():
     if isinstance(m, torch.nn.BatchNorm2d):
         m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 1.5); m.weight.data.uniform_(0.5, 1.5)
@@ -153,8 +161,8 @@ with torch.no_grad():
     print(json.dumps(net(crops.permute(0, 3, 1, 2)).tolist()))
 `;
 
-  it('exports to ONNX that rio-farm converts to TFLite, and both give PyTorch\'s logits', async () => {
-    const r = spawnSync('/usr/bin/python3', ['-c', script, work], { encoding: 'utf8' });
+  for (const classes of [4, 5]) it(`exports to ONNX that rio-farm converts to TFLite, and both give PyTorch's ${classes} logits`, async () => {
+    const r = spawnSync('/usr/bin/python3', ['-c', script, work, String(classes)], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const expected = JSON.parse(r.stdout) as number[][];
     const turnGap = Math.max(...expected[0]!.map((v, k) => Math.abs(v - expected[1]![k]!)));
@@ -169,7 +177,8 @@ with torch.no_grad():
         const crop = all.slice(i * size, (i + 1) * size);
         const viaOnnx = (await onnx.run([{ shape: [1, 64, 64, 3], data: crop }])).quarter_turn!;
         const viaTflite = Object.values(await tflite.run([crop]))[0]!;
-        assert.deepEqual([...viaTflite.shape], [1, 4]);
+        assert.deepEqual([...viaOnnx.shape], [1, classes]);
+        assert.deepEqual([...viaTflite.shape], [1, classes]);
         for (const [k, want] of logits.entries()) {
           assert.ok(Math.abs(viaOnnx.data[k]! - want) <= 1e-4, `crop ${i} logit ${k}: ONNX ${viaOnnx.data[k]} vs PyTorch ${want}`);
           assert.ok(Math.abs(viaTflite.data[k]! - want) <= 1e-4, `crop ${i} logit ${k}: TFLite ${viaTflite.data[k]} vs PyTorch ${want}`);

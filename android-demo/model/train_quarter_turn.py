@@ -15,6 +15,14 @@ of crops with a quad moved like a detection's (detection_quads.py), `--occlude P
 corner or edge of that share (card_occluder.py). Generator validation cannot see design variety, so
 `--val-faces N` faces of a second drawing code (card_faces_val.py: other layouts, fonts, words) are scored
 too, clean and hard (cut like a detection and occluded): the split settings are chosen on besides it.
+
+`--reject P` makes that share of each batch no-card crops (no_card.py: quads away from every card, on part of
+one, over two; desks, plain sheets, two faces side by side), labelled NO_CARD, for a 5-class net whose fifth
+logit lets the app drop a detection that is not one card. Validation then reports, every 250 steps, the share
+of no-card crops (held-apart scenes' quads and drawn ones from another seed, photographs and faces) and of card
+crops (generator validation, faces clean and hard) with p(no card) >= 0.5, 0.7, 0.9: a card crop over the
+threshold is a card the app loses. The turn is the largest of the four turn logits, as the app reads it.
+`--init PT` starts from trained weights (a 4-class quarter_turn.pt gives the turn logits; the fifth starts fresh).
 """
 import argparse
 import json
@@ -34,14 +42,18 @@ from card_faces import card_face_image  # noqa: E402
 from card_faces_val import validation_face_image  # noqa: E402
 from card_occluder import occlude  # noqa: E402
 from detection_quads import detection_like, face_crop  # noqa: E402
-from quarter_turn import QuarterTurnNet, card_aspect, card_crop, export_onnx  # noqa: E402
+from domain_rand import load_train_photos  # noqa: E402
+from no_card import DRAWN_KINDS, KIND_SHARE, NoCardDrawer, frame_no_cards, photo_split  # noqa: E402
+from quarter_turn import (FRAME_SUPERSAMPLE, NO_CARD, QuarterTurnNet, card_aspect, card_crop, card_region,  # noqa: E402
+                          detection_crop, export_onnx)
 from train_data import load_dump, quads_in_input  # noqa: E402
 
 MIN_DIAGONAL = 20    # input pixels: a smaller card shows no layout at 256x256
 MIN_VISIBLE = 0.9    # a card mostly out of frame has lost the corner that would say which way up it is
-FRAME_SIDE = 256     # a card cut from a camera frame is kept at most this long: CROP x 4, averaged down
-SUPERSAMPLE = {'input': 1, 'frame': 4}  # the input's card is about the canvas' size, a frame's is larger
+SUPERSAMPLE = {'input': 1, 'frame': FRAME_SUPERSAMPLE}  # the input's card is about the canvas' size, a frame's is larger
 VALIDATION_EVERY = 6
+REJECT_THRESHOLDS = (0.5, 0.7, 0.9)  # p(no card) at which the app would drop a detection: rates reported at each
+VALIDATION_NO_CARD_SEED = 20261208   # drawn validation no-card crops: a seed training never uses, the validation photographs and faces
 
 
 def dump_cards(folder, source='input'):
@@ -66,20 +78,6 @@ def dump_cards(folder, source='input'):
                 image, q = card_region(frame, np.asarray(card['quad'], np.float32))
             cards.append((image, q, card_aspect(card['quad']), f['scenario']))
     return cards
-
-
-def card_region(frame, quad):
-    """The card's bounding box in a camera frame (with room for the quad's jitter), at most FRAME_SIDE
-    pixels along the card's longer side (the canvas is CROP x SUPERSAMPLE): (uint8 image, quad in it)."""
-    diag = float(np.linalg.norm(quad[2] - quad[0]))
-    lo = np.floor(quad.min(0) - 0.15 * diag).astype(int)
-    hi = np.ceil(quad.max(0) + 0.15 * diag).astype(int)
-    region = frame.crop((*lo, *hi))
-    longer = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
-    scale = min(1.0, FRAME_SIDE / longer)
-    if scale < 1:
-        region = region.resize((max(1, round(region.width * scale)), max(1, round(region.height * scale))), Image.BOX)
-    return np.asarray(region), (quad - lo) * scale
 
 
 def batch_of(cards, rng, jitter, supersample=1, geometry=0.0, occluded=0.0):
@@ -117,6 +115,51 @@ def face_batch(n, rng, draw, geometry, occluded, jitter=0.02, turn=True):
     return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), torch.tensor(ks)
 
 
+def no_card_batch(n, rng, pools, occluded=0.0):
+    """`n` no-card crops (labels NO_CARD) drawn from `pools` {kind: [(crop uint8, aspect, kind, scene)]} by
+    KIND_SHARE (kinds with an empty pool left out), each turned by a random quarter turn like a card's and,
+    with probability `occluded`, something over it (a detection on a hand is not a card either)."""
+    kinds = [k for k in KIND_SHARE if pools.get(k)]
+    share = np.array([KIND_SHARE[k] for k in kinds])
+    xs = []
+    for _ in range(n):
+        pool = pools[kinds[rng.choice(len(kinds), p=share / share.sum())]]
+        crop, aspect, _, _ = pool[int(rng.integers(len(pool)))]
+        crop = crop.astype(np.float32) / 255
+        if occluded and rng.random() < occluded:
+            occlude(crop, aspect, rng)
+        xs.append(np.rot90(crop, int(rng.integers(4))).copy())
+    return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), torch.full((n,), NO_CARD)
+
+
+def no_card_sets(data, source, card_scenes, held_cards, seed, pool, val_drawn, photos):
+    """(training pools {kind: crops}, validation {kind: x}) of no-card crops: generator frames' quads (every
+    dump frame; frames of held-apart scenes for validation) and drawn ones (`pool` for training from training
+    `photos` and faces; `val_drawn` of each kind for validation from VALIDATION_NO_CARD_SEED, the held-apart
+    photographs and validation faces). Scenes without cards are held apart every VALIDATION_EVERY-th too."""
+    rng = np.random.default_rng([seed, NO_CARD])
+    crops = []
+    for d in data:
+        images, frames = load_dump(d)
+        crops += frame_no_cards(frames, rng, source, images)
+    without_cards = sorted({c[3] for c in crops} - set(card_scenes))
+    held = set(held_cards) | set(without_cards[::VALIDATION_EVERY])
+    train_photos, val_photos = photo_split(photos)
+    share = sum(KIND_SHARE[k] for k in DRAWN_KINDS)
+    drawn = NoCardDrawer(seed * 7919 + 11, train_photos, card_face_image).crops(
+        {k: round(pool * KIND_SHARE[k] / share) for k in DRAWN_KINDS})
+    val = NoCardDrawer(VALIDATION_NO_CARD_SEED, val_photos, validation_face_image).crops(
+        {k: val_drawn if k != 'pair' else val_drawn // 2 for k in DRAWN_KINDS})
+    pools, val_sets = {}, {}
+    for c in crops + drawn:
+        if c[3] not in held:
+            pools.setdefault(c[2], []).append(c)
+    vrng = np.random.default_rng(VALIDATION_NO_CARD_SEED)
+    for c in [c for c in crops if c[3] in held] + val:
+        val_sets.setdefault(c[2], []).append(np.rot90(c[0].astype(np.float32) / 255, int(vrng.integers(4))).copy())
+    return pools, {k: torch.from_numpy(np.stack(v)).permute(0, 3, 1, 2).contiguous() for k, v in val_sets.items()}
+
+
 def validation_faces(n, seed=20261207, draw=validation_face_image):
     """The validation faces (card_faces_val.py: other layouts, fonts and words than training's) at each of
     their four quarter turns: {'clean': (x, y), 'hard': (x, y)}, hard = cut like a detection and occluded."""
@@ -144,17 +187,59 @@ def photometric(x, gen):
     return x.clamp(0, 1)
 
 
-def correct(net, x, y):
-    """Whether each crop's quarter turn is told right (eval mode, in chunks)."""
+def logits_of(net, x):
+    """The net's logits for crops x (eval mode, in chunks)."""
     net.eval()
     with torch.no_grad():
-        right = torch.cat([net(x[s:s + 256]).argmax(1) for s in range(0, len(x), 256)]) == y
+        out = torch.cat([net(x[s:s + 256]) for s in range(0, len(x), 256)])
     net.train()
-    return right
+    return out
+
+
+def correct(net, x, y):
+    """Whether each crop's quarter turn is told right: the largest of the four turn logits, as the app takes
+    the turn of a detection it keeps."""
+    return logits_of(net, x)[:, :4].argmax(1) == y
 
 
 def accuracy(net, x, y):
     return correct(net, x, y).float().mean().item()
+
+
+def rejected(logits):
+    """{threshold: share of crops with p(no card) >= threshold} (all 0 for a 4-class net)."""
+    if logits.shape[1] <= NO_CARD:
+        return {t: 0.0 for t in REJECT_THRESHOLDS}
+    p = torch.softmax(logits, 1)[:, NO_CARD]
+    return {t: round((p >= t).float().mean().item(), 4) for t in REJECT_THRESHOLDS}
+
+
+def validate(net, vx, vy, faces_val, no_card_val):
+    """Turn accuracy on generator validation and validation faces, and the rejection rates of card crops
+    (which lose a card) and of no-card crops (which drop a false detection), at REJECT_THRESHOLDS."""
+    row, rates = {}, {}
+    for name, (x, y) in {'validation': (vx, vy), **{f'faces_{k}': v for k, v in faces_val.items()}}.items():
+        logits = logits_of(net, x)
+        row[name] = round((logits[:, :4].argmax(1) == y).float().mean().item(), 4)
+        rates[name] = rejected(logits)
+    if no_card_val:
+        rates['no_card'] = rejected(logits_of(net, torch.cat(list(no_card_val.values()))))
+        rates.update({f'no_card_{k}': rejected(logits_of(net, x)) for k, x in no_card_val.items()})
+    return {**row, 'rejected': rates}
+
+
+def validation_line(row):
+    """One printed line of `validate`'s figures."""
+    r = row['rejected']
+    ts = '/'.join(str(t) for t in REJECT_THRESHOLDS)
+    line = f"generator-validation accuracy {row['validation']:.3f} " + ''.join(
+        f"{k.replace('_', '-')} {v:.3f} " for k, v in row.items() if k.startswith('faces_'))
+    if 'no_card' in r:
+        line += f'| p(no card) >= {ts}: ' + ', '.join(
+            f"{'generator-validation' if k == 'validation' else k.replace('_', '-')} " + '/'.join(f'{r[k][t]:.3f}' for t in REJECT_THRESHOLDS)
+            for k in r if k in ('no_card', 'validation') or k.startswith('faces_')) + ' | no-card kinds at 0.5: ' + ', '.join(
+            f"{k[8:]} {r[k][0.5]:.3f}" for k in r if k.startswith('no_card_')) + ' '
+    return line
 
 
 def score_detections(net, path, source):
@@ -167,8 +252,7 @@ def score_detections(net, path, source):
     for m in matched:
         if m['path'] != frame_path:
             frame, frame_path = Image.open(m['path']).convert('RGB'), m['path']
-        image, q = card_region(frame, np.asarray(m['quad'], np.float32))
-        crops.append(card_crop(image, q, card_aspect(q), SUPERSAMPLE['frame']))
+        crops.append(detection_crop(frame, m['quad']))
     x = torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).contiguous()
     shift = torch.tensor([m['shift'] for m in matched])
     turned = correct(net, x, shift)
@@ -180,6 +264,17 @@ def score_detections(net, path, source):
     print(f'{path}: {len(matched)} matched cards, corner order {before:.3f} as detected, {after:.3f} after the quarter turn; per scenario: '
           + ', '.join(f'{k} {v[1]:.3f} ({v[0]})' for k, v in per.items()), flush=True)
     return {'matched': len(matched), 'corner_order_detected': round(before, 4), 'corner_order_turned': round(after, 4), 'per_scenario': per}
+
+
+def init_from(net, state):
+    """Loads `state` into `net`; a classifier with fewer classes fills the first rows (the quarter turns) and
+    leaves the rest as initialised."""
+    own = net.state_dict()
+    for k in ('classify.weight', 'classify.bias'):
+        rows = state[k].shape[0]
+        if rows < own[k].shape[0]:
+            state[k] = torch.cat([state[k], own[k][rows:]])
+    net.load_state_dict(state)
 
 
 def main():
@@ -195,10 +290,14 @@ def main():
     ap.add_argument('--report', action='append', default=[], help='dump to score at the end (never trained on)')
     ap.add_argument('--detections', action='append', default=[], help='matched detections (dump-detections.ts) to score at the end: corner order before and after')
     ap.add_argument('--load', help='quarter_turn.pt to score instead of training one')
+    ap.add_argument('--init', help='quarter_turn.pt to start training from (a 4-class one gives a 5-class net its turn logits; the fifth starts fresh)')
     ap.add_argument('--faces', type=float, default=0.0, help='share of each batch drawn as card faces the generator does not make (card_faces.py)')
     ap.add_argument('--geometry', type=float, default=0.0, help='share of crops (cards and faces) cut by a quad moved like a detection (detection_quads.py)')
     ap.add_argument('--occlude', type=float, default=0.0, help='share of crops with something over a corner or edge (card_occluder.py)')
     ap.add_argument('--val-faces', type=int, default=240, help='validation faces (card_faces_val.py) scored every 250 steps, clean and hard')
+    ap.add_argument('--reject', type=float, default=0.0, help='share of each batch that is no-card crops (no_card.py), class 4 of a 5-class net')
+    ap.add_argument('--reject-pool', type=int, default=3000, help='drawn no-card crops (desks, sheets, pairs) made once for training')
+    ap.add_argument('--val-no-card', type=int, default=300, help='drawn validation no-card crops of each kind (pairs: half), besides the held-apart scenes\' quads')
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -213,40 +312,49 @@ def main():
     train = [c for c in cards if c[3] not in held]
     vx, vy = every_turn([c for c in cards if c[3] in held], supersample)
     faces_val = validation_faces(args.val_faces) if args.val_faces else {}
-    net = QuarterTurnNet()
-    print(f'{len(train)} training cards, {len(vy) // 4} generator-validation cards; {sum(p.numel() for p in net.parameters())} parameters', flush=True)
+    loaded = torch.load(args.load) if args.load else None
+    classes = loaded['classify.weight'].shape[0] if loaded else 5 if args.reject else 4
+    net = QuarterTurnNet(classes=classes)
+    pools, no_card_val = no_card_sets(args.data, args.source, scenes, held, args.seed, args.reject_pool, args.val_no_card,
+                                      load_train_photos()) if classes > NO_CARD else ({}, {})
+    print(f'{len(train)} training cards, {len(vy) // 4} generator-validation cards; '
+          + (f"no-card crops: training {', '.join(f'{k} {len(v)}' for k, v in pools.items())}; validation "
+             + f"{', '.join(f'{k} {len(v)}' for k, v in no_card_val.items())}; " if pools else '')
+          + f'{sum(p.numel() for p in net.parameters())} parameters', flush=True)
+    if args.init:
+        init_from(net, torch.load(args.init))
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     start, log = time.time(), []
-    if args.load:
-        net.load_state_dict(torch.load(args.load))
+    if loaded:
+        net.load_state_dict(loaded)
     for step in range(1, 0 if args.load else args.steps + 1):
         for g in opt.param_groups:
             g['lr'] = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps))
-        n_faces = round(args.faces * args.batch)
-        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch - n_faces)], rng, args.jitter, supersample,
+        n_reject = round(args.reject * args.batch)
+        n_faces = round(args.faces * (args.batch - n_reject))
+        x, k = batch_of([train[i] for i in rng.choice(len(train), args.batch - n_reject - n_faces)], rng, args.jitter, supersample,
                         args.geometry, args.occlude)
         if n_faces:
             fx, fk = face_batch(n_faces, rng, card_face_image, args.geometry, args.occlude, args.jitter)
             x, k = torch.cat([fx, x]), torch.cat([fk, k])
+        if n_reject:
+            nx, nk = no_card_batch(n_reject, rng, pools, args.occlude)
+            x, k = torch.cat([x, nx]), torch.cat([k, nk])
         loss = F.cross_entropy(net(photometric(x, gen)), k)
         opt.zero_grad()
         loss.backward()
         opt.step()
         if step % 250 == 0 or step == args.steps:
             cpu = sum(os.times()[:2])
-            log.append({'step': step, 'loss': round(loss.item(), 4), 'validation': round(accuracy(net, vx, vy), 4), 'cpu_s': round(cpu),
-                        **{f'faces_{k}': round(accuracy(net, *v), 4) for k, v in faces_val.items()}})
-            print(f"step {step} loss {loss.item():.3f} generator-validation accuracy {log[-1]['validation']:.3f} "
-                  + ''.join(f"faces-{k} {log[-1][f'faces_{k}']:.3f} " for k in faces_val) + f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
+            log.append({'step': step, 'loss': round(loss.item(), 4), 'cpu_s': round(cpu), **validate(net, vx, vy, faces_val, no_card_val)})
+            print(f"step {step} loss {loss.item():.3f} " + validation_line(log[-1]) + f'wall {time.time() - start:.0f}s cpu {cpu:.0f}s', flush=True)
     if not args.load:
         torch.save(net.state_dict(), out / 'quarter_turn.pt')
         export_onnx(net, out / 'quarter_turn.onnx')  # convert: rio-farm model convert quarter_turn.onnx quarter_turn.tflite
     reports = {}
     if args.load:
-        reports['generator_validation'] = round(accuracy(net, vx, vy), 4)
-        reports.update({f'faces_{k}': round(accuracy(net, *v), 4) for k, v in faces_val.items()})
-        print(f"{args.load}: generator validation {reports['generator_validation']:.3f}, "
-              + ', '.join(f"faces {k} {reports[f'faces_{k}']:.3f}" for k in faces_val), flush=True)
+        reports['validation'] = validate(net, vx, vy, faces_val, no_card_val)
+        print(f'{args.load}: ' + validation_line(reports['validation']), flush=True)
     for d in args.report:
         rc = dump_cards(d, args.source)
         rx, ry = every_turn(rc, supersample)
