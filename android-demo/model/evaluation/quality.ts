@@ -144,7 +144,7 @@ export interface SweepPoint { scoreThreshold: number; rejectThreshold: number | 
  * and rejected at every pair exactly as `measureQuality` does at one. `rejects` needs `quarterTurn`.
  */
 export async function sweepQuality(runner: ModelRunner, frames: readonly EvalFrame[], scores: readonly number[], rejects: readonly number[],
-  params: PostprocessOverrides = {}, quarterTurn?: ClassifyTurn): Promise<SweepPoint[]> {
+  params: Omit<PostprocessOverrides, 'score_threshold' | 'reject_threshold'> = {}, quarterTurn?: ClassifyTurn): Promise<SweepPoint[]> {
   if (rejects.length && !quarterTurn) throw new RioError('BAD_ARGUMENT', 'a reject-threshold sweep needs a quarter-turn classifier');
   const points = scores.flatMap((s) => (rejects.length ? rejects : [null]).map((t) => ({ s, t, outcomes: [] as EvalOutcome[] })));
   for (const f of frames) {
